@@ -1,0 +1,1 @@
+"""Fixtures shared by every test tier. The emulator's own fixtures come from emulator/pytest_plugin.py."""
