@@ -1,0 +1,1 @@
+"""pytest fixtures for the vodfc emulator, loaded through the ``pytest11`` entry point."""
