@@ -45,7 +45,7 @@ class Endpoint:
 
     @classmethod
     def parse(cls, value: str) -> Endpoint:
-        text = value.strip().rstrip("/")
+        text = value.strip()
         scheme = "http"
         if "://" in text:
             scheme, _, text = text.partition("://")

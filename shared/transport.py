@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aliyunsdkcore.acs_exception.exceptions import ClientException, ServerException
+from aliyunsdkcore.http import protocol_type
 
 from shared import config
 from shared.errors import ValidationError, VodError, from_sdk_exception
@@ -131,12 +132,15 @@ class VodTransport:
             wire = _wire_value(value)
             if wire is not None:
                 request.add_query_param(key, wire)
+        # The SDK compares the protocol with `is` against its own constants: pass those, not an equal string.
         if self.endpoint is not None:
             request.set_endpoint(self.endpoint.host)
-            request.set_protocol_type(self.endpoint.scheme)
+            request.set_protocol_type(
+                protocol_type.HTTPS if self.endpoint.scheme == "https" else protocol_type.HTTP
+            )
         else:
             # The core SDK defaults to plain http; the real service gets https.
-            request.set_protocol_type("https")
+            request.set_protocol_type(protocol_type.HTTPS)
         return request
 
 
