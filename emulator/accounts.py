@@ -1,0 +1,106 @@
+"""Who may call the emulator: long-lived AccessKey pairs and the STS tokens issued against them.
+
+Lookups raise the gateway's own errors (``InvalidAccessKeyId.NotFound`` and the
+``InvalidSecurityToken.*`` family), so the signature checker only has to call ``authenticate``.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from emulator.config import AccessKeyPair, utc_now
+from emulator.vod.exceptions import (
+    InvalidAccessKeyIdNotFound,
+    InvalidSecurityTokenExpired,
+    InvalidSecurityTokenMismatch,
+    MissingGatewayParameter,
+)
+
+
+@dataclass(frozen=True)
+class Credential:
+    """One AccessKey as the emulator knows it; STS keys also carry their token and expiry."""
+
+    access_key_id: str
+    access_key_secret: str
+    account_id: str
+    security_token: str | None = None
+    expiration: datetime | None = None
+
+    @property
+    def is_temporary(self) -> bool:
+        return self.security_token is not None
+
+    def as_sts_dict(self) -> dict[str, str]:
+        """The shape STS AssumeRole and VOD's UploadAuth use for temporary credentials."""
+        assert self.security_token is not None and self.expiration is not None
+        return {
+            "AccessKeyId": self.access_key_id,
+            "AccessKeySecret": self.access_key_secret,
+            "SecurityToken": self.security_token,
+            "Expiration": self.expiration.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+
+
+class Accounts:
+    """The key ring of one emulator app. Thread-safe; STS tokens are kept in memory only."""
+
+    def __init__(self, pairs: Iterable[AccessKeyPair], clock: Callable[[], datetime] = utc_now):
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._keys: dict[str, Credential] = {}
+        for pair in pairs:
+            self.add(pair.access_key_id, pair.access_key_secret, pair.account_id)
+
+    def add(self, access_key_id: str, access_key_secret: str, account_id: str) -> Credential:
+        credential = Credential(access_key_id, access_key_secret, account_id)
+        with self._lock:
+            self._keys[access_key_id] = credential
+        return credential
+
+    def account_ids(self) -> list[str]:
+        with self._lock:
+            return sorted({c.account_id for c in self._keys.values() if not c.is_temporary})
+
+    def find(self, access_key_id: str) -> Credential | None:
+        with self._lock:
+            return self._keys.get(access_key_id)
+
+    def lookup(self, access_key_id: str) -> Credential:
+        credential = self.find(access_key_id)
+        if credential is None:
+            raise InvalidAccessKeyIdNotFound()
+        return credential
+
+    def authenticate(self, access_key_id: str, security_token: str | None) -> Credential:
+        """The credential behind a request's key and token, or the gateway's error for them."""
+        credential = self.lookup(access_key_id)
+        if credential.is_temporary:
+            if not security_token:
+                raise MissingGatewayParameter("SecurityToken")
+            if not secrets.compare_digest(security_token, credential.security_token or ""):
+                raise InvalidSecurityTokenMismatch()
+            assert credential.expiration is not None
+            if self._clock() >= credential.expiration:
+                raise InvalidSecurityTokenExpired()
+        elif security_token:
+            # A token sent with a long-lived key was issued for some other key.
+            raise InvalidSecurityTokenMismatch()
+        return credential
+
+    def issue_sts_token(self, account_id: str, duration_seconds: int = 3600) -> Credential:
+        """Mint a temporary key for ``account_id``, valid for ``duration_seconds`` from now."""
+        credential = Credential(
+            access_key_id="STS." + secrets.token_hex(14),
+            access_key_secret=secrets.token_urlsafe(30),
+            account_id=account_id,
+            security_token="CAIS" + secrets.token_urlsafe(96),
+            expiration=(self._clock() + timedelta(seconds=duration_seconds)).replace(microsecond=0),
+        )
+        with self._lock:
+            self._keys[credential.access_key_id] = credential
+        return credential

@@ -1,0 +1,166 @@
+"""The emulator's Flask application factory and the per-app state every component hangs off.
+
+``create_app`` builds one app: the VOD gateway at ``/``, the control plane under ``/_vodfc/``, and
+every installed component from ``COMPONENTS`` (each registers its own blueprints and hosts through
+``init_app``). All state lives in ``app.extensions["vodfc"]``; nothing is module-global, so two
+apps in one process (two tests, a mock and a server) never share anything.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, request
+
+from emulator.accounts import Accounts
+from emulator.backends import BackendFactory, BackendRegistry, default_backend_factory
+from emulator.config import EmulatorConfig
+from emulator.protocol import Authenticator, RequestContext
+from emulator.store import Store, open_store
+
+# Component packages create_app wires in, in this order; the ones not (yet) installed are skipped.
+COMPONENTS = (
+    "emulator.oss",
+    "emulator.media",
+    "emulator.ingest",
+    "emulator.lifecycle",
+    "emulator.events",
+    "emulator.faults",
+    "emulator.fc",
+)
+
+Dispatch = Callable[[Any, str, Mapping[str, str], RequestContext], dict[str, Any]]
+BeforeActionHook = Callable[[Any, str, Mapping[str, str], RequestContext], None]
+AfterActionHook = Callable[[Any, str, Mapping[str, str], RequestContext, Mapping[str, Any]], None]
+HostHandler = Callable[["re.Match[str]"], Any]
+
+
+@dataclass(frozen=True)
+class HostRoute:
+    pattern: re.Pattern[str]
+    handler: HostHandler | None
+
+
+def default_dispatch() -> Dispatch:
+    from emulator.vod.responses import dispatch
+
+    return dispatch  # type: ignore[no-any-return]
+
+
+class EmulatorState:
+    """Everything one emulator app holds: config, keys, backends, hooks, and the component routes."""
+
+    def __init__(
+        self,
+        config: EmulatorConfig,
+        store: Store,
+        backend_factory: BackendFactory,
+        dispatch: Dispatch,
+    ):
+        self.config = config
+        self.store = store
+        self.accounts = Accounts(config.access_keys, clock=config.clock)
+        self.authenticator = Authenticator(config, self.accounts)
+        self.backends = BackendRegistry(store, backend_factory)
+        self.dispatch = dispatch
+        self.before_action: list[BeforeActionHook] = []
+        self.after_action: list[AfterActionHook] = []
+        self.on_reset: list[Callable[[], None]] = []
+        self.host_routes: list[HostRoute] = []
+        self.components: list[str] = []
+        self._seed_lock = threading.Lock()
+
+    def add_host_route(self, pattern: str, handler: HostHandler | None = None) -> None:
+        """Intercept ``pattern`` hosts in-process; with a handler, answer them before path routing."""
+        self.host_routes.append(HostRoute(re.compile(pattern, re.IGNORECASE), handler))
+
+    def backend(self, account_id: str | None = None, region: str | None = None) -> Any:
+        """The VOD backend of an account and region (the defaults when not given)."""
+        return self.backends.get(account_id or self.config.default_account_id, region or self.config.region)
+
+    def reset(self) -> None:
+        """Forget every backend's records, every component's state, and the nonces seen."""
+        self.backends.reset()
+        self.authenticator.nonces.clear()
+        for hook in self.on_reset:
+            hook()
+
+    def seed(self, account_id: str | None = None, region: str | None = None) -> Any:
+        """Load the demo library into a backend; returns what ``seed_demo_library`` returns."""
+        from emulator.vod.seed import seed_demo_library
+
+        backend = self.backend(account_id, region)
+        with backend.lock, self.store.transaction():
+            return seed_demo_library(backend)
+
+
+def get_state(app: Flask) -> EmulatorState:
+    state: EmulatorState = app.extensions["vodfc"]
+    return state
+
+
+_PORT = re.compile(r":\d+$")
+
+
+def _route_by_host() -> Any:
+    """Give a request whose host a component registered to that component's handler."""
+    state = get_state_of_request()
+    if not state.host_routes:
+        return None
+    host = _PORT.sub("", request.host)
+    for route in state.host_routes:
+        match = route.pattern.fullmatch(host)
+        if match is not None and route.handler is not None:
+            return route.handler(match)
+    return None
+
+
+def get_state_of_request() -> EmulatorState:
+    from flask import current_app
+
+    return get_state(current_app)
+
+
+def create_app(
+    config: EmulatorConfig | None = None,
+    *,
+    store: Store | None = None,
+    backend_factory: BackendFactory | None = None,
+    dispatch: Dispatch | None = None,
+) -> Flask:
+    """Build an emulator app; ``backend_factory`` and ``dispatch`` default to the VOD package's."""
+    from emulator import control, gateway
+
+    config = config or EmulatorConfig()
+    app = Flask("emulator")
+    state = EmulatorState(
+        config,
+        store if store is not None else open_store(config.data_dir),
+        backend_factory or default_backend_factory(),
+        dispatch or default_dispatch(),
+    )
+    app.extensions["vodfc"] = state
+    app.before_request(_route_by_host)
+    app.wsgi_app = gateway.wsgi_dropper(app)  # type: ignore[method-assign]
+    gateway.init_app(app)
+    control.init_app(app)
+    for name in config.components if config.components is not None else COMPONENTS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        init = getattr(module, "init_app", None)
+        if init is not None:
+            init(app)
+            state.components.append(name)
+    # A fresh data dir gets the demo library; a persisted one keeps what it has.
+    if config.seed and not state.store.namespaces():
+        state.seed()
+    return app

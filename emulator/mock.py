@@ -1,0 +1,264 @@
+"""``mock_vod``: the emulator in-process, moto-style, with no socket.
+
+Two private ``responses.RequestsMock`` objects route calls into one Flask app: one patches the core
+SDK's vendored ``requests`` (``aliyunsdkcore.vendored.requests``; plain ``responses`` cannot see
+it), the other the real ``requests`` (Tea's sync client, oss2, fc2). They catch the VOD hosts and
+the hosts components registered; any other ``*.aliyuncs.com`` host gets an error instead of the
+network, and every other URL (loopback receivers, a real emulator server) passes through.
+
+Each call is replayed into the app as a hand-built WSGI environ — no test client, no per-call
+parsing of config — because the in-process path is benchmarked against a canned ``responses`` body.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import io
+import re
+import sys
+import threading
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, TypeVar
+from urllib.parse import unquote, urlsplit
+
+import requests
+import responses
+from aliyunsdkcore.vendored.requests import exceptions as vendored_exceptions
+from aliyunsdkcore.vendored.requests.adapters import HTTPAdapter as VendoredHTTPAdapter
+from flask import Flask
+
+from emulator.app import EmulatorState, create_app, get_state
+from emulator.config import EmulatorConfig
+from emulator.gateway import MODE_KEY
+from emulator.protocol import DropConnection, envelope, new_request_id
+from emulator.vod.exceptions import InvalidApiNotFound
+
+VENDORED_SEND = "aliyunsdkcore.vendored.requests.adapters.HTTPAdapter.send"
+METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
+_VOD_HOST = re.compile(r"vod(?:\.[a-z0-9-]+)?\.aliyuncs\.com", re.IGNORECASE)
+_ALIYUN_URL = re.compile(r"https?://[^/?#]*\.aliyuncs\.com(?::\d+)?(?:[/?]|$)", re.IGNORECASE)
+_EVERYTHING = re.compile(r".*")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _body_bytes(body: Any) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if hasattr(body, "read"):
+        data = body.read()
+        return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    return b"".join(chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk) for chunk in body)
+
+
+class WsgiReplay:
+    """Answers a ``PreparedRequest`` (real or vendored) by running it through a WSGI app."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+
+    def environ(self, request: Any) -> dict[str, Any]:
+        url = urlsplit(request.url)
+        body = _body_bytes(request.body)
+        port = str(url.port or (443 if url.scheme == "https" else 80))
+        path = unquote(url.path or "/").encode("utf-8").decode("latin-1")
+        environ: dict[str, Any] = {
+            "REQUEST_METHOD": request.method.upper(),
+            "SCRIPT_NAME": "",
+            "PATH_INFO": path,
+            "RAW_URI": url.path or "/",
+            "QUERY_STRING": url.query,
+            "SERVER_NAME": url.hostname or "localhost",
+            "SERVER_PORT": port,
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_HOST": url.netloc,
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": url.scheme,
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+            MODE_KEY: "inprocess",
+        }
+        for name, value in request.headers.items():
+            key = name.upper().replace("-", "_")
+            if key == "CONTENT_TYPE":
+                environ["CONTENT_TYPE"] = value
+            elif key not in ("CONTENT_LENGTH", "HOST"):
+                environ[f"HTTP_{key}"] = value
+        return environ
+
+    def __call__(self, request: Any) -> tuple[int, list[tuple[str, str]], bytes]:
+        status_headers: list[Any] = []
+
+        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            status_headers[:] = [int(status.split(" ", 1)[0]), headers]
+            return lambda data: None
+
+        app_iter = self.app(self.environ(request), start_response)
+        try:
+            body = b"".join(app_iter)
+        finally:
+            if hasattr(app_iter, "close"):
+                app_iter.close()
+        status, headers = status_headers
+        # The client's own stack sets these; a stale Content-Length would confuse it.
+        headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+        return status, headers, body
+
+
+class MockVod:
+    """Route the Aliyun SDKs' HTTP into an emulator app: decorator, context manager, or start/stop.
+
+    Nesting is safe: only the outermost active ``MockVod`` patches and owns the state, nested ones
+    (and ``mock_vod()`` inside a ``vod_mock`` fixture) share its app.
+    """
+
+    _lock = threading.RLock()
+    _depth = 0
+    _outermost: MockVod | None = None
+
+    def __init__(self, config: EmulatorConfig | None = None, *, app: Flask | None = None, **app_options: Any):
+        self._config = config
+        self._app = app
+        self._app_options = app_options
+        self._mocks: list[responses.RequestsMock] = []
+        self._started = 0
+
+    # --- the state --------------------------------------------------------------------------------
+
+    @property
+    def app(self) -> Flask:
+        owner = MockVod._outermost if self._started and MockVod._outermost is not None else self
+        if owner._app is None:
+            owner._app = create_app(owner._config, **owner._app_options)
+        return owner._app
+
+    @property
+    def state(self) -> EmulatorState:
+        return get_state(self.app)
+
+    def backend(self, account_id: str | None = None, region: str | None = None) -> Any:
+        """The VOD backend of an account and region (the configured defaults when not given)."""
+        return self.state.backend(account_id, region)
+
+    def reset(self) -> None:
+        self.state.reset()
+
+    # --- switching on and off ---------------------------------------------------------------------
+
+    def start(self, reset: bool = True) -> None:
+        with MockVod._lock:
+            self._started += 1
+            MockVod._depth += 1
+            if MockVod._depth > 1:
+                return
+            MockVod._outermost = self
+            app = self.app
+            if reset:
+                get_state(app).reset()
+            self._mocks = self._build_mocks(app)
+            for mock in self._mocks:
+                mock.start()
+
+    def stop(self) -> None:
+        with MockVod._lock:
+            if not self._started:
+                raise RuntimeError("mock_vod.stop() called without a matching start()")
+            self._started -= 1
+            MockVod._depth -= 1
+            if MockVod._depth > 0 or MockVod._outermost is not self:
+                return
+            MockVod._outermost = None
+            for mock in reversed(self._mocks):
+                mock.stop(allow_assert=False)
+                mock.reset()
+            self._mocks = []
+
+    def __enter__(self) -> MockVod:
+        self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def __call__(self, func: F) -> F:
+        if inspect.isclass(func):
+            for name, member in list(vars(func).items()):
+                if name.startswith("test") and callable(member):
+                    setattr(func, name, self(member))
+            return func
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    # --- routing ----------------------------------------------------------------------------------
+
+    def _build_mocks(self, app: Flask) -> list[responses.RequestsMock]:
+        vendored = responses.RequestsMock(
+            target=VENDORED_SEND,
+            assert_all_requests_are_fired=False,
+            real_adapter_send=VendoredHTTPAdapter.send,
+        )
+        standard = responses.RequestsMock(assert_all_requests_are_fired=False)
+        replay = WsgiReplay(app)
+        for mock, drop_error in (
+            (vendored, vendored_exceptions.ConnectionError),
+            (standard, requests.exceptions.ConnectionError),
+        ):
+            # One callback per method for every *.aliyuncs.com URL, deciding by host itself:
+            # responses' registry drops a callback once two registered patterns match one URL.
+            route = _router(get_state(app), replay, drop_error)
+            for method in METHODS:
+                mock.add_callback(method, _ALIYUN_URL, callback=route)
+            mock.add_passthru(_EVERYTHING)
+        return [vendored, standard]
+
+
+def _router(state: EmulatorState, replay: WsgiReplay, drop_error: type[Exception]) -> Callable[[Any], Any]:
+    host_patterns = [_VOD_HOST, *(route.pattern for route in state.host_routes)]
+    region = state.config.region
+
+    def route(request: Any) -> Any:
+        host = urlsplit(request.url).hostname or ""
+        if not any(pattern.fullmatch(host) for pattern in host_patterns):
+            return _refusal(host, region)
+        try:
+            return replay(request)
+        except DropConnection:
+            raise drop_error(
+                f"Connection dropped by the vodfc emulator: {request.method} {request.url}"
+            ) from None
+
+    return route
+
+
+def _refusal(host: str, region: str) -> tuple[int, list[tuple[str, str]], str]:
+    """An ``*.aliyuncs.com`` host nothing emulates: answer in VOD's error shape, never the network."""
+    error = InvalidApiNotFound(
+        f"Specified api is not found, please check your url and method. The vodfc emulator does not "
+        f"emulate {host}; it answers vod.<region>.aliyuncs.com and the hosts its components register."
+    )
+    request_id = new_request_id()
+    text, content_type = envelope.failure(error, request_id, region, "JSON")
+    return error.status, [("Content-Type", content_type), ("x-acs-request-id", request_id)], text
+
+
+def mock_vod(config: EmulatorConfig | None = None, **app_options: Any) -> MockVod:
+    """The emulator in-process; see ``MockVod``. ``app_options`` go to ``create_app``."""
+    return MockVod(config, **app_options)

@@ -1,0 +1,200 @@
+"""Signature checks, exactly as the POP gateway does them, against the emulator's key ring.
+
+Two schemes: RPC v1 (HMAC-SHA1 over the sorted, percent-encoded parameters; signed by the core SDK
+and by Tea with ``signature_algorithm='v2'``) and ACS3-HMAC-SHA256 (a canonical request hashed and
+signed with HMAC-SHA256; Tea's default). Failures raise the gateway's error for each case, and a
+mismatch carries the server's string-to-sign after ``:``: the core SDK splits the message on
+``:`` and compares that part with its own string-to-sign to tell a wrong secret
+(``InvalidAccessKeySecret``) from a bad canonicalisation.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import threading
+from collections import deque
+from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
+
+from emulator.accounts import Accounts, Credential
+from emulator.config import EmulatorConfig
+from emulator.protocol.decoding import ApiCall
+from emulator.protocol.encoding import percent_encode
+from emulator.vod.exceptions import (
+    IncompleteSignature,
+    InvalidSignatureMethod,
+    InvalidTimeStampExpired,
+    InvalidTimeStampFormat,
+    MissingGatewayParameter,
+    SignatureDoesNotMatch,
+    SignatureNonceUsed,
+)
+
+ACS3_ALGORITHM = "ACS3-HMAC-SHA256"
+_TIMESTAMP = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?Z")
+_ACS3_FIELD = re.compile(r"\s*(Credential|SignedHeaders|Signature)=([^,\s]*)\s*")
+
+
+# --- RPC v1 -----------------------------------------------------------------------------------------
+
+
+def rpc_v1_string_to_sign(method: str, params: Mapping[str, str]) -> str:
+    canonical = "&".join(
+        f"{percent_encode(k)}={percent_encode(v)}" for k, v in sorted(params.items()) if k != "Signature"
+    )
+    return f"{method.upper()}&{percent_encode('/')}&{percent_encode(canonical)}"
+
+
+def rpc_v1_signature(secret: str, string_to_sign: str) -> str:
+    digest = hmac.new(f"{secret}&".encode(), string_to_sign.encode(), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode()
+
+
+# --- ACS3 -------------------------------------------------------------------------------------------
+
+
+def acs3_canonical_request(call: ApiCall, signed_headers: list[str]) -> str:
+    query = "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in sorted(call.query.items()))
+    headers = "".join(f"{name}:{call.headers.get(name, '').strip()}\n" for name in signed_headers)
+    payload = hashlib.sha256(call.body).hexdigest()
+    uri = re.sub(r"%2F", "/", percent_encode(call.path or "/"))
+    return f"{call.method.upper()}\n{uri}\n{query}\n{headers}\n{';'.join(signed_headers)}\n{payload}"
+
+
+def acs3_string_to_sign(canonical_request: str) -> str:
+    return f"{ACS3_ALGORITHM}\n{hashlib.sha256(canonical_request.encode()).hexdigest()}"
+
+
+def acs3_signature(secret: str, string_to_sign: str) -> str:
+    return hmac.new(secret.encode(), string_to_sign.encode(), hashlib.sha256).hexdigest()
+
+
+def parse_acs3_authorization(authorization: str) -> tuple[str, list[str], str]:
+    """``ACS3-HMAC-SHA256 Credential=AK,SignedHeaders=a;b,Signature=hex`` -> (AK, headers, sig)."""
+    algorithm, _, rest = authorization.partition(" ")
+    if algorithm != ACS3_ALGORITHM:
+        raise InvalidSignatureMethod(
+            f"Specified signature method is not valid. The emulator verifies {ACS3_ALGORITHM}, "
+            f"not {algorithm}."
+        )
+    fields: dict[str, str] = {}
+    for part in rest.split(","):
+        match = _ACS3_FIELD.fullmatch(part)
+        if match:
+            fields[match.group(1)] = match.group(2)
+    if not fields.get("Credential"):
+        raise MissingGatewayParameter("AccessKeyId")
+    if not fields.get("Signature"):
+        raise MissingGatewayParameter("Signature")
+    if "SignedHeaders" not in fields:
+        raise IncompleteSignature()
+    signed = [name.strip().lower() for name in fields["SignedHeaders"].split(";") if name.strip()]
+    return fields["Credential"], signed, fields["Signature"]
+
+
+# --- timestamps and nonces ------------------------------------------------------------------------
+
+
+def parse_timestamp(text: str) -> datetime:
+    match = _TIMESTAMP.fullmatch(text.strip())
+    if not match:
+        raise InvalidTimeStampFormat()
+    try:
+        return datetime(*map(int, match.groups()), tzinfo=timezone.utc)  # type: ignore[misc]
+    except ValueError as exc:
+        raise InvalidTimeStampFormat() from exc
+
+
+class NonceCache:
+    """Nonces seen within the skew window (twice it: a timestamp may be early or late)."""
+
+    def __init__(self, window: timedelta):
+        self._window = window * 2
+        self._lock = threading.Lock()
+        self._seen: set[tuple[str, str]] = set()
+        self._expiry: deque[tuple[datetime, tuple[str, str]]] = deque()
+
+    def remember(self, access_key_id: str, nonce: str, now: datetime) -> None:
+        """Record ``nonce``; raise ``SignatureNonceUsed`` if it was seen in the window."""
+        key = (access_key_id, nonce)
+        with self._lock:
+            while self._expiry and self._expiry[0][0] <= now:
+                self._seen.discard(self._expiry.popleft()[1])
+            if key in self._seen:
+                raise SignatureNonceUsed()
+            self._seen.add(key)
+            self._expiry.append((now + self._window, key))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._seen.clear()
+            self._expiry.clear()
+
+
+# --- the check --------------------------------------------------------------------------------------
+
+
+class Authenticator:
+    """Who sent a call, proven by its signature (or just named, with verification switched off)."""
+
+    def __init__(self, config: EmulatorConfig, accounts: Accounts):
+        self.config = config
+        self.accounts = accounts
+        self.nonces = NonceCache(config.max_clock_skew)
+
+    def authenticate(self, call: ApiCall) -> Credential:
+        if call.style == "acs3":
+            assert call.authorization is not None
+            access_key_id, signed_headers, signature = parse_acs3_authorization(call.authorization)
+            timestamp, nonce = (
+                call.headers.get("x-acs-date", ""),
+                call.headers.get("x-acs-signature-nonce", ""),
+            )
+        else:
+            access_key_id = call.signed_params.get("AccessKeyId", "")
+            signature = call.signed_params.get("Signature", "")
+            timestamp = call.signed_params.get("Timestamp", "")
+            nonce = call.signed_params.get("SignatureNonce", "")
+            if not access_key_id:
+                raise MissingGatewayParameter("AccessKeyId")
+
+        if not self.config.verify_signatures:
+            credential = self.accounts.find(access_key_id)
+            if credential is None:
+                credential = Credential(access_key_id, "", self.config.default_account_id)
+            return credential
+
+        if call.style == "rpc":
+            if not signature:
+                raise MissingGatewayParameter("Signature")
+            method = call.signed_params.get("SignatureMethod", "")
+            if not method:
+                raise MissingGatewayParameter("SignatureMethod")
+            if method != "HMAC-SHA1":
+                raise InvalidSignatureMethod(
+                    f"Specified signature method is not valid. RPC requests are signed with HMAC-SHA1, "
+                    f"not {method}."
+                )
+        if not timestamp:
+            raise MissingGatewayParameter("Timestamp")
+        now = self.config.clock()
+        if abs(now - parse_timestamp(timestamp)) > self.config.max_clock_skew:
+            raise InvalidTimeStampExpired()
+        if not nonce:
+            raise MissingGatewayParameter("SignatureNonce")
+        credential = self.accounts.authenticate(access_key_id, call.security_token)
+
+        if call.style == "rpc":
+            string_to_sign = rpc_v1_string_to_sign(call.method, call.signed_params)
+            expected = rpc_v1_signature(credential.access_key_secret, string_to_sign)
+        else:
+            string_to_sign = acs3_string_to_sign(acs3_canonical_request(call, signed_headers))
+            expected = acs3_signature(credential.access_key_secret, string_to_sign)
+        if not hmac.compare_digest(expected.encode(), signature.encode()):
+            raise SignatureDoesNotMatch(string_to_sign, v3=call.style == "acs3")
+        if self.config.check_nonce:
+            self.nonces.remember(access_key_id, nonce, now)
+        return credential

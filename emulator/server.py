@@ -1,0 +1,143 @@
+"""The emulator as a real HTTP server, on waitress (a production WSGI server), loopback by default.
+
+``ThreadedServer`` runs it in a daemon thread for tests and ``vodfc up``: bind port 0 to get a free
+port, ``start()`` returns once the socket listens, ``.url`` says where, ``stop()`` closes every
+connection and joins the thread. ``serve_forever`` is the foreground form behind
+``vodfc emulator``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from flask import Flask
+from waitress.channel import ClientDisconnected
+from waitress.server import create_server
+
+from emulator.app import create_app
+from emulator.config import DEFAULT_HOST, EmulatorConfig
+from emulator.protocol import DropConnection
+
+# How long the serving loop sleeps in select() when idle; stop() wakes it at once anyway.
+_POLL_SECONDS = 1.0
+
+
+def drop_as_disconnect(app: Flask) -> Any:
+    """WSGI wrapper: a ``DropConnection`` closes the socket without an answer.
+
+    waitress treats ``ClientDisconnected`` from the application as "the peer is gone": it writes
+    nothing (the headers were not flushed yet) and closes the channel.
+    """
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
+        try:
+            return app(environ, start_response)
+        except DropConnection:
+            raise ClientDisconnected("dropped by a vodfc hook") from None
+
+    return wsgi
+
+
+def make_server(app: Flask, host: str = DEFAULT_HOST, port: int = 0, threads: int = 8) -> Any:
+    # waitress logs a dropped call at INFO and a client gone mid-answer as a socket error; both are
+    # expected here, so its own logging stays quiet unless something is really wrong.
+    return create_server(
+        drop_as_disconnect(app),
+        host=host,
+        port=port,
+        threads=threads,
+        ident="vodfc",
+        log_socket_errors=False,
+        clear_untrusted_proxy_headers=True,
+    )
+
+
+class ThreadedServer:
+    """The emulator app served by waitress in a background thread."""
+
+    def __init__(
+        self,
+        app: Flask | None = None,
+        *,
+        config: EmulatorConfig | None = None,
+        host: str = DEFAULT_HOST,
+        port: int = 0,
+    ):
+        self.app = app if app is not None else create_app(config)
+        self.host = host
+        self.port = port
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+
+    @property
+    def url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the server is not running")
+        host = self._server.effective_host
+        return f"http://{f'[{host}]' if ':' in host else host}:{self._server.effective_port}"
+
+    @property
+    def endpoint(self) -> str:
+        """``host:port``, the form SDK endpoint settings take."""
+        return self.url.removeprefix("http://")
+
+    def start(self) -> ThreadedServer:
+        if self._server is not None:
+            raise RuntimeError("the server is already running")
+        self._stopping.clear()
+        self._server = make_server(self.app, self.host, self.port)
+        self._thread = threading.Thread(target=self._serve, name=f"vodfc-server-{self.port}", daemon=True)
+        self._thread.start()
+        return self
+
+    def _serve(self) -> None:
+        server = self._server
+        try:
+            while not self._stopping.is_set():
+                server.asyncore.loop(timeout=_POLL_SECONDS, map=server._map, count=1)
+        finally:
+            for channel in list(server._map.values()):
+                try:
+                    channel.close()
+                except OSError:
+                    pass
+            server.task_dispatcher.shutdown()
+
+    def stop(self) -> None:
+        if self._server is None:
+            return
+        self._stopping.set()
+        self._server.pull_trigger()
+        assert self._thread is not None
+        self._thread.join()
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> ThreadedServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def serve_forever(app: Flask, host: str, port: int, announce: Any = print) -> None:
+    """Serve in the foreground until interrupted; ``announce`` gets the startup lines."""
+    from emulator.app import get_state
+
+    logging.getLogger("waitress").setLevel(logging.WARNING)
+    server = make_server(app, host, port)
+    state = get_state(app)
+    url = f"http://{server.effective_host}:{server.effective_port}"
+    key = state.config.access_keys[0]
+    announce(f"vodfc emulator listening on {url} (region {state.config.region})")
+    announce(f"AccessKeyId:     {key.access_key_id}")
+    announce(f"AccessKeySecret: {key.access_key_secret}")
+    announce(f"Account:         {key.account_id}")
+    try:
+        server.run()
+    finally:
+        server.close()
+        state.store.close()
