@@ -126,7 +126,7 @@ class VodTransport:
         try:
             module = importlib.import_module(f"{_REQUEST_PACKAGE}.{action}Request")
         except ModuleNotFoundError:
-            raise ValidationError("Action", f"unknown VOD action {action!r}") from None
+            raise ValidationError("Action", f"Action {action!r} is not a VOD API action") from None
         request = getattr(module, f"{action}Request")()
         for key, value in params.items():
             wire = _wire_value(value)

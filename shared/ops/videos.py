@@ -112,7 +112,10 @@ class VideoOperations(VodTransport):
             "UserData": user_data,
         }
         if all(value is None for key, value in params.items() if key != "VideoId"):
-            raise ValidationError("UpdateVideoInfo", "nothing to update: set at least one field")
+            raise ValidationError(
+                "UpdateVideoInfo",
+                "UpdateVideoInfo needs at least one of Title, Description, Tags, CoverURL, CateId, UserData",
+            )
         self.call("UpdateVideoInfo", params, idempotent=True)
 
     def update_video_infos(self, updates: Iterable[VideoUpdate]) -> UpdateVideosResult:
