@@ -12,8 +12,9 @@ from flask import Blueprint, Flask, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from emulator.app import get_state
+from emulator.gateway import CONTROL_PREFIX
 
-PREFIX = "/_vodfc"
+PREFIX = CONTROL_PREFIX
 
 bp = Blueprint("vodfc_control", __name__, url_prefix=PREFIX)
 
@@ -76,9 +77,12 @@ def issue_sts_token() -> Any:
     return jsonify(credential.as_sts_dict())
 
 
-@bp.errorhandler(HTTPException)
-def control_http_error(error: HTTPException) -> Any:
-    return jsonify(error=error.name, message=error.description), error.code
+@bp.errorhandler(Exception)
+def control_error(error: Exception) -> Any:
+    if isinstance(error, HTTPException):
+        return jsonify(error=error.name, message=error.description), error.code
+    current_app.logger.exception("control plane failure on %s", request.path)
+    return jsonify(error="InternalError", message=f"{type(error).__name__}: {error}"), 500
 
 
 def init_app(app: Flask) -> None:

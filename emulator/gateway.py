@@ -29,6 +29,7 @@ from emulator.vod.exceptions import InternalError, InvalidApiNotFound, VodError
 
 DROP_FLAG = "vodfc.drop_connection"
 MODE_KEY = "vodfc.mode"
+CONTROL_PREFIX = "/_vodfc"
 ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
 
 
@@ -134,7 +135,12 @@ def handle_drop(error: DropConnection) -> Response:
     return Response(b"", status=500)
 
 
-def handle_unexpected(error: Exception) -> Response:
+def handle_unexpected(error: Exception) -> Any:
+    if request.path.startswith(CONTROL_PREFIX + "/"):
+        # Routing errors (404/405) are raised before the control blueprint's own handler can run.
+        from emulator.control import control_error
+
+        return control_error(error)
     if isinstance(error, HTTPException) and error.code is not None and error.code < 500:
         if error.code == 404:
             vod_error: VodError = InvalidApiNotFound(

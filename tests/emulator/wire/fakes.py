@@ -1,0 +1,76 @@
+"""A tiny stand-in for the VOD package, so the transport is tested on its own.
+
+It keeps videos as store records and answers three actions; the transport under test cannot tell
+it from the real backend, which is the point of the dispatch contract.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from emulator.protocol import RequestContext
+from emulator.store import Store
+from emulator.vod.exceptions import InvalidApiNotFound, InvalidVideoNotFound, MissingParameter
+
+SUPPORTED_ACTIONS = ("DeleteVideo", "GetVideoInfo", "UpdateVideoInfo")
+
+
+class FakeBackend:
+    def __init__(self, account_id: str, region: str, store: Store):
+        self.account_id, self.region, self.store = account_id, region, store
+        self.namespace = f"{account_id}/{region}"
+        self.lock = threading.RLock()
+        self.reload()
+
+    def reload(self) -> None:
+        self.videos: dict[str, dict[str, Any]] = self.store.load(self.namespace, "video")
+
+    def reset(self) -> None:
+        self.videos = {}
+
+    def put(self, video_id: str, **fields: Any) -> None:
+        record = {"VideoId": video_id, "Title": "untitled", **fields}
+        self.videos[video_id] = record
+        self.store.put(self.namespace, "video", video_id, record)
+
+
+def _required(params: Mapping[str, str], name: str) -> str:
+    if not params.get(name):
+        raise MissingParameter(name)
+    return params[name]
+
+
+def dispatch(
+    backend: FakeBackend, action: str, params: Mapping[str, str], ctx: RequestContext
+) -> dict[str, Any]:
+    if action == "GetVideoInfo":
+        video = backend.videos.get(_required(params, "VideoId"))
+        if video is None:
+            raise InvalidVideoNotFound()
+        return {
+            "Video": dict(video),
+            "Context": {
+                "Region": ctx.region,
+                "Account": ctx.account_id,
+                "HostUrl": ctx.host_url,
+                "Mode": ctx.mode,
+            },
+        }
+    if action == "UpdateVideoInfo":
+        video_id = _required(params, "VideoId")
+        if video_id not in backend.videos:
+            raise InvalidVideoNotFound()
+        backend.put(video_id, **{**backend.videos[video_id], "Title": params.get("Title", "")})
+        return {}
+    if action == "DeleteVideo":
+        ids = _required(params, "VideoIds").split(",")
+        for video_id in ids:  # writes first, then fails: the transaction must undo them
+            if video_id in backend.videos:
+                del backend.videos[video_id]
+                backend.store.delete(backend.namespace, "video", video_id)
+            else:
+                raise InvalidVideoNotFound()
+        return {}
+    raise InvalidApiNotFound()
