@@ -121,3 +121,20 @@ def test_the_cli_registers_the_emulator_command() -> None:
     )  # fmt: skip
     defaults = config_from_args(build_parser().parse_args(["emulator"]))
     assert (defaults.region, defaults.seed, defaults.data_dir) == ("cn-shanghai", True, None)
+
+
+def test_code_that_cannot_be_repointed_reaches_the_server_through_http_proxy(
+    server: Any, monkeypatch: Any
+) -> None:
+    # A client left on the real endpoint (plain http is the core SDK's default) and an HTTP_PROXY
+    # variable: the server gets the absolute-form request and the real Host, region included.
+    for name in ("NO_PROXY", "no_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", server.url)
+    server.state.backend(region="cn-beijing").put("v1", Title="proxied")
+    request = GetVideoInfoRequest()
+    request.set_VideoId("v1")
+    client = AcsClient("vodfc-access-key-id", "vodfc-access-key-secret", "cn-beijing")
+    body = json.loads(client.do_action_with_exception(request))
+    assert body["Video"]["Title"] == "proxied"
+    assert body["Context"]["HostUrl"] == "http://vod.cn-beijing.aliyuncs.com"
