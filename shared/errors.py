@@ -23,8 +23,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# Connection errors quote the request URL, whose query carries the signature and the STS token.
-_SECRET_QUERY = re.compile(r"(SecurityToken|Signature|AccessKeyId)=[^&\s'\")]+")
+# Connection errors quote the request URL, whose query carries the signature and the STS token; the core
+# SDK's debug log prints the parameter dict (`'SecurityToken': '...'`).
+_SECRET_QUERY = re.compile(r"(SecurityToken|Signature|AccessKeyId)(=|'?:\s*')[^&\s'\")]+")
 
 
 class VodError(Exception):
@@ -212,7 +213,7 @@ def from_sdk_exception(exc: BaseException, *, action: str | None = None) -> VodE
 
 def redact(text: str) -> str:
     """Mask credentials that SDK messages may quote from the signed URL."""
-    return _SECRET_QUERY.sub(r"\1=***", text)
+    return _SECRET_QUERY.sub(r"\1\2***", text)
 
 
 def _attr(exc: BaseException, name: str) -> Any:

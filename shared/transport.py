@@ -18,12 +18,31 @@ from aliyunsdkcore.acs_exception.exceptions import ClientException, ServerExcept
 from aliyunsdkcore.http import protocol_type
 
 from shared import config
-from shared.errors import ValidationError, VodError, from_sdk_exception
+from shared.errors import ValidationError, VodError, from_sdk_exception, redact
 from shared.retry import RetryPolicy, may_have_landed
 
 logger = logging.getLogger("vodfc.shared")
 
 _REQUEST_PACKAGE = "aliyunsdkvod.request.v20170321"
+
+
+class _RedactSecrets(logging.Filter):
+    """The core SDK logs connection errors at ERROR with the signed URL, STS token included; mask it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = redact(message)
+        if masked != message:
+            record.msg, record.args = masked, ()
+        return True
+
+
+# Logger filters apply only to records logged on that very logger, so both SDK loggers get one (the second
+# prints the signed URL when the SDK's HTTP debug output is switched on).
+for _name in ("aliyunsdkcore.client", "aliyunsdkcore.http.http_response"):
+    _sdk_logger = logging.getLogger(_name)
+    if not any(isinstance(f, _RedactSecrets) for f in _sdk_logger.filters):
+        _sdk_logger.addFilter(_RedactSecrets())
 
 
 @dataclass(frozen=True)
