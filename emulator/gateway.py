@@ -43,7 +43,7 @@ class _CallMeta:
 
 
 def _meta() -> _CallMeta:
-    meta = g.get("vodfc_call")
+    meta: _CallMeta | None = g.get("vodfc_call")
     if meta is None:
         from emulator.app import get_state
 

@@ -36,7 +36,7 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
         overrides["data_dir"] = args.data_dir
     if args.no_verify_signatures:
         overrides["verify_signatures"] = False
-    return EmulatorConfig.from_env(**overrides)
+    return EmulatorConfig.from_env(None, **overrides)
 
 
 def run(args: argparse.Namespace) -> int:

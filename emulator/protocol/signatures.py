@@ -103,7 +103,8 @@ def parse_timestamp(text: str) -> datetime:
     if not match:
         raise InvalidTimeStampFormat()
     try:
-        return datetime(*map(int, match.groups()), tzinfo=timezone.utc)  # type: ignore[misc]
+        year, month, day, hour, minute, second = map(int, match.groups())
+        return datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
     except ValueError as exc:
         raise InvalidTimeStampFormat() from exc
 
