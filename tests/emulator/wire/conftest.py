@@ -103,6 +103,19 @@ def wire_clock(_wire_clock: Clock) -> Iterator[Clock]:
     _wire_clock.now = saved
 
 
+# The plugin's own app fixtures, overridden with the fake backend so that the plugin's public
+# fixtures (vod_mock, vod_server, vod) are tested here without the VOD package.
+@pytest.fixture(scope="session")
+def _vodfc_mock_app() -> Any:
+    return fake_app()
+
+
+@pytest.fixture(scope="session")
+def _vodfc_server() -> Iterator[ThreadedServer]:
+    with ThreadedServer(fake_app()) as server:
+        yield server
+
+
 @pytest.fixture
 def wire_server(_wire_apps: dict[str, Any], _wire_server: ThreadedServer, wire_clock: Clock) -> VodTarget:
     """Server mode only (for the HTTP control plane), fresh state."""
