@@ -123,7 +123,11 @@ class ThreadedServer:
         self.stop()
 
 
-def serve_forever(app: Flask, host: str, port: int, announce: Any = print) -> None:
+def _announce(line: str) -> None:
+    print(line, flush=True)  # flushed: a parent process reads the URL from a pipe
+
+
+def serve_forever(app: Flask, host: str, port: int, announce: Any = _announce) -> None:
     """Serve in the foreground until interrupted; ``announce`` gets the startup lines."""
     from emulator.app import get_state
 
