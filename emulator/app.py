@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 import re
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -73,7 +72,7 @@ class EmulatorState:
         self.on_reset: list[Callable[[], None]] = []
         self.host_routes: list[HostRoute] = []
         self.components: list[str] = []
-        self._seed_lock = threading.Lock()
+        self._baseline: tuple[list[BeforeActionHook], list[AfterActionHook]] = ([], [])
 
     def add_host_route(self, pattern: str, handler: HostHandler | None = None) -> None:
         """Intercept ``pattern`` hosts in-process; with a handler, answer them before path routing."""
@@ -83,10 +82,16 @@ class EmulatorState:
         """The VOD backend of an account and region (the defaults when not given)."""
         return self.backends.get(account_id or self.config.default_account_id, region or self.config.region)
 
+    def mark_baseline(self) -> None:
+        """Remember the hooks installed by the components; ``reset`` drops any added later."""
+        self._baseline = (list(self.before_action), list(self.after_action))
+
     def reset(self) -> None:
-        """Forget every backend's records, every component's state, and the nonces seen."""
+        """Forget every backend's records, every component's state, the nonces seen, and the hooks
+        added after ``create_app`` (a test's own hooks never leak into the next test)."""
         self.backends.reset()
         self.authenticator.nonces.clear()
+        self.before_action[:], self.after_action[:] = (list(hooks) for hooks in self._baseline)
         for hook in self.on_reset:
             hook()
 
@@ -160,6 +165,7 @@ def create_app(
         if init is not None:
             init(app)
             state.components.append(name)
+    state.mark_baseline()
     # A fresh data dir gets the demo library; a persisted one keeps what it has.
     if config.seed and not state.store.namespaces():
         state.seed()

@@ -134,3 +134,16 @@ def test_component_hosts_are_routed_into_the_app(make_fake_app: Any) -> None:
     with MockVod(app=app):
         response = requests.get("https://media.oss-cn-shanghai.aliyuncs.com/some/key", timeout=5)
     assert response.text == "media in cn-shanghai"
+
+
+def test_reset_drops_hooks_added_after_create_app_but_keeps_the_components(make_fake_app: Any) -> None:
+    app = make_fake_app()
+    state = get_state(app)
+    component_hook = state.before_action  # same list object before and after
+    state.before_action.append(lambda *args: None)
+    state.mark_baseline()  # as create_app does once the components are in
+    state.before_action.append(lambda *args: None)
+    state.after_action.append(lambda *args: None)
+    state.reset()
+    assert len(state.before_action) == 1 and state.after_action == []
+    assert state.before_action is component_hook
