@@ -74,13 +74,17 @@ class VodTarget:
         self, access_key_id: str | None = None, access_key_secret: str | None = None, **kw: Any
     ) -> Any:
         """An ``alibabacloud_vod20170321`` Tea ``Client`` talking to the emulator."""
-        from alibabacloud_tea_openapi.models import Config
+        from alibabacloud_tea_openapi.models import Config, GlobalParameters
         from alibabacloud_vod20170321.client import Client
 
         options: dict[str, Any] = {"region_id": self.credentials.region}
-        if self.mode == "server":
-            options.update(endpoint=self.endpoint, protocol="http")
         options.update(kw)
+        if self.mode == "server":
+            # A v3 call to 127.0.0.1 names no region anywhere; RegionId in the query tells the emulator.
+            region_query = GlobalParameters(queries={"RegionId": options["region_id"]})
+            options.setdefault("global_parameters", region_query)
+            options.setdefault("endpoint", self.endpoint)
+            options.setdefault("protocol", "http")
         return Client(
             Config(
                 access_key_id=access_key_id or self.credentials.access_key_id,

@@ -43,3 +43,14 @@ def test_vod_mock_is_active_and_fresh(vod_mock: MockVod) -> None:
 
 def test_vod_server_answers_over_loopback(vod_server: Any) -> None:
     assert requests.get(vod_server.url + "/_vodfc/health", timeout=5).json()["status"] == "ok"
+
+
+def test_clients_in_another_region_reach_that_regions_backend(vod: VodTarget) -> None:
+    vod.state.backend(region="cn-beijing").put("v1", Title="beijing")
+    vod.backend.put("v1", Title="shanghai")
+    request = GetVideoInfoRequest()
+    request.set_VideoId("v1")
+    body = json.loads(vod.acs_client(region_id="cn-beijing").do_action_with_exception(request))
+    assert body["Video"]["Title"] == "beijing"
+    tea = vod.tea_client(region_id="cn-beijing").get_video_info(vod_models.GetVideoInfoRequest(video_id="v1"))
+    assert tea.body.video.title == "beijing"
