@@ -204,3 +204,28 @@ def test_signature_checking_can_be_switched_off(make_fake_app: Any) -> None:
         )
     assert response.status_code == 200
     assert ET.fromstring(response.content).findtext("Video/Title") == "unsigned"
+
+
+def test_the_regionless_global_host_uses_regionid_or_the_default(make_fake_app: Any, signing: Any) -> None:
+    with MockVod(app=make_fake_app()) as mock:
+        mock.backend().put("v1", Title="default region")
+        mock.backend(region="cn-beijing").put("v1", Title="beijing")
+        for scheme in ("http", "https"):
+            url = f"{scheme}://vod.aliyuncs.com/"
+            plain = signing.rpc_signed("GET", {"Action": "GetVideoInfo", "VideoId": "v1"})
+            assert requests.get(url, params=plain, timeout=5).json()["Video"]["Title"] == "default region"
+            named = signing.rpc_signed(
+                "GET", {"Action": "GetVideoInfo", "VideoId": "v1", "RegionId": "cn-beijing"}
+            )
+            assert requests.get(url, params=named, timeout=5).json()["Video"]["Title"] == "beijing"
+
+
+def test_concurrent_calls_are_all_answered(api: VodTarget, signing: Any) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def call(_: int) -> int:
+        params = signing.rpc_signed("POST", {"Action": "GetVideoInfo", "VideoId": "v1"})
+        return requests.post(base(api), params=params, timeout=10).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(call, range(40))) == [200] * 40
