@@ -9,11 +9,12 @@ from __future__ import annotations
 import secrets
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from emulator.config import AccessKeyPair, utc_now
 from emulator.vod.exceptions import (
+    InvalidAccessKeyIdInactive,
     InvalidAccessKeyIdNotFound,
     InvalidSecurityTokenExpired,
     InvalidSecurityTokenMismatch,
@@ -30,6 +31,7 @@ class Credential:
     account_id: str
     security_token: str | None = None
     expiration: datetime | None = None
+    active: bool = True
 
     @property
     def is_temporary(self) -> bool:
@@ -53,13 +55,32 @@ class Accounts:
         self._clock = clock
         self._lock = threading.Lock()
         self._keys: dict[str, Credential] = {}
-        for pair in pairs:
-            self.add(pair.access_key_id, pair.access_key_secret, pair.account_id)
+        self._configured = tuple(pairs)
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the configured pairs: STS tokens forgotten, disabled keys enabled again."""
+        with self._lock:
+            self._keys = {
+                pair.access_key_id: Credential(pair.access_key_id, pair.access_key_secret, pair.account_id)
+                for pair in self._configured
+            }
 
     def add(self, access_key_id: str, access_key_secret: str, account_id: str) -> Credential:
         credential = Credential(access_key_id, access_key_secret, account_id)
         with self._lock:
             self._keys[access_key_id] = credential
+        return credential
+
+    def set_active(self, access_key_id: str, active: bool) -> None:
+        """Disable (or re-enable) a key, as the RAM console does; a disabled key is refused."""
+        with self._lock:
+            self._keys[access_key_id] = replace(self._lookup_locked(access_key_id), active=active)
+
+    def _lookup_locked(self, access_key_id: str) -> Credential:
+        credential = self._keys.get(access_key_id)
+        if credential is None:
+            raise InvalidAccessKeyIdNotFound()
         return credential
 
     def account_ids(self) -> list[str]:
@@ -79,6 +100,8 @@ class Accounts:
     def authenticate(self, access_key_id: str, security_token: str | None) -> Credential:
         """The credential behind a request's key and token, or the gateway's error for them."""
         credential = self.lookup(access_key_id)
+        if not credential.active:
+            raise InvalidAccessKeyIdInactive()
         if credential.is_temporary:
             if not security_token:
                 raise MissingGatewayParameter("SecurityToken")

@@ -87,9 +87,10 @@ class EmulatorState:
         self._baseline = (list(self.before_action), list(self.after_action))
 
     def reset(self) -> None:
-        """Forget every backend's records, every component's state, the nonces seen, and the hooks
-        added after ``create_app`` (a test's own hooks never leak into the next test)."""
+        """Forget every backend's records, every component's state, STS tokens, the nonces seen,
+        and the hooks added after ``create_app`` (a test's own hooks never leak into the next test)."""
         self.backends.reset()
+        self.accounts.reset()
         self.authenticator.nonces.clear()
         self.before_action[:], self.after_action[:] = (list(hooks) for hooks in self._baseline)
         for hook in self.on_reset:

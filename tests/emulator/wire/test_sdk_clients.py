@@ -200,3 +200,17 @@ def test_an_unexpected_backend_crash_is_a_json_internal_error(seeded: VodTarget)
         core_get(seeded.acs_client())
     assert (caught.value.get_error_code(), caught.value.get_http_status()) == ("InternalError", 500)
     assert caught.value.get_error_msg() == "The request processing has failed due to some unknown error."
+
+
+def test_a_disabled_key_is_inactive(seeded: VodTarget) -> None:
+    seeded.state.accounts.set_active("vodfc-access-key-id", False)
+    try:
+        with pytest.raises(ServerException) as caught:
+            core_get(seeded.acs_client())
+    finally:
+        seeded.state.accounts.set_active("vodfc-access-key-id", True)
+    assert (caught.value.get_error_code(), caught.value.get_http_status()) == (
+        "InvalidAccessKeyId.Inactive",
+        400,
+    )
+    assert caught.value.get_error_msg() == "Specified access key is disabled."
