@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from shared.models.media import Image, MediaItem, Video
+if TYPE_CHECKING:
+    # Annotations only (they stay strings): a handler that never builds a page should not pay for these.
+    from shared.models.media import Image, MediaItem, Video
 
 Raw = Mapping[str, Any]
 

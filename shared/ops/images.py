@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared import validation
 from shared.errors import NotFound, ValidationError
-from shared.models import DeleteImagesResult, Image, ImageInfosResult, ImageUpdate, UpdateImagesResult
 from shared.models._parse import obj_list, str_list
 from shared.ops._common import chunks
 from shared.ops.videos import error_raw
 from shared.transport import VodTransport
+
+if TYPE_CHECKING:
+    from shared.models import DeleteImagesResult, Image, ImageInfosResult, ImageUpdate, UpdateImagesResult
 
 IMAGE_NOT_FOUND = ("NoSuchResource", "InvalidImage.NotFound")
 
@@ -20,6 +22,8 @@ IMAGE_NOT_FOUND = ("NoSuchResource", "InvalidImage.NotFound")
 class ImageOperations(VodTransport):
     def update_image_infos(self, updates: Iterable[ImageUpdate]) -> UpdateImagesResult:
         """Apply many image updates, 20 per request; all entries are validated before the first request."""
+        from shared.models.results import UpdateImagesResult
+
         entries = [update.entry(i) for i, update in enumerate(updates)]
         non_exist: list[str] = []
         raws: list[Mapping[str, Any]] = []
@@ -35,6 +39,8 @@ class ImageOperations(VodTransport):
         self, image_id: str, *, output_type: str | None = None, auth_timeout: int | None = None
     ) -> Image:
         """One image; raises ``NotFound`` (VOD's code is NoSuchResource) for an unknown ID."""
+        from shared.models.media import Image
+
         validation.require("ImageId", image_id)
         validation.one_of("OutputType", output_type, validation.OUTPUT_TYPES)
         validation.auth_timeout(auth_timeout)
@@ -45,6 +51,9 @@ class ImageOperations(VodTransport):
 
     def get_image_infos(self, image_ids: str | Iterable[str]) -> ImageInfosResult:
         """Any number of images, 20 per request; unknown IDs land in ``non_exist_image_ids``."""
+        from shared.models.media import Image
+        from shared.models.results import ImageInfosResult
+
         ids = validation.ids("ImageIds", image_ids)
         images: list[Image] = []
         non_exist: list[str] = []
@@ -88,6 +97,8 @@ class ImageOperations(VodTransport):
                 raise
 
     def _delete_each(self, mode: str, key: str, items: tuple[str, ...]) -> DeleteImagesResult:
+        from shared.models.results import DeleteImagesResult
+
         deleted: list[str] = []
         not_found: list[str] = []
         raws: list[Mapping[str, Any]] = []

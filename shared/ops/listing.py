@@ -10,14 +10,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared import validation
 from shared.errors import ValidationError, WindowExhausted
-from shared.models import MediaItem, SearchPage, Video, VideoListPage
 from shared.models._parse import obj_list, to_int, to_str
 from shared.ops._common import format_time, parse_time, shift, wire_time
 from shared.transport import VodTransport
+
+if TYPE_CHECKING:
+    from shared.models import MediaItem, SearchPage, Video, VideoListPage
 
 logger = logging.getLogger("vodfc.shared")
 
@@ -66,6 +68,9 @@ class ListingOperations(VodTransport):
         scroll_token: str | None = None,
     ) -> SearchPage:
         """One page of SearchMedia; ``match`` is VOD's filter (e.g. ``Title = 'cat'``)."""
+        from shared.models.media import MediaItem
+        from shared.models.results import SearchPage
+
         validation.one_of("SearchType", search_type, validation.SEARCH_TYPES)
         validation.page(page_no, page_size)
         if scroll_token is None:
@@ -156,6 +161,9 @@ class ListingOperations(VodTransport):
         sort_by: str | None = None,
     ) -> VideoListPage:
         """One page of GetVideoList (filters on status, CreationTime range, category, storage location)."""
+        from shared.models.media import Video
+        from shared.models.results import VideoListPage
+
         statuses = validation.ids("Status", status) if status is not None else ()
         validation.each_one_of("Status", statuses, validation.VIDEO_STATUSES)
         start, end = wire_time("StartTime", start_time), wire_time("EndTime", end_time)

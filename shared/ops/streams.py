@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared import validation
 from shared.errors import NotFound
-from shared.models import DeleteMezzaninesResult, Mezzanine, PlayInfo
 from shared.models._parse import str_list
 from shared.ops.videos import VIDEO_NOT_FOUND, checked_reference_ids, error_raw, id_chunks
 from shared.transport import VodTransport
+
+if TYPE_CHECKING:
+    from shared.models import DeleteMezzaninesResult, Mezzanine, PlayInfo
 
 
 def _choices(field: str, value: str | Iterable[str] | None, allowed: tuple[str, ...]) -> tuple[str, ...]:
@@ -31,6 +33,8 @@ class StreamOperations(VodTransport):
         auth_timeout: int | None = None,
     ) -> Mezzanine:
         """A video's source file, with its video/audio track lists (``addition_type``; None for neither)."""
+        from shared.models.streams import Mezzanine
+
         validation.require("VideoId", video_id)
         additions = _choices("AdditionType", addition_type, validation.ADDITION_TYPES)
         validation.one_of("OutputType", output_type, validation.OUTPUT_TYPES)
@@ -60,6 +64,8 @@ class StreamOperations(VodTransport):
 
         Raises ``NotFound`` with code InvalidVideo.NoneStream when no stream matches the filters.
         """
+        from shared.models.streams import PlayInfo
+
         validation.require("VideoId", video_id)
         wire_formats = _choices("Formats", formats, validation.PLAY_FORMATS)
         definitions = _choices("Definition", definition, validation.DEFINITIONS)
@@ -106,6 +112,8 @@ class StreamOperations(VodTransport):
         ``force=True`` is needed for NoTranscode/AsyncTranscode videos, whose source is also their stream.
         Repeating it is harmless (the source is gone either way), so it is retried like the reads.
         """
+        from shared.models.results import DeleteMezzaninesResult
+
         vids = validation.ids("VideoIds", video_ids)
         refs = checked_reference_ids(reference_ids)
         non_exist: list[str] = []

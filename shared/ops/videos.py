@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared import validation
 from shared.errors import NotFound, ValidationError
-from shared.models import DeleteVideosResult, UpdateVideosResult, Video, VideoInfosResult, VideoUpdate
 from shared.models._parse import obj_list, str_list
 from shared.ops._common import chunks
 from shared.transport import VodTransport
+
+if TYPE_CHECKING:
+    from shared.models import DeleteVideosResult, UpdateVideosResult, Video, VideoInfosResult, VideoUpdate
 
 VIDEO_NOT_FOUND = "InvalidVideo.NotFound"
 
@@ -41,6 +43,8 @@ def checked_reference_ids(reference_ids: str | Iterable[str]) -> tuple[str, ...]
 class VideoOperations(VodTransport):
     def get_video_info(self, video_id: str | None = None, *, reference_id: str | None = None) -> Video:
         """One video's metadata; raises ``NotFound`` (InvalidVideo.NotFound) for an unknown ID."""
+        from shared.models.media import Video
+
         if not video_id and not reference_id:
             validation.require("VideoId", None)
         if reference_id:
@@ -58,6 +62,9 @@ class VideoOperations(VodTransport):
         VOD answers 404 InvalidVideo.NotFound when *every* ID of a request is unknown (while a mixed
         request gets 200 with NonExistVideoIds); such a chunk is merged as "all non-existent".
         """
+        from shared.models.media import Video
+        from shared.models.results import VideoInfosResult
+
         vids = validation.ids("VideoIds", video_ids)
         refs = checked_reference_ids(reference_ids)
         videos: list[Video] = []
@@ -120,6 +127,8 @@ class VideoOperations(VodTransport):
 
     def update_video_infos(self, updates: Iterable[VideoUpdate]) -> UpdateVideosResult:
         """Apply many updates, 20 per request. Every entry is validated before the first request is sent."""
+        from shared.models.results import UpdateVideosResult
+
         entries = [update.entry(i) for i, update in enumerate(updates)]
         non_exist: list[str] = []
         forbidden: list[str] = []
@@ -149,6 +158,8 @@ class VideoOperations(VodTransport):
         attempt deleted them: those IDs count as deleted (and are listed in ``assumed_deleted_*``), never
         as failures and never twice.
         """
+        from shared.models.results import DeleteVideosResult
+
         vids = validation.ids("VideoIds", video_ids)
         refs = checked_reference_ids(reference_ids)
         gone: dict[str, list[str]] = {"VideoIds": [], "ReferenceIds": []}

@@ -103,3 +103,20 @@ def test_an_operation_imports_only_its_own_request_class():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert out == "['aliyunsdkvod.request.v20170321.GetVideoInfoRequest']"
+
+
+def test_loading_the_client_builds_no_model_classes_until_an_operation_needs_them():
+    code = (
+        "import sys\n"
+        "p = 'shared.models.'\n"
+        "def built():\n    return sorted(m for m in sys.modules if m.startswith(p) and '_' not in m)\n"
+        "import shared.client, shared.models\n"
+        "print(built())\n"
+        "from shared.models import Video\n"
+        "print(built())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    assert out[0] == "[]"
+    assert out[1] == "['shared.models.media']"
