@@ -14,6 +14,7 @@ from aliyunsdkcore.auth.credentials import StsTokenCredential
 from aliyunsdkcore.client import AcsClient
 from aliyunsdkcore.request import CommonRequest
 from aliyunsdkvod.request.v20170321.GetVideoInfoRequest import GetVideoInfoRequest
+from aliyunsdkvod.request.v20170321.UpdateVideoInfoRequest import UpdateVideoInfoRequest
 from darabonba.exceptions import UnretryableException
 
 from emulator.protocol import DropConnection
@@ -214,3 +215,27 @@ def test_a_disabled_key_is_inactive(seeded: VodTarget) -> None:
         400,
     )
     assert caught.value.get_error_msg() == "Specified access key is disabled."
+
+
+def test_form_body_params_are_signed_and_a_wrong_secret_is_still_recognised(seeded: VodTarget) -> None:
+    def update(secret: str | None) -> None:
+        request = UpdateVideoInfoRequest()
+        request.set_VideoId("v1")
+        request.add_body_params("Title", "from a form body ~*'()")
+        seeded.acs_client(access_key_secret=secret).do_action_with_exception(request)
+
+    update(None)
+    assert seeded.backend.videos["v1"]["Title"] == "from a form body ~*'()"
+    with pytest.raises(ServerException) as caught:
+        update("not-the-secret")
+    assert caught.value.get_error_code() == "InvalidAccessKeySecret"
+
+
+def test_a_common_request_with_a_wrong_secret_stays_signature_does_not_match(seeded: VodTarget) -> None:
+    # The core SDK compares the server's string-to-sign with CommonRequest.string_to_sign, which it
+    # never fills in (it signs an inner RpcRequest): against the cloud the code stays as sent.
+    request = CommonRequest(domain=None, version="2017-03-21", action_name="GetVideoInfo", product="vod")
+    request.add_query_param("VideoId", "v1")
+    with pytest.raises(ServerException) as caught:
+        seeded.acs_client(access_key_secret="not-the-secret").do_action_with_exception(request)
+    assert (caught.value.get_error_code(), caught.value.get_http_status()) == ("SignatureDoesNotMatch", 400)
