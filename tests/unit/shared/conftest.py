@@ -91,8 +91,11 @@ def sleeps() -> list[float]:
 
 
 @pytest.fixture
-def vod(fake_vod: FakeVod, sleeps: list[float], monkeypatch: pytest.MonkeyPatch) -> VodClient:
-    """A client with fixed credentials, no endpoint override, and a fake sleep (delays are recorded)."""
+def client(fake_vod: FakeVod, sleeps: list[float], monkeypatch: pytest.MonkeyPatch) -> VodClient:
+    """A VodClient with fixed credentials, no endpoint override, and a fake sleep (delays are recorded).
+
+    Named `client` so it does not shadow the emulator plugin's `vod` fixture.
+    """
     for name in ("VOD_ENDPOINT", "FC_REGION"):
         monkeypatch.delenv(name, raising=False)
     return VodClient(

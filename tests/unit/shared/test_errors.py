@@ -47,11 +47,11 @@ CASES = [
 
 
 @pytest.mark.parametrize(("code", "status", "cls"), CASES)
-def test_vod_error_answers_map_to_the_tree(vod, fake_vod, code, status, cls):
+def test_vod_error_answers_map_to_the_tree(client, fake_vod, code, status, cls):
     fake_vod.on("GetVideoInfo", (status, error_body(code, "what VOD said: details", "REQ-42")))
-    vod.retry = RetryPolicy(max_attempts=1)
+    client.retry = RetryPolicy(max_attempts=1)
     with pytest.raises(errors.VodError) as caught:
-        vod.get_video_info("v1")
+        client.get_video_info("v1")
     error = caught.value
     assert type(error) is cls
     assert (error.code, error.message, error.http_status, error.request_id) == (
@@ -65,20 +65,20 @@ def test_vod_error_answers_map_to_the_tree(vod, fake_vod, code, status, cls):
     assert error.__cause__ is error.original
 
 
-def test_connection_errors_become_transport_errors(vod, fake_vod):
+def test_connection_errors_become_transport_errors(client, fake_vod):
     fake_vod.on("GetVideoInfo", SdkConnectionError("connection refused"))
-    vod.retry = RetryPolicy(max_attempts=1)
+    client.retry = RetryPolicy(max_attempts=1)
     with pytest.raises(errors.TransportError) as caught:
-        vod.get_video_info("v1")
+        client.get_video_info("v1")
     assert caught.value.code == "SDK.HttpError"
     assert isinstance(caught.value.original, ClientException)
 
 
-def test_non_json_error_body_keeps_its_status(vod, fake_vod):
+def test_non_json_error_body_keeps_its_status(client, fake_vod):
     fake_vod.on("GetVideoInfo", lambda _p: (502, {}))
-    vod.retry = RetryPolicy(max_attempts=1)
+    client.retry = RetryPolicy(max_attempts=1)
     with pytest.raises(errors.ServerError) as caught:
-        vod.get_video_info("v1")
+        client.get_video_info("v1")
     assert caught.value.http_status == 502
 
 

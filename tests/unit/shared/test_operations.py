@@ -22,9 +22,9 @@ VIDEO = {
 }
 
 
-def test_every_request_is_a_signed_vod_rpc_call_over_https(vod, fake_vod):
+def test_every_request_is_a_signed_vod_rpc_call_over_https(client, fake_vod):
     fake_vod.on("GetVideoInfo", {"Video": VIDEO})
-    vod.get_video_info("v1")
+    client.get_video_info("v1")
     sent = fake_vod.requests[0]
     assert sent["scheme"] == "https"
     assert sent["host"] == "vod.cn-shanghai.aliyuncs.com"
@@ -37,9 +37,9 @@ def test_every_request_is_a_signed_vod_rpc_call_over_https(vod, fake_vod):
     assert "test-secret" not in sent["url"]
 
 
-def test_get_video_info_parses_numbers_sent_as_strings_and_keeps_raw(vod, fake_vod):
+def test_get_video_info_parses_numbers_sent_as_strings_and_keeps_raw(client, fake_vod):
     fake_vod.on("GetVideoInfo", {"Video": VIDEO})
-    video = vod.get_video_info("v1")
+    video = client.get_video_info("v1")
     assert fake_vod.calls[0]["VideoId"] == "v1"
     assert video.video_id == "v1"
     assert video.cate_id == 7
@@ -50,16 +50,16 @@ def test_get_video_info_parses_numbers_sent_as_strings_and_keeps_raw(vod, fake_v
     assert video.raw["Snapshots"] == {"Snapshot": ["http://s/1.jpg", "http://s/2.jpg"]}
 
 
-def test_get_video_info_by_reference_id(vod, fake_vod):
+def test_get_video_info_by_reference_id(client, fake_vod):
     fake_vod.on("GetVideoInfo", {"Video": VIDEO})
-    vod.get_video_info(reference_id="my-ref-001")
+    client.get_video_info(reference_id="my-ref-001")
     assert fake_vod.calls[0]["ReferenceId"] == "my-ref-001"
     assert "VideoId" not in fake_vod.calls[0]
 
 
-def test_update_video_info_sends_only_given_fields(vod, fake_vod):
+def test_update_video_info_sends_only_given_fields(client, fake_vod):
     fake_vod.on("UpdateVideoInfo", {})
-    vod.update_video_info("v1", title="new", tags=["x", "y"], cate_id=3, user_data={"Extend": {"k": "v"}})
+    client.update_video_info("v1", title="new", tags=["x", "y"], cate_id=3, user_data={"Extend": {"k": "v"}})
     params = fake_vod.calls[0]
     assert params["Title"] == "new"
     assert params["Tags"] == "x,y"
@@ -68,9 +68,9 @@ def test_update_video_info_sends_only_given_fields(vod, fake_vod):
     assert "Description" not in params and "CoverURL" not in params
 
 
-def test_update_video_infos_sends_json_update_content(vod, fake_vod):
+def test_update_video_infos_sends_json_update_content(client, fake_vod):
     fake_vod.on("UpdateVideoInfos", {"NonExistVideoIds": ["v9"], "ForbiddenVideoIds": ["v8"]})
-    result = vod.update_video_infos(
+    result = client.update_video_infos(
         [VideoUpdate(video_id="v1", title="t"), VideoUpdate(video_id="v9", tags="a,b", cate_id=2)]
     )
     content = json.loads(fake_vod.calls[0]["UpdateContent"])
@@ -79,16 +79,16 @@ def test_update_video_infos_sends_json_update_content(vod, fake_vod):
     assert result.forbidden_video_ids == ("v8",)
 
 
-def test_delete_videos_reports_each_id_once(vod, fake_vod):
+def test_delete_videos_reports_each_id_once(client, fake_vod):
     fake_vod.on("DeleteVideo", {"NonExistVideoIds": ["v2"], "ForbiddenVideoIds": ["v3"]})
-    result = vod.delete_videos(["v1", "v2", "v3"])
+    result = client.delete_videos(["v1", "v2", "v3"])
     assert fake_vod.calls[0]["VideoIds"] == "v1,v2,v3"
     assert result.deleted_video_ids == ("v1",)
     assert result.non_exist_video_ids == ("v2",)
     assert result.forbidden_video_ids == ("v3",)
 
 
-def test_get_mezzanine_info_with_stream_lists(vod, fake_vod):
+def test_get_mezzanine_info_with_stream_lists(client, fake_vod):
     fake_vod.on(
         "GetMezzanineInfo",
         {
@@ -109,7 +109,7 @@ def test_get_mezzanine_info_with_stream_lists(vod, fake_vod):
             }
         },
     )
-    mezz = vod.get_mezzanine_info("v1", output_type="oss", auth_timeout=600)
+    mezz = client.get_mezzanine_info("v1", output_type="oss", auth_timeout=600)
     params = fake_vod.calls[0]
     assert params["AdditionType"] == "video,audio"
     assert params["OutputType"] == "oss"
@@ -128,14 +128,14 @@ def test_get_mezzanine_info_with_stream_lists(vod, fake_vod):
     assert (audio.channels, audio.sample_rate, audio.bitrate) == (2, 44100, 128.0)
 
 
-def test_get_mezzanine_info_without_additions(vod, fake_vod):
+def test_get_mezzanine_info_without_additions(client, fake_vod):
     fake_vod.on("GetMezzanineInfo", {"Mezzanine": {"VideoId": "v1"}})
-    mezz = vod.get_mezzanine_info("v1", addition_type=None)
+    mezz = client.get_mezzanine_info("v1", addition_type=None)
     assert "AdditionType" not in fake_vod.calls[0]
     assert mezz.video_streams == () and mezz.audio_streams == ()
 
 
-def test_get_play_info_lists_streams_with_job_ids(vod, fake_vod):
+def test_get_play_info_lists_streams_with_job_ids(client, fake_vod):
     fake_vod.on(
         "GetPlayInfo",
         {
@@ -164,7 +164,7 @@ def test_get_play_info_lists_streams_with_job_ids(vod, fake_vod):
             },
         },
     )
-    info = vod.get_play_info("v1", formats=["mp4", "m3u8"], definition="LD,SD", stream_type="video")
+    info = client.get_play_info("v1", formats=["mp4", "m3u8"], definition="LD,SD", stream_type="video")
     params = fake_vod.calls[0]
     assert (params["Formats"], params["Definition"], params["StreamType"]) == ("mp4,m3u8", "LD,SD", "video")
     assert info.video_base.duration == 6.4
@@ -183,32 +183,34 @@ def test_get_play_info_lists_streams_with_job_ids(vod, fake_vod):
     assert info.raw["PlayInfoList"]["PlayInfo"][1]["JobId"] == "j2"
 
 
-def test_get_play_info_none_stream_is_not_found(vod, fake_vod):
+def test_get_play_info_none_stream_is_not_found(client, fake_vod):
     fake_vod.on("GetPlayInfo", (404, {"Code": "InvalidVideo.NoneStream", "Message": "no stream"}))
     with pytest.raises(NotFound) as caught:
-        vod.get_play_info("v1")
+        client.get_play_info("v1")
     assert caught.value.code == "InvalidVideo.NoneStream"
 
 
-def test_delete_stream_sends_job_ids(vod, fake_vod):
+def test_delete_stream_sends_job_ids(client, fake_vod):
     fake_vod.on("DeleteStream", {})
-    vod.delete_stream("v1", ["j1", "j2"])
+    client.delete_stream("v1", ["j1", "j2"])
     assert fake_vod.calls[0]["JobIds"] == "j1,j2"
     assert fake_vod.calls[0]["VideoId"] == "v1"
 
 
-def test_delete_mezzanines_sends_force_and_merges(vod, fake_vod):
+def test_delete_mezzanines_sends_force_and_merges(client, fake_vod):
     fake_vod.on("DeleteMezzanines", {"NonExistVideoIds": ["v2"], "UnRemoveableVideoIds": ["v3"]})
-    result = vod.delete_mezzanines(["v1", "v2", "v3"], force=True)
+    result = client.delete_mezzanines(["v1", "v2", "v3"], force=True)
     assert fake_vod.calls[0]["Force"] == "true"
     assert result.deleted_video_ids == ("v1",)
     assert result.unremoveable_video_ids == ("v3",)
     assert result.non_exist_video_ids == ("v2",)
 
 
-def test_update_image_infos_reads_the_wrapped_non_exist_list(vod, fake_vod):
+def test_update_image_infos_reads_the_wrapped_non_exist_list(client, fake_vod):
     fake_vod.on("UpdateImageInfos", {"NonExistImageIds": {"ImageId": ["i9"]}})
-    result = vod.update_image_infos([ImageUpdate("i1", title="t", tags=["a"]), ImageUpdate("i9", cate_id=4)])
+    result = client.update_image_infos(
+        [ImageUpdate("i1", title="t", tags=["a"]), ImageUpdate("i9", cate_id=4)]
+    )
     assert json.loads(fake_vod.calls[0]["UpdateContent"]) == [
         {"ImageId": "i1", "Title": "t", "Tags": "a"},
         {"ImageId": "i9", "CateId": 4},
@@ -216,7 +218,7 @@ def test_update_image_infos_reads_the_wrapped_non_exist_list(vod, fake_vod):
     assert result.non_exist_image_ids == ("i9",)
 
 
-def test_get_image_info_parses_the_mezzanine(vod, fake_vod):
+def test_get_image_info_parses_the_mezzanine(client, fake_vod):
     fake_vod.on(
         "GetImageInfo",
         {
@@ -228,29 +230,29 @@ def test_get_image_info_parses_the_mezzanine(vod, fake_vod):
             }
         },
     )
-    image = vod.get_image_info("i1", output_type="cdn")
+    image = client.get_image_info("i1", output_type="cdn")
     assert fake_vod.calls[0]["ImageId"] == "i1"
     assert image.mezzanine is not None
     assert (image.mezzanine.file_size, image.mezzanine.width, image.mezzanine.height) == (5000, 100, 50)
     assert image.url == "http://img/1.png"
 
 
-def test_get_image_infos_reads_the_imageinfo_list(vod, fake_vod):
+def test_get_image_infos_reads_the_imageinfo_list(client, fake_vod):
     fake_vod.on(
         "GetImageInfos", {"ImageInfo": [{"ImageId": "i1"}, {"ImageId": "i2"}], "NonExistImageIds": ["i3"]}
     )
-    result = vod.get_image_infos(["i1", "i2", "i3"])
+    result = client.get_image_infos(["i1", "i2", "i3"])
     assert fake_vod.calls[0]["ImageIds"] == "i1,i2,i3"
     assert [i.image_id for i in result.images] == ["i1", "i2"]
     assert result.get("i2") is not None
     assert result.non_exist_image_ids == ("i3",)
 
 
-def test_delete_image_modes(vod, fake_vod):
+def test_delete_image_modes(client, fake_vod):
     fake_vod.on("DeleteImage", {})
-    assert vod.delete_images(["i1", "i2"]).deleted == ("i1", "i2")
-    assert vod.delete_image_urls("http://a/1.png").deleted == ("http://a/1.png",)
-    vod.delete_video_images("v1", ["CoverSnapshot", "NormalSnapshot"])
+    assert client.delete_images(["i1", "i2"]).deleted == ("i1", "i2")
+    assert client.delete_image_urls("http://a/1.png").deleted == ("http://a/1.png",)
+    client.delete_video_images("v1", ["CoverSnapshot", "NormalSnapshot"])
     ids, urls, by_video = fake_vod.calls
     assert (ids["DeleteImageType"], ids["ImageIds"]) == ("ImageId", "i1,i2")
     assert (urls["DeleteImageType"], urls["ImageURLs"]) == ("ImageURL", "http://a/1.png")
@@ -258,7 +260,7 @@ def test_delete_image_modes(vod, fake_vod):
     assert by_video["ImageType"] == "CoverSnapshot,NormalSnapshot"
 
 
-def test_search_media_page(vod, fake_vod):
+def test_search_media_page(client, fake_vod):
     fake_vod.on(
         "SearchMedia",
         {
@@ -270,7 +272,7 @@ def test_search_media_page(vod, fake_vod):
             ],
         },
     )
-    page = vod.search_media(
+    page = client.search_media(
         "Title = 'cat'", fields=["Title", "Size"], sort_by="CreationTime:Asc", page_size=20
     )
     params = fake_vod.calls[0]
@@ -289,9 +291,9 @@ def test_search_media_page(vod, fake_vod):
     assert image_item.image is not None and image_item.video is None
 
 
-def test_get_video_list_page(vod, fake_vod):
+def test_get_video_list_page(client, fake_vod):
     fake_vod.on("GetVideoList", {"Total": 1, "VideoList": {"Video": [VIDEO]}})
-    page = vod.get_video_list(
+    page = client.get_video_list(
         status=["Normal", "Checking"],
         start_time="2024-01-01T00:00:00Z",
         end_time="2024-02-01T00:00:00Z",
@@ -306,9 +308,9 @@ def test_get_video_list_page(vod, fake_vod):
     assert page.total == 1 and page.videos[0].snapshots == ("http://s/1.jpg", "http://s/2.jpg")
 
 
-def test_low_level_call_returns_the_decoded_answer(vod, fake_vod):
+def test_low_level_call_returns_the_decoded_answer(client, fake_vod):
     fake_vod.on("GetCategories", {"SubTotal": 0})
-    data = vod.call("GetCategories", {"CateId": -1, "PageSize": None}, idempotent=True)
+    data = client.call("GetCategories", {"CateId": -1, "PageSize": None}, idempotent=True)
     assert data["SubTotal"] == 0
     assert fake_vod.calls[0]["CateId"] == "-1"
     assert "PageSize" not in fake_vod.calls[0]

@@ -36,9 +36,9 @@ class FakeSearch:
         }
 
 
-def test_search_iterates_past_5000_with_scroll_token(vod, fake_vod):
+def test_search_iterates_past_5000_with_scroll_token(client, fake_vod):
     fake_vod.on("SearchMedia", FakeSearch(12_345))
-    ids = [item.media_id for item in vod.iter_search_media("Status = 'Normal'")]
+    ids = [item.media_id for item in client.iter_search_media("Status = 'Normal'")]
     assert ids == [f"m{i:05d}" for i in range(12_345)]
     assert len(fake_vod.calls) == 124
     assert "ScrollToken" not in fake_vod.calls[0]
@@ -46,22 +46,22 @@ def test_search_iterates_past_5000_with_scroll_token(vod, fake_vod):
     assert all(p["Match"] == "Status = 'Normal'" and p["PageSize"] == "100" for p in fake_vod.calls)
 
 
-def test_search_iterator_is_lazy(vod, fake_vod):
+def test_search_iterator_is_lazy(client, fake_vod):
     fake_vod.on("SearchMedia", FakeSearch(1000))
-    items = vod.iter_search_media(page_size=50)
+    items = client.iter_search_media(page_size=50)
     assert fake_vod.calls == []
     first = list(itertools.islice(items, 120))
     assert len(first) == 120
     assert [p["PageNo"] for p in fake_vod.calls] == ["1", "2", "3"]
 
 
-def test_search_stops_on_a_short_page(vod, fake_vod):
+def test_search_stops_on_a_short_page(client, fake_vod):
     fake_vod.on("SearchMedia", FakeSearch(150))
-    assert len(list(vod.iter_search_media())) == 150
+    assert len(list(client.iter_search_media())) == 150
     assert len(fake_vod.calls) == 2
 
 
-def test_search_without_scroll_token_stops_at_the_window(vod, fake_vod, caplog):
+def test_search_without_scroll_token_stops_at_the_window(client, fake_vod, caplog):
     def no_token(params):
         page = FakeSearch(8000)(params)
         if isinstance(page, dict):
@@ -69,7 +69,7 @@ def test_search_without_scroll_token_stops_at_the_window(vod, fake_vod, caplog):
         return page
 
     fake_vod.on("SearchMedia", no_token)
-    assert len(list(vod.iter_search_media(search_type="image"))) == 5000
+    assert len(list(client.iter_search_media(search_type="image"))) == 5000
     assert "no ScrollToken" in caplog.text
 
 
@@ -113,11 +113,11 @@ class FakeVideoList:
 @pytest.mark.parametrize("inclusive", [True, False], ids=["inclusive-bounds", "exclusive-bounds"])
 @pytest.mark.parametrize("sort_by", [None, "CreationTime:Asc"])
 def test_video_list_walks_time_windows_past_5000_without_gaps_or_duplicates(
-    vod, fake_vod, inclusive, sort_by
+    client, fake_vod, inclusive, sort_by
 ):
     fake = FakeVideoList(12_001, per_second=3, inclusive=inclusive)
     fake_vod.on("GetVideoList", fake)
-    ids = [v.video_id for v in vod.iter_video_list(sort_by=sort_by)]
+    ids = [v.video_id for v in client.iter_video_list(sort_by=sort_by)]
     expected = [v["VideoId"] for v in fake.videos]
     assert ids == (expected if sort_by else expected[::-1])
     assert all(int(p["PageNo"]) * int(p["PageSize"]) <= 5000 for p in fake_vod.calls)
@@ -127,19 +127,19 @@ def test_video_list_walks_time_windows_past_5000_without_gaps_or_duplicates(
     assert len(windows) >= 3
 
 
-def test_video_list_keeps_the_callers_filters_in_every_window(vod, fake_vod):
+def test_video_list_keeps_the_callers_filters_in_every_window(client, fake_vod):
     fake_vod.on("GetVideoList", FakeVideoList(5_500))
     start = stamp(T0 - timedelta(days=1))
-    videos = list(vod.iter_video_list(status="Normal", cate_id=9, start_time=start))
+    videos = list(client.iter_video_list(status="Normal", cate_id=9, start_time=start))
     assert len(videos) == 5_500
     assert all(
         p["Status"] == "Normal" and p["CateId"] == "9" and p["StartTime"] == start for p in fake_vod.calls
     )
 
 
-def test_video_list_iterator_is_lazy(vod, fake_vod):
+def test_video_list_iterator_is_lazy(client, fake_vod):
     fake_vod.on("GetVideoList", FakeVideoList(10_000))
-    videos = vod.iter_video_list()
+    videos = client.iter_video_list()
     assert fake_vod.calls == []
     next(videos)
     assert len(fake_vod.calls) == 1
@@ -147,25 +147,25 @@ def test_video_list_iterator_is_lazy(vod, fake_vod):
     assert len(fake_vod.calls) == 3
 
 
-def test_video_list_stops_when_total_is_reached(vod, fake_vod):
+def test_video_list_stops_when_total_is_reached(client, fake_vod):
     fake_vod.on("GetVideoList", FakeVideoList(200))
-    assert len(list(vod.iter_video_list())) == 200
+    assert len(list(client.iter_video_list())) == 200
     assert len(fake_vod.calls) == 2
 
 
-def test_more_than_5000_videos_in_one_second_cannot_be_paged(vod, fake_vod):
+def test_more_than_5000_videos_in_one_second_cannot_be_paged(client, fake_vod):
     fake_vod.on("GetVideoList", FakeVideoList(5_200, per_second=6000))
-    videos = vod.iter_video_list()
+    videos = client.iter_video_list()
     with pytest.raises(WindowExhausted):
         for _ in videos:
             pass
 
 
-def test_video_list_arguments_are_checked_before_iterating(vod, fake_vod):
+def test_video_list_arguments_are_checked_before_iterating(client, fake_vod):
     from shared.errors import ValidationError
 
     with pytest.raises(ValidationError):
-        vod.iter_video_list(status="Bogus")
+        client.iter_video_list(status="Bogus")
     with pytest.raises(ValidationError):
-        vod.iter_search_media(sort_by="CreationTime:Desc,ModificationTime:Asc")
+        client.iter_search_media(sort_by="CreationTime:Desc,ModificationTime:Asc")
     assert fake_vod.calls == []

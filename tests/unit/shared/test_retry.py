@@ -23,18 +23,18 @@ OK = {"Video": {"VideoId": "v1"}}
     [THROTTLED, UNAVAILABLE, SdkConnectionError("connection reset")],
     ids=["throttling", "503", "connection-error"],
 )
-def test_transient_failures_are_retried_with_backoff(vod, fake_vod, sleeps, failure):
+def test_transient_failures_are_retried_with_backoff(client, fake_vod, sleeps, failure):
     fake_vod.on("GetVideoInfo", [failure, failure, OK])
-    assert vod.get_video_info("v1").video_id == "v1"
+    assert client.get_video_info("v1").video_id == "v1"
     assert len(fake_vod.calls) == 3
     # random() is pinned to 1.0, so each delay is the cap: base 0.5 doubling.
     assert sleeps == [0.5, 1.0]
 
 
-def test_delays_are_capped_at_max_delay(vod, fake_vod, sleeps):
-    vod.retry = RetryPolicy(max_attempts=6, base_delay=0.5, max_delay=3.0, random=lambda: 1.0)
+def test_delays_are_capped_at_max_delay(client, fake_vod, sleeps):
+    client.retry = RetryPolicy(max_attempts=6, base_delay=0.5, max_delay=3.0, random=lambda: 1.0)
     fake_vod.on("GetVideoInfo", [THROTTLED] * 5 + [OK])
-    vod.get_video_info("v1")
+    client.get_video_info("v1")
     assert sleeps == [0.5, 1.0, 2.0, 3.0, 3.0]
 
 
@@ -44,51 +44,51 @@ def test_full_jitter_scales_the_cap_by_random():
     assert [policy.delay(1), policy.delay(2), policy.delay(3)] == [0.0, 0.5, 2.0]
 
 
-def test_gives_up_after_max_attempts_and_says_how_many(vod, fake_vod, sleeps):
+def test_gives_up_after_max_attempts_and_says_how_many(client, fake_vod, sleeps):
     fake_vod.on("GetVideoInfo", UNAVAILABLE)
     with pytest.raises(ServerError) as caught:
-        vod.get_video_info("v1")
+        client.get_video_info("v1")
     assert len(fake_vod.calls) == 4
     assert len(sleeps) == 3
     assert caught.value.attempts == 4
     assert "attempts=4" in str(caught.value)
 
 
-def test_throttling_that_never_ends_surfaces_as_throttled(vod, fake_vod):
+def test_throttling_that_never_ends_surfaces_as_throttled(client, fake_vod):
     fake_vod.on("GetVideoInfo", THROTTLED)
     with pytest.raises(Throttled):
-        vod.get_video_info("v1")
+        client.get_video_info("v1")
     assert len(fake_vod.calls) == 4
 
 
-def test_client_errors_are_not_retried(vod, fake_vod, sleeps):
+def test_client_errors_are_not_retried(client, fake_vod, sleeps):
     fake_vod.on("GetVideoInfo", (404, error_body("InvalidVideo.NotFound")))
     with pytest.raises(NotFound):
-        vod.get_video_info("v1")
+        client.get_video_info("v1")
     assert len(fake_vod.calls) == 1
     assert sleeps == []
 
 
-def test_non_idempotent_call_is_not_retried_after_a_5xx(vod, fake_vod, sleeps, caplog):
+def test_non_idempotent_call_is_not_retried_after_a_5xx(client, fake_vod, sleeps, caplog):
     fake_vod.on("CreateUploadVideo", UNAVAILABLE)
     with caplog.at_level(logging.WARNING, logger="vodfc.shared"), pytest.raises(ServerError):
-        vod.call("CreateUploadVideo", {"Title": "t", "FileName": "a.mp4"}, idempotent=False)
+        client.call("CreateUploadVideo", {"Title": "t", "FileName": "a.mp4"}, idempotent=False)
     assert len(fake_vod.calls) == 1
     assert sleeps == []
     assert "not retried" in caplog.text
 
 
-def test_non_idempotent_call_is_not_retried_after_a_lost_connection(vod, fake_vod):
+def test_non_idempotent_call_is_not_retried_after_a_lost_connection(client, fake_vod):
     fake_vod.on("CreateUploadVideo", SdkConnectionError("reset"))
     with pytest.raises(TransportError):
-        vod.call("CreateUploadVideo", {"Title": "t", "FileName": "a.mp4"}, idempotent=False)
+        client.call("CreateUploadVideo", {"Title": "t", "FileName": "a.mp4"}, idempotent=False)
     assert len(fake_vod.calls) == 1
 
 
-def test_non_idempotent_call_is_retried_when_throttled(vod, fake_vod):
+def test_non_idempotent_call_is_retried_when_throttled(client, fake_vod):
     # Throttling means VOD refused the request before doing anything, so repeating it cannot double it.
     fake_vod.on("CreateUploadVideo", [THROTTLED, {"VideoId": "new"}])
-    data = vod.call("CreateUploadVideo", {"Title": "t", "FileName": "a.mp4"}, idempotent=False)
+    data = client.call("CreateUploadVideo", {"Title": "t", "FileName": "a.mp4"}, idempotent=False)
     assert data["VideoId"] == "new"
     assert len(fake_vod.calls) == 2
 
@@ -124,29 +124,29 @@ def test_policy_refuses_nonsense():
         RetryPolicy(base_delay=-1)
 
 
-def test_one_attempt_policy_never_sleeps(vod, fake_vod, sleeps):
-    vod.retry = RetryPolicy(max_attempts=1)
+def test_one_attempt_policy_never_sleeps(client, fake_vod, sleeps):
+    client.retry = RetryPolicy(max_attempts=1)
     fake_vod.on("GetVideoInfo", THROTTLED)
     with pytest.raises(Throttled):
-        vod.get_video_info("v1")
+        client.get_video_info("v1")
     assert sleeps == [] and len(fake_vod.calls) == 1
 
 
-def test_delete_stream_retry_that_finds_the_streams_gone_succeeds(vod, fake_vod):
+def test_delete_stream_retry_that_finds_the_streams_gone_succeeds(client, fake_vod):
     fake_vod.on("DeleteStream", [UNAVAILABLE, (404, error_body("InvalidStream.NotFound"))])
-    vod.delete_stream("v1", ["j1"])
+    client.delete_stream("v1", ["j1"])
     assert len(fake_vod.calls) == 2
 
 
-def test_delete_stream_not_found_without_an_earlier_attempt_is_an_error(vod, fake_vod):
+def test_delete_stream_not_found_without_an_earlier_attempt_is_an_error(client, fake_vod):
     fake_vod.on("DeleteStream", [THROTTLED, (404, error_body("InvalidStream.NotFound"))])
     with pytest.raises(NotFound) as caught:
-        vod.delete_stream("v1", ["j1"])
+        client.delete_stream("v1", ["j1"])
     # The throttled attempt was refused, so it cannot explain the NotFound.
     assert caught.value.may_have_landed is False
 
 
-def test_delete_video_images_retry_that_finds_them_gone_succeeds(vod, fake_vod):
+def test_delete_video_images_retry_that_finds_them_gone_succeeds(client, fake_vod):
     fake_vod.on("DeleteImage", [SdkConnectionError("read timeout"), (404, error_body("NoSuchResource"))])
-    vod.delete_video_images("v1", "All")
+    client.delete_video_images("v1", "All")
     assert len(fake_vod.calls) == 2
