@@ -117,7 +117,7 @@ class TransportError(VodError):
 
 
 class WindowExhausted(VodError):
-    """Paging cannot move past a point: more than 5,000 videos share one CreationTime second."""
+    """Paging cannot move on: 5,000 or more videos were created within two neighbouring seconds."""
 
 
 _NOT_FOUND_CODES = frozenset(

@@ -232,8 +232,9 @@ class ListingOperations(VodTransport):
         # Times have one-second resolution and several videos can share the boundary second, some before
         # and some after the cut. The new window therefore overlaps the old one by the boundary second
         # (one second further, so it does not matter whether VOD treats the bound as inclusive), and the
-        # IDs already yielded in that overlap are skipped. Nothing is missed and nothing repeats. If more
-        # than 5,000 videos share a single second no window can move past them: WindowExhausted is raised.
+        # IDs already yielded in that overlap are skipped. Nothing is missed and nothing repeats. A window
+        # must hold the overlap and the edge second together: if 5,000 or more videos were created within
+        # those two seconds, no window can move past them and WindowExhausted is raised.
         descending = query["sort_by"] != "CreationTime:Asc"
         max_pages = validation.MAX_WINDOW // page_size
         skip: set[str] = set()
@@ -260,8 +261,8 @@ class ListingOperations(VodTransport):
             if edge_time is None or edge_time == previous_edge:
                 raise WindowExhausted(
                     "WindowExhausted",
-                    f"more than {validation.MAX_WINDOW} videos share CreationTime {edge_time}; "
-                    "GetVideoList cannot page past them",
+                    f"{validation.MAX_WINDOW} or more videos were created within the second {edge_time} and "
+                    "the one next to it; GetVideoList cannot page past them",
                     action="GetVideoList",
                 )
             previous_edge = edge_time

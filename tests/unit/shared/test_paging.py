@@ -169,3 +169,58 @@ def test_video_list_arguments_are_checked_before_iterating(client, fake_vod):
     with pytest.raises(ValidationError):
         client.iter_search_media(sort_by="CreationTime:Desc,ModificationTime:Asc")
     assert fake_vod.calls == []
+
+
+def _walk_with_small_window(counts, sort_by, inclusive, monkeypatch):
+    """Run iter_video_list over videos created ``counts[i]`` per second i, with a 30-result window."""
+    import re
+
+    import responses
+
+    from shared import VodClient
+    from shared.retry import RetryPolicy
+
+    from .conftest import SDK_ADAPTER, FakeVod
+
+    monkeypatch.setattr("shared.validation.MAX_WINDOW", 30)
+    fake = FakeVideoList(0, inclusive=inclusive)
+    fake.videos = [
+        {"VideoId": f"v{second:03d}-{n:02d}", "CreationTime": stamp(T0 + timedelta(seconds=second))}
+        for second, count in enumerate(counts)
+        for n in range(count)
+    ]
+    original = fake.__call__
+
+    def with_small_window(params):
+        if int(params["PageNo"]) * int(params["PageSize"]) > 30:
+            return 400, error_body("VideoListExceededMax")
+        return original(params)
+
+    vod = FakeVod()
+    vod.on("GetVideoList", with_small_window)
+    client = VodClient(access_key_id="a", access_key_secret="b", retry=RetryPolicy(max_attempts=1))
+    with responses.RequestsMock(target=SDK_ADAPTER, assert_all_requests_are_fired=False) as rsps:
+        rsps.add_callback(responses.POST, re.compile(r"https?://.*"), callback=vod.callback)
+        ids = [v.video_id for v in client.iter_video_list(sort_by=sort_by, page_size=10)]
+    expected = [v["VideoId"] for v in fake.videos]
+    return ids, (expected if sort_by else expected[::-1])
+
+
+@pytest.mark.parametrize("inclusive", [True, False], ids=["inclusive-bounds", "exclusive-bounds"])
+@pytest.mark.parametrize("sort_by", [None, "CreationTime:Asc"])
+def test_video_list_windows_hold_for_any_clustering_of_creation_times(monkeypatch, inclusive, sort_by):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(st.integers(min_value=0, max_value=20), min_size=1, max_size=25))
+    def check(counts):
+        # Two neighbouring seconds are the most one window has to hold (the overlap second and the edge).
+        try:
+            ids, expected = _walk_with_small_window(counts, sort_by, inclusive, monkeypatch)
+        except WindowExhausted:
+            assert any(a + b >= 30 for a, b in itertools.pairwise([0, *counts, 0]))
+            return
+        assert ids == expected
+
+    check()
