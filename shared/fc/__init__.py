@@ -1,0 +1,76 @@
+"""FC handler plumbing shared by every vodfc function (standard library only, like the rest of ``shared``).
+
+* :mod:`shared.fc.app` — ``OperationApp``: one VOD operation as an event handler and a WSGI HTTP handler;
+* :mod:`shared.fc.events` — the invocation event (bytes) as a JSON object, or a clear 400;
+* :mod:`shared.fc.schema` — declarative input checks answering ``MissingParameter``/``InvalidParameter``;
+* :mod:`shared.fc.errors` — any exception → HTTP status + ``{"Code", "Message", "RequestId"}``;
+* :mod:`shared.fc.router` — the WSGI mini-router (path templates, 404/405, HEAD);
+* :mod:`shared.fc.auth` — bearer-token check for anonymous HTTP triggers;
+* :mod:`shared.fc.logs` — FC's log line format and secret masking;
+* :mod:`shared.fc.clients` — the lazily built, per-instance VodClient;
+* :mod:`shared.fc.context` — a stand-in FC context for local runs and tests.
+
+Event functions (not operations) use the parts directly, e.g.::
+
+    from shared.fc import ClientProvider, decode_json_object, error_response, setup_logging
+
+    clients = ClientProvider()
+
+    def handler(event, context):
+        setup_logging()
+        body = decode_json_object(event)
+        vod = clients.get(context)
+"""
+
+from __future__ import annotations
+
+from shared.fc.app import HttpBinding, OperationApp, request_id_of
+from shared.fc.auth import HttpAuth
+from shared.fc.clients import ClientProvider
+from shared.fc.context import FcContext, FcCredentials
+from shared.fc.errors import (
+    BadRequest,
+    ConfigurationError,
+    ErrorResponse,
+    Forbidden,
+    HttpError,
+    MethodNotAllowed,
+    RouteNotFound,
+    Unauthorized,
+    error_response,
+    to_http_error,
+)
+from shared.fc.events import decode_json_object
+from shared.fc.logs import current_request_id, mask, register_secret, setup_logging
+from shared.fc.router import Request, Response, Router
+from shared.fc.schema import Field, Schema
+
+__all__ = [
+    "BadRequest",
+    "ClientProvider",
+    "ConfigurationError",
+    "ErrorResponse",
+    "FcContext",
+    "FcCredentials",
+    "Field",
+    "Forbidden",
+    "HttpAuth",
+    "HttpBinding",
+    "HttpError",
+    "MethodNotAllowed",
+    "OperationApp",
+    "Request",
+    "Response",
+    "RouteNotFound",
+    "Router",
+    "Schema",
+    "Unauthorized",
+    "current_request_id",
+    "decode_json_object",
+    "error_response",
+    "mask",
+    "register_secret",
+    "request_id_of",
+    "setup_logging",
+    "to_http_error",
+]
