@@ -10,7 +10,7 @@ from shared import validation
 from shared.errors import NotFound, ValidationError
 from shared.models._parse import obj_list, str_list
 from shared.ops._common import chunks
-from shared.ops.videos import error_raw
+from shared.ops.videos import error_raw, update_entries
 from shared.transport import VodTransport
 
 if TYPE_CHECKING:
@@ -22,9 +22,10 @@ IMAGE_NOT_FOUND = ("NoSuchResource", "InvalidImage.NotFound")
 class ImageOperations(VodTransport):
     def update_image_infos(self, updates: Iterable[ImageUpdate]) -> UpdateImagesResult:
         """Apply many image updates, 20 per request; all entries are validated before the first request."""
+        from shared.models.inputs import ImageUpdate
         from shared.models.results import UpdateImagesResult
 
-        entries = [update.entry(i) for i, update in enumerate(updates)]
+        entries = update_entries(updates, ImageUpdate)
         non_exist: list[str] = []
         raws: list[Mapping[str, Any]] = []
         for chunk in chunks(entries):

@@ -16,7 +16,14 @@ from shared.ops._common import chunks
 from shared.transport import VodTransport
 
 if TYPE_CHECKING:
-    from shared.models import DeleteVideosResult, UpdateVideosResult, Video, VideoInfosResult, VideoUpdate
+    from shared.models import (
+        DeleteVideosResult,
+        ImageUpdate,
+        UpdateVideosResult,
+        Video,
+        VideoInfosResult,
+        VideoUpdate,
+    )
 
 VIDEO_NOT_FOUND = "InvalidVideo.NotFound"
 
@@ -38,6 +45,20 @@ def checked_reference_ids(reference_ids: str | Iterable[str]) -> tuple[str, ...]
     for ref in refs:
         validation.reference_id(ref, "ReferenceIds")
     return refs
+
+
+def update_entries(
+    updates: Iterable[object], kind: type[VideoUpdate] | type[ImageUpdate]
+) -> list[dict[str, Any]]:
+    """Every UpdateContent entry, validated before anything is sent."""
+    entries = []
+    for index, update in enumerate(updates):
+        if not isinstance(update, kind):
+            raise ValidationError(
+                f"UpdateContent[{index}]", f"UpdateContent[{index}] must be a {kind.__name__}, got {update!r}"
+            )
+        entries.append(update.entry(index))
+    return entries
 
 
 class VideoOperations(VodTransport):
@@ -127,9 +148,10 @@ class VideoOperations(VodTransport):
 
     def update_video_infos(self, updates: Iterable[VideoUpdate]) -> UpdateVideosResult:
         """Apply many updates, 20 per request. Every entry is validated before the first request is sent."""
+        from shared.models.inputs import VideoUpdate
         from shared.models.results import UpdateVideosResult
 
-        entries = [update.entry(i) for i, update in enumerate(updates)]
+        entries = update_entries(updates, VideoUpdate)
         non_exist: list[str] = []
         forbidden: list[str] = []
         non_exist_refs: list[str] = []

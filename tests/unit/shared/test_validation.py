@@ -183,3 +183,14 @@ def test_datetime_arguments_are_sent_in_vod_format(client, fake_vod):
 
 def test_unknown_action_on_the_low_level_path(client, fake_vod):
     rejects(fake_vod, lambda: client.call("NoSuchThing", {}, idempotent=True), "Action")
+
+
+def test_batch_updates_take_their_update_classes(client, fake_vod):
+    rejects(
+        fake_vod, lambda: client.update_video_infos([{"VideoId": "v1", "Title": "t"}]), "UpdateContent[0]"
+    )
+    rejects(
+        fake_vod,
+        lambda: client.update_image_infos([VideoUpdate(video_id="v1", title="t")]),
+        "UpdateContent[0]",
+    )
