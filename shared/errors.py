@@ -153,6 +153,7 @@ _AUTH_CODES = frozenset(
         "NoPermission",
     }
 )
+_REQUEST_NOT_FOUND = frozenset({"InvalidApi.NotFound", "InvalidVersion.NotFound"})
 _AUTH_PREFIXES = (
     "InvalidAccessKeyId",
     "InvalidSecurityToken",
@@ -180,7 +181,9 @@ def classify(code: str, http_status: int | None) -> type[VodError]:
         return InvalidParameter
     if http_status is not None and http_status >= 500:
         return ServerError
-    if http_status == 404 and code.endswith(".NotFound"):
+    # An unknown `Invalid<Thing>.NotFound` is about a missing resource; InvalidApi.NotFound is about the
+    # request (no such action or version) and must not read as "the video does not exist".
+    if http_status == 404 and code.endswith(".NotFound") and code not in _REQUEST_NOT_FOUND:
         return NotFound
     return VodError
 

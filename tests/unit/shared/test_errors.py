@@ -43,6 +43,8 @@ CASES = [
     ("ServiceUnAvailable", 503, errors.ServerError),
     ("DeleteVideoFailed", 503, errors.ServerError),
     ("SomethingNew", 400, errors.VodError),
+    ("InvalidCategory.NotFound", 404, errors.NotFound),
+    ("InvalidApi.NotFound", 404, errors.VodError),
 ]
 
 
