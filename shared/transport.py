@@ -107,8 +107,9 @@ class VodTransport:
         landed = False
         while True:
             attempt += 1
+            request = self._request(action, params)
             try:
-                body = self.acs_client.do_action_with_exception(self._request(action, params))
+                body = self.acs_client.do_action_with_exception(request)
             except (ServerException, ClientException) as exc:
                 error = from_sdk_exception(exc, action=action)
                 error.attempts = attempt
@@ -137,6 +138,12 @@ class VodTransport:
                 landed = landed or may_have_landed(error)
                 self._sleep(delay)
                 continue
+            except Exception as exc:
+                # The SDK itself can fail on odd answers (e.g. an IndexError on a SignatureDoesNotMatch
+                # message without ':'); callers still get one of our errors, never a bare traceback.
+                raise VodError(
+                    "SDK.UnexpectedError", redact(f"{type(exc).__name__}: {exc}"), action=action, original=exc
+                ) from exc
             return Reply(_decode(action, body), attempts=attempt, may_have_landed=landed)
 
     def _request(self, action: str, params: Mapping[str, Any]) -> Any:

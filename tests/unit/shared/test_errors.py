@@ -121,3 +121,13 @@ def test_unknown_sdk_client_errors_stay_generic():
     error = errors.from_sdk_exception(ClientException("SDK.InvalidRegionId", "bad region"))
     assert type(error) is errors.VodError
     assert error.http_status is None
+
+
+def test_an_sdk_crash_on_an_odd_answer_is_still_a_vod_error(client, fake_vod):
+    # The core SDK splits SignatureDoesNotMatch messages on ':' and raises IndexError when there is none.
+    fake_vod.on("GetVideoInfo", (400, error_body("SignatureDoesNotMatch", "no colon here")))
+    with pytest.raises(errors.VodError) as caught:
+        client.get_video_info("v1")
+    assert caught.value.code == "SDK.UnexpectedError"
+    assert "IndexError" in caught.value.message
+    assert isinstance(caught.value.original, IndexError)
