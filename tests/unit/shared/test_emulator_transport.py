@@ -140,3 +140,38 @@ def test_a_connection_that_keeps_dropping_gives_up(emulator):
     with pytest.raises(TransportError) as caught:
         make_client().get_video_info("v1")
     assert caught.value.attempts == 3
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Any]:
+    from emulator.app import create_app
+    from emulator.server import ThreadedServer
+
+    app = create_app(EmulatorConfig(components=()), backend_factory=TinyBackend, dispatch=dispatch)
+    running = ThreadedServer(app, port=0).start()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("form", ["url", "endpoint"], ids=["http-url", "bare-host-port"])
+def test_vod_endpoint_points_the_client_at_a_real_server(server, monkeypatch, form):
+    monkeypatch.setenv("VOD_ENDPOINT", server.url if form == "url" else server.endpoint)
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", DEFAULT_AK)
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEFAULT_SECRET)
+    monkeypatch.delenv("ALIBABA_CLOUD_SECURITY_TOKEN", raising=False)
+    assert VodClient.from_env().get_video_info("v1").size == 12
+
+
+@pytest.mark.server
+def test_a_closed_port_is_a_transport_error(monkeypatch):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(TransportError) as caught:
+        make_client(endpoint=f"127.0.0.1:{port}").get_video_info("v1")
+    assert caught.value.attempts == 3
