@@ -5,6 +5,8 @@ functions are expected to log through it (``logging.getLogger()``). :func:`setup
 handler the runtime (or the local emulator) installed and only adds one with that format when the root logger
 has none, e.g. when a handler runs from a plain script or a test.
 
+``VODFC_LOG_LEVEL`` (DEBUG ... CRITICAL) sets the level of vodfc's own loggers (``vodfc.*``).
+
 Masking: function code and the SDK may put credentials in a message (a signed URL, a header dump, an
 exception text). :class:`SecretFilter` rewrites every record before any handler formats it: ``key=value``
 and ``"key": "value"`` pairs of AccessKeySecret, SecurityToken, Signature and Authorization, ``Bearer``
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import os
 import re
 import threading
 import time
@@ -24,6 +27,8 @@ from typing import Any
 FC_FORMAT = "%(asctime)s.%(msecs)03dZ %(fc_request_id)s [%(levelname)s] %(message)s"
 FC_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"
 MASK = "***"
+ENV_LEVEL = "VODFC_LOG_LEVEL"
+_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 # The request being served by this thread; the formatter falls back to it for records without one.
 current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("vodfc_fc_request_id", default="-")
@@ -121,6 +126,10 @@ def setup_logging(level: int | str | None = None) -> logging.Logger:
                 root.setLevel(logging.INFO)
         if level is not None:
             root.setLevel(level)
+        configured = os.environ.get(ENV_LEVEL, "").strip().upper()
+        if configured in _LEVELS:
+            # Only vodfc's own loggers: the root logger's level belongs to the runtime (FC_SERVER_LOG_LEVEL).
+            logging.getLogger("vodfc").setLevel(configured)
         # A filter on a logger sees only records created on that logger, a filter on a handler every record
         # the handler emits: install on both kinds so propagated records from any logger are covered.
         for target in (root, *root.handlers, logging.getLogger("vodfc")):

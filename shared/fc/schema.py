@@ -239,8 +239,23 @@ class Schema:
             if unknown:
                 raise ValueError(f"schema group names unknown fields: {unknown}")
 
-    def parse(self, data: Mapping[str, Any]) -> Args:
-        """Checked and converted parameters; absent and null parameters are left out."""
+    def parse(self, data: Mapping[str, Any], *, where: str = "") -> Args:
+        """Checked and converted parameters; absent and null parameters are left out.
+
+        ``where`` prefixes the field names in error messages, e.g. ``UpdateContent[3].`` for one entry of a
+        batch, so the caller learns which entry is wrong.
+        """
+        if not where:
+            return self._parse(data)
+        try:
+            return self._parse(data)
+        except ValidationError as exc:
+            name = f"{where}{exc.field}"
+            raise ValidationError(
+                name, exc.message.replace(f'"{exc.field}"', f'"{name}"'), code=exc.code
+            ) from None
+
+    def _parse(self, data: Mapping[str, Any]) -> Args:
         unknown = [key for key in data if key not in self.fields]
         if unknown:
             raise invalid(

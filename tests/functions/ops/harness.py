@@ -1,0 +1,174 @@
+"""Loading operation functions the way FC does, and calling their two faces.
+
+The FC runtime imports ``index.py`` from the function's code directory; every function has an ``index``
+module, so each is loaded here under its own module name (as the local FC runtime does) and cached for the
+session, like a warm instance.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import io
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlencode
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[3]
+TEMPLATE = REPO / "template.yml"
+
+# FC function name (event face) -> code folder; the HTTP face is "<name>Http".
+OPERATIONS = {
+    "SearchMedia": "search_media",
+    "GetVideoInfo": "get_video_info",
+    "GetVideoInfos": "get_video_infos",
+    "UpdateVideoInfo": "update_video_info",
+    "UpdateVideoInfos": "update_video_infos",
+    "DeleteVideo": "delete_video",
+    "GetMezzanineInfo": "get_mezzanine_info",
+    "GetVideoList": "get_video_list",
+    "DeleteStream": "delete_stream",
+    "DeleteMezzanines": "delete_mezzanines",
+    "UpdateImageInfos": "update_image_infos",
+    "GetImageInfo": "get_image_info",
+    "DeleteImage": "delete_image",
+}
+
+_loaded: dict[str, ModuleType] = {}
+
+
+def load_function(folder: str) -> ModuleType:
+    if folder not in _loaded:
+        path = REPO / "functions" / folder / "index.py"
+        name = f"vodfc_test_fn_{folder}"
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        _loaded[folder] = module
+    return _loaded[folder]
+
+
+def template_functions() -> dict[str, dict[str, Any]]:
+    """Function name -> its template block (Properties plus Events)."""
+    service = yaml.safe_load(TEMPLATE.read_text())["Resources"]["vodfc"]
+    return {
+        name: block
+        for name, block in service.items()
+        if name not in ("Type", "Properties") and block.get("Type") == "Aliyun::Serverless::Function"
+    }
+
+
+@dataclass
+class HttpAnswer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def call_http(
+    module: ModuleType,
+    method: str,
+    path: str,
+    *,
+    query: dict[str, str] | None = None,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    context: Any = None,
+) -> HttpAnswer:
+    """Call ``http_handler`` with an FC 2.0-shaped environ (PATH_INFO relative to the function)."""
+    raw = body if isinstance(body, bytes) else (json.dumps(body).encode() if body is not None else b"")
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": urlencode(query or {}),
+        "CONTENT_LENGTH": str(len(raw)),
+        "CONTENT_TYPE": "application/json",
+        "SCRIPT_NAME": "",
+        "wsgi.input": io.BytesIO(raw),
+        "fc.context": context,
+    }
+    for name, value in (headers or {}).items():
+        environ["HTTP_" + name.upper().replace("-", "_")] = value
+    captured: list[Any] = []
+
+    def start_response(status: str, response_headers: list[tuple[str, str]]) -> Any:
+        captured[:] = [int(status.split(" ", 1)[0]), dict(response_headers)]
+        return lambda data: None
+
+    chunks = module.http_handler(environ, start_response)
+    return HttpAnswer(captured[0], captured[1], b"".join(chunks))
+
+
+def call_event(module: ModuleType, event: Any, context: Any) -> dict[str, Any]:
+    payload = event if isinstance(event, bytes) else json.dumps(event).encode()
+    result = module.handler(payload, context)
+    assert isinstance(result, str)
+    return json.loads(result)
+
+
+class SpyVod:
+    """An in-memory VodClient stand-in: records calls, answers from a table, refuses non-VodClient calls.
+
+    Every call is bound against the real ``VodClient`` method's signature, so a function that passes a
+    keyword VodClient does not take fails here as it would in production.
+    """
+
+    def __init__(self, **answers: Any) -> None:
+        self.answers = answers
+        self.calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        from shared.client import VodClient
+
+        real = getattr(VodClient, name, None)
+        if real is None or name.startswith("_"):
+            raise AttributeError(f"VodClient has no operation {name!r}")
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            inspect.signature(real).bind(None, *args, **kwargs)
+            self.calls.append((name, args, kwargs))
+            answer = self.answers.get(name)
+            if isinstance(answer, BaseException):
+                raise answer
+            return answer
+
+        return call
+
+
+OPENAPI = REPO / "functions" / "openapi.json"
+
+
+def http_apps() -> list[tuple[str, Any]]:
+    """(HTTP function name, OperationApp) for every function the template serves through ``http_handler``."""
+    apps = []
+    for name, block in template_functions().items():
+        props = block["Properties"]
+        if props["Handler"] == "index.http_handler":
+            folder = props["CodeUri"].rstrip("/").rsplit("/", 1)[-1]
+            apps.append((name, load_function(folder).app))
+    return apps
+
+
+def openapi_text() -> str:
+    from shared.fc.openapi import build_document
+
+    return json.dumps(build_document(http_apps()), indent=2, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":
+    # Regenerate functions/openapi.json after changing a route or a parameter:
+    #   .venv/bin/python tests/functions/ops/harness.py
+    sys.path.insert(0, str(REPO))
+    OPENAPI.write_text(openapi_text())
+    print(f"wrote {OPENAPI}")
