@@ -75,6 +75,10 @@ class SecretFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "_vodfc_masked", False):
             return True
+        # Stamp the request id while the record is being emitted, inside the invocation: a handler that
+        # formats later (buffered, captured) would otherwise see the next request's id or none.
+        if not hasattr(record, "fc_request_id"):
+            record.fc_request_id = current_request_id.get()
         message = record.getMessage()
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
