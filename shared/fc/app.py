@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from shared.fc import fc3
 from shared.fc.auth import HttpAuth
 from shared.fc.clients import ClientProvider, register_context_secrets
 from shared.fc.errors import BadRequest, ErrorResponse, error_response, to_http_error
@@ -162,16 +163,24 @@ class OperationApp:
         request_id = current_request_id.get()
         return {"RequestId": request_id if request_id != "-" else request_id_of(context), **result}
 
-    def handler(self, event: Any, context: Any) -> str:
-        """The event face: FC calls it with the invocation body (bytes); returns the JSON answer."""
+    def handler(self, event: Any, context: Any) -> str | dict[str, Any]:
+        """The event face: FC calls it with the invocation body (bytes); returns the JSON answer.
+
+        An FC 3.0 HTTP-trigger event is routed like an FC 2.0 HTTP request and answered with FC 3.0's
+        ``{statusCode, headers, body}`` struct.
+        """
         setup_logging()
         register_context_secrets(context)
         request_id = request_id_of(context)
         token = current_request_id.set(request_id)
         try:
-            logger.info("%s invoked (event, %d bytes)", self.name, _size(event))
             try:
-                answer = self.invoke(decode_json_object(event), context)
+                params = decode_json_object(event)
+                if fc3.is_http_event(params):
+                    # FC 3.0 hands HTTP-trigger requests to the event handler; serve them like FC 2.0's WSGI.
+                    return fc3.serve(params, context, self.http_handler)
+                logger.info("%s invoked (event, %d bytes)", self.name, _size(event))
+                answer = self.invoke(params, context)
             except Exception as exc:
                 failure = self._failed(exc, request_id)
                 return _dumps({**failure.body, "HttpStatus": failure.status})
