@@ -1,0 +1,32 @@
+"""Real media facts for the emulator: probing uploads, cover snapshots, tiny synthetic files.
+
+* ``probe(source) -> MediaInfo`` (raises ``NotMedia``), ``is_media(source)``;
+* ``snapshot_jpeg(source, at=seconds)`` — a real decoded frame as JPEG bytes;
+* ``emulator.media.vodformat`` — the probe in GetMezzanineInfo's shapes;
+* ``emulator.media.synth`` — ``make_video`` / ``make_audio`` / ``make_image`` for tests and demos.
+
+Everything runs on PyAV (FFmpeg's libraries); there is no per-app state, so ``init_app`` only records
+that the component is there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.media.probe import AudioStream, MediaInfo, NotMedia, VideoStream, is_media, probe
+from emulator.media.snapshot import snapshot_jpeg
+
+__all__ = [
+    "AudioStream",
+    "MediaInfo",
+    "NotMedia",
+    "VideoStream",
+    "init_app",
+    "is_media",
+    "probe",
+    "snapshot_jpeg",
+]
+
+
+def init_app(app: Any) -> None:
+    app.extensions["vodfc.media"] = {"probe": probe, "snapshot_jpeg": snapshot_jpeg}
