@@ -1,0 +1,67 @@
+"""VOD event notifications: the bus every emulator component emits events on.
+
+``get_bus(app)`` returns the app's ``EventBus`` (``app.extensions["vodfc.events"]``). See
+``emulator.events.bus`` for delivery and docs/lifecycle-events-faults.md for the whole picture.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from emulator.events.bus import (
+    DeliveryAttempt,
+    EventBus,
+    EventRecord,
+    Subscription,
+    callback_signature,
+    encode_body,
+)
+from emulator.events.config import DEFAULT_APP_ID, CallbackConfig
+from emulator.events.mns import MnsMessage, MnsQueue
+
+EXTENSION_KEY = "vodfc.events"
+
+__all__ = [
+    "DEFAULT_APP_ID",
+    "CallbackConfig",
+    "DeliveryAttempt",
+    "EventBus",
+    "EventRecord",
+    "MnsMessage",
+    "MnsQueue",
+    "Subscription",
+    "callback_signature",
+    "encode_body",
+    "get_bus",
+    "init_app",
+]
+
+
+def get_bus(app: Any) -> EventBus:
+    """The app's event bus (created by ``init_app``)."""
+    bus: EventBus = app.extensions[EXTENSION_KEY]
+    return bus
+
+
+def init_app(app: Any) -> None:
+    from emulator.app import get_state
+    from emulator.events import control
+    from emulator.events.bus import deliver_request_pending
+
+    state = get_state(app)
+    bus = EventBus(
+        state.config.clock,
+        default_account_id=state.config.default_account_id,
+        delivery=os.environ.get("VODFC_EVENT_DELIVERY", "auto"),
+        mns_base64=os.environ.get("VODFC_MNS_BASE64", "1").strip().lower() not in {"0", "false", "no", "off"},
+    )
+    app.extensions[EXTENSION_KEY] = bus
+    app.teardown_request(deliver_request_pending)
+
+    def _started() -> None:
+        bus.started = True
+
+    app.before_request(_started)
+    state.on_reset.append(bus.reset)
+    app.register_blueprint(control.bp)

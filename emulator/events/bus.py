@@ -1,0 +1,527 @@
+"""The event bus: every VOD event the emulator produces goes through ``EventBus.emit``.
+
+An emitted event is logged (``bus.log``, in emission order), handed to the in-process subscribers
+(the FC runtime's MNSTopic triggers) and, when the account configured a message callback that
+enables its type, delivered like VOD delivers it:
+
+* HTTP: one ``POST`` of the compact JSON body, signed with ``X-VOD-TIMESTAMP`` /
+  ``X-VOD-SIGNATURE = md5(url|timestamp|key)`` when the auth switch is on, 5 s timeout, 3 attempts
+  in total 1 s apart, only a 200 counts (redirects are not followed), then the event is dropped;
+* MNS: one message per event in the account's queue (``bus.mns``).
+
+Delivery modes (``bus.delivery``): ``sync`` delivers before the VOD answer leaves (deterministic,
+the in-process default), ``background`` hands events to one worker thread in emission order so a
+slow receiver never holds up the VOD answer (``flush()`` waits for it), ``auto`` (the default)
+picks ``background`` for calls that came through the HTTP server and ``sync`` otherwise. Events
+emitted while a VOD call is being answered wait until the call released the backend lock, so a
+receiver may call the emulator back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from emulator.events.config import DEFAULT_APP_ID, CallbackConfig
+from emulator.events.mns import MnsQueues
+
+log = logging.getLogger("vodfc.events")
+
+# What VOD's Java client sends (captured callback headers).
+USER_AGENT = "Apache-HttpClient/4.4.1 (Java/1.8.0_152)"
+DELIVERY_MODES = ("auto", "sync", "background")
+
+Transport = Callable[[str, bytes, dict[str, str], float], int]
+"""``transport(url, body, headers, timeout) -> HTTP status``; raises ``OSError`` on network errors."""
+
+
+def callback_signature(url: str, timestamp: int | str, key: str) -> str:
+    """VOD's ``X-VOD-SIGNATURE``: md5 of ``url|timestamp|key``; the body is not signed."""
+    return hashlib.md5(f"{url}|{timestamp}|{key}".encode()).hexdigest()
+
+
+def encode_body(event: dict[str, Any]) -> bytes:
+    """The body VOD sends: compact UTF-8 JSON in the payload's own key order."""
+    from shared.events.payloads import encode
+
+    return encode(event)
+
+
+@dataclass
+class DeliveryAttempt:
+    """One try to hand an event to a target (an HTTP URL or an MNS queue)."""
+
+    seq: int
+    target: str
+    attempt: int
+    at: datetime
+    status: int | None = None
+    error: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 or (self.target.startswith("mns:") and self.error is None)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "target": self.target,
+            "attempt": self.attempt,
+            "at": self.at.isoformat(),
+            "status": self.status,
+            "error": self.error,
+        }
+
+
+@dataclass
+class EventRecord:
+    """One emitted event and what became of it.
+
+    ``status``: ``pending`` (not delivered yet), ``delivered`` (200 / written to the queue),
+    ``failed`` (every attempt failed; VOD drops it), ``not-configured`` (the account set no
+    callback), ``disabled`` (its type is not in ``EventTypeList``), ``held`` (a reorder fault
+    keeps it back).
+    """
+
+    seq: int
+    event: dict[str, Any]
+    account_id: str
+    app_id: str
+    emitted_at: datetime
+    callback_url: str | None = None
+    status: str = "pending"
+    attempts: list[DeliveryAttempt] = field(default_factory=list)
+    deliveries: int = 0
+
+    @property
+    def event_type(self) -> str:
+        return str(self.event.get("EventType", ""))
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "event": self.event,
+            "event_type": self.event_type,
+            "account_id": self.account_id,
+            "app_id": self.app_id,
+            "emitted_at": self.emitted_at.isoformat(),
+            "callback_url": self.callback_url,
+            "status": self.status,
+            "deliveries": self.deliveries,
+            "attempts": [attempt.as_json() for attempt in self.attempts],
+        }
+
+
+@dataclass
+class Subscription:
+    callback: Callable[[dict[str, Any]], Any]
+    event_types: frozenset[str] | None
+    account_id: str | None
+    bus: EventBus
+    permanent: bool = False
+
+    def wants(self, record: EventRecord) -> bool:
+        if self.event_types is not None and record.event_type not in self.event_types:
+            return False
+        return self.account_id is None or self.account_id == record.account_id
+
+    def cancel(self) -> None:
+        self.bus.unsubscribe(self)
+
+
+FaultHook = Callable[[EventRecord], str]
+"""Returns ``deliver``, ``duplicate`` (deliver twice) or ``hold`` (deliver after the next event)."""
+
+
+def urllib_transport(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
+    """POST without following redirects and without proxies (VOD accepts only a 200)."""
+    import urllib.error
+    import urllib.request
+
+    class _NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            response.read()
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        error.close()
+        return int(error.code)
+
+
+class EventBus:
+    def __init__(
+        self,
+        clock: Callable[[], datetime],
+        *,
+        default_account_id: str = "",
+        sleep: Callable[[float], None] = time.sleep,
+        transport: Transport | None = None,
+        delivery: str = "auto",
+        mns_base64: bool = True,
+        attempts: int = 3,
+        retry_interval: float = 1.0,
+        timeout: float = 5.0,
+    ):
+        self.clock = clock
+        self.sleep = sleep
+        self.transport: Transport = transport or urllib_transport
+        self.default_account_id = default_account_id
+        self.delivery = delivery
+        self.mns_base64 = mns_base64
+        self.attempts = attempts
+        self.retry_interval = retry_interval
+        self.timeout = timeout
+        self.mns = MnsQueues(clock)
+        self.fault_hook: FaultHook | None = None
+        self._lock = threading.RLock()
+        self._log: list[EventRecord] = []
+        self._attempts: list[DeliveryAttempt] = []
+        self._configs: dict[tuple[str, str], CallbackConfig] = {}
+        self._subscribers: list[Subscription] = []
+        self._held: list[EventRecord] = []
+        self._served = False
+        self._queue: queue.Queue[EventRecord | None] = queue.Queue()
+        self._worker: threading.Thread | None = None
+        self._idle = threading.Condition(self._lock)
+        self._in_flight = 0
+        self._generation = 0
+        self.initial_delivery = delivery
+        # False until the first request or reset: subscriptions made before are permanent.
+        self.started = False
+
+    # --- configuration ---------------------------------------------------------------------------
+
+    def set_delivery(self, mode: str) -> None:
+        if mode not in DELIVERY_MODES:
+            raise ValueError(f"delivery mode must be one of {', '.join(DELIVERY_MODES)}, not {mode!r}")
+        self.delivery = mode
+
+    def configure(
+        self, account_id: str | None = None, config: CallbackConfig | None = None, **fields: Any
+    ) -> CallbackConfig:
+        """Set an account's message callback; keyword fields are ``CallbackConfig``'s.
+
+        ``bus.configure(callback_url="http://127.0.0.1:8080/cb", auth_switch="on", auth_key="K")``
+        """
+        account = account_id or self.default_account_id
+        app_id = str(fields.get("app_id") or (config.app_id if config else DEFAULT_APP_ID))
+        with self._lock:
+            base = config or self._configs.get((account, app_id)) or CallbackConfig(app_id=app_id)
+            new = base.updated(**fields) if fields else base
+            self._configs[(account, new.app_id)] = new
+            return new
+
+    def callback_config(
+        self, account_id: str | None = None, app_id: str | None = None
+    ) -> CallbackConfig | None:
+        with self._lock:
+            return self._configs.get((account_id or self.default_account_id, app_id or DEFAULT_APP_ID))
+
+    def delete_config(self, account_id: str | None = None, app_id: str | None = None) -> bool:
+        with self._lock:
+            key = (account_id or self.default_account_id, app_id or DEFAULT_APP_ID)
+            return self._configs.pop(key, None) is not None
+
+    def configs(self) -> list[tuple[str, CallbackConfig]]:
+        with self._lock:
+            return [(account, config) for (account, _), config in sorted(self._configs.items())]
+
+    # --- subscribers -----------------------------------------------------------------------------
+
+    def subscribe(
+        self,
+        callback: Callable[[dict[str, Any]], Any],
+        *,
+        event_types: Iterable[str] | None = None,
+        account_id: str | None = None,
+        permanent: bool | None = None,
+    ) -> Subscription:
+        """Call ``callback(event_dict)`` for every emitted event (of those types / that account).
+
+        Subscribers see every event whether or not a message callback is configured; they are
+        called in the delivery thread (so in the background worker in background mode). An
+        exception in a subscriber is logged and does not stop delivery. ``reset`` drops
+        subscriptions unless they are permanent; by default those made while the app starts
+        (before its first request or reset — a component's ``init_app``) are.
+        """
+        subscription = Subscription(
+            callback,
+            frozenset(event_types) if event_types is not None else None,
+            account_id,
+            self,
+            permanent if permanent is not None else not self.started,
+        )
+        with self._lock:
+            self._subscribers.append(subscription)
+        return subscription
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        with self._lock:
+            if subscription in self._subscribers:
+                self._subscribers.remove(subscription)
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    @property
+    def log(self) -> list[EventRecord]:
+        """Every emitted event, in emission order (a copy)."""
+        with self._lock:
+            return list(self._log)
+
+    def events(self, event_type: str | None = None, **match: Any) -> list[dict[str, Any]]:
+        """The emitted payloads, optionally of one type and with matching fields (``VideoId=...``)."""
+        return [
+            record.event
+            for record in self.log
+            if (event_type is None or record.event_type == event_type)
+            and all(record.event.get(key) == value for key, value in match.items())
+        ]
+
+    @property
+    def attempts_log(self) -> list[DeliveryAttempt]:
+        """Every delivery attempt, in the order they were made (shows duplicates and reordering)."""
+        with self._lock:
+            return list(self._attempts)
+
+    # --- emitting --------------------------------------------------------------------------------
+
+    def emit(
+        self,
+        event: dict[str, Any],
+        *,
+        account_id: str | None = None,
+        app_id: str | None = None,
+        callback_url: str | None = None,
+        mode: str | None = None,
+    ) -> EventRecord:
+        """Log an event and deliver it (now, after the current VOD call, or in the background).
+
+        ``callback_url`` is a per-media/per-job URL from ``UserData.MessageCallback``: it changes
+        where an enabled event goes, never whether it goes. ``mode`` is the transport of the VOD call
+        that caused the event (``inprocess`` / ``server``); inside a request it is read from it.
+        """
+        with self._lock:
+            record = EventRecord(
+                seq=len(self._log) + 1,
+                event=dict(event),
+                account_id=account_id or self.default_account_id,
+                app_id=app_id or str(event.get("AppId") or DEFAULT_APP_ID),
+                emitted_at=self.clock(),
+                callback_url=callback_url or None,
+            )
+            self._log.append(record)
+        background = self._background(mode)
+        decision = self.fault_hook(record) if self.fault_hook is not None else "deliver"
+        batch: list[EventRecord]
+        with self._lock:
+            if decision == "hold":
+                record.status = "held"
+                self._held.append(record)
+                return record
+            batch = [record, record] if decision == "duplicate" else [record]
+            batch += self._held
+            self._held = []
+        for item in batch:
+            self._schedule(item, background)
+        return record
+
+    def release_held(self, mode: str | None = None) -> None:
+        """Deliver events a reorder fault is holding back (``flush`` does this too)."""
+        with self._lock:
+            batch, self._held = self._held, []
+        for item in batch:
+            self._schedule(item, self._background(mode))
+
+    def _background(self, mode: str | None) -> bool:
+        if self.delivery != "auto":
+            return self.delivery == "background"
+        if mode is None:
+            mode = _request_mode()
+        if mode is not None:
+            self._served = self._served or mode == "server"
+            return mode == "server"
+        return self._served
+
+    def _schedule(self, record: EventRecord, background: bool) -> None:
+        if background:
+            with self._lock:
+                self._in_flight += 1
+                self._ensure_worker()
+            self._queue.put(record)
+            return
+        pending = _request_pending()
+        if pending is not None:
+            pending.append((self, record))
+        else:
+            self.deliver(record)
+
+    def _ensure_worker(self) -> None:
+        if self._worker is None or not self._worker.is_alive():
+            self._worker = threading.Thread(target=self._work, name="vodfc-events", daemon=True)
+            self._worker.start()
+
+    def _work(self) -> None:
+        while True:
+            record = self._queue.get()
+            if record is None:
+                return
+            try:
+                self.deliver(record)
+            except Exception:  # a broken transport must not kill the worker
+                log.exception("delivering event %s failed", record.seq)
+            finally:
+                with self._lock:
+                    self._in_flight -= 1
+                    self._idle.notify_all()
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Release held events and wait until background delivery is idle; False on timeout."""
+        self.release_held()
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while self._in_flight:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._idle.wait(left)
+        return True
+
+    # --- delivering ------------------------------------------------------------------------------
+
+    def deliver(self, record: EventRecord) -> None:
+        """Deliver one record now, in this thread: subscribers, then the HTTP callback or MNS."""
+        generation = self._generation
+        with self._lock:
+            subscribers = [sub for sub in self._subscribers if sub.wants(record)]
+            config = self._configs.get((record.account_id, record.app_id))
+            if config is None and record.app_id != DEFAULT_APP_ID:
+                config = self._configs.get((record.account_id, DEFAULT_APP_ID))
+        record.deliveries += 1
+        for subscription in subscribers:
+            try:
+                subscription.callback(dict(record.event))
+            except Exception:
+                log.exception("event subscriber %r failed on %s", subscription.callback, record.event_type)
+        if config is None:
+            record.status = "not-configured"
+            return
+        if not config.enabled(record.event_type):
+            record.status = "disabled"
+            return
+        if config.is_mns:
+            self._deliver_mns(record, config)
+        else:
+            self._deliver_http(record, config, generation)
+
+    def _deliver_mns(self, record: EventRecord, config: CallbackConfig) -> None:
+        import base64
+
+        text = encode_body(record.event).decode("utf-8")
+        body = base64.b64encode(text.encode("utf-8")).decode("ascii") if self.mns_base64 else text
+        name = config.mns_queue_name or "vodfc-vod-events"
+        self.mns.queue(record.account_id, name).send(body)
+        self._record(DeliveryAttempt(record.seq, f"mns:{name}", 1, self.clock()), record)
+        record.status = "delivered"
+
+    def _deliver_http(self, record: EventRecord, config: CallbackConfig, generation: int) -> None:
+        url = record.callback_url or config.callback_url
+        if not url:
+            record.status = "not-configured"
+            return
+        body = encode_body(record.event)
+        for attempt in range(1, self.attempts + 1):
+            if generation != self._generation:
+                return  # a reset happened: the event belongs to state that no longer exists
+            headers = {
+                "Content-Type": "application/json",
+                "User-Agent": USER_AGENT,
+                "Accept-Encoding": "gzip,deflate",
+            }
+            if config.signs:
+                timestamp = int(self.clock().timestamp())
+                headers["X-VOD-TIMESTAMP"] = str(timestamp)
+                headers["X-VOD-SIGNATURE"] = callback_signature(url, timestamp, config.auth_key)
+            result = DeliveryAttempt(record.seq, url, attempt, self.clock(), headers=headers)
+            try:
+                result.status = self.transport(url, body, headers, self.timeout)
+            except Exception as error:  # refused, timed out, reset: all are a failed attempt
+                result.error = f"{type(error).__name__}: {error}"
+            self._record(result, record)
+            if result.status == 200:
+                record.status = "delivered"
+                return
+            if attempt < self.attempts:
+                self.sleep(self.retry_interval)
+        record.status = "failed"
+
+    def _record(self, attempt: DeliveryAttempt, record: EventRecord) -> None:
+        with self._lock:
+            record.attempts.append(attempt)
+            self._attempts.append(attempt)
+
+    # --- reset -----------------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget events, attempts, configs, subscribers added after startup, held events, queues."""
+        with self._lock:
+            self._generation += 1
+            self._log.clear()
+            self._attempts.clear()
+            self._configs.clear()
+            self._held.clear()
+            self.mns.clear()
+            self.fault_hook = None
+            self.delivery = self.initial_delivery
+            self._subscribers[:] = [sub for sub in self._subscribers if sub.permanent]
+            self.started = True
+
+
+_PENDING_KEY = "vodfc_events_pending"
+
+
+def _request_mode() -> str | None:
+    from flask import has_request_context, request
+
+    from emulator.gateway import MODE_KEY
+
+    if not has_request_context():
+        return None
+    return str(request.environ.get(MODE_KEY, "server"))
+
+
+def _request_pending() -> list[tuple[EventBus, EventRecord]] | None:
+    """The current request's to-deliver list (delivered at teardown, after the backend lock)."""
+    from flask import g, has_request_context
+
+    if not has_request_context():
+        return None
+    pending: list[tuple[EventBus, EventRecord]] | None = g.get(_PENDING_KEY)
+    if pending is None:
+        pending = []
+        setattr(g, _PENDING_KEY, pending)
+    return pending
+
+
+def deliver_request_pending(_error: BaseException | None = None) -> None:
+    """Flask teardown: deliver the sync-mode events the request emitted, in order."""
+    from flask import g
+
+    pending: list[tuple[EventBus, EventRecord]] | None = g.pop(_PENDING_KEY, None)
+    for bus, record in pending or ():
+        try:
+            bus.deliver(record)
+        except Exception:
+            log.exception("delivering event %s failed", record.seq)
