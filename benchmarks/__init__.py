@@ -1,0 +1,1 @@
+"""vodfc benchmarks: ``python -m benchmarks`` (``--quick``, ``--only N``); see benchmarks/README.md."""

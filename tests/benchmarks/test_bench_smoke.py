@@ -1,0 +1,65 @@
+"""Smoke test of the benchmark harness: every part runs on tiny sizes and lands in one table.
+
+No timing is asserted (this box's speed is not the test's business); only that each part gives a
+row with a measurement, or an "n/a (reason)" when a component it needs is missing, never an error.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks import harness
+from benchmarks.__main__ import main
+from benchmarks.runner import PART_MODULES, run
+
+
+@pytest.fixture(scope="module")
+def report():  # type: ignore[no-untyped-def]
+    return run(harness.TINY)
+
+
+def test_every_part_gives_a_row(report) -> None:  # type: ignore[no-untyped-def]
+    assert {row.part for row in report.rows} == set(PART_MODULES)
+
+
+def test_no_part_errors(report) -> None:  # type: ignore[no-untyped-def]
+    broken = [row for row in report.rows if row.verdict.startswith("n/a (error")]
+    assert not broken, harness.render(broken)
+
+
+def test_measured_rows_are_complete(report) -> None:  # type: ignore[no-untyped-def]
+    for row in report.rows:
+        if row.verdict.startswith("n/a"):
+            continue
+        assert row.value, row
+        assert row.verdict, row
+
+
+def test_table_renders_one_line_per_row(report) -> None:  # type: ignore[no-untyped-def]
+    table = harness.render(report.rows)
+    lines = table.splitlines()
+    assert lines[0].startswith("| # | benchmark |")
+    assert len(lines) == 2 + len(report.rows)
+
+
+def test_verdicts() -> None:
+    assert harness.verdict_at_most(1.2, 1.5) == "ok"
+    assert harness.verdict_at_most(1.8, 1.5) == "MISS (+20%)"
+    assert harness.verdict_at_least(0.95, 0.9) == "ok"
+    assert harness.verdict_at_least(0.45, 0.9) == "MISS (-50%)"
+
+
+def test_compare_interleaves_and_takes_medians() -> None:
+    ticks = iter(range(1000))
+    calls: list[str] = []
+    sides = [harness.Side("a", lambda: calls.append("a")), harness.Side("b", lambda: calls.append("b"))]
+    medians = harness.compare(sides, warmup=1, rounds=3, inner=2, clock=lambda: float(next(ticks)))
+    assert "".join(calls) == "ab" + "aabb" + "bbaa" + "aabb"
+    assert medians == [0.5, 0.5]
+
+
+def test_cli_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--profile", "tiny", "--only", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "| # | benchmark |" in out
+    assert "machine: Python" in out
