@@ -9,3 +9,45 @@
 
 Standard library only, Python 3.10, like the rest of ``shared``.
 """
+
+from __future__ import annotations
+
+from shared.events.envelopes import EventFormatError, parse_event, parse_events
+from shared.events.signature import CallbackRejected, CallbackVerifier, sign
+from shared.events.types import (
+    DeleteMediaComplete,
+    FileUploadComplete,
+    ImageUploadComplete,
+    MediaBaseChangeComplete,
+    SnapshotComplete,
+    StreamInfo,
+    StreamTranscodeComplete,
+    TimerEvent,
+    TranscodeComplete,
+    UnknownEvent,
+    VideoAnalysisComplete,
+    VodEvent,
+    vod_event,
+)
+
+__all__ = [
+    "CallbackRejected",
+    "CallbackVerifier",
+    "DeleteMediaComplete",
+    "EventFormatError",
+    "FileUploadComplete",
+    "ImageUploadComplete",
+    "MediaBaseChangeComplete",
+    "SnapshotComplete",
+    "StreamInfo",
+    "StreamTranscodeComplete",
+    "TimerEvent",
+    "TranscodeComplete",
+    "UnknownEvent",
+    "VideoAnalysisComplete",
+    "VodEvent",
+    "parse_event",
+    "parse_events",
+    "sign",
+    "vod_event",
+]

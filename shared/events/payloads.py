@@ -468,7 +468,7 @@ def example_streams(
     failing = set(failed)
     streams = []
     for index, definition in enumerate(definitions):
-        width, height, kbps = LADDER.get(definition, (1280, 720, 1500))
+        width, height, kbps = LADDER.get(definition.split("-", 1)[0], (1280, 720, 1500))
         file_hash = hashlib.md5(f"{video_id}{definition}{format}".encode()).hexdigest()
         start = done - timedelta(seconds=27)
         finish = done - timedelta(seconds=len(definitions) - 1 - index)
