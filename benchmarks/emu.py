@@ -15,6 +15,7 @@ from benchmarks.harness import NotAvailable
 ACCESS_KEY_ID = "vodfc-access-key-id"
 ACCESS_KEY_SECRET = "vodfc-access-key-secret"
 REGION = "cn-shanghai"
+ACCOUNT_ID = "1234567890123456"
 
 
 def require(module: str, what: str | None = None) -> Any:

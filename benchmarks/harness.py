@@ -89,6 +89,7 @@ class Row:
     target: str = ""
     verdict: str = ""
     note: str = ""
+    ratio_text: str | None = None  # shown instead of ``ratio`` (e.g. a growth exponent)
 
 
 @dataclass
@@ -210,7 +211,7 @@ def render(rows: list[Row]) -> str:
             row.name,
             row.value,
             row.baseline,
-            fmt_ratio(row.ratio),
+            row.ratio_text if row.ratio_text is not None else fmt_ratio(row.ratio),
             row.target,
             row.verdict,
             row.note,
