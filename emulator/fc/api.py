@@ -1,0 +1,553 @@
+"""The Function Compute 2.0 API (``/2016-08-15/...``) on the emulator's shared app.
+
+What the official ``aliyun-fc2`` client calls: ``invoke_function`` (sync, and async with
+``X-Fc-Invocation-Type: Async`` → 202), ``get_service`` / ``list_services``, ``list_functions`` /
+``get_function``, ``list_triggers``, and HTTP triggers at FC's proxy path
+``/2016-08-15/proxy/<service>/<function>/<path>`` (``do_http_request``, or any HTTP client for an
+anonymous trigger). Requests are checked against FC's own signature scheme (``Authorization: FC
+<AccessKeyId>:<signature>``) with the emulator's key ring. API errors are FC's JSON
+(``ErrorCode``/``ErrorMessage``); function errors are a 200 with ``x-fc-error-type`` and
+``{errorMessage, errorType, stackTrace}``, as FC answers them.
+
+The control plane adds ``POST /_vodfc/fc/timers/<function>`` (fire a timer trigger now),
+``GET /_vodfc/fc/functions`` and ``GET /_vodfc/fc/invocations``.
+"""
+
+from __future__ import annotations
+
+import base64
+import email.utils
+import hashlib
+import hmac
+import json
+import secrets
+import zlib
+from datetime import timedelta, timezone
+from typing import Any
+from urllib.parse import unquote_plus
+
+from flask import Blueprint, Response, current_app, request
+
+from emulator.fc.runtime import Invocation, new_request_id, wsgi_environ
+from emulator.fc.template import Function, Service
+from emulator.gateway import MODE_KEY
+
+API_VERSION = "2016-08-15"
+PREFIX = f"/{API_VERSION}"
+SYNC_PAYLOAD_LIMIT = 32 * 1024 * 1024
+ASYNC_PAYLOAD_LIMIT = 128 * 1024
+CLOCK_SKEW = timedelta(minutes=15)
+METHODS = ["GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"]
+
+bp = Blueprint("vodfc_fc", __name__)
+
+
+class FcApiError(Exception):
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def _component() -> Any:
+    from emulator.fc import get_fc
+
+    return get_fc(current_app)
+
+
+def _request_id() -> str:
+    rid = request.environ.get("vodfc.fc.request_id")
+    if rid is None:
+        rid = request.environ["vodfc.fc.request_id"] = new_request_id()
+    return str(rid)
+
+
+def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    response = Response(json.dumps(body), status=status, content_type="application/json")
+    response.headers["x-fc-request-id"] = _request_id()
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+@bp.errorhandler(FcApiError)
+def _api_error(error: FcApiError) -> Response:
+    return _json({"ErrorCode": error.code, "ErrorMessage": error.message}, error.status)
+
+
+@bp.errorhandler(Exception)
+def _unexpected(error: Exception) -> Response:
+    from werkzeug.exceptions import HTTPException
+
+    if isinstance(error, HTTPException) and error.code is not None and error.code < 500:
+        return _json({"ErrorCode": "PathNotSupported", "ErrorMessage": error.description or ""}, error.code)
+    current_app.logger.exception("FC API failed on %s %s", request.method, request.path)
+    return _json(
+        {"ErrorCode": "InternalServerError", "ErrorMessage": f"{type(error).__name__}: {error}"}, 500
+    )
+
+
+# --- signatures ---------------------------------------------------------------------------------------
+
+
+def canonical_resource(path: str, query: str | None) -> str:
+    """FC's CanonicalizedResource: the unescaped path, plus sorted ``k=v`` lines for proxy calls."""
+    if query is None:
+        return path
+    params = []
+    for item in filter(None, query.split("&")):
+        if "=" in item:
+            key, _, value = item.partition("=")
+            params.append(f"{unquote_plus(key)}={unquote_plus(value)}")
+        else:
+            params.append(unquote_plus(item))
+    return path + "\n" + "\n".join(sorted(params))
+
+
+def string_to_sign(method: str, headers: Any, resource: str) -> str:
+    fc_headers = sorted((k.lower(), v) for k, v in headers.items() if k.lower().startswith("x-fc-"))
+    canonical = "".join(f"{k}:{v}\n" for k, v in fc_headers)
+    parts = [
+        method.upper(),
+        headers.get("Content-MD5", ""),
+        headers.get("Content-Type", ""),
+        headers.get("Date", ""),
+        canonical + resource,
+    ]
+    return "\n".join(parts)
+
+
+def sign(secret: str, text: str) -> str:
+    return base64.b64encode(hmac.new(secret.encode(), text.encode(), hashlib.sha256).digest()).decode()
+
+
+def verify_signature(proxy: bool) -> str:
+    """Check FC's signature on the current request; returns the account id of the caller's key."""
+    from emulator.app import get_state
+    from emulator.vod.exceptions import VodError
+
+    state = get_state(current_app)
+    header = request.headers.get("Authorization", "")
+    if not header:
+        raise FcApiError(
+            400, "MissingRequiredHeader", "Authorization is required: sign the request with FC's scheme"
+        )
+    scheme, _, rest = header.partition(" ")
+    access_key_id, _, signature = rest.strip().partition(":")
+    if scheme != "FC" or not access_key_id or not signature:
+        raise FcApiError(403, "SignatureNotMatch", "Authorization must be 'FC <AccessKeyId>:<signature>'")
+    token = request.headers.get("x-fc-security-token") or None
+    if not state.config.verify_signatures:
+        found = state.accounts.find(access_key_id)
+        return found.account_id if found is not None else state.config.default_account_id
+    try:
+        credential = state.accounts.authenticate(access_key_id, token)
+    except VodError as exc:
+        code = "InvalidAccessKeyID" if "AccessKeyId" in exc.code else "InvalidSecurityToken"
+        raise FcApiError(403, code, f"{exc.message} (AccessKeyId {access_key_id})") from None
+    date = request.headers.get("Date")
+    if not date:
+        raise FcApiError(400, "MissingRequiredHeader", "Date is required")
+    try:
+        sent = email.utils.parsedate_to_datetime(date)
+    except (TypeError, ValueError):
+        raise FcApiError(400, "InvalidArgument", f"Date {date!r} is not an RFC 1123 date") from None
+    if sent.tzinfo is None:
+        sent = sent.replace(tzinfo=timezone.utc)
+    if abs(state.config.clock() - sent) > CLOCK_SKEW:
+        raise FcApiError(
+            403, "RequestTimeTooSkewed", f"Date {date!r} is more than 15 minutes from the server's time"
+        )
+    resource = canonical_resource(request.path, request.query_string.decode("latin-1") if proxy else None)
+    expected_text = string_to_sign(request.method, request.headers, resource)
+    expected = sign(credential.access_key_secret, expected_text)
+    if not secrets.compare_digest(expected, signature):
+        raise FcApiError(
+            403,
+            "SignatureNotMatch",
+            f"The request signature we calculated does not match the signature you provided. "
+            f"Check your access key and signing method. String to sign: {expected_text!r}",
+        )
+    return credential.account_id
+
+
+# --- lookups ------------------------------------------------------------------------------------------
+
+
+def _split_qualifier(service_name: str) -> tuple[str, str | None]:
+    name, dot, qualifier = service_name.partition(".")
+    return name, (qualifier if dot else None)
+
+
+def _service(service_name: str) -> Service:
+    name, qualifier = _split_qualifier(service_name)
+    runtime = _component().runtime
+    service = runtime.template.services.get(name)
+    if service is None:
+        raise FcApiError(404, "ServiceNotFound", f"service '{name}' does not exist")
+    if qualifier not in (None, "LATEST"):
+        raise FcApiError(
+            404, "AliasNotFound", f"alias '{qualifier}' does not exist in service '{name}' (only LATEST)"
+        )
+    return service  # type: ignore[no-any-return]
+
+
+def _function(service_name: str, function_name: str) -> Function:
+    service = _service(service_name)
+    function = service.functions.get(function_name)
+    if function is None:
+        raise FcApiError(
+            404, "FunctionNotFound", f"function '{function_name}' does not exist in service '{service.name}'"
+        )
+    return function
+
+
+def _note_endpoint() -> None:
+    """In server mode the functions' own VOD calls go back to this server, at the address the caller used."""
+    component = _component()
+    if request.environ.get(MODE_KEY, "server") == "server" and not component.runtime.vod_endpoint:
+        component.runtime.vod_endpoint = request.host_url.rstrip("/")
+
+
+# --- invoke -------------------------------------------------------------------------------------------
+
+
+def _invocation_headers(result: Invocation, function: Function) -> dict[str, str]:
+    headers = {
+        "x-fc-request-id": result.request_id,
+        "x-fc-invocation-duration": str(max(1, round(result.duration_ms))),
+        "x-fc-invocation-service-version": "LATEST",
+        "x-fc-max-memory-usage": "0",
+        "x-fc-code-checksum": code_checksum(function),
+    }
+    if request.headers.get("x-fc-log-type", "").lower() == "tail":
+        headers["x-fc-log-result"] = result.log_tail()
+    if result.error is not None:
+        headers["x-fc-error-type"] = "UnhandledInvocationError"
+    return headers
+
+
+@bp.post(f"{PREFIX}/services/<service_name>/functions/<function_name>/invocations")
+def invoke(service_name: str, function_name: str) -> Response:
+    verify_signature(proxy=False)
+    function = _function(service_name, function_name)
+    _note_endpoint()
+    body = request.get_data()
+    mode = request.headers.get("x-fc-invocation-type", "Sync")
+    runtime = _component().runtime
+    if mode.lower() == "async":
+        if len(body) > ASYNC_PAYLOAD_LIMIT:
+            raise FcApiError(
+                400,
+                "EntityTooLarge",
+                f"payload size exceeds maximum allowed size ({ASYNC_PAYLOAD_LIMIT} bytes)",
+            )
+        request_id = runtime.invoke_async(function.name, body, service=function.service)
+        response = Response(b"", status=202)
+        response.headers["x-fc-request-id"] = request_id
+        return response
+    if mode.lower() != "sync":
+        raise FcApiError(400, "InvalidArgument", f"X-Fc-Invocation-Type must be Sync or Async, got {mode!r}")
+    if len(body) > SYNC_PAYLOAD_LIMIT:
+        raise FcApiError(
+            400, "EntityTooLarge", f"payload size exceeds maximum allowed size ({SYNC_PAYLOAD_LIMIT} bytes)"
+        )
+    result = runtime.invoke(function.name, body, service=function.service, request_id=_request_id())
+    headers = _invocation_headers(result, function)
+    if result.error is not None:
+        return _json(result.error, 200, headers)
+    response = Response(result.body, status=200, content_type="application/octet-stream")
+    for name, value in headers.items():
+        response.headers[name] = value
+    return response
+
+
+# --- HTTP triggers ------------------------------------------------------------------------------------
+
+
+@bp.route(f"{PREFIX}/proxy/<service_name>/<function_name>", methods=METHODS, defaults={"rest": ""})
+@bp.route(f"{PREFIX}/proxy/<service_name>/<function_name>/", methods=METHODS, defaults={"rest": ""})
+@bp.route(f"{PREFIX}/proxy/<service_name>/<function_name>/<path:rest>", methods=METHODS)
+def proxy(service_name: str, function_name: str, rest: str) -> Response:
+    function = _function(service_name, function_name)
+    trigger = function.http_trigger
+    if trigger is None:
+        raise FcApiError(
+            404,
+            "TriggerNotFound",
+            f"function '{function.name}' has no HTTP trigger (it is invoked through the API)",
+        )
+    if trigger.auth_type == "function":
+        verify_signature(proxy=True)
+    if request.method.upper() not in trigger.methods:
+        raise FcApiError(
+            405,
+            "MethodNotAllowed",
+            f"{request.method} is not allowed by the HTTP trigger of '{function.name}' "
+            f"(Methods: {', '.join(trigger.methods)})",
+        )
+    _note_endpoint()
+    prefix = f"{PREFIX}/proxy/{service_name}/{function_name}"
+    raw_uri = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.full_path
+    query = request.query_string.decode("latin-1")
+    environ = wsgi_environ(
+        method=request.method,
+        path_info=request.path[len(prefix) :] or "/",
+        query_string=query,
+        headers=request.headers.items(),
+        body=request.get_data(),
+        request_uri=raw_uri if "?" in raw_uri or not query else f"{raw_uri}?{query}",
+        client_ip=request.remote_addr or "127.0.0.1",
+    )
+    result = _component().runtime.invoke_http(
+        function.name, environ, service=function.service, request_id=_request_id()
+    )
+    if result.error is not None:
+        headers = _invocation_headers(result, function)
+        return _json(result.error, 502, headers)
+    response = Response(result.body, status=result.status)
+    response.headers.clear()
+    for name, value in result.headers:
+        if name.lower() not in ("content-length", "transfer-encoding", "connection"):
+            response.headers.add(name, value)
+    response.headers["x-fc-request-id"] = result.request_id
+    return response
+
+
+# --- metadata -----------------------------------------------------------------------------------------
+
+
+def _timestamp(component: Any) -> str:
+    return str(component.loaded_at.strftime("%Y-%m-%dT%H:%M:%S.000+0000"))
+
+
+def code_checksum(function: Function) -> str:
+    """A CRC64-looking checksum of the code directory (FC's is CRC64 of the zip; only stability matters)."""
+    digest = 0
+    for path in sorted(function.code_dir.rglob("*.py")):
+        digest = zlib.crc32(path.read_bytes(), digest)
+    return str(digest)
+
+
+def service_json(service: Service, component: Any) -> dict[str, Any]:
+    return {
+        "serviceName": service.name,
+        "serviceId": _stable_id(service.name),
+        "description": service.description,
+        "role": "",
+        "logConfig": {"project": service.log_project, "logstore": service.log_store},
+        "internetAccess": True,
+        "vpcConfig": {"vpcId": "", "vSwitchIds": [], "securityGroupId": ""},
+        "nasConfig": {"userId": -1, "groupId": -1, "mountPoints": []},
+        "createdTime": _timestamp(component),
+        "lastModifiedTime": _timestamp(component),
+    }
+
+
+def function_json(function: Function, component: Any) -> dict[str, Any]:
+    size = sum(
+        p.stat().st_size for p in function.code_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    )
+    return {
+        "functionId": _stable_id(f"{function.service}/{function.name}"),
+        "functionName": function.name,
+        "description": function.description,
+        "runtime": function.runtime,
+        "handler": function.handler,
+        "timeout": function.timeout,
+        "initializer": function.initializer or "",
+        "initializationTimeout": function.initialization_timeout,
+        "memorySize": function.memory_size,
+        "codeSize": size,
+        "codeChecksum": code_checksum(function),
+        "environmentVariables": dict(function.environment),
+        "instanceConcurrency": 1,
+        "instanceType": "e1",
+        "layers": [],
+        "createdTime": _timestamp(component),
+        "lastModifiedTime": _timestamp(component),
+    }
+
+
+_TRIGGER_TYPES = {"HTTP": "http", "Timer": "timer", "MNSTopic": "mns_topic", "OSS": "oss", "Log": "log"}
+
+
+def trigger_json(function: Function, trigger: Any, component: Any) -> dict[str, Any]:
+    props = trigger.properties
+    if trigger.type == "HTTP":
+        config: dict[str, Any] = {"authType": trigger.auth_type, "methods": list(trigger.methods)}
+    elif trigger.type == "Timer":
+        config = {
+            "cronExpression": props.get("CronExpression"),
+            "payload": props.get("Payload", ""),
+            "enable": bool(props.get("Enable", True)),
+        }
+    else:
+        config = {key[:1].lower() + key[1:]: value for key, value in props.items()}
+    return {
+        "triggerName": trigger.name,
+        "triggerType": _TRIGGER_TYPES.get(trigger.type, trigger.type.lower()),
+        "triggerConfig": config,
+        "sourceArn": "",
+        "invocationRole": props.get("InvocationRole", ""),
+        "qualifier": props.get("Qualifier", "LATEST"),
+        "createdTime": _timestamp(component),
+        "lastModifiedTime": _timestamp(component),
+    }
+
+
+def _stable_id(text: str) -> str:
+    digest = hashlib.md5(text.encode()).hexdigest()
+    return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+
+
+def _page(items: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    prefix = request.args.get("prefix", "")
+    start = request.args.get("nextToken") or request.args.get("startKey") or ""
+    try:
+        limit = int(request.args.get("limit", 100))
+    except ValueError:
+        raise FcApiError(400, "InvalidArgument", "limit must be an integer") from None
+    if not 1 <= limit <= 100:
+        raise FcApiError(400, "InvalidArgument", "limit must be between 1 and 100")
+    chosen = [i for i in items if str(i[key]).startswith(prefix) and str(i[key]) >= start]
+    chosen.sort(key=lambda i: str(i[key]))
+    page, rest = chosen[:limit], chosen[limit:]
+    return {"items": page, "nextToken": str(rest[0][key]) if rest else None}
+
+
+@bp.get(f"{PREFIX}/services")
+def list_services() -> Response:
+    verify_signature(proxy=False)
+    component = _component()
+    found = _page(
+        [service_json(s, component) for s in component.runtime.template.services.values()], "serviceName"
+    )
+    body: dict[str, Any] = {"services": found["items"]}
+    if found["nextToken"]:
+        body["nextToken"] = found["nextToken"]
+    return _json(body)
+
+
+@bp.get(f"{PREFIX}/services/<service_name>")
+def get_service(service_name: str) -> Response:
+    verify_signature(proxy=False)
+    component = _component()
+    service = _service(service_name)
+    return _json(service_json(service, component), headers={"etag": _stable_id(service.name)})
+
+
+@bp.get(f"{PREFIX}/services/<service_name>/functions")
+def list_functions(service_name: str) -> Response:
+    verify_signature(proxy=False)
+    component = _component()
+    service = _service(service_name)
+    found = _page([function_json(f, component) for f in service.functions.values()], "functionName")
+    body: dict[str, Any] = {"functions": found["items"]}
+    if found["nextToken"]:
+        body["nextToken"] = found["nextToken"]
+    return _json(body)
+
+
+@bp.get(f"{PREFIX}/services/<service_name>/functions/<function_name>")
+def get_function(service_name: str, function_name: str) -> Response:
+    verify_signature(proxy=False)
+    component = _component()
+    function = _function(service_name, function_name)
+    body = function_json(function, component)
+    return _json(body, headers={"etag": body["codeChecksum"]})
+
+
+@bp.get(f"{PREFIX}/services/<service_name>/functions/<function_name>/triggers")
+def list_triggers(service_name: str, function_name: str) -> Response:
+    verify_signature(proxy=False)
+    component = _component()
+    function = _function(service_name, function_name)
+    return _json({"triggers": [trigger_json(function, t, component) for t in function.triggers]})
+
+
+@bp.route(f"{PREFIX}/<path:rest>", methods=METHODS)
+def unsupported(rest: str) -> Response:
+    raise FcApiError(
+        400, "PathNotSupported", f"the vodfc emulator does not serve {request.method} /{API_VERSION}/{rest}"
+    )
+
+
+# --- control plane ------------------------------------------------------------------------------------
+
+
+def _invocation_json(result: Invocation) -> dict[str, Any]:
+    body: Any
+    try:
+        body = json.loads(result.body) if result.body else None
+    except ValueError:
+        body = result.body.decode("utf-8", "replace")
+    return {
+        "function": result.function,
+        "requestId": result.request_id,
+        "kind": result.kind,
+        "ok": result.ok,
+        "error": result.error,
+        "status": result.status,
+        "result": body,
+        "durationMs": round(result.duration_ms, 3),
+        "coldStart": result.cold_start,
+        "log": result.log_lines,
+    }
+
+
+@bp.post("/_vodfc/fc/timers/<function_name>")
+def fire_timer(function_name: str) -> Response:
+    runtime = _component().runtime
+    _note_endpoint()
+    try:
+        result = runtime.fire_timer(
+            function_name, request.args.get("trigger") or None, service=request.args.get("service")
+        )
+    except LookupError as exc:
+        raise FcApiError(
+            404,
+            "TriggerNotFound" if runtime.function(function_name) else "FunctionNotFound",
+            str(exc).strip("'"),
+        ) from None
+    return _json(_invocation_json(result))
+
+
+@bp.get("/_vodfc/fc/functions")
+def describe_functions() -> Response:
+    component = _component()
+    base = request.host_url.rstrip("/")
+    listed = []
+    for function in component.runtime.functions():
+        trigger = function.http_trigger
+        listed.append(
+            {
+                "service": function.service,
+                "function": function.name,
+                "handler": function.handler,
+                "runtime": function.runtime,
+                "codeUri": str(function.code_dir),
+                "triggers": [{"name": t.name, "type": t.type} for t in function.triggers],
+                "httpUrl": f"{base}{PREFIX}/proxy/{function.service}/{function.name}/" if trigger else None,
+            }
+        )
+    return _json({"template": str(component.template_path), "functions": listed})
+
+
+@bp.get("/_vodfc/fc/invocations")
+def invocations() -> Response:
+    runtime = _component().runtime
+    return _json(
+        {
+            "invocations": [_invocation_json(r) for r in list(runtime.history)],
+            "deliveries": [
+                {
+                    "function": d.function,
+                    "trigger": d.trigger,
+                    "eventType": d.event_type,
+                    "attempts": d.attempts,
+                    "ok": d.invocation.ok,
+                }
+                for d in list(runtime.deliveries)
+            ],
+        }
+    )

@@ -1,0 +1,71 @@
+"""Importing a function's code the way FC's Python runtime does, under a name of its own.
+
+Every vodfc function has an ``index`` module, and several functions may share one code directory; a
+real FC instance has its own interpreter, so here each (function, module) gets a unique module name
+and therefore its own globals (its own warm state). The code directory goes first on ``sys.path`` while
+the module is imported, as it does on FC, so sibling imports inside the code directory work.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import threading
+from pathlib import Path
+from types import ModuleType
+
+from emulator.fc.template import module_file
+
+_import_lock = threading.RLock()
+
+
+class ImportModuleError(Exception):
+    """The handler cannot be loaded; ``error_type`` is the name FC's runtime reports."""
+
+    def __init__(self, error_type: str, message: str):
+        super().__init__(message)
+        self.error_type = error_type
+
+
+def load_module(code_dir: Path, module_name: str, unique_name: str) -> ModuleType:
+    file = module_file(code_dir, module_name)
+    if file is None:
+        raise ImportModuleError("ImportModuleError", f"Unable to import module '{module_name}'")
+    spec = importlib.util.spec_from_file_location(unique_name, file)
+    if spec is None or spec.loader is None:
+        raise ImportModuleError("ImportModuleError", f"Unable to import module '{module_name}'")
+    module = importlib.util.module_from_spec(spec)
+    with _import_lock:
+        code_path = str(code_dir)
+        added = code_path not in sys.path
+        if added:
+            sys.path.insert(0, code_path)
+        sys.modules[unique_name] = module
+        try:
+            spec.loader.exec_module(module)
+        except SyntaxError as exc:
+            sys.modules.pop(unique_name, None)
+            raise ImportModuleError(
+                "UserCodeSyntaxError", f"{Path(exc.filename or file).name} line {exc.lineno}: {exc.msg}"
+            ) from exc
+        except ImportError as exc:
+            sys.modules.pop(unique_name, None)
+            raise ImportModuleError(
+                "ImportModuleError", f"Unable to import module '{module_name}': {exc}"
+            ) from exc
+        except Exception as exc:
+            sys.modules.pop(unique_name, None)
+            raise ImportModuleError(
+                "UserCodeError", f"Module initialization error: {type(exc).__name__}: {exc}"
+            ) from exc
+        finally:
+            if added and code_path in sys.path:
+                sys.path.remove(code_path)
+    return module
+
+
+def resolve(module: ModuleType, module_name: str, func: str) -> object:
+    target = getattr(module, func, None)
+    if target is None or not callable(target):
+        raise ImportModuleError("HandlerNotFound", f"Handler '{func}' is missing on module '{module_name}'")
+    return target
