@@ -1,0 +1,227 @@
+"""Parameter parsing and field checks shared by the VOD actions.
+
+Every helper raises the ``VodError`` VOD answers for that kind of bad input, so an action body is a
+sequence of checks followed by the change. The field limits are VOD's: Title ≤128, Description
+≤1024, CateName ≤64 (bytes of UTF-8 by default, see ``VodOptions.limits_in_bytes``), Tags ≤16 tags
+of ≤32 each; emoji answer ``IllegalCharacters``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from emulator.vod.exceptions import (
+    IllegalCharacters,
+    InvalidParameter,
+    LengthExceededMax,
+    MissingParameter,
+    TagsExceededMax,
+    VodError,
+)
+
+Params = Mapping[str, str]
+
+TITLE_MAX = 128
+DESCRIPTION_MAX = 1024
+TAG_MAX = 32
+TAGS_MAX = 16
+CATE_NAME_MAX = 64
+BATCH_MAX = 20
+PAGE_SIZE_MAX = 100
+
+# Emoji and pictographs: everything outside the BMP, plus the BMP's symbol/dingbat blocks and the
+# variation selector/joiner that build emoji sequences.
+_EMOJI = re.compile("[\U00010000-\U0010ffff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\u20e3]")
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+
+
+def required(params: Params, name: str) -> str:
+    value = params.get(name)
+    if value is None or value.strip() == "":
+        raise MissingParameter(name)
+    return value
+
+
+def optional(params: Params, name: str) -> str | None:
+    value = params.get(name)
+    return value if value not in (None, "") else None
+
+
+def int_param(
+    params: Params,
+    name: str,
+    default: int | None = None,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> int | None:
+    raw = params.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return to_int(raw, name, minimum=minimum, maximum=maximum)
+
+
+def to_int(raw: Any, name: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    if isinstance(raw, bool):
+        raise InvalidParameter(name)
+    if isinstance(raw, int):
+        value = raw
+    else:
+        try:
+            value = int(str(raw).strip())
+        except ValueError:
+            raise InvalidParameter(name) from None
+    if minimum is not None and value < minimum:
+        raise InvalidParameter(name, f"the value must be at least {minimum}")
+    if maximum is not None and value > maximum:
+        raise InvalidParameter(name, f"the value must be at most {maximum}")
+    return value
+
+
+def bool_param(params: Params, name: str, default: bool = False) -> bool:
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    lowered = raw.strip().lower()
+    if lowered in ("true", "1"):
+        return True
+    if lowered in ("false", "0"):
+        return False
+    raise InvalidParameter(name)
+
+
+def choice(params: Params, name: str, allowed: tuple[str, ...], default: str | None = None) -> str | None:
+    value = optional(params, name)
+    if value is None:
+        return default
+    if value not in allowed:
+        raise InvalidParameter(name, f"one of {', '.join(allowed)}")
+    return value
+
+
+def id_list(params: Params, name: str, limit: int, too_many: type[VodError] | None = None) -> list[str]:
+    """A comma-separated id list, blanks dropped, duplicates kept once, at most ``limit`` ids."""
+    raw = params.get(name) or ""
+    ids = list(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))
+    if len(ids) > limit:
+        if too_many is not None:
+            raise too_many()
+        raise InvalidParameter(name, f"at most {limit} values")
+    return ids
+
+
+def json_list(params: Params, name: str, limit: int, too_many: type[VodError]) -> list[dict[str, Any]]:
+    """``UpdateContent``: a JSON array of objects, at most ``limit`` of them."""
+    raw = required(params, name)
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        raise InvalidParameter(name, "it is not valid JSON") from None
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise InvalidParameter(name, "it must be a JSON array of objects")
+    if not value:
+        raise InvalidParameter(name, "it names nothing to update")
+    if len(value) > limit:
+        raise too_many()
+    return value
+
+
+def _size(text: str, in_bytes: bool) -> int:
+    return len(text.encode("utf-8")) if in_bytes else len(text)
+
+
+def check_text(name: str, value: Any, limit: int, *, in_bytes: bool = True, no_emoji: bool = False) -> str:
+    if not isinstance(value, str):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        else:
+            raise InvalidParameter(name)
+    if _size(value, in_bytes) > limit:
+        raise LengthExceededMax(name, limit)
+    if no_emoji and _EMOJI.search(value):
+        raise IllegalCharacters(name)
+    return value
+
+
+def check_title(value: Any, *, in_bytes: bool = True, no_emoji: bool = False) -> str:
+    title = check_text("Title", value, TITLE_MAX, in_bytes=in_bytes, no_emoji=no_emoji)
+    if not title.strip():
+        raise InvalidParameter("Title", "it must not be empty")
+    return title
+
+
+def check_description(value: Any, *, in_bytes: bool = True, no_emoji: bool = False) -> str:
+    return check_text("Description", value, DESCRIPTION_MAX, in_bytes=in_bytes, no_emoji=no_emoji)
+
+
+def check_tags(value: Any, *, in_bytes: bool = True, no_emoji: bool = False) -> str:
+    """Tags as VOD keeps them: one comma-separated string, ≤16 tags of ≤32 each (blanks dropped)."""
+    if isinstance(value, list):
+        value = ",".join(str(v) for v in value)
+    if not isinstance(value, str):
+        raise InvalidParameter("Tags")
+    tags = [t.strip() for t in value.split(",") if t.strip()]
+    if len(tags) > TAGS_MAX:
+        raise TagsExceededMax()
+    for tag in tags:
+        if _size(tag, in_bytes) > TAG_MAX:
+            raise LengthExceededMax("Tags", TAG_MAX)
+        if no_emoji and _EMOJI.search(tag):
+            raise IllegalCharacters("Tags")
+    return ",".join(dict.fromkeys(tags))
+
+
+def check_user_data(value: Any) -> str:
+    """UserData must be a JSON object string (VOD reads MessageCallback/Extend from it)."""
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if not isinstance(value, str):
+        raise InvalidParameter("UserData")
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        raise InvalidParameter("UserData", "it is not valid JSON") from None
+    if not isinstance(parsed, dict):
+        raise InvalidParameter("UserData", "it must be a JSON object")
+    if len(value.encode("utf-8")) > 1024:
+        raise LengthExceededMax("UserData", 1024)
+    return value
+
+
+def check_url(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+        raise InvalidParameter(name)
+    return value
+
+
+def parse_time(params: Params, name: str) -> str | None:
+    """A UTC time parameter ``yyyy-MM-ddTHH:mm:ssZ``; returned in the same (sortable) form."""
+    raw = optional(params, name)
+    if raw is None:
+        return None
+    raw = raw.strip()
+    if not _TIME.fullmatch(raw):
+        raise InvalidParameter(name, "use the UTC format yyyy-MM-ddTHH:mm:ssZ")
+    try:
+        datetime.strptime(raw, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        raise InvalidParameter(name) from None
+    return raw
+
+
+def page(params: Params, default_size: int = 10, max_size: int = PAGE_SIZE_MAX) -> tuple[int, int]:
+    page_no = int_param(params, "PageNo", 1, minimum=1)
+    page_size = int_param(params, "PageSize", default_size, minimum=1, maximum=max_size)
+    assert page_no is not None and page_size is not None
+    return page_no, page_size
+
+
+def sort_desc(params: Params, name: str = "SortBy") -> bool:
+    value = choice(params, name, ("CreationTime:Desc", "CreationTime:Asc"), "CreationTime:Desc")
+    return value == "CreationTime:Desc"

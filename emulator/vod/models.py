@@ -1,0 +1,932 @@
+"""The VOD backend: one account and region's media library, kept in memory and written through.
+
+``VodBackend`` holds typed records (``Video``, ``Mezzanine``, ``Stream``, ``Image``, ``Category``)
+in dicts, and writes every change through to the emulator's ``Store`` as a JSON record of its kind
+("video", "mezzanine", "stream", "image", "category", "meta") under the namespace
+``"<account>/<region>"``. The gateway runs each action inside one store transaction and calls
+``reload()`` when a failed call had written something, so memory always follows the store.
+
+Each record renders the JSON shapes VOD answers with (``info_body()``, ``list_body()``, ...): the
+wrapper lists, the JSON types (numbers vs strings) and key names follow ``vod-api.md`` §0.2/§0.3.
+Rendering is cheap on purpose (no copies of the library per call); the SearchMedia bodies are cached
+per record and dropped when the record is saved.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import threading
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, ClassVar, TypeVar
+
+from emulator.store import Record, Store
+from emulator.vod.exceptions import (
+    CategoryLevelExceededMax,
+    InvalidCategoryNotFound,
+    InvalidParameter,
+    InvalidStreamNotFound,
+    InvalidVideoNotFound,
+    NoSuchResource,
+)
+
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+DEFAULT_APP_ID = "app-1000000"
+
+VIDEO_STATUSES = (
+    "Uploading",
+    "UploadFail",
+    "UploadSucc",
+    "Transcoding",
+    "TranscodeFail",
+    "Checking",
+    "Blocked",
+    "Normal",
+    "ProduceFail",
+)
+IMAGE_STATUSES = ("Uploading", "Normal", "UploadFail")
+MEZZANINE_STATUSES = ("Uploading", "Normal", "UploadFail", "Deleted")
+# GetPlayInfo lists definitions in this order inside one format (captures: LD before SD).
+DEFINITION_ORDER = ("FD", "LD", "SD", "HD", "OD", "2K", "4K", "SQ", "HQ", "AUTO")
+MAX_CATEGORY_LEVEL = 2  # levels 0, 1, 2: three levels of categories
+FIRST_CATEGORY_ID = 1000000001
+
+
+def new_id() -> str:
+    """A VOD media or job id: 32 lower-case hex digits."""
+    return uuid.uuid4().hex
+
+
+def vod_time(when: datetime | None = None) -> str:
+    """VOD's time format, ``2017-11-14T09:15:50Z`` (UTC, whole seconds)."""
+    when = when or datetime.now(timezone.utc)
+    if when.tzinfo is not None:
+        when = when.astimezone(timezone.utc)
+    return when.strftime(TIME_FORMAT)
+
+
+def compact_number(value: float | int | str | None) -> str | None:
+    """A number as GetPlayInfo writes it in strings: ``"30"``, ``"6.4"``, ``"17593.35"``."""
+    if value is None or isinstance(value, str):
+        return value
+    number = float(value)
+    if number.is_integer():
+        return str(int(number))
+    return repr(round(number, 4))
+
+
+def fixed4(value: float | int | str | None) -> str | None:
+    """A number as GetMezzanineInfo writes it in strings: ``"771.2280"``."""
+    if value is None or isinstance(value, str):
+        return value
+    return f"{float(value):.4f}"
+
+
+def _drop_none(body: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in body.items() if value is not None and value != ""}
+
+
+R = TypeVar("R", bound="_RecordMixin")
+
+
+class _RecordMixin:
+    """to_record / from_record for the record dataclasses (unknown keys are ignored on load)."""
+
+    kind: ClassVar[str]
+    _field_names: ClassVar[frozenset[str]]
+
+    def to_record(self) -> Record:
+        out: Record = {}
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            if f.name.startswith("_"):
+                continue
+            value = getattr(self, f.name)
+            if isinstance(value, list):
+                value = [dict(v) if isinstance(v, dict) else v for v in value]
+            elif isinstance(value, dict):
+                value = dict(value)
+            out[f.name] = value
+        return out
+
+    @classmethod
+    def from_record(cls: type[R], record: Record) -> R:
+        names = cls.__dict__.get("_field_names")
+        if names is None:
+            names = frozenset(f.name for f in dataclasses.fields(cls) if not f.name.startswith("_"))  # type: ignore[arg-type]
+            cls._field_names = names
+        return cls(**{key: value for key, value in record.items() if key in names})
+
+
+# --- records ------------------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Category(_RecordMixin):
+    kind: ClassVar[str] = "category"
+
+    cate_id: int
+    cate_name: str
+    parent_id: int = -1
+    level: int = 0
+    type: str = "default"
+    creation_time: str = ""
+
+    def body(self) -> dict[str, Any]:
+        """The ``Category`` object of AddCategory / GetCategories."""
+        return {
+            "CateId": self.cate_id,
+            "CateName": self.cate_name,
+            "Level": self.level,
+            "ParentId": self.parent_id,
+            "Type": self.type,
+        }
+
+
+@dataclass(eq=False)
+class Video(_RecordMixin):
+    """A video (or audio) media asset: the metadata VOD keeps beside its source file and streams."""
+
+    kind: ClassVar[str] = "video"
+
+    video_id: str
+    title: str
+    status: str = "Uploading"
+    creation_time: str = ""
+    modification_time: str = ""
+    description: str | None = None
+    tags: str | None = None  # VOD keeps and answers tags as one comma-separated string
+    cate_id: int | None = None
+    cover_url: str | None = None
+    duration: float | None = None
+    size: int | None = None
+    reference_id: str | None = None
+    user_data: str | None = None
+    app_id: str = DEFAULT_APP_ID
+    storage_location: str | None = None
+    storage_class: str = "Standard"
+    template_group_id: str | None = None
+    workflow_id: str | None = None
+    download_switch: str = "on"
+    audit_status: str = "Init"  # Init until the video first becomes Normal
+    transcode_mode: str = "FastTranscode"
+    media_source: str = "general"
+    media_type: str = "video"
+    preprocess_status: str = "UnPreprocess"
+    restore_status: str | None = None
+    restore_expiration: str | None = None
+    file_name: str | None = None
+    snapshots: list[str] = field(default_factory=list)
+    sprite_snapshots: list[str] = field(default_factory=list)
+    sprite_origin_snapshots: list[str] = field(default_factory=list)
+    # Anything a component wants to keep with the video (UploadAuth details, workflow state ...).
+    extra: dict[str, Any] = field(default_factory=dict)
+    _search: dict[str, Any] | None = field(default=None, repr=False)
+
+    def _common(self, cate_name: str | None) -> dict[str, Any]:
+        return {
+            "VideoId": self.video_id,
+            "Title": self.title,
+            "Description": self.description,
+            "Tags": self.tags,
+            "CateId": self.cate_id,
+            "CateName": cate_name,
+            "CoverURL": self.cover_url,
+            "Duration": self.duration,
+            "Size": self.size,
+            "Status": self.status,
+            "CreationTime": self.creation_time,
+            "ModificationTime": self.modification_time or self.creation_time,
+            "AppId": self.app_id,
+            "StorageLocation": self.storage_location,
+            "StorageClass": self.storage_class,
+            "ReferenceId": self.reference_id,
+            "RestoreStatus": self.restore_status,
+            "RestoreExpiration": self.restore_expiration,
+        }
+
+    def info_body(self, cate_name: str | None, region: str) -> dict[str, Any]:
+        """GetVideoInfo's ``Video``: Snapshots wrapped as ``{"Snapshot": [...]}``."""
+        body = self._common(cate_name)
+        body["DownloadSwitch"] = self.download_switch
+        body["UserData"] = self.user_data
+        body["TemplateGroupId"] = self.template_group_id
+        body["RegionId"] = region
+        if self.audit_status != "Init":
+            body["AuditStatus"] = self.audit_status
+        if self.snapshots:
+            body["Snapshots"] = {"Snapshot": list(self.snapshots)}
+        return _drop_none(body)
+
+    def infos_body(self, cate_name: str | None) -> dict[str, Any]:
+        """One item of GetVideoInfos' ``VideoList``: Snapshots a plain list."""
+        body = self._common(cate_name)
+        body["DownloadSwitch"] = self.download_switch
+        body["UserData"] = self.user_data
+        body["TemplateGroupId"] = self.template_group_id
+        if self.snapshots:
+            body["Snapshots"] = list(self.snapshots)
+        return _drop_none(body)
+
+    def list_body(self, cate_name: str | None) -> dict[str, Any]:
+        """One item of GetVideoList's ``VideoList.Video``: Snapshots wrapped."""
+        body = self._common(cate_name)
+        body["UserData"] = self.user_data
+        if self.snapshots:
+            body["Snapshots"] = {"Snapshot": list(self.snapshots)}
+        return _drop_none(body)
+
+    def search_body(self, cate_name: str | None) -> dict[str, Any]:
+        """SearchMedia's ``Video`` (or ``Audio``) object with every field it can return (plain lists)."""
+        body = self._common(cate_name)
+        body.update(
+            DownloadSwitch=self.download_switch,
+            MediaSource=self.media_source,
+            PreprocessStatus=self.preprocess_status,
+            TranscodeMode=self.transcode_mode,
+            Snapshots=list(self.snapshots),
+            SpriteSnapshots=list(self.sprite_snapshots),
+        )
+        if self.media_type == "audio":
+            body["AudioId"] = body.pop("VideoId")
+        return {k: v for k, v in body.items() if v is not None and v != ""}
+
+    def tag_list(self) -> list[str]:
+        return [t for t in (self.tags or "").split(",") if t]
+
+
+@dataclass(eq=False)
+class Mezzanine(_RecordMixin):
+    """A video's source file (GetMezzanineInfo); ``Deleted`` after DeleteMezzanines."""
+
+    kind: ClassVar[str] = "mezzanine"
+
+    video_id: str
+    status: str = "Uploading"
+    file_name: str | None = None
+    file_url: str | None = None
+    size: int | None = None
+    duration: float | None = None
+    bitrate: float | None = None  # Kbit/s
+    fps: float | None = None
+    width: int | None = None
+    height: int | None = None
+    file_md5: str | None = None
+    crc64: str | None = None
+    creation_time: str = ""
+    preprocess_status: str = "UnPreprocess"
+    storage_class: str = "Standard"
+    # GetMezzanineInfo's stream lists, every value a string as VOD sends them.
+    video_streams: list[dict[str, str]] = field(default_factory=list)
+    audio_streams: list[dict[str, str]] = field(default_factory=list)
+
+    def body(self, output_type: str = "cdn", additions: Iterable[str] = ()) -> dict[str, Any]:
+        out = _drop_none(
+            {
+                "VideoId": self.video_id,
+                "FileName": self.file_name,
+                "FileURL": self.file_url if self.status != "Deleted" else None,
+                "Size": self.size,
+                "Duration": fixed4(self.duration),
+                "Bitrate": fixed4(self.bitrate),
+                "Fps": fixed4(self.fps),
+                "Width": self.width,
+                "Height": self.height,
+                "FileMD5": self.file_md5,
+                "CRC64": self.crc64,
+                "Status": self.status,
+                "CreationTime": self.creation_time,
+                "OutputType": output_type,
+                "PreprocessStatus": self.preprocess_status,
+                "StorageClass": self.storage_class,
+            }
+        )
+        additions = set(additions)
+        if "video" in additions:
+            out["VideoStreamList"] = [dict(s) for s in self.video_streams]
+        if "audio" in additions:
+            out["AudioStreamList"] = [dict(s) for s in self.audio_streams]
+        return out
+
+
+@dataclass(eq=False)
+class Stream(_RecordMixin):
+    """One transcoded (or original, untranscoded) playable stream of a video."""
+
+    kind: ClassVar[str] = "stream"
+
+    job_id: str
+    video_id: str
+    definition: str = "LD"
+    format: str = "mp4"
+    play_url: str = ""
+    bitrate: float | None = None  # Kbit/s
+    size: int | None = None
+    duration: float | None = None
+    width: int | None = None
+    height: int | None = None
+    fps: float | None = None
+    status: str = "Normal"
+    stream_type: str = "video"
+    encrypt: int = 0
+    encrypt_type: str | None = None
+    specification: str | None = None
+    codec_name: str | None = None
+    narrow_band_type: str = "0"
+    watermark_id: str | None = None
+    creation_time: str = ""
+    modification_time: str = ""
+
+    def play_info(self) -> dict[str, Any]:
+        """One ``PlayInfoList.PlayInfo`` item (numbers and strings as in the captured answers)."""
+        return _drop_none(
+            {
+                "JobId": self.job_id,
+                "Definition": self.definition,
+                "Format": self.format,
+                "PlayURL": self.play_url,
+                "Bitrate": compact_number(self.bitrate),
+                "Size": self.size,
+                "Duration": compact_number(self.duration),
+                "Width": self.width,
+                "Height": self.height,
+                "Fps": compact_number(self.fps),
+                "Status": self.status,
+                "StreamType": self.stream_type,
+                "Encrypt": self.encrypt,
+                "EncryptType": self.encrypt_type,
+                "Specification": self.specification,
+                "CodecName": self.codec_name,
+                "NarrowBandType": self.narrow_band_type,
+                "WatermarkId": self.watermark_id,
+                "CreationTime": self.creation_time,
+                "ModificationTime": self.modification_time or self.creation_time,
+            }
+        )
+
+    def definition_rank(self) -> int:
+        try:
+            return DEFINITION_ORDER.index(self.definition)
+        except ValueError:
+            return len(DEFINITION_ORDER)
+
+
+@dataclass(eq=False)
+class Image(_RecordMixin):
+    kind: ClassVar[str] = "image"
+
+    image_id: str
+    title: str | None = None
+    status: str = "Uploading"
+    image_type: str = "default"
+    image_ext: str = "png"
+    url: str | None = None  # the playback (CDN/OSS) address, ``URL``
+    file_url: str | None = None  # the source file, ``Mezzanine.FileURL``
+    description: str | None = None
+    tags: str | None = None
+    cate_id: int | None = None
+    app_id: str = DEFAULT_APP_ID
+    storage_location: str | None = None
+    file_size: int | None = None
+    width: int | None = None
+    height: int | None = None
+    original_file_name: str | None = None
+    user_data: str | None = None
+    creation_time: str = ""
+    modification_time: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+    _search: dict[str, Any] | None = field(default=None, repr=False)
+
+    def info_body(self, cate_name: str | None) -> dict[str, Any]:
+        """GetImageInfo's ``ImageInfo`` (and each item of GetImageInfos'); FileSize is a string."""
+        mezzanine = _drop_none(
+            {
+                "FileURL": self.file_url or self.url,
+                "FileSize": None if self.file_size is None else str(self.file_size),
+                "Width": self.width,
+                "Height": self.height,
+                "OriginalFileName": self.original_file_name,
+            }
+        )
+        body = _drop_none(
+            {
+                "ImageId": self.image_id,
+                "Title": self.title,
+                "Description": self.description,
+                "Tags": self.tags,
+                "CateId": self.cate_id,
+                "CateName": cate_name,
+                "ImageType": self.image_type,
+                "Status": self.status,
+                "URL": self.url,
+                "StorageLocation": self.storage_location,
+                "AppId": self.app_id,
+                "CreationTime": self.creation_time,
+            }
+        )
+        body["Mezzanine"] = mezzanine
+        return body
+
+    def search_body(self, cate_name: str | None) -> dict[str, Any]:
+        return _drop_none(
+            {
+                "ImageId": self.image_id,
+                "Title": self.title,
+                "Description": self.description,
+                "Tags": self.tags,
+                "CateId": self.cate_id,
+                "CateName": cate_name,
+                "Status": self.status,
+                "URL": self.url,
+                "StorageLocation": self.storage_location,
+                "AppId": self.app_id,
+                "CreationTime": self.creation_time,
+                "ModificationTime": self.modification_time or self.creation_time,
+            }
+        )
+
+
+@dataclass(frozen=True)
+class MediaDocument:
+    """One media asset as SearchMedia sees it.
+
+    ``body`` is the SearchMedia sub-object with every field it can return (``Video``/``Audio``/``Image``);
+    treat it as read-only (it is cached on the record until the record is saved again).
+    """
+
+    media_type: str  # "video" | "audio" | "image"
+    media_id: str
+    creation_time: str
+    modification_time: str
+    body: dict[str, Any]
+    record: Video | Image
+
+    @property
+    def body_key(self) -> str:
+        return {"video": "Video", "audio": "Audio", "image": "Image"}[self.media_type]
+
+
+@dataclass
+class VodOptions:
+    """Behaviour switches where the reference marks VOD's behaviour as inferred or unknown.
+
+    Change them on a live backend (``backend.options.x = ...``); ``reset()`` restores the defaults.
+    """
+
+    # GetVideoInfos / DeleteVideo when *every* id is unknown: 404 InvalidVideo.NotFound (True) or
+    # 200 with the ids in NonExistVideoIds (False). Mixed batches always answer 200. [inferred]
+    all_unknown_is_not_found: bool = True
+    # Title/Description/Tags limits are counted in UTF-8 bytes (Update* pages); False counts characters
+    # (CreateUpload* pages say "characters").
+    limits_in_bytes: bool = True
+    # Emoji and other non-BMP characters in video Title/Description/Tags answer IllegalCharacters
+    # (documented for CreateUploadVideo; inferred for UpdateVideoInfo(s)). Images always check.
+    reject_emoji_in_video_fields: bool = True
+    # An UpdateVideoInfo(s) / UpdateImageInfos CateId that names no category: InvalidCateId.NotFound.
+    check_cate_id_exists: bool = True
+    # HTTP status of Forbidden.IllegalStatus from GetPlayInfo (403 per the op page; inferred).
+    play_illegal_status_http: int = 403
+    # GetVideoList answers only the first N matches (PageNo * PageSize beyond it: VideoListExceededMax).
+    video_list_window: int = 5000
+    # DeleteMezzanines refuses (UnRemoveableVideoIds) sources that are the playback stream
+    # (NoTranscode / AsyncTranscode videos) unless Force=true.
+    protect_untranscoded_sources: bool = True
+
+
+# --- the backend -------------------------------------------------------------------------------------
+
+
+class VodBackend:
+    """One account+region's VOD state. Hold ``lock`` around any sequence of reads and writes."""
+
+    def __init__(self, account_id: str, region: str, store: Store):
+        self.account_id = account_id
+        self.region = region
+        self.store = store
+        self.namespace = f"{account_id}/{region}"
+        self.lock = threading.RLock()
+        self.options = VodOptions()
+        # Components (SearchMedia indexes, scroll tokens ...) keep derived state here; reset clears it.
+        self.extensions: dict[str, Any] = {}
+        # Ids UpdateVideoInfos / DeleteVideo answer in ForbiddenVideoIds (VOD: another app's media).
+        self.forbidden_video_ids: set[str] = set()
+        # Bumped on every write: a cheap "has anything changed" check for caches built on top.
+        self.generation = 0
+        self.storage_location = (
+            "outin-" + hashlib.md5(self.namespace.encode()).hexdigest() + f".oss-{region}.aliyuncs.com"
+        )
+        self._clear()
+        self.reload()
+
+    # --- lifecycle ---------------------------------------------------------------------------------
+
+    def _clear(self) -> None:
+        self.videos: dict[str, Video] = {}
+        self.mezzanines: dict[str, Mezzanine] = {}
+        self.streams: dict[str, dict[str, Stream]] = {}  # video id -> job id -> stream
+        self.images: dict[str, Image] = {}
+        self.categories: dict[int, Category] = {}
+        self._references: dict[str, str] = {}  # ReferenceId -> VideoId
+        self._next_cate_id = FIRST_CATEGORY_ID
+
+    def reset(self) -> None:
+        """Forget everything in memory (the registry clears the store itself)."""
+        with self.lock:
+            self._clear()
+            self.extensions.clear()
+            self.forbidden_video_ids.clear()
+            self.options = VodOptions()
+            self.generation += 1
+
+    def reload(self) -> None:
+        """Rebuild the in-memory objects from the store (after a rolled-back call, or at start)."""
+        with self.lock:
+            self._clear()
+            load = self.store.load
+            ns = self.namespace
+            for record in load(ns, "video").values():
+                video = Video.from_record(record)
+                self.videos[video.video_id] = video
+                if video.reference_id:
+                    self._references[video.reference_id] = video.video_id
+            for record in load(ns, "mezzanine").values():
+                mezz = Mezzanine.from_record(record)
+                self.mezzanines[mezz.video_id] = mezz
+            for record in load(ns, "stream").values():
+                stream = Stream.from_record(record)
+                self.streams.setdefault(stream.video_id, {})[stream.job_id] = stream
+            for record in load(ns, "image").values():
+                image = Image.from_record(record)
+                self.images[image.image_id] = image
+            for record in load(ns, "category").values():
+                cate = Category.from_record(record)
+                self.categories[cate.cate_id] = cate
+            meta = load(ns, "meta").get("counters", {})
+            self._next_cate_id = max(
+                int(meta.get("next_cate_id", FIRST_CATEGORY_ID)),
+                max(self.categories, default=FIRST_CATEGORY_ID - 1) + 1,
+            )
+            self.generation += 1
+
+    def _put(self, record_obj: _RecordMixin, key: str) -> None:
+        self.store.put(self.namespace, record_obj.kind, key, record_obj.to_record())
+        self.generation += 1
+
+    def _delete(self, kind: str, key: str) -> None:
+        self.store.delete(self.namespace, kind, key)
+        self.generation += 1
+
+    def now(self) -> str:
+        return vod_time()
+
+    # --- videos ------------------------------------------------------------------------------------
+
+    def create_video(
+        self,
+        title: str,
+        *,
+        video_id: str | None = None,
+        status: str = "Uploading",
+        now: datetime | str | None = None,
+        file_name: str | None = None,
+        mezzanine: bool = True,
+        **fields: Any,
+    ) -> Video:
+        """A new video (``Uploading`` by default) with an ``Uploading`` source record; saved.
+
+        ``fields`` are ``Video`` attributes (``description``, ``tags``, ``cate_id``, ``reference_id``,
+        ``user_data``, ``template_group_id``, ``storage_location`` ...).
+        """
+        stamp = now if isinstance(now, str) else vod_time(now)
+        video = Video(
+            video_id=video_id or new_id(),
+            title=title,
+            status=status,
+            creation_time=stamp,
+            modification_time=stamp,
+            file_name=file_name,
+            **fields,
+        )
+        if video.storage_location is None:
+            video.storage_location = self.storage_location
+        if status == "Normal" and video.audit_status == "Init":
+            video.audit_status = "Normal"
+        self.save_video(video)
+        if mezzanine:
+            self.set_mezzanine(
+                video.video_id,
+                status="Uploading" if status in ("Uploading", "UploadFail") else "Normal",
+                file_name=file_name,
+                creation_time=stamp,
+            )
+        return video
+
+    def get_video(self, video_id: str) -> Video:
+        """The video, or ``InvalidVideo.NotFound``."""
+        video = self.videos.get(video_id)
+        if video is None:
+            raise InvalidVideoNotFound()
+        return video
+
+    def find_video(self, video_id: str | None = None, reference_id: str | None = None) -> Video | None:
+        """The video named by id or by ReferenceId (the id wins when both are given), or None."""
+        if video_id:
+            return self.videos.get(video_id)
+        if reference_id:
+            vid = self._references.get(reference_id)
+            return self.videos.get(vid) if vid else None
+        return None
+
+    def video_id_of_reference(self, reference_id: str) -> str | None:
+        return self._references.get(reference_id)
+
+    def save_video(self, video: Video) -> None:
+        """Write a (new or changed) video through to the store."""
+        old = self.videos.get(video.video_id)
+        if old is not None and old.reference_id and old.reference_id != video.reference_id:
+            self._references.pop(old.reference_id, None)
+        if video.reference_id:
+            self._references[video.reference_id] = video.video_id
+        video._search = None
+        self.videos[video.video_id] = video
+        self._put(video, video.video_id)
+
+    def touch(self, video: Video, now: datetime | str | None = None) -> None:
+        video.modification_time = now if isinstance(now, str) else vod_time(now)
+
+    def delete_video(self, video_id: str) -> Video:
+        """Remove the video with its source record and streams; ``InvalidVideo.NotFound`` if unknown."""
+        video = self.get_video(video_id)
+        del self.videos[video_id]
+        if video.reference_id and self._references.get(video.reference_id) == video_id:
+            del self._references[video.reference_id]
+        self._delete("video", video_id)
+        if self.mezzanines.pop(video_id, None) is not None:
+            self._delete("mezzanine", video_id)
+        for job_id in self.streams.pop(video_id, {}):
+            self._delete("stream", job_id)
+        return video
+
+    def set_video_status(self, video_id: str, status: str, now: datetime | str | None = None) -> Video:
+        """Move a video to a VOD status (``Normal`` also makes a fresh video's AuditStatus ``Normal``)."""
+        if status not in VIDEO_STATUSES:
+            raise InvalidParameter("Status", f"{status} is not a video status")
+        video = self.get_video(video_id)
+        video.status = status
+        if status == "Normal" and video.audit_status == "Init":
+            video.audit_status = "Normal"
+        elif status == "Blocked":
+            video.audit_status = "Blocked"
+        self.touch(video, now)
+        self.save_video(video)
+        return video
+
+    def update_video(self, video: Video, changes: dict[str, Any], now: datetime | str | None = None) -> None:
+        """Apply attribute changes (already validated) and save."""
+        for name, value in changes.items():
+            setattr(video, name, value)
+        self.touch(video, now)
+        self.save_video(video)
+
+    # --- source files and streams ------------------------------------------------------------------
+
+    def get_mezzanine(self, video_id: str) -> Mezzanine | None:
+        return self.mezzanines.get(video_id)
+
+    def set_mezzanine(self, video_id: str, **fields: Any) -> Mezzanine:
+        """Create or update a video's source record; size/duration also land on the video if unset."""
+        video = self.get_video(video_id)
+        mezz = self.mezzanines.get(video_id)
+        if mezz is None:
+            mezz = Mezzanine(video_id=video_id, creation_time=video.creation_time)
+        for name, value in fields.items():
+            if not hasattr(mezz, name):
+                raise TypeError(f"Mezzanine has no field {name!r}")
+            setattr(mezz, name, value)
+        self.mezzanines[video_id] = mezz
+        self._put(mezz, video_id)
+        changed = False
+        if mezz.size is not None and video.size is None:
+            video.size, changed = mezz.size, True
+        if mezz.duration is not None and video.duration is None:
+            video.duration, changed = mezz.duration, True
+        if mezz.file_name and not video.file_name:
+            video.file_name, changed = mezz.file_name, True
+        if changed:
+            self.save_video(video)
+        return mezz
+
+    def streams_of(self, video_id: str) -> list[Stream]:
+        return list(self.streams.get(video_id, {}).values())
+
+    def add_stream(
+        self, video_id: str, *, job_id: str | None = None, now: datetime | str | None = None, **fields: Any
+    ) -> Stream:
+        """Add (or replace, same job id) a playable stream; ``fields`` are ``Stream`` attributes."""
+        self.get_video(video_id)
+        stamp = now if isinstance(now, str) else vod_time(now)
+        fields.setdefault("creation_time", stamp)
+        fields.setdefault("modification_time", stamp)
+        stream = Stream(job_id=job_id or new_id(), video_id=video_id, **fields)
+        self.streams.setdefault(video_id, {})[stream.job_id] = stream
+        self._put(stream, stream.job_id)
+        return stream
+
+    def delete_streams(self, video_id: str, job_ids: Iterable[str]) -> list[Stream]:
+        """Delete streams of one video; ``InvalidStream.NotFound`` (nothing deleted) if any is unknown."""
+        self.get_video(video_id)
+        streams = self.streams.get(video_id, {})
+        job_ids = list(dict.fromkeys(job_ids))
+        if any(job_id not in streams for job_id in job_ids):
+            raise InvalidStreamNotFound()
+        removed = [streams.pop(job_id) for job_id in job_ids]
+        for stream in removed:
+            self._delete("stream", stream.job_id)
+        return removed
+
+    # --- images ------------------------------------------------------------------------------------
+
+    def create_image(
+        self,
+        *,
+        image_id: str | None = None,
+        image_type: str = "default",
+        image_ext: str = "png",
+        status: str = "Uploading",
+        now: datetime | str | None = None,
+        **fields: Any,
+    ) -> Image:
+        """A new image (``Uploading`` by default) with VOD-style URLs in this backend's bucket; saved."""
+        stamp = now if isinstance(now, str) else vod_time(now)
+        image_id = image_id or new_id()
+        location = fields.pop("storage_location", None) or self.storage_location
+        default_url = f"https://{location}/image/{image_type}/{image_id.upper()}-6-2.{image_ext}"
+        fields.setdefault("url", default_url)
+        fields.setdefault("file_url", fields["url"])
+        image = Image(
+            image_id=image_id,
+            image_type=image_type,
+            image_ext=image_ext,
+            status=status,
+            storage_location=location,
+            creation_time=stamp,
+            modification_time=stamp,
+            **fields,
+        )
+        self.save_image(image)
+        return image
+
+    def get_image(self, image_id: str) -> Image:
+        """The image, or ``NoSuchResource`` (GetImageInfo's documented not-found answer)."""
+        image = self.images.get(image_id)
+        if image is None:
+            raise NoSuchResource()
+        return image
+
+    def save_image(self, image: Image) -> None:
+        image._search = None
+        self.images[image.image_id] = image
+        self._put(image, image.image_id)
+
+    def delete_image(self, image_id: str) -> Image:
+        image = self.get_image(image_id)
+        del self.images[image_id]
+        self._delete("image", image_id)
+        return image
+
+    def find_images_by_url(self, url: str) -> list[Image]:
+        base = url.split("?", 1)[0]
+        return [i for i in self.images.values() if base in (i.url, i.file_url)]
+
+    # --- categories --------------------------------------------------------------------------------
+
+    def category_name(self, cate_id: int | None) -> str | None:
+        if cate_id is None:
+            return None
+        cate = self.categories.get(cate_id)
+        return cate.cate_name if cate else None
+
+    def get_category(self, cate_id: int) -> Category:
+        cate = self.categories.get(cate_id)
+        if cate is None:
+            raise InvalidCategoryNotFound()
+        return cate
+
+    def add_category(
+        self,
+        cate_name: str,
+        parent_id: int | None = None,
+        type: str = "default",
+        *,
+        cate_id: int | None = None,
+        now: datetime | str | None = None,
+    ) -> Category:
+        """A new category under ``parent_id`` (None or -1: top level); at most three levels."""
+        level = 0
+        if parent_id is not None and parent_id != -1:
+            parent = self.get_category(parent_id)
+            level = parent.level + 1
+            type = parent.type
+            if level > MAX_CATEGORY_LEVEL:
+                raise CategoryLevelExceededMax()
+        else:
+            parent_id = -1
+        if cate_id is None:
+            cate_id = self._next_cate_id
+        self._next_cate_id = max(self._next_cate_id, cate_id + 1)
+        cate = Category(
+            cate_id=cate_id,
+            cate_name=cate_name,
+            parent_id=parent_id,
+            level=level,
+            type=type,
+            creation_time=now if isinstance(now, str) else vod_time(now),
+        )
+        self.save_category(cate)
+        self.store.put(self.namespace, "meta", "counters", {"next_cate_id": self._next_cate_id})
+        return cate
+
+    def save_category(self, cate: Category) -> None:
+        self.categories[cate.cate_id] = cate
+        self._put(cate, str(cate.cate_id))
+        # Category names are part of the cached search bodies.
+        for video in self.videos.values():
+            if video.cate_id == cate.cate_id:
+                video._search = None
+        for image in self.images.values():
+            if image.cate_id == cate.cate_id:
+                image._search = None
+
+    def children(self, cate_id: int, type: str | None = None) -> list[Category]:
+        return [
+            c for c in self.categories.values() if c.parent_id == cate_id and (type is None or c.type == type)
+        ]
+
+    def delete_category(self, cate_id: int) -> list[int]:
+        """Delete a category and its descendants; their media become uncategorised. Returns the ids."""
+        self.get_category(cate_id)
+        doomed = [cate_id]
+        i = 0
+        while i < len(doomed):
+            doomed.extend(c.cate_id for c in self.children(doomed[i]))
+            i += 1
+        gone = set(doomed)
+        for cid in doomed:
+            del self.categories[cid]
+            self._delete("category", str(cid))
+        for video in list(self.videos.values()):
+            if video.cate_id in gone:
+                video.cate_id = None
+                self.save_video(video)
+        for image in list(self.images.values()):
+            if image.cate_id in gone:
+                image.cate_id = None
+                self.save_image(image)
+        return doomed
+
+    # --- search ------------------------------------------------------------------------------------
+
+    def search_documents(self, media_types: Iterable[str] | None = None) -> Iterator[MediaDocument]:
+        """Every media asset as a ``MediaDocument`` (video/audio/image), in no particular order."""
+        wanted = set(media_types) if media_types is not None else None
+        names = {cid: c.cate_name for cid, c in self.categories.items()}
+        if wanted is None or wanted & {"video", "audio"}:
+            for video in self.videos.values():
+                if wanted is not None and video.media_type not in wanted:
+                    continue
+                body = video._search
+                if body is None:
+                    body = video._search = video.search_body(names.get(video.cate_id))  # type: ignore[arg-type]
+                yield MediaDocument(
+                    video.media_type,
+                    video.video_id,
+                    video.creation_time,
+                    video.modification_time or video.creation_time,
+                    body,
+                    video,
+                )
+        if wanted is None or "image" in wanted:
+            for image in self.images.values():
+                body = image._search
+                if body is None:
+                    body = image._search = image.search_body(names.get(image.cate_id))  # type: ignore[arg-type]
+                yield MediaDocument(
+                    "image",
+                    image.image_id,
+                    image.creation_time,
+                    image.modification_time or image.creation_time,
+                    body,
+                    image,
+                )
+
+    # --- introspection -----------------------------------------------------------------------------
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "videos": len(self.videos),
+            "streams": sum(len(s) for s in self.streams.values()),
+            "images": len(self.images),
+            "categories": len(self.categories),
+        }
