@@ -1,36 +1,23 @@
-"""Fixtures for the event bus tests: a loopback callback receiver and apps over the fake backend.
-
-The apps use the wire tests' fake VOD backend plus the message-callback actions, so the bus is
-tested through the official SDK without depending on the VOD package.
-"""
+"""Fixtures for the event bus tests: a loopback callback receiver and apps over the fake backend."""
 
 from __future__ import annotations
 
 import importlib.util
 import sys
-import threading
-from collections.abc import Iterator, Mapping
-from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from emulator.app import create_app, get_state
-from emulator.config import EmulatorConfig
 from emulator.events import get_bus
-from emulator.mock import MockVod
-from emulator.protocol import RequestContext
-from emulator.pytest_plugin import Credentials, VodTarget
-from emulator.server import ThreadedServer
 
 
-def _load_fakes() -> Any:
-    name = "vodfc_events_fakes"
+def load_support() -> Any:
+    # --import-mode=importlib: helpers are not importable by name, so load them by path.
+    name = "vodfc_events_support"
     if name not in sys.modules:
-        path = Path(__file__).parents[1] / "wire" / "fakes.py"
-        spec = importlib.util.spec_from_file_location(name, path)
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("support.py"))
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
@@ -38,91 +25,25 @@ def _load_fakes() -> Any:
     return sys.modules[name]
 
 
-fakes = _load_fakes()
-
-
-def dispatch(backend: Any, action: str, params: Mapping[str, str], ctx: RequestContext) -> dict[str, Any]:
-    from emulator.events.actions import ACTIONS
-
-    if action in ACTIONS:
-        return ACTIONS[action](backend, params, ctx)
-    return fakes.dispatch(backend, action, params, ctx)  # type: ignore[no-any-return]
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 8, 19, 15, 7, 7, tzinfo=timezone.utc)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
-class Receiver:
-    """A loopback HTTP server recording every callback; answers the statuses queued in ``replies``."""
-
-    def __init__(self) -> None:
-        self.requests: list[dict[str, Any]] = []
-        self.replies: list[int] = []
-        self.default = 200
-        self.arrived = threading.Condition()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                with receiver.arrived:
-                    receiver.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
-                    status = receiver.replies.pop(0) if receiver.replies else receiver.default
-                    receiver.arrived.notify_all()
-                self.send_response(status)
-                if status in (301, 302):
-                    self.send_header("Location", "/elsewhere")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/vod/callback"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def wait_for(self, count: int, timeout: float = 5.0) -> list[dict[str, Any]]:
-        with self.arrived:
-            self.arrived.wait_for(lambda: len(self.requests) >= count, timeout)
-        return list(self.requests)
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+support = load_support()
+_server_app, target = support.targets(("emulator.events",))
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    receiver = Receiver()
+def receiver() -> Iterator[Any]:
+    receiver = support.Receiver()
     yield receiver
     receiver.close()
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-def make_app(clock: Clock | None = None) -> Any:
-    config = EmulatorConfig(components=("emulator.events",))
-    if clock is not None:
-        config = config.with_changes(clock=clock)
-    return create_app(config, backend_factory=fakes.FakeBackend, dispatch=dispatch)
+def clock() -> Any:
+    return support.Clock()
 
 
 @pytest.fixture
-def app(clock: Clock) -> Any:
-    app = make_app(clock)
+def app(clock: Any) -> Any:
+    app = support.make_app(clock)
     get_bus(app).sleep = lambda seconds: None
     return app
 
@@ -130,27 +51,3 @@ def app(clock: Clock) -> Any:
 @pytest.fixture
 def bus(app: Any) -> Any:
     return get_bus(app)
-
-
-@pytest.fixture(scope="module")
-def _server_app() -> Iterator[tuple[Any, ThreadedServer]]:
-    app = make_app()
-    with ThreadedServer(app) as server:
-        yield app, server
-
-
-@pytest.fixture(params=["inprocess", "server"])
-def target(request: pytest.FixtureRequest, _server_app: Any) -> Iterator[VodTarget]:
-    """The official clients against an app with the events component, in both modes."""
-    if request.param == "inprocess":
-        app = make_app()
-        with MockVod(app=app):
-            get_bus(app).sleep = lambda seconds: None
-            yield VodTarget("inprocess", app, None, Credentials())
-    else:
-        app, server = _server_app
-        get_state(app).reset()
-        get_bus(app).sleep = lambda seconds: None
-        yield VodTarget("server", app, server.url, Credentials())
-        get_bus(app).flush()
-        get_state(app).reset()

@@ -1,0 +1,136 @@
+"""Helpers shared by the events, faults and lifecycle tests (loaded by path: importlib mode).
+
+A loopback callback receiver, a movable clock, and apps over the wire tests' fake VOD backend plus
+the message-callback actions, so the bus and the faults are tested through the official SDK
+without depending on the VOD package.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import threading
+from collections.abc import Iterator, Mapping
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from emulator.app import create_app, get_state
+from emulator.config import EmulatorConfig
+from emulator.events import get_bus
+from emulator.mock import MockVod
+from emulator.protocol import RequestContext
+from emulator.pytest_plugin import Credentials, VodTarget
+from emulator.server import ThreadedServer
+
+
+def _load_fakes() -> Any:
+    name = "vodfc_events_fakes"
+    if name not in sys.modules:
+        path = Path(__file__).parents[1] / "wire" / "fakes.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+fakes = _load_fakes()
+
+
+def dispatch(backend: Any, action: str, params: Mapping[str, str], ctx: RequestContext) -> dict[str, Any]:
+    from emulator.events.actions import ACTIONS
+
+    if action in ACTIONS:
+        return ACTIONS[action](backend, params, ctx)
+    return fakes.dispatch(backend, action, params, ctx)  # type: ignore[no-any-return]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 8, 19, 15, 7, 7, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+class Receiver:
+    """A loopback HTTP server recording every callback; answers the statuses queued in ``replies``."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.replies: list[int] = []
+        self.default = 200
+        self.arrived = threading.Condition()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with receiver.arrived:
+                    receiver.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
+                    status = receiver.replies.pop(0) if receiver.replies else receiver.default
+                    receiver.arrived.notify_all()
+                self.send_response(status)
+                if status in (301, 302):
+                    self.send_header("Location", "/elsewhere")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/vod/callback"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def wait_for(self, count: int, timeout: float = 5.0) -> list[dict[str, Any]]:
+        with self.arrived:
+            self.arrived.wait_for(lambda: len(self.requests) >= count, timeout)
+        return list(self.requests)
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def make_app(clock: Clock | None = None, components: tuple[str, ...] = ("emulator.events",)) -> Any:
+    config = EmulatorConfig(components=components)
+    if clock is not None:
+        config = config.with_changes(clock=clock)
+    return create_app(config, backend_factory=fakes.FakeBackend, dispatch=dispatch)
+
+
+def targets(components: tuple[str, ...]) -> Any:
+    """A module-scoped server app and a parametrized ``target`` fixture over apps with ``components``."""
+
+    @pytest.fixture(scope="module")
+    def _server_app() -> Iterator[tuple[Any, ThreadedServer]]:
+        app = make_app(components=components)
+        with ThreadedServer(app) as server:
+            yield app, server
+
+    @pytest.fixture(params=["inprocess", "server"])
+    def target(request: pytest.FixtureRequest, _server_app: Any) -> Iterator[VodTarget]:
+        if request.param == "inprocess":
+            app = make_app(components=components)
+            with MockVod(app=app):
+                get_bus(app).sleep = lambda seconds: None
+                yield VodTarget("inprocess", app, None, Credentials())
+        else:
+            app, server = _server_app
+            get_state(app).reset()
+            get_bus(app).sleep = lambda seconds: None
+            yield VodTarget("server", app, server.url, Credentials())
+            get_bus(app).flush()
+            get_state(app).reset()
+
+    return _server_app, target
