@@ -37,7 +37,7 @@ class Profile:
     search_repeats: int = 25
     batch_n: int = 1_000
     qps_cap: float = 50.0
-    qps_items: int = 200
+    qps_items: int = 5_000
     coldstart_runs: int = 7
     coldstart_functions: tuple[str, ...] | None = None  # None: every functions/*/index.py
 
@@ -56,7 +56,7 @@ QUICK = Profile(
     search_repeats=7,
     batch_n=200,
     qps_cap=50.0,
-    qps_items=60,
+    qps_items=1_500,
     coldstart_runs=3,
     coldstart_functions=("get_video_info", "update_video_infos", "search_media"),
 )
@@ -70,7 +70,7 @@ TINY = Profile(
     search_repeats=3,
     batch_n=45,
     qps_cap=50.0,
-    qps_items=10,
+    qps_items=60,
     coldstart_runs=1,
     coldstart_functions=("get_video_info",),
 )
