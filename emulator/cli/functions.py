@@ -1,0 +1,548 @@
+"""``vodfc up``, ``invoke``, ``timer``, ``validate``, ``package``: the functions of template.yml, locally.
+
+* ``vodfc up`` — the emulator server with every function loaded and the demo library seeded; prints
+  how to reach it, runs a short live demo, then serves until Ctrl-C (``make run``).
+* ``vodfc invoke FUNCTION`` — one invocation, through fc2 against a running emulator (``--url``) or
+  in-process (no server needed).
+* ``vodfc timer FUNCTION`` — fire a function's timer trigger now.
+* ``vodfc validate`` — check template.yml; exits 1 listing every error by its place.
+* ``vodfc package`` — one deployable zip per function (code + shared/ + pinned dependencies).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from emulator.config import DEFAULT_HOST, DEFAULT_PORT
+
+SERVICE = "vodfc"
+
+
+def register(subparsers: Any) -> None:
+    up = subparsers.add_parser(
+        "up",
+        help="serve VOD + FC + OSS with every function of template.yml, and show a live demo",
+        description="Start the emulator with the FC runtime (functions from template.yml) and the demo "
+        "library, print how to point each SDK at it, run a short demo, and serve until Ctrl-C.",
+    )
+    up.add_argument("--host", default=DEFAULT_HOST, help=f"interface to bind (default {DEFAULT_HOST})")
+    up.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 = any)")
+    up.add_argument("--data-dir", default=None, help="keep state in DIR/vodfc.sqlite3 across restarts")
+    up.add_argument("--no-seed", action="store_true", help="start empty instead of with the demo library")
+    up.add_argument("--template", default=None, help="template.yml to load (default ./template.yml)")
+    up.add_argument("--no-demo", action="store_true", help="skip the live demo")
+    up.add_argument("--quiet", action="store_true", help="do not print each invocation's log")
+    up.set_defaults(func=run_up)
+
+    invoke = subparsers.add_parser(
+        "invoke",
+        help="invoke a function (in-process, or through fc2 against a running emulator)",
+        description="Invoke FUNCTION with an event and print its result. Without --url the function runs "
+        "in-process against a fresh emulator (seeded with the demo library).",
+    )
+    invoke.add_argument("function", help="function name (or service/function)")
+    invoke.add_argument("-e", "--event", default=None, help="event file, or - for stdin (default: empty)")
+    invoke.add_argument("-d", "--data", default=None, help='the event inline, e.g. \'{"VideoId": "..."}\'')
+    invoke.add_argument("--url", default=None, help="a running emulator, e.g. http://127.0.0.1:9000")
+    invoke.add_argument("--async", dest="async_", action="store_true", help="asynchronous invocation")
+    invoke.add_argument("--template", default=None, help="template.yml (in-process only)")
+    invoke.add_argument("--no-seed", action="store_true", help="in-process: start with an empty library")
+    invoke.add_argument("--data-dir", default=None, help="in-process: use the state kept in DIR")
+    invoke.set_defaults(func=run_invoke)
+
+    timer = subparsers.add_parser("timer", help="fire a function's timer trigger now")
+    timer.add_argument("function")
+    timer.add_argument("--trigger", default=None, help="which Timer trigger (default: the first)")
+    timer.add_argument("--url", default=None, help="a running emulator, e.g. http://127.0.0.1:9000")
+    timer.add_argument("--template", default=None, help="template.yml (in-process only)")
+    timer.set_defaults(func=run_timer)
+
+    validate = subparsers.add_parser(
+        "validate", help="check template.yml", description="Check template.yml; exit 1 listing every error."
+    )
+    validate.add_argument("--template", default=None, help="template.yml (default ./template.yml)")
+    validate.add_argument("--no-import", action="store_true", help="do not import the handlers")
+    validate.set_defaults(func=run_validate)
+
+    package = subparsers.add_parser(
+        "package",
+        help="build each function's deployable zip",
+        description="One zip per function: its CodeUri, shared/, and the pinned dependencies of "
+        "requirements.txt (pip install --target). Functions sharing a CodeUri share one build.",
+    )
+    package.add_argument("functions", nargs="*", help="only these functions (default: all)")
+    package.add_argument("--out", default="dist", help="output directory (default dist/)")
+    package.add_argument("--template", default=None, help="template.yml (default ./template.yml)")
+    package.add_argument(
+        "--requirements", default=None, help="requirements file (default: beside the template)"
+    )
+    deps = package.add_mutually_exclusive_group()
+    deps.add_argument("--no-deps", action="store_true", help="code and shared/ only")
+    deps.add_argument(
+        "--deps-from-env",
+        action="store_true",
+        help="copy the pinned distributions installed in this Python instead of running pip (offline)",
+    )
+    package.add_argument("--find-links", default=None, help="pip: look for wheels in DIR")
+    package.add_argument("--no-index", action="store_true", help="pip: do not use the package index")
+    package.add_argument("--refresh", action="store_true", help="rebuild the cached dependency directory")
+    package.set_defaults(func=run_package)
+
+
+# --- helpers ------------------------------------------------------------------------------------------
+
+
+def _template_path(value: str | None) -> Path:
+    from emulator.fc import default_template_path
+
+    return Path(value) if value else default_template_path()
+
+
+def _read_event(args: argparse.Namespace) -> bytes:
+    if args.data is not None and args.event is not None:
+        raise SystemExit("vodfc invoke: give --event or --data, not both")
+    if args.data is not None:
+        return str(args.data).encode("utf-8")
+    if args.event is None:
+        return b""
+    if args.event == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(args.event).read_bytes()
+    except OSError as exc:
+        raise SystemExit(f"vodfc invoke: cannot read {args.event}: {exc.strerror or exc}") from None
+
+
+def _fc_client(url: str) -> Any:
+    import fc2
+
+    from emulator.config import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET
+
+    if "://" not in url:
+        url = "http://" + url  # fc2 would otherwise assume https (and retry a TLS handshake for 30 s)
+    return fc2.Client(
+        endpoint=url, accessKeyID=DEFAULT_ACCESS_KEY_ID, accessKeySecret=DEFAULT_ACCESS_KEY_SECRET
+    )
+
+
+def _split(name: str) -> tuple[str, str]:
+    if "/" in name:
+        service, _, function = name.partition("/")
+        return service, function
+    return SERVICE, name
+
+
+def _print_body(body: bytes) -> None:
+    text = body.decode("utf-8", "replace")
+    try:
+        text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    except ValueError:
+        pass
+    print(text)
+
+
+def _print_error(error: dict[str, Any]) -> None:
+    print(json.dumps(error, indent=2, ensure_ascii=False), file=sys.stderr)
+
+
+def _load_or_report(path: Path) -> Any:
+    from emulator.fc.template import TemplateError, load_template
+
+    try:
+        return load_template(path)
+    except TemplateError as exc:
+        print(f"{path}: invalid template", file=sys.stderr)
+        for issue in exc.issues:
+            print(f"  {issue}", file=sys.stderr)
+        return None
+
+
+# --- validate -----------------------------------------------------------------------------------------
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    from emulator.fc.template import load_template, validate_file
+
+    path = _template_path(args.template)
+    issues = validate_file(path, check_imports=not args.no_import)
+    errors = [i for i in issues if i.level == "error"]
+    for issue in errors:
+        print(f"error: {issue}", file=sys.stderr)
+    for issue in issues:
+        if issue.level != "error":
+            print(f"note: {issue}")
+    if errors:
+        print(f"{path}: {len(errors)} error(s)", file=sys.stderr)
+        return 1
+    template = load_template(path)
+    functions = list(template.functions())
+    triggers = sum(len(f.triggers) for f in functions)
+    print(
+        f"{path}: OK ({len(template.services)} service(s), {len(functions)} function(s), "
+        f"{triggers} trigger(s))"
+    )
+    return 0
+
+
+# --- invoke / timer -----------------------------------------------------------------------------------
+
+
+def run_invoke(args: argparse.Namespace) -> int:
+    event = _read_event(args)
+    if args.url:
+        return _invoke_remote(args.url, args.function, event, args.async_)
+    return _invoke_local(args, event)
+
+
+def _invoke_remote(url: str, name: str, event: bytes, async_: bool) -> int:
+    import fc2
+
+    service, function = _split(name)
+    headers = {"x-fc-invocation-type": "Async"} if async_ else {}
+    try:
+        response = _fc_client(url).invoke_function(service, function, payload=event, headers=headers)
+    except fc2.FcError as exc:
+        try:
+            body = json.loads(exc.message)
+        except ValueError:
+            body = {"message": exc.message}
+        _print_error(body)
+        return 1
+    if async_:
+        print(f"accepted: RequestId {response.headers.get('x-fc-request-id')}")
+    else:
+        _print_body(response.data)
+    return 0
+
+
+def _local_app(args: argparse.Namespace) -> Any:
+    from emulator.config import EmulatorConfig
+    from emulator.mock import mock_vod
+
+    overrides: dict[str, Any] = {"seed": not getattr(args, "no_seed", True)}
+    if getattr(args, "data_dir", None):
+        overrides["data_dir"] = args.data_dir
+    return mock_vod(EmulatorConfig.from_env(None, **overrides))
+
+
+def _invoke_local(args: argparse.Namespace, event: bytes) -> int:
+    from emulator.fc import get_fc
+
+    template = _load_or_report(_template_path(args.template))
+    if template is None:
+        return 1
+    with _local_app(args) as mock:
+        if not getattr(args, "no_seed", True) and not getattr(args, "data_dir", None):
+            mock.state.seed()  # mock_vod starts from a reset; the demo library comes back on request
+        runtime = get_fc(mock.app).load(template=template, log_sink=lambda line: print(line, file=sys.stderr))
+        function = runtime.function(*reversed(_split(args.function)))
+        if function is None:
+            print(f"vodfc invoke: no function {args.function!r} in {template.path}", file=sys.stderr)
+            return 1
+        if args.async_:
+            request_id = runtime.invoke_async(function.name, event, service=function.service)
+            runtime.drain()
+            print(f"accepted: RequestId {request_id}")
+            return 0
+        result = runtime.invoke(function.name, event, service=function.service)
+    if result.error is not None:
+        _print_error(result.error)
+        return 1
+    _print_body(result.body)
+    return 0
+
+
+def run_timer(args: argparse.Namespace) -> int:
+    from emulator.fc import get_fc
+
+    if args.url:
+        import requests
+
+        base = args.url if "://" in args.url else "http://" + args.url
+        params = {"trigger": args.trigger} if args.trigger else {}
+        service, function = _split(args.function)
+        params["service"] = service
+        response = requests.post(
+            f"{base.rstrip('/')}/_vodfc/fc/timers/{function}", params=params, timeout=660
+        )
+        body = response.json()
+        if response.status_code != 200 or not body.get("ok"):
+            _print_error(body)
+            return 1
+        print(json.dumps(body.get("result"), indent=2, ensure_ascii=False))
+        return 0
+    template = _load_or_report(_template_path(args.template))
+    if template is None:
+        return 1
+    args.no_seed = False
+    with _local_app(args) as mock:
+        mock.state.seed()
+        runtime = get_fc(mock.app).load(template=template, log_sink=lambda line: print(line, file=sys.stderr))
+        service, name = _split(args.function)
+        try:
+            result = runtime.fire_timer(name, args.trigger, service=service)
+        except LookupError as exc:
+            print(f"vodfc timer: {str(exc).strip(chr(39))}", file=sys.stderr)
+            return 1
+    if result.error is not None:
+        _print_error(result.error)
+        return 1
+    _print_body(result.body)
+    return 0
+
+
+# --- package ------------------------------------------------------------------------------------------
+
+
+def run_package(args: argparse.Namespace) -> int:
+    from emulator.fc.package import PackageError, package_functions
+
+    template = _load_or_report(_template_path(args.template))
+    if template is None:
+        return 1
+    try:
+        built = package_functions(
+            template,
+            Path(args.out),
+            names=args.functions or None,
+            requirements=Path(args.requirements) if args.requirements else None,
+            deps="none" if args.no_deps else ("env" if args.deps_from_env else "pip"),
+            find_links=args.find_links,
+            no_index=args.no_index,
+            refresh=args.refresh,
+            say=print,
+        )
+    except PackageError as exc:
+        print(f"vodfc package: {exc}", file=sys.stderr)
+        return 1
+    total = 0
+    for item in built:
+        total += item.size
+        print(f"  {item.path}  {_size(item.size)}  ({item.files} files)")
+    print(f"{len(built)} zip(s), {_size(total)} in all")
+    return 0
+
+
+def _size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    return f"{size / 1024:.1f} KB"
+
+
+# --- up -----------------------------------------------------------------------------------------------
+
+
+def run_up(args: argparse.Namespace) -> int:
+    import logging
+
+    from emulator.app import create_app
+    from emulator.config import EmulatorConfig
+    from emulator.fc import get_fc
+    from emulator.server import ThreadedServer
+
+    template = _load_or_report(_template_path(args.template))
+    if template is None:
+        return 1
+    overrides: dict[str, Any] = {"seed": not args.no_seed}
+    if args.data_dir:
+        overrides["data_dir"] = args.data_dir
+    app = create_app(EmulatorConfig.from_env(None, **overrides))
+    logging.getLogger("waitress").setLevel(logging.WARNING)
+    component = get_fc(app)
+    component.log_sink = None if args.quiet else (lambda line: print(f"    | {line}", flush=True))
+    runtime = component.load(template=template)
+    server = ThreadedServer(app, host=args.host, port=args.port)
+    try:
+        server.start()
+    except OSError as exc:
+        print(f"vodfc up: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    runtime.vod_endpoint = server.url
+    try:
+        announce(app, server.url, template)
+        if not args.no_demo:
+            try:
+                demo(app, server.url)
+            except Exception as exc:  # the demo is a show; the server keeps serving whatever happens
+                print(f"  (demo stopped: {type(exc).__name__}: {exc})", flush=True)
+        print(f"\nServing on {server.url} — press Ctrl-C to stop.", flush=True)
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        print("\nstopping", flush=True)
+    finally:
+        server.stop()
+        runtime.close()
+        from emulator.app import get_state
+
+        get_state(app).store.close()
+    return 0
+
+
+def announce(app: Any, url: str, template: Any) -> None:
+    from emulator.app import get_state
+
+    state = get_state(app)
+    key = state.config.access_keys[0]
+    endpoint = url.removeprefix("http://")
+    functions = list(template.functions())
+    lines = [
+        f"vodfc is up on {url}  (VOD, FC, OSS; region {state.config.region}, account {key.account_id})",
+        f"  AccessKeyId:     {key.access_key_id}",
+        f"  AccessKeySecret: {key.access_key_secret}",
+        "",
+        "Point the SDKs at it:",
+        f'  aliyun-python-sdk-vod:  client.add_endpoint("{state.config.region}", "vod", "{endpoint}")',
+        f'  Tea vod20170321:        Config(..., endpoint="{endpoint}", protocol="http")',
+        f'  fc2:                    fc2.Client(endpoint="{url}", accessKeyID=..., accessKeySecret=...)',
+        f'  oss2:                   oss2.Bucket(oss2.Auth(ak, sk), "{url}", bucket)  (path style)',
+        f"  functions' own calls:   VOD_ENDPOINT={url}",
+        "",
+        f"Functions ({len(functions)}, from {template.path}):",
+    ]
+    for function in functions:
+        trigger = function.http_trigger
+        extra = ""
+        if trigger is not None:
+            extra = (
+                f"  {'/'.join(trigger.methods)} {url}/2016-08-15/proxy/{function.service}/{function.name}/"
+            )
+            extra += f"  [{trigger.auth_type}]"
+        others = [t.type for t in function.triggers if t.type != "HTTP"]
+        if others:
+            extra += f"  ({', '.join(others)})"
+        lines.append(f"  {function.service}/{function.name:<24} {function.handler:<20}{extra}")
+    print("\n".join(lines), flush=True)
+
+
+def demo(app: Any, url: str) -> None:
+    """A short tour of the loop, through the official clients against the running server."""
+    import fc2
+
+    from emulator.fc import get_fc
+
+    runtime = get_fc(app).runtime
+    client = _fc_client(url)
+    print("\nLive demo (official clients against the server):", flush=True)
+
+    def invoke(name: str, event: dict[str, Any]) -> Any:
+        if runtime.function(name) is None:
+            return None
+        print(f"\n  fc2 invoke_function {name} {json.dumps(event)}", flush=True)
+        try:
+            answer = json.loads(client.invoke_function(SERVICE, name, payload=json.dumps(event)).data)
+        except fc2.FcError as exc:
+            print(f"  -> function error: {exc.message}", flush=True)
+            return None
+        return answer
+
+    found = invoke("SearchMedia", {"PageSize": 3})
+    video_id = None
+    if found is not None:
+        media = found.get("MediaList") or []
+        print(
+            f"  -> Total {found.get('Total', found.get('Code'))}; first titles: "
+            + ", ".join(str((m.get("Video") or {}).get("Title")) for m in media),
+            flush=True,
+        )
+        if media:
+            video_id = (media[0].get("Video") or {}).get("VideoId") or media[0].get("MediaId")
+    if video_id:
+        info = invoke("GetVideoInfo", {"VideoId": video_id})
+        if info is not None:
+            video = info.get("Video") or {}
+            print(
+                f"  -> {video.get('VideoId')}: {video.get('Title')!r}, {video.get('Status')}, "
+                f"{video.get('Duration')} s",
+                flush=True,
+            )
+        if runtime.function("GetVideoInfoHttp") is not None:
+            print(
+                f"\n  fc2 do_http_request GET /2016-08-15/proxy/{SERVICE}/GetVideoInfoHttp/videos/{video_id}"
+            )
+            response = client.do_http_request(
+                "GET", SERVICE, "GetVideoInfoHttp", f"/videos/{video_id}", headers={}
+            )
+            print(f"  -> HTTP {response.status_code}, {len(response.content)} bytes", flush=True)
+    _demo_upload(app, url)
+
+
+def _demo_upload(app: Any, url: str) -> None:
+    """Upload a tiny generated video with oss2 and show the events and what the functions did."""
+    from emulator.app import get_state
+
+    state = get_state(app)
+    if "emulator.oss" not in state.components or "emulator.events" not in state.components:
+        return
+    try:
+        import oss2
+
+        from emulator.media.synth import make_video
+    except ImportError:
+        return
+    import base64
+
+    from aliyunsdkcore.client import AcsClient
+    from aliyunsdkcore.request import CommonRequest
+
+    key = state.config.access_keys[0]
+    region = state.config.region
+    acs = AcsClient(key.access_key_id, key.access_key_secret, region)
+    acs.add_endpoint(region, "vod", url.removeprefix("http://"))
+    request = CommonRequest(
+        domain=url.removeprefix("http://"), version="2017-03-21", action_name="CreateUploadVideo"
+    )
+    request.set_method("POST")
+    request.add_query_param("Title", "vodfc demo upload")
+    request.add_query_param("FileName", "demo.mp4")
+    request.add_query_param("Tags", "demo")
+    try:
+        answer = json.loads(acs.do_action_with_exception(request))
+    except Exception as exc:
+        print(f"\n  (upload step skipped: CreateUploadVideo is not available: {exc})", flush=True)
+        return
+    address = json.loads(base64.b64decode(answer["UploadAddress"]))
+    auth = json.loads(base64.b64decode(answer["UploadAuth"]))
+    endpoint = address.get("Endpoint") or url
+    print(
+        f"\n  CreateUploadVideo -> {answer['VideoId']}; "
+        f"oss2 put_object to {address['Bucket']}/{address['FileName']}"
+    )
+    bucket = oss2.Bucket(
+        oss2.StsAuth(auth["AccessKeyId"], auth["AccessKeySecret"], auth["SecurityToken"]),
+        endpoint,
+        address["Bucket"],
+    )
+    bucket.put_object(address["FileName"], make_video())
+    from emulator.fc import get_fc
+
+    bus = app.extensions.get("vodfc.events")
+    if bus is not None:
+        bus.flush(timeout=20)
+    time.sleep(0.2)
+    runtime = get_fc(app).runtime
+    if bus is not None:
+        events = [e for e in bus.events() if e.get("VideoId") == answer["VideoId"]]
+        for event in events:
+            print(f"  event {event.get('EventType')} {event.get('Status', '')}", flush=True)
+    for delivery in runtime.deliveries:
+        print(
+            f"  -> {delivery.event_type} delivered to {delivery.function} "
+            f"({'ok' if delivery.invocation.ok else 'failed'}, {delivery.attempts} attempt(s))",
+            flush=True,
+        )
+    try:
+        info = json.loads(
+            _fc_client(url)
+            .invoke_function(SERVICE, "GetVideoInfo", payload=json.dumps({"VideoId": answer["VideoId"]}))
+            .data
+        )
+        video = info.get("Video") or {}
+        print(f"  GetVideoInfo -> {video.get('Status')}, tags {video.get('Tags')!r}", flush=True)
+    except Exception as exc:
+        print(f"  (GetVideoInfo after upload failed: {exc})", flush=True)
