@@ -571,12 +571,25 @@ def compile_node(node: Node | MatchAll, options: MatchOptions = DEFAULT_OPTIONS)
     """A predicate over :func:`filter_values` dicts."""
     if isinstance(node, MatchAll):
         return lambda values: True
-    if isinstance(node, And):
+    if isinstance(node, (And, Or)):
         parts = [compile_node(item, options) for item in node.items]
-        return lambda values: all(p(values) for p in parts)
-    if isinstance(node, Or):
-        parts = [compile_node(item, options) for item in node.items]
-        return lambda values: any(p(values) for p in parts)
+        if isinstance(node, And):
+            if len(parts) == 2:
+                first, second = parts
+                return lambda values: first(values) and second(values)
+            if len(parts) == 3:
+                first, second, third = parts
+                return lambda values: first(values) and second(values) and third(values)
+
+            def every(values: Mapping[str, Any]) -> bool:
+                return all(part(values) for part in parts)
+
+            return every
+
+        def some(values: Mapping[str, Any]) -> bool:
+            return any(part(values) for part in parts)
+
+        return some
     return _compile_condition(node, options)
 
 
@@ -614,6 +627,14 @@ def _compile_condition(cond: Condition, options: MatchOptions) -> Predicate:
         return lambda values: any(n in t for t in values.get(name, ()) for n in needles)
     if cond.kind == "text" and cond.fuzzy:
         needles = tuple(_fold(str(w), options) for w in wanted)
+        if len(needles) == 1:
+            needle = needles[0]
+
+            def contains_one(values: Mapping[str, Any]) -> bool:
+                v = values.get(name)
+                return v is not None and needle in v
+
+            return contains_one
 
         def contains(values: Mapping[str, Any]) -> bool:
             v = values.get(name)
