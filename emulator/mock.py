@@ -111,8 +111,10 @@ class WsgiReplay:
             if hasattr(app_iter, "close"):
                 app_iter.close()
         status, headers = status_headers
-        # The client's own stack sets these; a stale Content-Length would confuse it.
-        headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+        # The client's own stack sets these; a stale Content-Length would confuse it. A HEAD answer
+        # has no body, so its Content-Length is the only size the client gets (oss2's head_object).
+        if request.method.upper() != "HEAD":
+            headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
         return status, headers, body
 
 
