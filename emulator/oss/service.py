@@ -1,0 +1,710 @@
+"""The OSS object API, as oss2 speaks it: authentication, access checks and the object operations.
+
+One ``OssService`` per emulator app (``get_oss(app)``). Requests reach ``handle`` three ways, all
+with the same result: virtual-hosted (``<bucket>.oss-<region>.aliyuncs.com/<key>``, intercepted
+in-process or sent through ``HTTP_PROXY``), path style on the region host
+(``oss-<region>.aliyuncs.com/<bucket>/<key>``), and path style on the emulator's own port
+(``127.0.0.1:9000/<bucket>/<key>``, which oss2 uses for any IP endpoint).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import logging
+import re
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote, urlsplit
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape
+
+from flask import Response, request
+
+from emulator.oss import errors, signing
+from emulator.oss.storage import (
+    Bucket,
+    MultipartUpload,
+    ObjectStore,
+    Part,
+    StoredObject,
+    _iso,
+    crc64,
+    new_object,
+)
+
+if TYPE_CHECKING:
+    from emulator.accounts import Credential
+    from emulator.app import EmulatorState
+
+logger = logging.getLogger(__name__)
+
+BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]")
+MIN_PART_SIZE = 100 * 1024  # every part but the last (OSS's limit)
+MAX_PART_NUMBER = 10000
+MAX_OBJECT_SIZE = 5 * 1024**3  # one PutObject / UploadPart
+XML = "application/xml"
+POLICY_DENIED = "Access denied by authorizer's policy."
+
+
+@dataclass(frozen=True)
+class ObjectEvent:
+    """An object became complete (PutObject or CompleteMultipartUpload); what listeners receive."""
+
+    operation: str  # "PutObject" | "CompleteMultipartUpload"
+    bucket: str
+    key: str
+    region: str
+    account_id: str  # the bucket owner
+    access_key_id: str | None  # who uploaded (None: anonymous)
+    request_id: str
+    time: datetime
+    object: StoredObject = field(repr=False)
+
+    @property
+    def url(self) -> str:
+        """The object's address as VOD reports it in events (plain http, virtual-hosted)."""
+        return f"http://{self.bucket}.oss-{self.region}.aliyuncs.com/{quote(self.key, safe='/')}"
+
+
+ObjectListener = Callable[[ObjectEvent], None]
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What an STS key may touch: one bucket and either exact keys or a key prefix."""
+
+    bucket: str
+    keys: frozenset[str] = frozenset()
+    prefix: str | None = None
+
+    def allows(self, bucket: str | None, key: str) -> bool:
+        if bucket != self.bucket or not key:
+            return False
+        return key in self.keys or (self.prefix is not None and key.startswith(self.prefix))
+
+
+def new_oss_request_id() -> str:
+    """OSS request ids are 24 upper-case hex digits."""
+    return secrets.token_hex(12).upper()
+
+
+class OssService:
+    def __init__(self, state: EmulatorState):
+        self.state = state
+        self.store = ObjectStore(state.config.data_dir)
+        self.on_object_complete: list[ObjectListener] = []
+        self._grants: dict[str, Grant] = {}
+        self._grants_lock = threading.Lock()
+
+    # --- public API for other components -----------------------------------------------------------
+
+    def create_bucket(self, name: str, account_id: str, region: str, acl: str = "private") -> Bucket:
+        return self.store.create_bucket(name, account_id, region, self.state.config.clock(), acl)
+
+    def put_object(
+        self, bucket: str, key: str, data: bytes, content_type: str = "application/octet-stream"
+    ) -> StoredObject:
+        """Store an object directly (no request, no signature, no listeners): outputs, fixtures."""
+        target = self.store.get_bucket(bucket)
+        if target is None:
+            raise errors.NoSuchBucket(BucketName=bucket)
+        return self.store.put(target, new_object(key, data, content_type, self.state.config.clock(), {}))
+
+    def get_object(self, bucket: str, key: str) -> StoredObject | None:
+        return self.store.get(bucket, key)
+
+    def grant(
+        self, access_key_id: str, bucket: str, keys: tuple[str, ...] = (), prefix: str | None = None
+    ) -> None:
+        """Limit an (STS) AccessKey to some objects of one bucket, like VOD's upload-token policy."""
+        with self._grants_lock:
+            self._grants[access_key_id] = Grant(bucket, frozenset(keys), prefix)
+
+    def reset(self) -> None:
+        self.store.reset()
+        with self._grants_lock:
+            self._grants.clear()
+
+    # --- request entry points ----------------------------------------------------------------------
+
+    def handle_virtual_host(self, bucket: str, region: str) -> Response:
+        return self._handle(bucket, _raw_path()[1:], host=f"{bucket}.oss-{region}.aliyuncs.com")
+
+    def handle_path_style(self, region: str | None = None) -> Response:
+        bucket, _, key = _raw_path()[1:].partition("/")
+        host = f"oss-{region}.aliyuncs.com" if region else request.host
+        if not bucket:
+            return self._error(
+                errors.NotImplementedByEmulator("The emulator does not serve ListBuckets."), host
+            )
+        return self._handle(bucket, key, host=f"{bucket}.{host}" if region else host)
+
+    def _handle(self, bucket_name: str, key: str, host: str) -> Response:
+        request_id = new_oss_request_id()
+        try:
+            response = self._dispatch(bucket_name, key, request_id)
+        except errors.OssError as error:
+            return self._error(error, host, request_id)
+        except Exception:
+            logger.exception("unexpected error answering OSS %s %s", request.method, request.path)
+            return self._error(errors.InternalError(), host, request_id)
+        response.headers["x-oss-request-id"] = request_id
+        response.headers["Server"] = "AliyunOSS"
+        response.headers["Date"] = format_datetime(
+            self.state.config.clock().astimezone(timezone.utc), usegmt=True
+        )
+        return response
+
+    def _error(self, error: errors.OssError, host: str, request_id: str | None = None) -> Response:
+        request_id = request_id or new_oss_request_id()
+        body = error.body(request_id, host) if request.method != "HEAD" else ""
+        response = Response(body, status=error.status, content_type=XML)
+        response.headers["x-oss-request-id"] = request_id
+        response.headers["Server"] = "AliyunOSS"
+        response.headers["x-oss-ec"] = "0000-00000000"
+        return response
+
+    # --- authentication ----------------------------------------------------------------------------
+
+    def _authenticate(self, bucket: str | None, key: str) -> Credential | None:
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        query = [(k, v) for k, v in request.args.items(multi=True)]
+        try:
+            claim = signing.parse(headers, dict(query))
+        except signing.MalformedAuthorization as exc:
+            raise errors.InvalidArgument(f"Authorization header is invalid: {exc}") from None
+        if claim is None:
+            return None
+        config = self.state.config
+        accounts = self.state.accounts
+        credential = accounts.find(claim.access_key_id)
+        if not config.verify_signatures:
+            if credential is None:
+                return accounts.find(config.access_keys[0].access_key_id) if config.access_keys else None
+            return credential
+        if credential is None:
+            raise errors.InvalidAccessKeyId(OSSAccessKeyId=claim.access_key_id)
+        if not credential.active:
+            raise errors.InvalidAccessKeyId(
+                "The OSS Access Key Id you provided is disabled.", OSSAccessKeyId=claim.access_key_id
+            )
+        token = (
+            headers.get("x-oss-security-token")
+            or request.args.get("security-token")
+            or request.args.get("x-oss-security-token")
+        )
+        now = config.clock()
+        if credential.is_temporary:
+            if not token:
+                # An STS key is unknown to OSS without the token that carries it.
+                raise errors.InvalidAccessKeyId(OSSAccessKeyId=claim.access_key_id)
+            if not secrets.compare_digest(token, credential.security_token or ""):
+                raise errors.InvalidSecurityToken(OSSAccessKeyId=claim.access_key_id)
+            assert credential.expiration is not None
+            if now >= credential.expiration:
+                raise errors.SecurityTokenExpired(OSSAccessKeyId=claim.access_key_id)
+        elif token:
+            raise errors.InvalidSecurityToken(OSSAccessKeyId=claim.access_key_id)
+        self._check_time(claim, now, config.max_clock_skew)
+        string = signing.string_to_sign(claim, request.method, headers, bucket, key, query)
+        if not signing.matches(claim, signing.sign(claim, credential.access_key_secret, string)):
+            raise errors.SignatureDoesNotMatch(
+                OSSAccessKeyId=claim.access_key_id,
+                SignatureProvided=claim.signature,
+                StringToSign=string,
+                StringToSignBytes=" ".join(f"{b:02X}" for b in string.encode("utf-8")),
+            )
+        return credential
+
+    @staticmethod
+    def _check_time(claim: signing.Signature, now: datetime, skew: timedelta) -> None:
+        if claim.version == "v1" and claim.in_query:
+            try:
+                expires = datetime.fromtimestamp(int(claim.expires or ""), timezone.utc)
+            except ValueError:
+                raise errors.InvalidArgument("Expires is not a number.") from None
+            if now > expires:
+                raise errors.AccessDenied(
+                    "Request has expired.", Expires=expires.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+                )
+            return
+        try:
+            if claim.version == "v1":
+                signed_at = parsedate_to_datetime(claim.date)
+            else:
+                signed_at = datetime.strptime(claim.date, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+        except (TypeError, ValueError):
+            raise errors.AccessDenied("OSS authentication requires a valid Date.") from None
+        if claim.version == "v4" and claim.in_query:
+            try:
+                lifetime = int(claim.expires or "3600")
+            except ValueError:
+                raise errors.InvalidArgument("x-oss-expires is not a number.") from None
+            if now > signed_at + timedelta(seconds=lifetime):
+                raise errors.AccessDenied("Request has expired.")
+            return
+        if abs(now - signed_at) > skew:
+            raise errors.RequestTimeTooSkewed(
+                RequestTime=claim.date,
+                ServerTime=now.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                MaxAllowedSkewMilliseconds=str(int(skew.total_seconds() * 1000)),
+            )
+
+    def _authorize(self, bucket: Bucket, key: str, credential: Credential | None, write: bool) -> None:
+        if credential is None:
+            if bucket.acl == "public-read-write" or (bucket.acl == "public-read" and not write):
+                return
+            raise errors.AccessDenied("You have no right to access this object because of bucket acl.")
+        if credential.account_id != bucket.account_id:
+            if bucket.acl == "public-read-write" or (bucket.acl == "public-read" and not write):
+                return
+            raise errors.AccessDenied("The bucket you access does not belong to you.")
+        with self._grants_lock:
+            grant = self._grants.get(credential.access_key_id)
+        if grant is not None and not grant.allows(bucket.name, key):
+            raise errors.AccessDenied(POLICY_DENIED)
+
+    # --- dispatch ----------------------------------------------------------------------------------
+
+    def _dispatch(self, bucket_name: str, key: str, request_id: str) -> Response:
+        method = request.method
+        args = request.args
+        if not BUCKET_NAME.fullmatch(bucket_name):
+            raise errors.InvalidBucketName(BucketName=bucket_name)
+        if method == "PUT" and not key and not args:
+            credential = self._authenticate(bucket_name, key)
+            return self._put_bucket(bucket_name, credential)
+        bucket = self.store.get_bucket(bucket_name)
+        if bucket is None:
+            raise errors.NoSuchBucket(BucketName=bucket_name)
+        credential = self._authenticate(bucket_name, key)
+        write = method in ("PUT", "POST", "DELETE")
+        self._authorize(bucket, key, credential, write)
+        if not key:
+            if method == "GET" and "uploads" not in args:
+                return self._list_objects(bucket)
+            if method == "DELETE" and not args:
+                return self._delete_bucket(bucket)
+            raise errors.NotImplementedByEmulator(
+                f"The emulator does not implement {method} on a bucket with {sorted(args)}."
+            )
+        if len(key.encode("utf-8")) > 1023:
+            raise errors.InvalidObjectName(Key=key)
+        uploader = credential.access_key_id if credential else None
+        if "uploadId" in args:
+            upload = bucket.uploads.get(args["uploadId"])
+            if upload is None or upload.key != key:
+                raise errors.NoSuchUpload(UploadId=args["uploadId"])
+            if method == "PUT" and "partNumber" in args:
+                if "x-oss-copy-source" in request.headers:
+                    raise errors.NotImplementedByEmulator(
+                        "UploadPartCopy is not implemented by the emulator."
+                    )
+                return self._upload_part(upload, args["partNumber"])
+            if method == "POST":
+                return self._complete(bucket, upload, request_id, uploader)
+            if method == "DELETE":
+                return self._abort(bucket, upload)
+            if method == "GET":
+                return self._list_parts(bucket, upload)
+            raise errors.MethodNotAllowed()
+        if method == "POST" and "uploads" in args:
+            return self._initiate(bucket, key)
+        if method == "PUT" and not _has_unsupported(args):
+            if "x-oss-copy-source" in request.headers:
+                raise errors.NotImplementedByEmulator("CopyObject is not implemented by the emulator.")
+            return self._put_object(bucket, key, request_id, uploader)
+        if method in ("GET", "HEAD") and ("objectMeta" in args or not _has_unsupported(args)):
+            return self._get_object(bucket, key, head=method == "HEAD", meta_only="objectMeta" in args)
+        if method == "DELETE" and not _has_unsupported(args):
+            self.store.delete(bucket, key)
+            return Response(status=204)
+        raise errors.NotImplementedByEmulator(
+            f"The emulator does not implement {method} with {sorted(args)}."
+        )
+
+    # --- buckets -----------------------------------------------------------------------------------
+
+    def _put_bucket(self, name: str, credential: Credential | None) -> Response:
+        if credential is None:
+            raise errors.AccessDenied("Anonymous access is forbidden for this operation.")
+        region = _region_of_request() or self.state.config.region
+        acl = request.headers.get("x-oss-acl", "private")
+        with self.store.lock:
+            existing = self.store.get_bucket(name)
+            if existing is not None and existing.account_id != credential.account_id:
+                raise errors.BucketAlreadyExists(BucketName=name)
+            self.create_bucket(name, credential.account_id, region, acl)
+        response = Response(status=200)
+        response.headers["Location"] = f"/{name}"
+        return response
+
+    def _delete_bucket(self, bucket: Bucket) -> Response:
+        with self.store.lock:
+            if bucket.objects or bucket.uploads:
+                raise errors.BucketNotEmpty(BucketName=bucket.name)
+            self.store.delete_bucket(bucket.name)
+        return Response(status=204)
+
+    def _list_objects(self, bucket: Bucket) -> Response:
+        args = request.args
+        prefix, marker, delimiter = args.get("prefix", ""), args.get("marker", ""), args.get("delimiter", "")
+        try:
+            max_keys = min(int(args.get("max-keys", "100")), 1000)
+        except ValueError:
+            raise errors.InvalidArgument("max-keys is not a number.") from None
+        url_encoded = args.get("encoding-type") == "url"
+        with self.store.lock:
+            keys = sorted(k for k in bucket.objects if k.startswith(prefix) and k > marker)
+            objects = dict(bucket.objects)
+        contents: list[StoredObject] = []
+        prefixes: list[str] = []
+        truncated, next_marker = False, ""
+        for key in keys:
+            if len(contents) + len(prefixes) >= max_keys:
+                truncated = True
+                break
+            if delimiter and delimiter in key[len(prefix) :]:
+                common = key[: len(prefix) + key[len(prefix) :].index(delimiter) + len(delimiter)]
+                if common not in prefixes:
+                    prefixes.append(common)
+                next_marker = key
+                continue
+            contents.append(objects[key])
+            next_marker = key
+
+        def enc(value: str) -> str:
+            return escape(quote(value, safe="") if url_encoded else value)
+
+        parts = [
+            f"<Name>{bucket.name}</Name><Prefix>{enc(prefix)}</Prefix><Marker>{enc(marker)}</Marker>",
+            f"<MaxKeys>{max_keys}</MaxKeys><Delimiter>{enc(delimiter)}</Delimiter>",
+            f"<IsTruncated>{'true' if truncated else 'false'}</IsTruncated>",
+        ]
+        if url_encoded:
+            parts.append("<EncodingType>url</EncodingType>")
+        if truncated:
+            parts.append(f"<NextMarker>{enc(next_marker)}</NextMarker>")
+        for obj in contents:
+            parts.append(
+                f"<Contents><Key>{enc(obj.key)}</Key><LastModified>{_iso(obj.last_modified)}</LastModified>"
+                f'<ETag>"{obj.etag}"</ETag><Type>{obj.object_type}</Type><Size>{obj.size}</Size>'
+                f"<StorageClass>Standard</StorageClass><Owner><ID>{bucket.account_id}</ID>"
+                f"<DisplayName>{bucket.account_id}</DisplayName></Owner></Contents>"
+            )
+        for common in prefixes:
+            parts.append(f"<CommonPrefixes><Prefix>{enc(common)}</Prefix></CommonPrefixes>")
+        return _xml("ListBucketResult", "".join(parts))
+
+    # --- objects -----------------------------------------------------------------------------------
+
+    def _body(self) -> bytes:
+        data = request.get_data(cache=False)
+        if len(data) > MAX_OBJECT_SIZE:
+            raise errors.EntityTooLarge()
+        md5 = request.headers.get("Content-MD5")
+        if md5 is not None:
+            try:
+                expected = base64.b64decode(md5, validate=True)
+            except (binascii.Error, ValueError):
+                raise errors.InvalidDigest() from None
+            if expected != hashlib.md5(data).digest():
+                raise errors.InvalidDigest("The Content-MD5 you specified did not match what we received.")
+        return data
+
+    def _put_object(self, bucket: Bucket, key: str, request_id: str, uploader: str | None) -> Response:
+        data = self._body()
+        if request.headers.get("x-oss-forbid-overwrite", "").lower() == "true" and key in bucket.objects:
+            raise errors.FileAlreadyExists(Key=key)
+        obj = new_object(key, data, _content_type(), self.state.config.clock(), _user_metadata())
+        self.store.put(bucket, obj)
+        self._notify("PutObject", bucket, obj, request_id, uploader)
+        return _object_written(obj)
+
+    def _get_object(self, bucket: Bucket, key: str, head: bool, meta_only: bool) -> Response:
+        obj = bucket.objects.get(key)
+        if obj is None:
+            raise errors.NoSuchKey(Key=key)
+        headers = {
+            "ETag": f'"{obj.etag}"',
+            "Last-Modified": format_datetime(obj.last_modified.astimezone(timezone.utc), usegmt=True),
+            "x-oss-hash-crc64ecma": str(obj.crc64),
+        }
+        if meta_only:
+            response = Response(b"", status=200)
+            response.headers.update(headers)
+            response.headers["Content-Length"] = str(obj.size)
+            return response
+        headers.update(
+            {
+                "x-oss-object-type": obj.object_type,
+                "x-oss-storage-class": "Standard",
+                "Accept-Ranges": "bytes",
+            }
+        )
+        headers.update({f"x-oss-meta-{name}": value for name, value in obj.metadata.items()})
+        status, body = 200, obj.data
+        window = _range(request.headers.get("Range"), obj.size)
+        if window is not None:
+            start, end = window
+            status, body = 206, obj.data[start : end + 1]
+            headers["Content-Range"] = f"bytes {start}-{end}/{obj.size}"
+            headers.pop("x-oss-hash-crc64ecma")
+        response = Response(b"" if head else body, status=status, content_type=obj.content_type)
+        response.headers.update(headers)
+        response.headers["Content-Length"] = str(len(body))
+        return response
+
+    # --- multipart ---------------------------------------------------------------------------------
+
+    def _initiate(self, bucket: Bucket, key: str) -> Response:
+        upload = MultipartUpload(
+            upload_id=secrets.token_hex(16).upper(),
+            key=key,
+            initiated=self.state.config.clock(),
+            content_type=_content_type(),
+            metadata=_user_metadata(),
+        )
+        with self.store.lock:
+            bucket.uploads[upload.upload_id] = upload
+        return _xml(
+            "InitiateMultipartUploadResult",
+            f"<Bucket>{bucket.name}</Bucket><Key>{escape(key)}</Key><UploadId>{upload.upload_id}</UploadId>",
+        )
+
+    def _upload_part(self, upload: MultipartUpload, number_text: str) -> Response:
+        try:
+            number = int(number_text)
+        except ValueError:
+            number = 0
+        if not 1 <= number <= MAX_PART_NUMBER:
+            raise errors.InvalidArgument(
+                "Part number must be an integer between 1 and 10000, inclusive.",
+                ArgumentName="partNumber",
+                ArgumentValue=number_text,
+            )
+        data = self._body()
+        part = Part(
+            number, data, hashlib.md5(data).hexdigest().upper(), crc64(data), self.state.config.clock()
+        )
+        with self.store.lock:
+            upload.parts[number] = part
+        response = Response(status=200)
+        response.headers["ETag"] = f'"{part.etag}"'
+        response.headers["x-oss-hash-crc64ecma"] = str(part.crc64)
+        return response
+
+    def _complete(
+        self, bucket: Bucket, upload: MultipartUpload, request_id: str, uploader: str | None
+    ) -> Response:
+        body = request.get_data(cache=False)
+        with self.store.lock:
+            if request.headers.get("x-oss-complete-all", "").lower() == "yes":
+                if body:
+                    raise errors.InvalidArgument("Should not specify both complete all header and http body.")
+                chosen = [upload.parts[n] for n in sorted(upload.parts)]
+            else:
+                chosen = self._chosen_parts(upload, body)
+            if not chosen:
+                raise errors.InvalidPart("The parts list is empty.")
+            for part in chosen[:-1]:
+                if part.size < MIN_PART_SIZE:
+                    raise errors.EntityTooSmall(
+                        PartNumber=str(part.number), MinSizeAllowed=str(MIN_PART_SIZE)
+                    )
+            data = b"".join(part.data for part in chosen)
+            digest = hashlib.md5(b"".join(bytes.fromhex(p.etag) for p in chosen)).hexdigest().upper()
+            obj = new_object(
+                upload.key, data, upload.content_type, self.state.config.clock(), upload.metadata
+            )
+            obj.etag, obj.object_type = f"{digest}-{len(chosen)}", "Multipart"
+            self.store.put(bucket, obj)
+            del bucket.uploads[upload.upload_id]
+        self._notify("CompleteMultipartUpload", bucket, obj, request_id, uploader)
+        host = f"{bucket.name}.oss-{bucket.region}.aliyuncs.com"
+        response = _xml(
+            "CompleteMultipartUploadResult",
+            f"<Location>http://{host}/{escape(quote(obj.key, safe='/'))}</Location>"
+            f"<Bucket>{bucket.name}</Bucket>"
+            f'<Key>{escape(obj.key)}</Key><ETag>"{obj.etag}"</ETag>',
+        )
+        response.headers["ETag"] = f'"{obj.etag}"'
+        response.headers["x-oss-hash-crc64ecma"] = str(obj.crc64)
+        return response
+
+    @staticmethod
+    def _chosen_parts(upload: MultipartUpload, body: bytes) -> list[Part]:
+        try:
+            root = ElementTree.fromstring(body)
+        except ElementTree.ParseError:
+            raise errors.MalformedXML() from None
+        chosen: list[Part] = []
+        last = 0
+        for node in root.findall("Part"):
+            try:
+                number = int((node.findtext("PartNumber") or "").strip())
+            except ValueError:
+                raise errors.MalformedXML() from None
+            etag = (node.findtext("ETag") or "").strip().strip('"').upper()
+            if number <= last:
+                raise errors.InvalidPartOrder()
+            last = number
+            part = upload.parts.get(number)
+            if part is None or part.etag != etag:
+                raise errors.InvalidPart(PartNumber=str(number), ETag=etag)
+            chosen.append(part)
+        return chosen
+
+    def _abort(self, bucket: Bucket, upload: MultipartUpload) -> Response:
+        with self.store.lock:
+            bucket.uploads.pop(upload.upload_id, None)
+        return Response(status=204)
+
+    def _list_parts(self, bucket: Bucket, upload: MultipartUpload) -> Response:
+        args = request.args
+        try:
+            marker = int(args.get("part-number-marker", "0") or 0)
+            max_parts = min(int(args.get("max-parts", "1000")), 1000)
+        except ValueError:
+            raise errors.InvalidArgument("part-number-marker and max-parts must be numbers.") from None
+        with self.store.lock:
+            numbers = sorted(n for n in upload.parts if n > marker)
+            page = [upload.parts[n] for n in numbers[:max_parts]]
+        truncated = len(numbers) > max_parts
+        next_marker = page[-1].number if page else marker
+        parts = "".join(
+            f"<Part><PartNumber>{p.number}</PartNumber><LastModified>{_iso(p.last_modified)}</LastModified>"
+            f'<ETag>"{p.etag}"</ETag><HashCrc64ecma>{p.crc64}</HashCrc64ecma><Size>{p.size}</Size></Part>'
+            for p in page
+        )
+        return _xml(
+            "ListPartsResult",
+            f"<Bucket>{bucket.name}</Bucket><Key>{escape(upload.key)}</Key><UploadId>{upload.upload_id}</UploadId>"
+            f"<PartNumberMarker>{marker}</PartNumberMarker><NextPartNumberMarker>{next_marker}</NextPartNumberMarker>"
+            f"<MaxParts>{max_parts}</MaxParts>"
+            f"<IsTruncated>{'true' if truncated else 'false'}</IsTruncated>{parts}",
+        )
+
+    # --- completion listeners ----------------------------------------------------------------------
+
+    def _notify(
+        self, operation: str, bucket: Bucket, obj: StoredObject, request_id: str, uploader: str | None
+    ) -> None:
+        event = ObjectEvent(
+            operation=operation,
+            bucket=bucket.name,
+            key=obj.key,
+            region=bucket.region,
+            account_id=bucket.account_id,
+            access_key_id=uploader,
+            request_id=request_id,
+            time=self.state.config.clock(),
+            object=obj,
+        )
+        for listener in list(self.on_object_complete):
+            # The object is stored whatever a listener does: like OSS, which has already answered
+            # when VOD starts analysing the upload.
+            try:
+                listener(event)
+            except Exception:
+                logger.exception("OSS object listener %r failed for %s/%s", listener, bucket.name, obj.key)
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+_PLAIN_QUERY = frozenset(
+    {
+        "security-token",
+        "OSSAccessKeyId",
+        "Signature",
+        "Expires",
+        "x-oss-signature-version",
+        "x-oss-credential",
+        "x-oss-date",
+        "x-oss-expires",
+        "x-oss-signature",
+        "x-oss-additional-headers",
+        "x-oss-security-token",
+        "response-content-type",
+        "response-content-disposition",
+        "response-cache-control",
+        "response-expires",
+        "response-content-language",
+        "response-content-encoding",
+        "x-oss-traffic-limit",
+    }
+)
+
+
+def _has_unsupported(args: Any) -> bool:
+    """A sub-resource the emulator does not serve (``?acl``, ``?tagging``, ``?append``...)."""
+    return any(name not in _PLAIN_QUERY for name in args)
+
+
+def _raw_path() -> str:
+    # The raw path keeps what routing would fold (double slashes, %2F inside keys).
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    if raw:
+        path = urlsplit(raw).path if "://" in raw else raw.split("?", 1)[0]
+        return unquote(path)
+    return request.path
+
+
+def _region_of_request() -> str | None:
+    host = request.host.split(":", 1)[0].lower()
+    match = re.search(r"oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com$", host)
+    return match.group(1) if match else None
+
+
+def _content_type() -> str:
+    return request.headers.get("Content-Type") or "application/octet-stream"
+
+
+def _user_metadata() -> dict[str, str]:
+    return {
+        k.lower()[len("x-oss-meta-") :]: v
+        for k, v in request.headers.items()
+        if k.lower().startswith("x-oss-meta-")
+    }
+
+
+def _object_written(obj: StoredObject) -> Response:
+    response = Response(status=200)
+    response.headers["ETag"] = f'"{obj.etag}"'
+    response.headers["x-oss-hash-crc64ecma"] = str(obj.crc64)
+    response.headers["Content-MD5"] = base64.b64encode(bytes.fromhex(obj.etag[:32])).decode("ascii")
+    return response
+
+
+def _xml(root: str, inner: str) -> Response:
+    body = f'<?xml version="1.0" encoding="UTF-8"?>\n<{root}>{inner}</{root}>\n'
+    return Response(body, status=200, content_type=XML)
+
+
+def _range(header: str | None, size: int) -> tuple[int, int] | None:
+    """A single ``bytes=a-b`` range; OSS ignores a malformed one and answers the whole object."""
+    if not header or not header.startswith("bytes=") or "," in header:
+        return None
+    first, _, last = header[len("bytes=") :].strip().partition("-")
+    try:
+        if first == "":
+            length = int(last)
+            if length <= 0:
+                return None
+            return max(0, size - length), size - 1
+        start = int(first)
+        end = int(last) if last else size - 1
+    except ValueError:
+        return None
+    if end < start:
+        return None
+    if start >= size:
+        raise errors.InvalidRange(RangeRequested=header, ActualObjectSize=str(size))
+    return start, min(end, size - 1)
