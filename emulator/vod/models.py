@@ -53,6 +53,7 @@ MEZZANINE_STATUSES = ("Uploading", "Normal", "UploadFail", "Deleted")
 DEFINITION_ORDER = ("FD", "LD", "SD", "HD", "OD", "2K", "4K", "SQ", "HQ", "AUTO")
 MAX_CATEGORY_LEVEL = 2  # levels 0, 1, 2: three levels of categories
 FIRST_CATEGORY_ID = 1000000001
+CHANGE_LOG_MAX = 20000
 
 
 def new_id() -> str:
@@ -448,20 +449,43 @@ class Image(_RecordMixin):
         )
 
 
-@dataclass(frozen=True)
 class MediaDocument:
-    """One media asset as SearchMedia sees it.
+    """One media asset as SearchMedia sees it (``emulator.vod.search``'s ``SearchDocument``).
 
-    ``body`` is the SearchMedia sub-object with every field it can return (``Video``/``Audio``/``Image``);
-    treat it as read-only (it is cached on the record until the record is saved again).
+    ``search_body()`` is the SearchMedia sub-object (``Video``/``Audio``/``Image``) with every field it
+    can return, VOD's wire names and JSON types; it is cached on the record until the record is saved
+    again, so treat it as read-only.
     """
 
-    media_type: str  # "video" | "audio" | "image"
-    media_id: str
-    creation_time: str
-    modification_time: str
-    body: dict[str, Any]
-    record: Video | Image
+    __slots__ = ("_categories", "media_id", "media_type", "record")
+
+    def __init__(
+        self, media_type: str, media_id: str, record: Video | Image, categories: dict[int, Category]
+    ):
+        self.media_type = media_type  # "video" | "audio" | "image"
+        self.media_id = media_id
+        self.record = record
+        self._categories = categories
+
+    @property
+    def creation_time(self) -> str:
+        return self.record.creation_time
+
+    @property
+    def modification_time(self) -> str:
+        return self.record.modification_time or self.record.creation_time
+
+    def search_body(self) -> dict[str, Any]:
+        record = self.record
+        body = record._search
+        if body is None:
+            cate = self._categories.get(record.cate_id) if record.cate_id is not None else None
+            body = record._search = record.search_body(cate.cate_name if cate else None)
+        return body
+
+    @property
+    def body(self) -> dict[str, Any]:
+        return self.search_body()
 
     @property
     def body_key(self) -> str:
@@ -530,6 +554,9 @@ class VodBackend:
         self.categories: dict[int, Category] = {}
         self._references: dict[str, str] = {}  # ReferenceId -> VideoId
         self._next_cate_id = FIRST_CATEGORY_ID
+        # (generation, media type, media id) of every media write: SearchMedia replays them.
+        self._changes: list[tuple[int, str, str]] = []
+        self._changes_floor = self.generation
 
     def reset(self) -> None:
         """Forget everything in memory (the registry clears the store itself)."""
@@ -539,6 +566,7 @@ class VodBackend:
             self.forbidden_video_ids.clear()
             self.options = VodOptions()
             self.generation += 1
+            self._all_media_changed()
 
     def reload(self) -> None:
         """Rebuild the in-memory objects from the store (after a rolled-back call, or at start)."""
@@ -569,6 +597,7 @@ class VodBackend:
                 max(self.categories, default=FIRST_CATEGORY_ID - 1) + 1,
             )
             self.generation += 1
+            self._all_media_changed()
 
     def _put(self, record_obj: _RecordMixin, key: str) -> None:
         self.store.put(self.namespace, record_obj.kind, key, record_obj.to_record())
@@ -652,6 +681,7 @@ class VodBackend:
         video._search = None
         self.videos[video.video_id] = video
         self._put(video, video.video_id)
+        self._media_changed(video.media_type, video.video_id)
 
     def touch(self, video: Video, now: datetime | str | None = None) -> None:
         video.modification_time = now if isinstance(now, str) else vod_time(now)
@@ -663,6 +693,7 @@ class VodBackend:
         if video.reference_id and self._references.get(video.reference_id) == video_id:
             del self._references[video.reference_id]
         self._delete("video", video_id)
+        self._media_changed(video.media_type, video_id)
         if self.mezzanines.pop(video_id, None) is not None:
             self._delete("mezzanine", video_id)
         for job_id in self.streams.pop(video_id, {}):
@@ -789,11 +820,13 @@ class VodBackend:
         image._search = None
         self.images[image.image_id] = image
         self._put(image, image.image_id)
+        self._media_changed("image", image.image_id)
 
     def delete_image(self, image_id: str) -> Image:
         image = self.get_image(image_id)
         del self.images[image_id]
         self._delete("image", image_id)
+        self._media_changed("image", image_id)
         return image
 
     def find_images_by_url(self, url: str) -> list[Image]:
@@ -852,12 +885,13 @@ class VodBackend:
         self.categories[cate.cate_id] = cate
         self._put(cate, str(cate.cate_id))
         # Category names are part of the cached search bodies.
-        for video in self.videos.values():
-            if video.cate_id == cate.cate_id:
-                video._search = None
-        for image in self.images.values():
-            if image.cate_id == cate.cate_id:
-                image._search = None
+        touched = False
+        for record in (*self.videos.values(), *self.images.values()):
+            if record.cate_id == cate.cate_id:
+                record._search = None
+                touched = True
+        if touched:
+            self._all_media_changed()
 
     def children(self, cate_id: int, type: str | None = None) -> list[Category]:
         return [
@@ -891,35 +925,49 @@ class VodBackend:
     def search_documents(self, media_types: Iterable[str] | None = None) -> Iterator[MediaDocument]:
         """Every media asset as a ``MediaDocument`` (video/audio/image), in no particular order."""
         wanted = set(media_types) if media_types is not None else None
-        names = {cid: c.cate_name for cid, c in self.categories.items()}
+        cats = self.categories
         if wanted is None or wanted & {"video", "audio"}:
             for video in self.videos.values():
-                if wanted is not None and video.media_type not in wanted:
-                    continue
-                body = video._search
-                if body is None:
-                    body = video._search = video.search_body(names.get(video.cate_id))  # type: ignore[arg-type]
-                yield MediaDocument(
-                    video.media_type,
-                    video.video_id,
-                    video.creation_time,
-                    video.modification_time or video.creation_time,
-                    body,
-                    video,
-                )
+                if wanted is None or video.media_type in wanted:
+                    yield MediaDocument(video.media_type, video.video_id, video, cats)
         if wanted is None or "image" in wanted:
             for image in self.images.values():
-                body = image._search
-                if body is None:
-                    body = image._search = image.search_body(names.get(image.cate_id))  # type: ignore[arg-type]
-                yield MediaDocument(
-                    "image",
-                    image.image_id,
-                    image.creation_time,
-                    image.modification_time or image.creation_time,
-                    body,
-                    image,
-                )
+                yield MediaDocument("image", image.image_id, image, cats)
+
+    def search_document(self, media_type: str, media_id: str) -> MediaDocument | None:
+        record: Video | Image | None
+        record = self.images.get(media_id) if media_type == "image" else self.videos.get(media_id)
+        if record is None:
+            return None
+        return MediaDocument(media_type, media_id, record, self.categories)
+
+    def search_changes(self, since: Any) -> tuple[int, list[tuple[str, str, MediaDocument | None]] | None]:
+        """``(marker, changes)`` for SearchMedia's index: the media changed since ``since`` (a marker
+        from an earlier call) as ``(media_type, media_id, document or None when deleted)``, or None
+        when the index must be rebuilt (first call, reset, reload, or too many changes to replay)."""
+        marker = self.generation
+        if since is None or not isinstance(since, int) or since < self._changes_floor or since > marker:
+            return marker, None
+        latest: dict[tuple[str, str], None] = {}
+        for gen, media_type, media_id in reversed(self._changes):
+            if gen <= since:
+                break
+            latest[(media_type, media_id)] = None
+        out = [(t, i, self.search_document(t, i)) for (t, i) in reversed(list(latest))]
+        return marker, out
+
+    def _media_changed(self, media_type: str, media_id: str) -> None:
+        changes = self._changes
+        changes.append((self.generation, media_type, media_id))
+        if len(changes) > CHANGE_LOG_MAX:
+            # Forget the older half; an index older than that rebuilds.
+            cut = len(changes) // 2
+            self._changes_floor = changes[cut - 1][0]
+            del changes[:cut]
+
+    def _all_media_changed(self) -> None:
+        self._changes.clear()
+        self._changes_floor = self.generation
 
     # --- introspection -----------------------------------------------------------------------------
 
