@@ -175,7 +175,7 @@ def run_validate(args: argparse.Namespace) -> int:
         print(f"error: {issue}", file=sys.stderr)
     for issue in issues:
         if issue.level != "error":
-            print(f"note: {issue}")
+            print(f"{issue.level}: {issue}")
     if errors:
         print(f"{path}: {len(errors)} error(s)", file=sys.stderr)
         return 1

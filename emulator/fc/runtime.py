@@ -454,6 +454,10 @@ class FunctionRuntime:
         saved = _apply_env(self.environment(function, ctx, instance))
         root = logging.getLogger()
         root.addHandler(capture)
+        # FC's runtime sets the root logger to INFO (FC_SERVER_LOG_LEVEL); Python's default would drop it.
+        root_level = root.level
+        if root_level > logging.INFO or root_level == logging.NOTSET:
+            root.setLevel(logging.INFO)
         started = time.monotonic()
         self._line(result, f"FC Invoke Start RequestId: {request_id}")
         try:
@@ -463,6 +467,8 @@ class FunctionRuntime:
         finally:
             result.duration_ms = (time.monotonic() - started) * 1000
             root.removeHandler(capture)
+            if root.level == logging.INFO and root_level != logging.INFO:
+                root.setLevel(root_level)
             _restore_env(saved)
             if not nested:
                 _env_lock.release()

@@ -114,7 +114,7 @@ class TemplateError(Exception):
 class Issue:
     path: str
     message: str
-    level: str = "error"  # or "note"
+    level: str = "error"  # "warning": the cloud would refuse it, vodfc runs it; "note": for information
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
@@ -582,8 +582,19 @@ class _Checker:
                     f"must be BACKOFF_RETRY or EXPONENTIAL_DECAY_RETRY, got {strategy!r}",
                 )
             tag = props.get("FilterTag")
-            if tag is not None and (not isinstance(tag, str) or not 1 <= len(tag) <= 16):
-                self.error(f"{ppath}.FilterTag", f"must be a string of 1 to 16 characters, got {tag!r}")
+            if tag is not None and (not isinstance(tag, str) or not tag):
+                self.error(f"{ppath}.FilterTag", f"must be a non-empty string, got {_describe(tag)}")
+            elif tag is not None and len(tag) > 16:
+                # Most VOD event types are longer than MNS allows; the local runtime still filters on them.
+                self.issues.append(
+                    Issue(
+                        f"{ppath}.FilterTag",
+                        f"MNS limits a filter tag to 16 characters and {tag!r} has {len(tag)}: the cloud "
+                        "refuses this subscription (filter on EventType in the function instead); "
+                        "vodfc matches it locally",
+                        "warning",
+                    )
+                )
 
 
 def validate(document: Any, *, base_dir: Path | None = None, check_imports: bool = False) -> list[Issue]:

@@ -1,0 +1,205 @@
+"""Helpers for the FC runtime tests: a small function project on disk, fc2 clients for both modes."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from emulator.config import (
+    DEFAULT_ACCESS_KEY_ID,
+    DEFAULT_ACCESS_KEY_SECRET,
+    DEFAULT_ACCOUNT_ID,
+    DEFAULT_REGION,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+FC_HOST_URL = f"https://{DEFAULT_ACCOUNT_ID}.{DEFAULT_REGION}.fc.aliyuncs.com"
+
+PROBE_CODE = """
+import json
+import logging
+import os
+import time
+
+STATE = {"init": 0, "calls": 0}
+WATCHED = (
+    "FC_FUNCTION_NAME", "FC_SERVICE_NAME", "FC_FUNCTION_HANDLER", "FC_FUNCTION_MEMORY_SIZE", "FC_REGION",
+    "FC_ACCOUNT_ID", "FC_QUALIFIER", "FC_INSTANCE_ID", "FC_RUNTIME_VERSION", "ALIBABA_CLOUD_ACCESS_KEY_ID",
+    "ALIBABA_CLOUD_SECURITY_TOKEN", "accessKeyID", "PROBE_SETTING", "VOD_ENDPOINT",
+)
+
+
+def init(context):
+    STATE["init"] += 1
+
+
+def handler(event, context):
+    STATE["calls"] += 1
+    data = json.loads(event) if event else {}
+    logging.getLogger("probe").info("probe got %d bytes", len(event))
+    if data.get("raise"):
+        raise ValueError(data["raise"])
+    if data.get("sleep"):
+        time.sleep(data["sleep"])
+    if data.get("raw"):
+        return data["raw"]
+    creds = context.credentials
+    return {
+        "event": data,
+        "event_type": type(event).__name__,
+        "init": STATE["init"],
+        "calls": STATE["calls"],
+        "request_id": context.request_id,
+        "credentials": [creds.access_key_id, creds.access_key_secret, creds.security_token],
+        "function": [context.function.name, context.function.handler, context.function.memory,
+                     context.function.timeout, context.function.initializer],
+        "service": [context.service.name, context.service.log_project, context.service.log_store,
+                    context.service.qualifier, context.service.version_id],
+        "region": context.region,
+        "account_id": context.account_id,
+        "env": {name: os.environ.get(name) for name in WATCHED},
+    }
+
+
+def wsgi(environ, start_response):
+    body = json.dumps({
+        "method": environ["REQUEST_METHOD"],
+        "path": environ["PATH_INFO"],
+        "query": environ["QUERY_STRING"],
+        "uri": environ["fc.request_uri"],
+        "body": environ["wsgi.input"].read().decode(),
+        "content_type": environ.get("CONTENT_TYPE"),
+        "request_id": environ["fc.context"].request_id,
+        "x_custom": environ.get("HTTP_X_CUSTOM"),
+        "server": environ["SERVER_NAME"],
+        "function_env": environ.get("FC_FUNCTION_NAME"),
+    }).encode()
+    if environ["PATH_INFO"] == "/fail":
+        raise RuntimeError("http boom")
+    start_response("201 Created", [("Content-Type", "application/json"), ("X-Probe", "yes")])
+    return [body]
+"""
+
+
+def template_text(extra_functions: str = "", probe_props: str = "") -> str:
+    return (
+        textwrap.dedent(
+            """\
+        ROSTemplateFormatVersion: '2015-09-01'
+        Transform: 'Aliyun::Serverless-2018-04-03'
+        Resources:
+          probe:
+            Type: 'Aliyun::Serverless::Service'
+            Properties:
+              Description: probe service
+              LogConfig:
+                Project: probe-project
+                Logstore: probe-store
+            Probe:
+              Type: 'Aliyun::Serverless::Function'
+              Properties:
+                Handler: main.handler
+                Initializer: main.init
+                Runtime: python3.10
+                CodeUri: code/
+                Timeout: 7
+                MemorySize: 512
+                EnvironmentVariables:
+                  PROBE_SETTING: hello
+        {probe_props}
+            Other:
+              Type: 'Aliyun::Serverless::Function'
+              Properties:
+                Handler: main.handler
+                Runtime: python3.10
+                CodeUri: code/
+            ProbeHttp:
+              Type: 'Aliyun::Serverless::Function'
+              Properties:
+                Handler: main.wsgi
+                Runtime: python3.10
+                CodeUri: code/
+              Events:
+                http:
+                  Type: HTTP
+                  Properties:
+                    AuthType: function
+                    Methods: [GET, POST]
+            ProbeOpen:
+              Type: 'Aliyun::Serverless::Function'
+              Properties:
+                Handler: main.wsgi
+                Runtime: python3.10
+                CodeUri: code/
+              Events:
+                http:
+                  Type: HTTP
+                  Properties:
+                    AuthType: anonymous
+                    Methods: [GET]
+            Ticker:
+              Type: 'Aliyun::Serverless::Function'
+              Properties:
+                Handler: main.handler
+                Runtime: python3.10
+                CodeUri: code/
+              Events:
+                every-minute:
+                  Type: Timer
+                  Properties:
+                    CronExpression: '0 * * * * *'
+                    Payload: '{"from": "timer"}'
+                    Enable: true
+            OnUpload:
+              Type: 'Aliyun::Serverless::Function'
+              Properties:
+                Handler: main.handler
+                Runtime: python3.10
+                CodeUri: code/
+              Events:
+                upload:
+                  Type: MNSTopic
+                  Properties:
+                    TopicName: vodfc-vod-events
+                    Region: cn-shanghai
+                    NotifyContentFormat: JSON
+                    NotifyStrategy: BACKOFF_RETRY
+                    FilterTag: FileUploadComplete
+            OnAnything:
+              Type: 'Aliyun::Serverless::Function'
+              Properties:
+                Handler: main.handler
+                Runtime: python3.10
+                CodeUri: code/
+              Events:
+                all:
+                  Type: MNSTopic
+                  Properties:
+                    TopicName: vodfc-vod-events
+                    NotifyContentFormat: STREAM
+        {extra}
+        """
+        )
+        .replace("{probe_props}\n", probe_props)
+        .replace("{extra}\n", extra_functions)
+    )
+
+
+def write_project(root: Path, template: str | None = None, code: str = PROBE_CODE) -> Path:
+    (root / "code").mkdir(parents=True, exist_ok=True)
+    (root / "code" / "main.py").write_text(code)
+    path = root / "template.yml"
+    path.write_text(template if template is not None else template_text())
+    return path
+
+
+def fc_client(url: str | None = None, **keys: Any) -> Any:
+    import fc2
+
+    return fc2.Client(
+        endpoint=url or FC_HOST_URL,
+        accessKeyID=keys.get("access_key_id", DEFAULT_ACCESS_KEY_ID),
+        accessKeySecret=keys.get("access_key_secret", DEFAULT_ACCESS_KEY_SECRET),
+        securityToken=keys.get("security_token", ""),
+    )
