@@ -148,11 +148,11 @@ def median_of(samples: list[float]) -> float:
 
 def ms(seconds: float) -> str:
     value = seconds * 1000
-    if value >= 100:
+    if value >= 99.95:
         return f"{value:.0f} ms"
-    if value >= 10:
+    if value >= 9.995:
         return f"{value:.1f} ms"
-    if value >= 1:
+    if value >= 0.9995:
         return f"{value:.2f} ms"
     return f"{value:.3f} ms"
 
