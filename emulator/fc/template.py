@@ -300,7 +300,7 @@ class _Checker:
             if key not in allowed:
                 hint = _closest(str(key), allowed)
                 self.error(
-                    f"{path}.{key}",
+                    f"{path}.{key}" if path else str(key),
                     f"unknown property{f' (did you mean {hint}?)' if hint else ''}; "
                     f"allowed: {', '.join(sorted(allowed))}",
                 )
@@ -468,7 +468,7 @@ class _Checker:
                 self.error(f"{path}.{key}", "names start with a letter and hold letters, digits and _")
             elif key.startswith("FC_") or key in RESERVED_ENV:
                 self.error(
-                    f"{path}.{key}",
+                    f"{path}.{key}" if path else str(key),
                     "is reserved by FC (FC_*, accessKeyID, accessKeySecret, securityToken, topic)",
                 )
             if isinstance(value, (Mapping, list)) or value is None:
