@@ -38,7 +38,7 @@ class Profile:
     batch_n: int = 1_000
     qps_cap: float = 50.0
     qps_items: int = 5_000
-    coldstart_runs: int = 7
+    coldstart_runs: int = 5
     coldstart_functions: tuple[str, ...] | None = None  # None: every functions/*/index.py
 
     def with_changes(self, **changes: Any) -> Profile:

@@ -20,8 +20,8 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.harness import NotAvailable, Profile, Row, ms, na_row, size_text, verdict_at_most
@@ -129,14 +129,15 @@ def _sample(code: str) -> tuple[float, float]:
     return float(first), float(second)
 
 
-def measure(name: str, runs: int) -> dict[str, float]:
+def measure(name: str, runs: int, warm_up: bool = False) -> dict[str, float]:
     actions = actions_of(name)
     handler = _HANDLER.format(func_dir=str(FUNCTIONS / name), actions=actions)
     sdk = _SDK.format(
         imports="\n".join(f"from {REQUEST_PACKAGE}.{a}Request import {a}Request" for a in actions),
         builds="\n".join(f"{a}Request()" for a in actions),
     )
-    _sample(handler), _sample(sdk)  # warm-up: byte-code caches, page cache
+    if warm_up:  # byte-code caches and the page cache, once for the part: the rest is shared
+        _sample(handler), _sample(sdk)
     samples: dict[str, list[float]] = {"h_import": [], "h_ready": [], "s_import": [], "s_ready": []}
     for i in range(runs):
         pairs = [("h", handler), ("s", sdk)]
@@ -147,11 +148,36 @@ def measure(name: str, runs: int) -> dict[str, float]:
     return {key: statistics.median(values) for key, values in samples.items()}
 
 
-def package_size(name: str) -> tuple[int, str]:
-    """The function zip's size via ``vodfc package`` when it exists, else a zip of code + shared/."""
-    packager = _packager()
-    if packager is not None:
-        return packager(name), ""
+def package_sizes(names: list[str]) -> dict[str, tuple[int, str]]:
+    """Each function's zip size: ``vodfc package`` (code + shared/ + pinned deps copied from this
+    Python) when the packager has landed, else a zip of index.py + shared/ only."""
+    try:
+        from emulator.fc.package import PackageError, package_functions
+        from emulator.fc.template import load_template
+    except ImportError:
+        return {
+            name: (_plain_zip_size(name), " (index.py + shared/ only: no `vodfc package`)") for name in names
+        }
+    template = load_template(ROOT / "template.yml")
+    folders = {f.code_dir.resolve().name: f.name for f in template.functions()}
+    wanted = [folders[name] for name in names if name in folders]
+    sizes: dict[str, tuple[int, str]] = {}
+    with tempfile.TemporaryDirectory(prefix="vodfc-bench-") as out:
+        try:
+            built, how = package_functions(template, Path(out), names=wanted, deps="env"), ""
+        except PackageError as exc:
+            built = package_functions(template, Path(out), names=wanted, deps="none")
+            how = f" (without deps: {exc})"
+        by_name = {item.function: item for item in built}
+        for folder, function in folders.items():
+            if function in by_name:
+                sizes[folder] = (by_name[function].size, f"{how} `vodfc package`")
+    for name in names:
+        sizes.setdefault(name, (_plain_zip_size(name), " (index.py + shared/ only: not in template.yml)"))
+    return sizes
+
+
+def _plain_zip_size(name: str) -> int:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted((FUNCTIONS / name).rglob("*")):
@@ -160,26 +186,21 @@ def package_size(name: str) -> tuple[int, str]:
         for path in sorted((ROOT / "shared").rglob("*.py")):
             if "__pycache__" not in path.parts:
                 zf.write(path, path.relative_to(ROOT).as_posix())
-    return buffer.tell(), " (index.py + shared/ only: no `vodfc package` yet)"
-
-
-def _packager() -> Callable[[str], int] | None:
-    """A ``name -> zip bytes`` function over the fc-runtime helper's packager, if it has landed."""
-    if importlib.util.find_spec("emulator.cli.functions") is None:
-        return None
-    return None  # the packager's Python API is wired in once it is committed
+    return buffer.tell()
 
 
 def run(profile: Profile, results: dict[str, float]) -> list[Row]:
     rows = []
-    for name in function_names(profile):
+    names = function_names(profile)
+    sizes = package_sizes(names)
+    for i, name in enumerate(names):
         try:
-            m = measure(name, profile.coldstart_runs)
+            m = measure(name, profile.coldstart_runs, warm_up=i == 0)
         except NotAvailable as exc:
             rows.append(na_row(PART, f"cold start `{name}`", str(exc)))
             continue
         ratio = m["h_ready"] / m["s_ready"]
-        size, how = package_size(name)
+        size, how = sizes[name]
         results[f"p6.{name}"] = ratio
         rows.append(
             Row(
