@@ -130,11 +130,22 @@ def _fc_client(url: str) -> Any:
     )
 
 
-def _split(name: str) -> tuple[str, str]:
+def _split(name: str) -> tuple[str | None, str]:
+    """``service/function`` or a bare function name (service None: whichever service has it)."""
     if "/" in name:
         service, _, function = name.partition("/")
         return service, function
-    return SERVICE, name
+    return None, name
+
+
+def _remote_service(client: Any, function: str) -> str:
+    """The service of a running emulator that has ``function`` (the default service when none says)."""
+    services = [s["serviceName"] for s in client.list_services().data.get("services", [])]
+    for service in services:
+        names = [f["functionName"] for f in client.list_functions(service).data.get("functions", [])]
+        if function in names:
+            return str(service)
+    return services[0] if len(services) == 1 else SERVICE
 
 
 def _print_body(body: bytes) -> None:
@@ -204,8 +215,10 @@ def _invoke_remote(url: str, name: str, event: bytes, async_: bool) -> int:
 
     service, function = _split(name)
     headers = {"x-fc-invocation-type": "Async"} if async_ else {}
+    client = _fc_client(url)
     try:
-        response = _fc_client(url).invoke_function(service, function, payload=event, headers=headers)
+        service = service or _remote_service(client, function)
+        response = client.invoke_function(service, function, payload=event, headers=headers)
     except fc2.FcError as exc:
         try:
             body = json.loads(exc.message)
@@ -240,7 +253,8 @@ def _invoke_local(args: argparse.Namespace, event: bytes) -> int:
         if not getattr(args, "no_seed", True) and not getattr(args, "data_dir", None):
             mock.state.seed()  # mock_vod starts from a reset; the demo library comes back on request
         runtime = get_fc(mock.app).load(template=template, log_sink=lambda line: print(line, file=sys.stderr))
-        function = runtime.function(*reversed(_split(args.function)))
+        service, name = _split(args.function)
+        function = runtime.function(name, service)
         if function is None:
             print(f"vodfc invoke: no function {args.function!r} in {template.path}", file=sys.stderr)
             return 1
@@ -266,7 +280,8 @@ def run_timer(args: argparse.Namespace) -> int:
         base = args.url if "://" in args.url else "http://" + args.url
         params = {"trigger": args.trigger} if args.trigger else {}
         service, function = _split(args.function)
-        params["service"] = service
+        if service:
+            params["service"] = service
         response = requests.post(
             f"{base.rstrip('/')}/_vodfc/fc/timers/{function}", params=params, timeout=660
         )

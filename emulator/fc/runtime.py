@@ -520,7 +520,7 @@ class FunctionRuntime:
         timers = function.triggers_of("Timer")
         chosen = [t for t in timers if trigger is None or t.name == trigger]
         if not chosen:
-            what = f"a Timer trigger named {trigger!r}" if trigger else "a Timer trigger"
+            what = f"Timer trigger named {trigger!r}" if trigger else "Timer trigger"
             raise LookupError(f"function {function.name!r} has no {what}")
         event = timer_event(chosen[0], self.clock())
         return self.invoke(function.name, event, service=function.service, kind="timer")
