@@ -28,7 +28,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any, Union
 
 from emulator.vod.exceptions import ErrorMatchSyntax
@@ -462,8 +462,25 @@ def _describe(tok: Token) -> str:
 _TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z")
 
 
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
 def parse_time(text: str) -> float | None:
     """``yyyy-MM-ddTHH:mm:ss[.fff]Z`` (UTC, VOD's time format) as epoch seconds; None if not one."""
+    if len(text) == 20 and text[19] == "Z" and text[10] == "T" and text.isascii():
+        # The exact form every record carries: sliced by hand, the index builds several times faster.
+        if text[4] == "-" and text[7] == "-" and text[13] == ":" and text[16] == ":":
+            parts = (text[0:4], text[5:7], text[8:10], text[11:13], text[14:16], text[17:19])
+            if all(p.isdigit() for p in parts):
+                y, mo, d, h, mi, sec = (int(p) for p in parts)
+                if h > 23 or mi > 59 or sec > 59:
+                    return None
+                try:
+                    days = date(y, mo, d).toordinal() - _EPOCH_ORDINAL
+                except ValueError:
+                    return None
+                return float(days * 86400 + h * 3600 + mi * 60 + sec)
+        return None
     m = _TIME.fullmatch(text)
     if not m:
         return None
@@ -522,10 +539,10 @@ def split_tags(tags: Any) -> tuple[str, ...]:
     if not tags:
         return ()
     if isinstance(tags, (list, tuple)):
-        items = [str(t) for t in tags]
+        items = [str(t).strip() for t in tags]
     else:
-        items = str(tags).split(",")
-    return tuple(t.strip() for t in items if t.strip())
+        items = [t.strip() for t in str(tags).split(",")]
+    return tuple(filter(None, items))
 
 
 def filter_values(
@@ -539,12 +556,18 @@ def filter_values(
     """
     out: dict[str, Any] = {}
     fold = not options.fuzzy_case_sensitive
+    last_raw: Any = None
+    last_time: float | None = None
     for name, spec in FIELDS[media_type].items():
         raw = body.get(name)
         if raw is None or raw == "":
             continue
-        if spec.kind == "time":
-            when = parse_time(str(raw))
+        if spec.kind == "keyword":
+            out[name] = raw if type(raw) is str else str(raw)
+        elif spec.kind == "time":
+            # ModificationTime usually equals CreationTime: parse that string once.
+            when = last_time if raw == last_raw else parse_time(str(raw))
+            last_raw, last_time = raw, when
             if when is not None:
                 out[name] = when
         elif spec.kind in ("int", "float"):
@@ -555,10 +578,8 @@ def filter_values(
         elif spec.kind == "tags":
             tags = split_tags(raw)
             out[name] = tuple(t.lower() for t in tags) if fold or options.tag_match == "exact" else tags
-        elif spec.kind == "text":
-            out[name] = str(raw).lower() if fold else str(raw)
         else:
-            out[name] = str(raw)
+            out[name] = str(raw).lower() if fold else str(raw)
     return out
 
 

@@ -39,7 +39,6 @@ from emulator.vod.match import (
     filter_values,
     parse,
     parse_time,
-    split_tags,
 )
 
 INDEX_KEY = "vodfc.search.index"
@@ -221,14 +220,18 @@ def as_entry(doc: Any, options: MatchOptions) -> Entry:
         body = dict(doc.search_body())
         media_id = str(doc.media_id)
         creation = getattr(doc, "creation_time", None) or body.get("CreationTime")
-    body.setdefault(ID_FIELD[media_type], media_id)
+    id_field = ID_FIELD[media_type]
+    if id_field not in body:
+        body[id_field] = media_id
     creation_time = str(creation or "")
-    if creation_time:
-        body.setdefault("CreationTime", creation_time)
-    ct = parse_time(creation_time) or 0.0
-    modified = body.get("ModificationTime")
-    mt = (parse_time(str(modified)) if modified else None) or ct
-    return Entry(media_type, media_id, creation_time, body, filter_values(media_type, body, options), ct, mt)
+    if creation_time and "CreationTime" not in body:
+        body["CreationTime"] = creation_time
+    values = filter_values(media_type, body, options)
+    ct = values.get("CreationTime")
+    if ct is None:
+        ct = (parse_time(creation_time) if creation_time else None) or 0.0
+    mt = values.get("ModificationTime", ct)
+    return Entry(media_type, media_id, creation_time, body, values, ct, mt)
 
 
 # --- index --------------------------------------------------------------------------------------------
@@ -243,6 +246,7 @@ class TypeIndex:
         self.by_tag: dict[str, set[str]] = {}  # case-folded tag -> ids
         self.by_cate: dict[int, set[str]] = {}
         self.by_ct: list[tuple[float, str]] = []  # sorted (creation epoch, id)
+        self.no_ct: set[str] = set()  # ids without a CreationTime (at epoch 0 in by_ct)
         self._blobs: dict[str, tuple[str, list[int], list[str]]] = {}
 
     def text_blob(self, name: str) -> tuple[str, list[int], list[str]]:
@@ -274,12 +278,15 @@ class TypeIndex:
         for key, bucket in self._keys(entry):
             bucket.setdefault(key, set()).add(entry.media_id)
         bisect.insort(self.by_ct, (entry.ct, entry.media_id))
+        if "CreationTime" not in entry.values:
+            self.no_ct.add(entry.media_id)
 
     def remove(self, media_id: str) -> None:
         self._blobs.clear()
         entry = self.entries.pop(media_id, None)
         if entry is None:
             return
+        self.no_ct.discard(media_id)
         for key, bucket in self._keys(entry):
             ids = bucket.get(key)
             if ids is not None:
@@ -290,15 +297,18 @@ class TypeIndex:
         if i < len(self.by_ct) and self.by_ct[i] == (entry.ct, media_id):
             del self.by_ct[i]
 
-    def _keys(self, entry: Entry) -> Iterable[tuple[Any, dict[Any, set[str]]]]:
-        status = entry.body.get("Status")
+    def _keys(self, entry: Entry) -> list[tuple[Any, dict[Any, set[str]]]]:
+        values = entry.values
+        keys: list[tuple[Any, dict[Any, set[str]]]] = []
+        status = values.get("Status")
         if status is not None:
-            yield str(status), self.by_status
-        for tag in split_tags(entry.body.get("Tags")):
-            yield tag.lower(), self.by_tag
-        cate = entry.values.get("CateId")
+            keys.append((status, self.by_status))
+        for tag in values.get("Tags", ()):
+            keys.append((tag.lower(), self.by_tag))
+        cate = values.get("CateId")
         if cate is not None:
-            yield cate, self.by_cate
+            keys.append((cate, self.by_cate))
+        return keys
 
     def bulk_load(self, entries: Iterable[Entry]) -> None:
         self._blobs.clear()
@@ -306,6 +316,8 @@ class TypeIndex:
             self.entries[entry.media_id] = entry
             for key, bucket in self._keys(entry):
                 bucket.setdefault(key, set()).add(entry.media_id)
+            if "CreationTime" not in entry.values:
+                self.no_ct.add(entry.media_id)
         self.by_ct = sorted((e.ct, e.media_id) for e in self.entries.values())
 
 
@@ -458,42 +470,62 @@ def _top_conditions(node: Node | MatchAll) -> list[Condition]:
     return []
 
 
-def _candidates(index: TypeIndex, node: Node | MatchAll, options: MatchOptions) -> Iterable[Entry] | None:
-    """Entries that may match, or None for "all of them".
+def _candidates(
+    index: TypeIndex, node: Node | MatchAll, options: MatchOptions
+) -> tuple[list[Entry] | None, bool]:
+    """``(entries that may match or None for "all of them", exact)``.
 
     Every top-level condition an index answers narrows the set (intersections run in C, smallest
-    first); a CreationTime range is a slice of the sorted times and is used when it is the smallest.
-    The full predicate still runs on every candidate, so an index only has to give a superset.
+    first); a CreationTime range is a slice of the sorted times, used when it is the smallest, and
+    then its order is kept. ``exact`` says the indexes answered every condition, so the predicate
+    need not run; otherwise the predicate runs on every candidate and an index only has to give a
+    superset.
     """
     sets: list[set[str]] = []
     ct_slice: tuple[int, int] | None = None
+    items = node.items if isinstance(node, And) else (node,)
+    exact = all(isinstance(item, Condition) for item in items)
     for cond in _top_conditions(node):
+        found: set[str] | None = None
+        answered = True
         if cond.op in ("eq", "in"):
             if cond.field == "Status":
-                sets.append(_union(index.by_status.get(str(v)) for v in cond.values))
+                found = _union(index.by_status.get(str(v)) for v in cond.values)
             elif cond.field == "CateId":
-                sets.append(_union(index.by_cate.get(int(v)) for v in cond.values if float(v) == int(v)))
+                found = _union(index.by_cate.get(int(v)) for v in cond.values if float(v) == int(v))
             elif cond.field == "Tags":
-                sets.append(_tag_candidates(index, cond, options))
+                found = _tag_candidates(index, cond, options)
+                answered = options.tag_match == "exact" or not options.fuzzy_case_sensitive
             elif cond.field in ID_FIELDS:
-                sets.append({str(v) for v in cond.values if str(v) in index.entries})
+                found = {str(v) for v in cond.values if str(v) in index.entries}
             elif cond.kind == "text" and cond.fuzzy:
                 found = _text_candidates(index, cond, options)
-                if found is not None:
-                    sets.append(found)
         elif cond.op == "range" and cond.field == "CreationTime":
             lo, hi = _ct_bounds(index, cond)
+            if ct_slice is not None:
+                exact = False  # two ranges on one field: the predicate settles the second
             if ct_slice is None or hi - lo < ct_slice[1] - ct_slice[0]:
                 ct_slice = (lo, hi)
+            exact = exact and not index.no_ct
+            continue
+        if found is None:
+            exact = False
+        else:
+            sets.append(found)
+            exact = exact and answered
     entries = index.entries
+    base: set[str] | None = None
     if sets:
         sets.sort(key=len)
-        ids = sets[0].intersection(*sets[1:]) if len(sets) > 1 else sets[0]
-        if ct_slice is None or len(ids) <= ct_slice[1] - ct_slice[0]:
-            return [entries[i] for i in ids if i in entries]
-    if ct_slice is not None:
-        return _Ordered(entries[mid] for _, mid in index.by_ct[ct_slice[0] : ct_slice[1]])
-    return None
+        base = sets[0].intersection(*sets[1:]) if len(sets) > 1 else sets[0]
+    if ct_slice is not None and (base is None or len(base) > ct_slice[1] - ct_slice[0]):
+        window = index.by_ct[ct_slice[0] : ct_slice[1]]
+        if base is None:
+            return _Ordered(entries[mid] for _, mid in window), exact
+        return _Ordered(entries[mid] for _, mid in window if mid in base), exact
+    if base is not None:
+        return [entries[i] for i in base if i in entries], exact and ct_slice is None
+    return None, False
 
 
 def _union(groups: Iterable[set[str] | None]) -> set[str]:
@@ -574,11 +606,15 @@ def run_query(
     hits: list[Entry] = []
     for media_type, node, predicate in compiled:
         type_index = index.types[media_type]
-        candidates = _candidates(type_index, node, options.match)
+        candidates, exact = _candidates(type_index, node, options.match)
         if candidates is None and isinstance(node, MatchAll) and len(media_types) == 1 and by_creation:
             return _CreationView(type_index, sort[0][1])  # everything, already in order
-        pool = type_index.entries.values() if candidates is None else candidates
-        if isinstance(node, MatchAll):
+        if candidates is None:
+            pool: Iterable[Entry] = type_index.entries.values()
+            exact = isinstance(node, MatchAll)
+        else:
+            pool = candidates
+        if exact:
             hits.extend(pool)
         else:
             hits.extend([e for e in pool if predicate(e.values)])
