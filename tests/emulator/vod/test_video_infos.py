@@ -306,3 +306,8 @@ def test_delete_video_takes_twenty_ids(sdk: Any, lib: Any) -> None:
 
 def test_delete_video_without_ids_is_missing_parameter(sdk: Any, lib: Any) -> None:
     sdk.expect("DeleteVideo", {}, "MissingParameter", 400)
+
+
+def test_delete_video_refuses_twenty_one_reference_ids(sdk: Any, lib: Any) -> None:
+    failure = sdk.fail("DeleteVideo", {"ReferenceIds": ",".join(f"ref-{n:03}" for n in range(21))})
+    assert failure.status == 400 and failure.code.endswith("ExceededMax"), failure

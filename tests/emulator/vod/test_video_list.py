@@ -103,3 +103,14 @@ def test_get_video_list_reaches_only_the_first_5000_records(sdk: Any, vod: Any) 
         400,
         "The video list exceeded maximum.",
     )
+
+
+def test_get_video_list_filters_by_reference_ids(sdk: Any, lib: Any) -> None:
+    wanted = lib.with_reference[:2]
+    body = listed(sdk, ReferenceIds=",".join(ref for _, ref in wanted), PageSize=100)
+    assert sorted(ids(body)) == sorted(video_id for video_id, _ in wanted)
+
+
+def test_get_video_list_refuses_twenty_one_reference_ids(sdk: Any, lib: Any) -> None:
+    failure = sdk.fail("GetVideoList", {"ReferenceIds": ",".join(f"ref-{n:03}" for n in range(21))})
+    assert failure.status == 400 and failure.code.endswith("ExceededMax"), failure
