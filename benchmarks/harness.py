@@ -40,6 +40,7 @@ class Profile:
     qps_items: int = 5_000
     coldstart_runs: int = 5
     coldstart_functions: tuple[str, ...] | None = None  # None: every functions/*/index.py
+    zip_deps: bool = True  # package the pinned dependencies into the zips (slow: copies the SDK)
 
     def with_changes(self, **changes: Any) -> Profile:
         return replace(self, **changes)
@@ -73,6 +74,7 @@ TINY = Profile(
     qps_items=60,
     coldstart_runs=1,
     coldstart_functions=("get_video_info",),
+    zip_deps=False,
 )
 PROFILES = {p.name: p for p in (FULL, QUICK, TINY)}
 

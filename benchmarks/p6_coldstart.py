@@ -148,7 +148,7 @@ def measure(name: str, runs: int, warm_up: bool = False) -> dict[str, float]:
     return {key: statistics.median(values) for key, values in samples.items()}
 
 
-def package_sizes(names: list[str]) -> dict[str, tuple[int, str]]:
+def package_sizes(names: list[str], deps: bool = True) -> dict[str, tuple[int, str]]:
     """Each function's zip size: ``vodfc package`` (code + shared/ + pinned deps copied from this
     Python) when the packager has landed, else a zip of index.py + shared/ only."""
     try:
@@ -164,6 +164,8 @@ def package_sizes(names: list[str]) -> dict[str, tuple[int, str]]:
     sizes: dict[str, tuple[int, str]] = {}
     with tempfile.TemporaryDirectory(prefix="vodfc-bench-") as out:
         try:
+            if not deps:
+                raise PackageError("not asked for")
             built, how = package_functions(template, Path(out), names=wanted, deps="env"), ""
         except PackageError as exc:
             built = package_functions(template, Path(out), names=wanted, deps="none")
@@ -192,7 +194,7 @@ def _plain_zip_size(name: str) -> int:
 def run(profile: Profile, results: dict[str, float]) -> list[Row]:
     rows = []
     names = function_names(profile)
-    sizes = package_sizes(names)
+    sizes = package_sizes(names, deps=profile.zip_deps)
     for i, name in enumerate(names):
         try:
             m = measure(name, profile.coldstart_runs, warm_up=i == 0)
