@@ -5,9 +5,23 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
 from benchmarks.harness import FULL, PROFILES, QUICK, misses, render
 from benchmarks.runner import PART_MODULES, machine, run
+
+README = Path(__file__).with_name("README.md")
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def write_readme(path: Path, text: str) -> None:
+    """Replace what stands between the markers; the hand-written analysis around them stays."""
+    readme = path.read_text(encoding="utf-8")
+    head, sep, rest = readme.partition(START)
+    _, sep2, tail = rest.partition(END)
+    if not sep or not sep2:
+        raise SystemExit(f"{path} has no {START} ... {END} markers")
+    path.write_text(f"{head}{START}\n{text}\n{END}{tail}", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,18 +38,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile", choices=sorted(PROFILES), help="sizes by name (tiny: what the smoke test runs)"
     )
+    parser.add_argument(
+        "--readme",
+        action="store_true",
+        help="also write the table into benchmarks/README.md (between its bench:start/end markers)",
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
     profile = PROFILES[args.profile] if args.profile else QUICK if args.quick else FULL
     start = time.perf_counter()
     report = run(profile, args.only, progress=lambda line: print(line, file=sys.stderr, flush=True))
     elapsed = time.perf_counter() - start
-    print(f"vodfc benchmarks ({profile.name}), {report.started:%Y-%m-%d %H:%M} UTC")
-    print(f"machine: {machine()}")
-    print()
-    print(render(report.rows))
-    print()
-    print(f"total {elapsed:.0f} s")
+    text = "\n".join(
+        [
+            f"vodfc benchmarks ({profile.name}), {report.started:%Y-%m-%d %H:%M} UTC, total {elapsed:.0f} s",
+            f"machine: {machine()}",
+            "",
+            render(report.rows),
+        ]
+    )
+    print(text)
+    if args.readme:
+        write_readme(README, text)
+        print(f"\nwritten to {README}", file=sys.stderr)
     return 1 if args.strict and misses(report.rows) else 0
 
 
