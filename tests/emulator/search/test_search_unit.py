@@ -337,3 +337,59 @@ def test_random_writes_keep_incremental_index_exact():
 
                 expected = sum(predicate(filter_values("video", d.body)) for d in b.docs.values())
                 assert search_media(b, {"Match": match}, Ctx())["Total"] == expected
+
+
+_PARAM_TEXT = st.one_of(
+    st.none(),
+    st.text(max_size=20),
+    st.sampled_from(["1", "0", "-3", "201", "100", "101", "x", "9" * 30, " 7 ", "CreationTime:Asc"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "SearchType": st.one_of(
+                _PARAM_TEXT, st.sampled_from(["video", "audio", "image", "attached", "video,audio"])
+            ),
+            "Match": st.one_of(_PARAM_TEXT, _matches()),
+            "SortBy": st.one_of(
+                _PARAM_TEXT,
+                st.sampled_from(["CreationTime:Desc", "ModificationTime", "CreationTime:asc,Size:Desc"]),
+            ),
+            "Fields": st.one_of(_PARAM_TEXT, st.sampled_from(["Title,Size", ",,,", "VideoId"])),
+            "PageNo": _PARAM_TEXT,
+            "PageSize": _PARAM_TEXT,
+            "ScrollToken": st.one_of(st.none(), st.text(max_size=40)),
+        },
+    )
+)
+def test_arbitrary_parameters_give_an_answer_or_a_vod_error(params):
+    from emulator.vod.exceptions import VodError
+
+    params = {k: v for k, v in params.items() if v is not None}
+    try:
+        result = search_media(_SHARED, params, Ctx())
+    except VodError as err:
+        assert err.status == 400 and err.message
+    else:
+        assert isinstance(result["Total"], int) and len(result["MediaList"]) <= 100
+
+
+@settings(max_examples=60, deadline=None)
+@given(_matches(), st.booleans(), st.booleans())
+def test_indexes_agree_with_a_scan_under_every_matching_switch(match, exact_tags, case_sensitive):
+    from emulator.vod.match import MatchOptions, filter_values
+
+    backend = FakeBackend(docs=_SHARED.docs, revision=_SHARED.revision)
+    set_search_options(
+        backend, tag_match="exact" if exact_tags else "substring", fuzzy_case_sensitive=case_sensitive
+    )
+    options = MatchOptions(
+        tag_match="exact" if exact_tags else "substring", fuzzy_case_sensitive=case_sensitive
+    )
+    _, predicate = compile_match(match, "video", options)
+    expected = sum(predicate(filter_values("video", d.body, options)) for d in _SHARED.docs.values())
+    assert search_media(backend, {"Match": match}, Ctx())["Total"] == expected
