@@ -103,3 +103,6 @@ def _facts(event: FileUploadComplete | VideoAnalysisComplete, run: Run[Rules], v
 
 handler = app.handler
 http_handler = app.http_handler
+
+# VOD HTTP callback face (template: <Fn>Callback); named apart from the operation functions' http_handler.
+callback_handler = app.http_handler
