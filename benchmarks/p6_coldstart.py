@@ -214,7 +214,27 @@ def run(profile: Profile, results: dict[str, float]) -> list[Row]:
                 f"≤{TARGET}×",
                 verdict_at_most(ratio, TARGET),
                 f"{', '.join(actions_of(name))}; handler import alone {ms(m['h_import'])}; "
-                f"zip {size_text(size)}{how}",
+                f"zip {size_text(size)}{how}, code + shared/ {size_text(_plain_zip_size(name))}",
             )
         )
-    return rows
+    return [summary_row(rows), *rows] if len(rows) > 1 else rows
+
+
+def summary_row(rows: list[Row]) -> Row:
+    measured = [row for row in rows if row.ratio is not None]
+    if not measured:
+        return na_row(PART, "cold start, all functions", "no function measured")
+    ratios = sorted(row.ratio for row in measured if row.ratio is not None)
+    worst = max(measured, key=lambda row: row.ratio or 0.0)
+    worst_name = worst.name.split("`")[1]
+    over = [row.name.split("`")[1] for row in measured if row.verdict.startswith("MISS")]
+    return Row(
+        PART,
+        f"cold start, all functions: median ratio (worst: `{worst_name}`)",
+        f"{len(measured)} functions",
+        "",
+        statistics.median(ratios),
+        f"≤{TARGET}× each",
+        verdict_at_most(ratios[-1], TARGET),
+        f"worst {ratios[-1]:.2f}×, best {ratios[0]:.2f}×; over target: {', '.join(over) or 'none'}",
+    )
