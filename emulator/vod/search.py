@@ -39,6 +39,7 @@ from emulator.vod.match import (
     filter_values,
     parse,
     parse_time,
+    split_tags,
 )
 
 INDEX_KEY = "vodfc.search.index"
@@ -197,15 +198,45 @@ class SearchDocument(Protocol):
         ...
 
 
-@dataclass
 class Entry:
-    media_type: str
-    media_id: str
-    creation_time: str
-    body: dict[str, Any]
-    values: dict[str, Any]
-    ct: float
-    mt: float
+    """One record in the index. ``values`` (every searchable field, typed) is computed on first use:
+    queries the secondary indexes answer never need it, and building it is most of an index build."""
+
+    __slots__ = ("_options", "_values", "body", "cate", "creation_time", "ct", "has_ct", "media_id",
+                 "media_type", "mt", "status", "tags")  # fmt: skip
+
+    def __init__(
+        self, media_type: str, media_id: str, creation_time: str, body: dict[str, Any], options: MatchOptions
+    ):
+        self.media_type = media_type
+        self.media_id = media_id
+        self.creation_time = creation_time
+        self.body = body
+        self._options = options
+        self._values: dict[str, Any] | None = None
+        # The keys of the secondary indexes, with the same normalisation as filter_values().
+        status = body.get("Status")
+        self.status = None if status is None or status == "" else str(status)
+        self.tags = tuple(t.lower() for t in split_tags(body.get("Tags")))
+        cate = body.get("CateId")
+        try:
+            self.cate: int | None = None if cate is None or cate == "" else int(cate)
+        except (TypeError, ValueError):
+            self.cate = None
+        raw_ct = body.get("CreationTime")
+        ct = parse_time(str(raw_ct)) if raw_ct else None
+        self.has_ct = ct is not None
+        self.ct: float = ct if ct is not None else 0.0
+        raw_mt = body.get("ModificationTime")
+        mt = ct if raw_mt == raw_ct else (parse_time(str(raw_mt)) if raw_mt else None)
+        self.mt: float = mt if mt is not None else self.ct
+
+    @property
+    def values(self) -> dict[str, Any]:
+        values = self._values
+        if values is None:
+            values = self._values = filter_values(self.media_type, self.body, self._options)
+        return values
 
 
 def as_entry(doc: Any, options: MatchOptions) -> Entry:
@@ -226,12 +257,7 @@ def as_entry(doc: Any, options: MatchOptions) -> Entry:
     creation_time = str(creation or "")
     if creation_time and "CreationTime" not in body:
         body["CreationTime"] = creation_time
-    values = filter_values(media_type, body, options)
-    ct = values.get("CreationTime")
-    if ct is None:
-        ct = (parse_time(creation_time) if creation_time else None) or 0.0
-    mt = values.get("ModificationTime", ct)
-    return Entry(media_type, media_id, creation_time, body, values, ct, mt)
+    return Entry(media_type, media_id, creation_time, body, options)
 
 
 # --- index --------------------------------------------------------------------------------------------
@@ -240,7 +266,8 @@ def as_entry(doc: Any, options: MatchOptions) -> Entry:
 class TypeIndex:
     """The entries of one media type and their secondary indexes."""
 
-    def __init__(self) -> None:
+    def __init__(self, fold: bool = True) -> None:
+        self.fold = fold  # text is case-folded (MatchOptions.fuzzy_case_sensitive off)
         self.entries: dict[str, Entry] = {}
         self.by_status: dict[str, set[str]] = {}
         self.by_tag: dict[str, set[str]] = {}  # case-folded tag -> ids
@@ -259,10 +286,12 @@ class TypeIndex:
             ids: list[str] = []
             parts: list[str] = []
             pos = 0
+            fold = self.fold
             for mid, entry in self.entries.items():
-                text = entry.values.get(name)
-                if text is None:
+                raw = entry.body.get(name)
+                if raw is None or raw == "":
                     continue
+                text = str(raw).lower() if fold else str(raw)  # as filter_values() has it
                 starts.append(pos)
                 ids.append(mid)
                 parts.append(text)
@@ -278,7 +307,7 @@ class TypeIndex:
         for key, bucket in self._keys(entry):
             bucket.setdefault(key, set()).add(entry.media_id)
         bisect.insort(self.by_ct, (entry.ct, entry.media_id))
-        if "CreationTime" not in entry.values:
+        if not entry.has_ct:
             self.no_ct.add(entry.media_id)
 
     def remove(self, media_id: str) -> None:
@@ -298,16 +327,13 @@ class TypeIndex:
             del self.by_ct[i]
 
     def _keys(self, entry: Entry) -> list[tuple[Any, dict[Any, set[str]]]]:
-        values = entry.values
         keys: list[tuple[Any, dict[Any, set[str]]]] = []
-        status = values.get("Status")
-        if status is not None:
-            keys.append((status, self.by_status))
-        for tag in values.get("Tags", ()):
-            keys.append((tag.lower(), self.by_tag))
-        cate = values.get("CateId")
-        if cate is not None:
-            keys.append((cate, self.by_cate))
+        if entry.status is not None:
+            keys.append((entry.status, self.by_status))
+        for tag in entry.tags:
+            keys.append((tag, self.by_tag))
+        if entry.cate is not None:
+            keys.append((entry.cate, self.by_cate))
         return keys
 
     def bulk_load(self, entries: Iterable[Entry]) -> None:
@@ -316,7 +342,7 @@ class TypeIndex:
             self.entries[entry.media_id] = entry
             for key, bucket in self._keys(entry):
                 bucket.setdefault(key, set()).add(entry.media_id)
-            if "CreationTime" not in entry.values:
+            if not entry.has_ct:
                 self.no_ct.add(entry.media_id)
         self.by_ct = sorted((e.ct, e.media_id) for e in self.entries.values())
 
@@ -324,15 +350,18 @@ class TypeIndex:
 class SearchIndex:
     def __init__(self, options: MatchOptions):
         self.options = options
-        self.types: dict[str, TypeIndex] = {t: TypeIndex() for t in MEDIA_TYPES}
+        self.types: dict[str, TypeIndex] = {t: self._new_type() for t in MEDIA_TYPES}
         self.marker: Any = None
+
+    def _new_type(self) -> TypeIndex:
+        return TypeIndex(fold=not self.options.fuzzy_case_sensitive)
 
     def rebuild(self, docs: Iterable[Any]) -> None:
         grouped: dict[str, list[Entry]] = {t: [] for t in MEDIA_TYPES}
         for doc in docs:
             entry = as_entry(doc, self.options)
             grouped[entry.media_type].append(entry)
-        self.types = {t: TypeIndex() for t in MEDIA_TYPES}
+        self.types = {t: self._new_type() for t in MEDIA_TYPES}
         for media_type, entries in grouped.items():
             self.types[media_type].bulk_load(entries)
 
