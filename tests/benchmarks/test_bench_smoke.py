@@ -60,3 +60,14 @@ def test_cli_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "| # | benchmark |" in out
     assert "machine: Python" in out
+
+
+def test_readme_block_is_replaced_between_markers(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from benchmarks.__main__ import END, START, write_readme
+
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# title\n\n{START}\nold table\n{END}\n\nanalysis by hand\n", encoding="utf-8")
+    write_readme(readme, "| new | table |")
+    assert readme.read_text(encoding="utf-8") == (
+        f"# title\n\n{START}\n| new | table |\n{END}\n\nanalysis by hand\n"
+    )
