@@ -30,7 +30,7 @@ class Profile:
 
     name: str
     warmup: int = 30
-    rounds: int = 15
+    rounds: int = 25
     inner: int = 40
     moto_inner: int = 20
     search_sizes: tuple[int, ...] = (1_000, 10_000, 100_000)
@@ -38,7 +38,7 @@ class Profile:
     batch_n: int = 1_000
     qps_cap: float = 50.0
     qps_items: int = 5_000
-    coldstart_runs: int = 5
+    coldstart_runs: int = 7
     coldstart_functions: tuple[str, ...] | None = None  # None: every functions/*/index.py
     zip_deps: bool = True  # package the pinned dependencies into the zips (slow: copies the SDK)
 
