@@ -208,3 +208,27 @@ def test_tag_images_through_the_sdk(emulator: Emulator, run: Any) -> None:
     report = run("tag_images", p.image_upload_complete(image.image_id, size=1, file_url="http://b/i.png"))
     assert report["Outcome"] == "updated"
     assert report["Tags"] == ["mine", "hd", "landscape"]
+
+
+def test_sweep_through_search_media(
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    backend = emulator.backend
+    stale = [
+        backend.create_video(
+            f"bad{i}", status="UploadFail" if i % 2 else "Uploading", now=f"2020-01-01T00:00:{i:02d}Z"
+        )
+        for i in range(23)
+    ]
+    young = backend.create_video("young", status="Uploading")
+    playable = backend.create_video("ok", status="Normal", now="2020-01-01T00:00:00Z")
+    monkeypatch.setenv("VODFC_SWEEP_CONFIG", json.dumps({"state_file": str(tmp_path / "cursor.json")}))
+    module = load_function("sweep_failed_uploads")
+    module.app.clients.override(emulator.client())
+    try:
+        (report,) = json.loads(module.handler(env.timer_event("sweep"), context()))["Results"]
+    finally:
+        module.app.clients.override(None)
+    assert report["Complete"] and sorted(report["Deleted"]) == sorted(v.video_id for v in stale)
+    assert set(backend.videos) >= {young.video_id, playable.video_id}
+    assert not {v.video_id for v in stale} & set(backend.videos)
