@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import os
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from operator import attrgetter
@@ -287,7 +287,9 @@ class TypeIndex:
             parts: list[str] = []
             pos = 0
             fold = self.fold
-            for mid, entry in self.entries.items():
+            entries = self.entries
+            for _, mid in self.by_ct:  # creation order: search hits come out sorted
+                entry = entries[mid]
                 raw = entry.body.get(name)
                 if raw is None or raw == "":
                     continue
@@ -501,21 +503,23 @@ def _top_conditions(node: Node | MatchAll) -> list[Condition]:
 
 def _candidates(
     index: TypeIndex, node: Node | MatchAll, options: MatchOptions
-) -> tuple[list[Entry] | None, bool]:
+) -> tuple[Sequence[Entry] | None, bool]:
     """``(entries that may match or None for "all of them", exact)``.
 
-    Every top-level condition an index answers narrows the set (intersections run in C, smallest
-    first); a CreationTime range is a slice of the sorted times, used when it is the smallest, and
-    then its order is kept. ``exact`` says the indexes answered every condition, so the predicate
-    need not run; otherwise the predicate runs on every candidate and an index only has to give a
-    superset.
+    Every top-level condition an index answers narrows the candidates: sets are intersected in C,
+    smallest first, and a CreationTime range is a slice of the sorted times; whichever is smaller
+    drives, and the others are membership tests. Results from the time slice or from a single text
+    search come in creation order (an :class:`_OrderedView`), so they need no sort. ``exact`` says
+    the indexes answered every condition and the predicate need not run; otherwise it runs on every
+    candidate, and an index only has to give a superset.
     """
     sets: list[set[str]] = []
+    ordered: list[str] | None = None  # a lone text search's ids, already in creation order
     ct_slice: tuple[int, int] | None = None
     items = node.items if isinstance(node, And) else (node,)
     exact = all(isinstance(item, Condition) for item in items)
     for cond in _top_conditions(node):
-        found: set[str] | None = None
+        found: set[str] | list[str] | None = None
         answered = True
         if cond.op in ("eq", "in"):
             if cond.field == "Status":
@@ -539,20 +543,32 @@ def _candidates(
             continue
         if found is None:
             exact = False
-        else:
-            sets.append(found)
-            exact = exact and answered
+            continue
+        exact = exact and answered
+        if isinstance(found, list):
+            if ordered is None:
+                ordered = found
+                continue
+            found = set(found)
+        sets.append(found)
     entries = index.entries
-    base: set[str] | None = None
-    if sets:
-        sets.sort(key=len)
-        base = sets[0].intersection(*sets[1:]) if len(sets) > 1 else sets[0]
-    if ct_slice is not None and (base is None or len(base) > ct_slice[1] - ct_slice[0]):
+    if ordered is not None:
+        if not sets and ct_slice is None:
+            return _OrderedView(ordered, entries), exact
+        sets.append(set(ordered))
+    sets.sort(key=len)
+    if ct_slice is not None and (not sets or ct_slice[1] - ct_slice[0] <= len(sets[0])):
         window = index.by_ct[ct_slice[0] : ct_slice[1]]
-        if base is None:
-            return _Ordered(entries[mid] for _, mid in window), exact
-        return _Ordered(entries[mid] for _, mid in window if mid in base), exact
-    if base is not None:
+        if not sets:
+            ids = [mid for _, mid in window]
+        elif len(sets) == 1:
+            only = sets[0]
+            ids = [mid for _, mid in window if mid in only]
+        else:
+            ids = [mid for _, mid in window if all(mid in s for s in sets)]
+        return _OrderedView(ids, entries), exact
+    if sets:
+        base = sets[0].intersection(*sets[1:]) if len(sets) > 1 else sets[0]
         return [entries[i] for i in base if i in entries], exact and ct_slice is None
     return None, False
 
@@ -575,21 +591,22 @@ def _tag_candidates(index: TypeIndex, cond: Condition, options: MatchOptions) ->
     return _union(ids for tag, ids in index.by_tag.items() if any(n in tag for n in needles))
 
 
-def _text_candidates(index: TypeIndex, cond: Condition, options: MatchOptions) -> set[str] | None:
+def _text_candidates(index: TypeIndex, cond: Condition, options: MatchOptions) -> list[str] | None:
+    """Ids whose field contains a value, in creation order (the blob is laid out in that order)."""
     needles = [str(v) if options.fuzzy_case_sensitive else str(v).lower() for v in cond.values]
     if any(not n or "\x00" in n for n in needles):
         return None  # the empty needle matches every text; NUL would cross the separators
     blob, starts, ids = index.text_blob(cond.field)
-    out: set[str] = set()
+    hits: set[int] = set()
+    find, locate = blob.find, bisect.bisect_right
     for needle in needles:
-        i = blob.find(needle)
+        i = find(needle)
         while i != -1:
-            k = bisect.bisect_right(starts, i) - 1
-            out.add(ids[k])
-            # Continue after this text: one hit per entry is enough.
-            nxt = starts[k + 1] if k + 1 < len(starts) else len(blob)
-            i = blob.find(needle, nxt)
-    return out
+            k = locate(starts, i) - 1
+            hits.add(k)
+            # One hit per text is enough: go on from the next text.
+            i = find(needle, starts[k + 1]) if k + 1 < len(starts) else -1
+    return [ids[k] for k in sorted(hits)]
 
 
 def _ct_bounds(index: TypeIndex, cond: Condition) -> tuple[int, int]:
@@ -633,31 +650,57 @@ def run_query(
     index = current_index(backend, options.match)
     by_creation = len(sort) == 1 and sort[0][0] == "CreationTime"
     hits: list[Entry] = []
+    single = len(compiled) == 1 and by_creation
     for media_type, node, predicate in compiled:
         type_index = index.types[media_type]
         candidates, exact = _candidates(type_index, node, options.match)
-        if candidates is None and isinstance(node, MatchAll) and len(media_types) == 1 and by_creation:
-            return _CreationView(type_index, sort[0][1])  # everything, already in order
         if candidates is None:
+            if isinstance(node, MatchAll) and single:
+                return _CreationView(type_index, sort[0][1])  # everything, already in order
             pool: Iterable[Entry] = type_index.entries.values()
             exact = isinstance(node, MatchAll)
         else:
             pool = candidates
-        if exact:
-            hits.extend(pool)
-        else:
-            hits.extend([e for e in pool if predicate(e.values)])
-        ordered = isinstance(candidates, _Ordered)
-    if len(compiled) == 1 and by_creation and ordered:
-        if sort[0][1]:
-            hits.reverse()  # (time, id) ascending reversed is (time, id) descending, as sort_entries does
-        return hits
+        if single and isinstance(pool, _OrderedView):
+            # Already in (creation time, id) order; reversed, that is the descending order sort_entries gives.
+            if exact:
+                return pool.directed(sort[0][1])
+            kept = [e for e in pool if predicate(e.values)]
+            if sort[0][1]:
+                kept.reverse()
+            return kept
+        hits.extend(pool if exact else [e for e in pool if predicate(e.values)])
     sort_entries(hits, sort)
     return hits
 
 
-class _Ordered(list):  # type: ignore[type-arg]
-    """Candidates already in (creation time, id) order: a slice of the sorted time list."""
+class _OrderedView(Sequence[Entry]):
+    """Entries by id, in (creation time, id) order or its reverse, looked up only when read."""
+
+    def __init__(self, ids: list[str], entries: dict[str, Entry], descending: bool = False):
+        self.ids = ids
+        self.entries = entries
+        self.descending = descending
+
+    def directed(self, descending: bool) -> _OrderedView:
+        return _OrderedView(self.ids, self.entries, descending)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self) -> Iterator[Entry]:
+        entries = self.entries
+        return (entries[i] for i in (reversed(self.ids) if self.descending else self.ids))
+
+    def __getitem__(self, i: Any) -> Any:
+        n = len(self.ids)
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(n))]
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(i)
+        return self.entries[self.ids[n - 1 - i if self.descending else i]]
 
 
 class _CreationView(Sequence[Entry]):
