@@ -485,7 +485,8 @@ def parse_time(text: str) -> float | None:
     if not m:
         return None
     try:
-        dt = datetime(*(int(g) for g in m.groups()[:6]), tzinfo=timezone.utc)
+        y, mo, d, h, mi, sec = (int(g) for g in m.groups()[:6])
+        dt = datetime(y, mo, d, h, mi, sec, tzinfo=timezone.utc)
     except ValueError:
         return None
     fraction = float("0." + m.group(7)) if m.group(7) else 0.0

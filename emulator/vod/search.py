@@ -160,11 +160,11 @@ def set_search_options(backend: Any, options: SearchOptions | None = None, **cha
 
 
 def _extensions(backend: Any) -> dict[str, Any]:
-    ext = getattr(backend, "extensions", None)
+    ext: dict[str, Any] | None = getattr(backend, "extensions", None)
     if ext is None:
         ext = {}
         backend.extensions = ext
-    return ext  # type: ignore[no-any-return]
+    return ext
 
 
 class _NoLock:
@@ -841,7 +841,7 @@ def _cursor_of(entry: Entry, key: tuple[str, bool]) -> tuple[float, str]:
     return (_ATTR[key[0]](entry), entry.media_id)
 
 
-def _position_after(hits: list[Entry], cursor: tuple[float, str], key: tuple[str, bool]) -> int:
+def _position_after(hits: Sequence[Entry], cursor: tuple[float, str], key: tuple[str, bool]) -> int:
     """Where the results after the token's last one start (a scroll sorts by one key only). Found
     by value, not by offset, so records added or deleted before the position do not shift it."""
     get, descending = _ATTR[key[0]], key[1]
