@@ -843,13 +843,22 @@ def _cursor_of(entry: Entry, key: tuple[str, bool]) -> tuple[float, str]:
 
 def _position_after(hits: Sequence[Entry], cursor: tuple[float, str], key: tuple[str, bool]) -> int:
     """Where the results after the token's last one start (a scroll sorts by one key only). Found
-    by value, not by offset, so records added or deleted before the position do not shift it."""
+    by value, not by offset, so records added or deleted before the position do not shift it.
+    ``hits`` is sorted by (value, id) in the key's direction: "after the cursor" flips once."""
     get, descending = _ATTR[key[0]], key[1]
-    for i, entry in enumerate(hits):
+
+    def after(entry: Entry) -> bool:
         here = (get(entry), entry.media_id)
-        if (here < cursor) if descending else (here > cursor):
-            return i
-    return len(hits)
+        return here < cursor if descending else here > cursor
+
+    lo, hi = 0, len(hits)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if after(hits[mid]):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
 def _render(entry: Entry, fields: tuple[str, ...], options: SearchOptions) -> dict[str, Any]:

@@ -393,3 +393,26 @@ def test_indexes_agree_with_a_scan_under_every_matching_switch(match, exact_tags
     _, predicate = compile_match(match, "video", options)
     expected = sum(predicate(filter_values("video", d.body, options)) for d in _SHARED.docs.values())
     assert search_media(backend, {"Match": match}, Ctx())["Total"] == expected
+
+
+@pytest.mark.parametrize("sort_by", ["CreationTime:Desc", "CreationTime:Asc", "ModificationTime:Desc"])
+def test_scroll_resumes_after_its_last_result_even_when_that_one_is_deleted(sort_by):
+    b = FakeBackend(incremental=True)
+    fakes.populate(b, 50)
+    params = {
+        "PageSize": 10,
+        "SortBy": sort_by,
+        "Match": "Status in ('Normal','Blocked','Uploading','Transcoding')",
+    }
+    first = search_media(b, params, Ctx())
+    expected_total = first["Total"]
+    seen = ids(first)
+    b.delete(seen[-1])  # the token's cursor disappears
+    page = 2
+    while True:
+        result = search_media(b, {**params, "PageNo": page, "ScrollToken": first["ScrollToken"]}, Ctx())
+        if not result["MediaList"]:
+            break
+        seen += ids(result)
+        page += 1
+    assert len(seen) == len(set(seen)) == expected_total
