@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import os
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from operator import attrgetter
@@ -656,7 +656,9 @@ def run_query(
         candidates, exact = _candidates(type_index, node, options.match)
         if candidates is None:
             if isinstance(node, MatchAll) and single:
-                return _CreationView(type_index, sort[0][1])  # everything, already in order
+                return _CreationView(
+                    type_index.by_ct, type_index.entries, sort[0][1]
+                )  # everything, already in order
             pool: Iterable[Entry] = type_index.entries.values()
             exact = isinstance(node, MatchAll)
         else:
@@ -677,20 +679,19 @@ def run_query(
 class _OrderedView(Sequence[Entry]):
     """Entries by id, in (creation time, id) order or its reverse, looked up only when read."""
 
-    def __init__(self, ids: list[str], entries: dict[str, Entry], descending: bool = False):
+    def __init__(self, ids: Sequence[Any], entries: dict[str, Entry], descending: bool = False):
         self.ids = ids
         self.entries = entries
         self.descending = descending
 
     def directed(self, descending: bool) -> _OrderedView:
-        return _OrderedView(self.ids, self.entries, descending)
+        return type(self)(self.ids, self.entries, descending)
+
+    def _id(self, j: int) -> str:
+        return str(self.ids[j])
 
     def __len__(self) -> int:
         return len(self.ids)
-
-    def __iter__(self) -> Iterator[Entry]:
-        entries = self.entries
-        return (entries[i] for i in (reversed(self.ids) if self.descending else self.ids))
 
     def __getitem__(self, i: Any) -> Any:
         n = len(self.ids)
@@ -700,29 +701,15 @@ class _OrderedView(Sequence[Entry]):
             i += n
         if not 0 <= i < n:
             raise IndexError(i)
-        return self.entries[self.ids[n - 1 - i if self.descending else i]]
+        return self.entries[self._id(n - 1 - i if self.descending else i)]
 
 
-class _CreationView(Sequence[Entry]):
-    """All entries of a type in creation order, without building a 100k-item list per request."""
+class _CreationView(_OrderedView):
+    """All entries of a type in creation order (over the sorted ``(time, id)`` list itself), without
+    building a 100k-item list per request."""
 
-    def __init__(self, index: TypeIndex, descending: bool):
-        self.entries = index.entries
-        self.by_ct = index.by_ct
-        self.descending = descending
-
-    def __len__(self) -> int:
-        return len(self.by_ct)
-
-    def __getitem__(self, i: Any) -> Any:
-        n = len(self.by_ct)
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(n))]
-        if i < 0:
-            i += n
-        if not 0 <= i < n:
-            raise IndexError(i)
-        return self.entries[self.by_ct[n - 1 - i if self.descending else i][1]]
+    def _id(self, j: int) -> str:
+        return str(self.ids[j][1])
 
 
 # --- scroll tokens ------------------------------------------------------------------------------------
