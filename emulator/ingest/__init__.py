@@ -1,0 +1,317 @@
+"""Real ingestion: upload credentials that work with oss2, and what happens when the file lands.
+
+* ``emulator.ingest.actions`` — CreateUploadVideo, CreateUploadImage, RefreshUploadVideo (loaded by
+  ``emulator.vod.responses``): a record in ``Uploading``, an object key in the account's VOD bucket,
+  and an STS token allowed to write that one key.
+* ``Ingest`` (``get_ingest(app)``) listens to the OSS component: when the object of a pending upload
+  is complete (PutObject or CompleteMultipartUpload) it probes the real bytes with PyAV and updates
+  the record — size, duration, resolution, bitrate, fps and stream lists on the source file, status
+  ``UploadSucc`` (video) or ``Normal`` (image) — then calls every ``on_upload_complete`` listener with
+  an ``UploadCompleted`` (the lifecycle component starts transcoding and emits FileUploadComplete /
+  ImageUploadComplete from there). A file that is not media ends ``UploadFail`` (switch:
+  ``Ingest.non_media_status``), and listeners still hear about it with ``ok=False``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask
+
+from emulator.ingest.uploads import UploadTarget
+from emulator.media import MediaInfo, NotMedia, probe, vodformat
+from emulator.oss import ObjectEvent, get_oss
+
+__all__ = ["EXTENSION_KEY", "Ingest", "UploadCompleted", "get_ingest", "init_app"]
+
+EXTENSION_KEY = "vodfc.ingest"
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PendingUpload:
+    account_id: str
+    region: str
+    kind: str  # "video" | "image"
+    media_id: str
+
+
+@dataclass(frozen=True)
+class UploadCompleted:
+    """A pending upload's object is complete and the record was updated; what listeners receive."""
+
+    kind: str  # "video" | "image"
+    media_id: str  # VideoId or ImageId
+    account_id: str
+    region: str
+    backend: Any = field(repr=False)
+    bucket: str
+    key: str
+    size: int
+    file_url: str  # http://<bucket>.oss-<region>.aliyuncs.com/<key>, as FileUploadComplete has it
+    status: str  # the record's status after the upload (UploadSucc / Normal / UploadFail)
+    ok: bool  # False: the bytes are not media (not an image, for images)
+    media: MediaInfo | None  # the probe, None when ``ok`` is False
+    error: str | None  # why the probe failed
+    object_event: ObjectEvent = field(repr=False)
+
+    host_url: str | None = None  # scheme://host[:port] the uploader used for CreateUpload*
+    media_type: str = "video"  # "video" | "audio" | "image"
+
+    @property
+    def time(self) -> Any:
+        return self.object_event.time
+
+    @property
+    def video_id(self) -> str | None:
+        return self.media_id if self.kind == "video" else None
+
+    @property
+    def image_id(self) -> str | None:
+        return self.media_id if self.kind == "image" else None
+
+    @property
+    def object(self) -> Any:
+        """The stored object (``.data`` holds the bytes)."""
+        return self.object_event.object
+
+    @property
+    def data(self) -> bytes:
+        return bytes(self.object_event.object.data)
+
+
+UploadListener = Callable[[UploadCompleted], None]
+
+
+class Ingest:
+    """Pending uploads of one emulator app, and the listeners told when they complete."""
+
+    def __init__(self, app: Flask):
+        from emulator.app import get_state
+
+        self.app = app
+        self.state = get_state(app)
+        self.on_upload_complete: list[UploadListener] = []
+        # Video status for an upload whose bytes are not media (the reference infers that VOD
+        # instead goes UploadSucc -> analysis failure -> TranscodeFail: set "UploadSucc" for that).
+        self.non_media_status = "UploadFail"
+        self._pending: dict[tuple[str, str], PendingUpload] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def oss(self) -> Any:
+        return get_oss(self.app)
+
+    # --- bookkeeping used by the actions -----------------------------------------------------------
+
+    def expect(self, target: UploadTarget, account_id: str, kind: str, media_id: str) -> None:
+        with self._lock:
+            self._pending[(target.bucket, target.key)] = PendingUpload(
+                account_id, target.region, kind, media_id
+            )
+
+    def issue_credentials(self, ctx: Any, account_id: str, target: UploadTarget) -> Any:
+        """An STS token for ``account_id`` that may touch only ``target``'s object; its bucket exists."""
+        from emulator.ingest.uploads import TOKEN_SECONDS
+
+        self.oss.create_bucket(target.bucket, account_id, target.region)
+        credential = ctx.accounts.issue_sts_token(account_id, TOKEN_SECONDS)
+        self.oss.grant(credential.access_key_id, target.bucket, keys=(target.key,))
+        return credential
+
+    def reset(self) -> None:
+        with self._lock:
+            self._pending.clear()
+
+    # --- completion ---------------------------------------------------------------------------------
+
+    def _find(self, event: ObjectEvent) -> PendingUpload | None:
+        with self._lock:
+            pending = self._pending.get((event.bucket, event.key))
+        if pending is not None:
+            return pending
+        # After a restart with a data dir the index is empty: the records themselves remember.
+        backend = self.state.backend(event.account_id, event.region)
+        with backend.lock:
+            for kind, records in (("video", backend.videos), ("image", backend.images)):
+                for media_id, record in records.items():
+                    upload = record.extra.get("upload")
+                    if upload and upload.get("bucket") == event.bucket and upload.get("key") == event.key:
+                        found = PendingUpload(event.account_id, event.region, kind, media_id)
+                        self.expect(UploadTarget.from_record(upload), event.account_id, kind, media_id)
+                        return found
+        return None
+
+    def object_complete(self, event: ObjectEvent) -> None:
+        """The OSS listener: update the record of a pending upload, then tell our listeners."""
+        pending = self._find(event)
+        if pending is None:
+            return  # some other object (a user's own bucket, a transcoded output...)
+        media: MediaInfo | None = None
+        error: str | None = None
+        try:
+            media = probe(event.object.data)
+        except NotMedia as exc:
+            error = str(exc) or "not a media file"
+        backend = self.state.backend(pending.account_id, pending.region)
+        with backend.lock:
+            transaction = None
+            try:
+                with self.state.store.transaction() as transaction:
+                    if pending.kind == "video":
+                        status = self._finish_video(backend, pending.media_id, event, media)
+                    else:
+                        status = self._finish_image(backend, pending.media_id, event, media)
+            except BaseException:
+                if transaction is not None and transaction.wrote and hasattr(backend, "reload"):
+                    backend.reload()
+                raise
+        if status is None:
+            return
+        ok = media is not None and (pending.kind != "image" or bool(media.video_streams))
+        record = (
+            backend.videos.get(pending.media_id)
+            if pending.kind == "video"
+            else backend.images.get(pending.media_id)
+        )
+        upload = dict(getattr(record, "extra", {}).get("upload") or {})
+        media_type = "image" if pending.kind == "image" else str(getattr(record, "media_type", "video"))
+        done = UploadCompleted(
+            kind=pending.kind,
+            media_id=pending.media_id,
+            account_id=pending.account_id,
+            region=pending.region,
+            backend=backend,
+            bucket=event.bucket,
+            key=event.key,
+            size=event.object.size,
+            file_url=event.url,
+            status=status,
+            ok=ok,
+            media=media if ok else None,
+            error=None if ok else (error or "no picture in the file"),
+            object_event=event,
+            host_url=upload.get("host_url"),
+            media_type=media_type,
+        )
+        if done.kind == "image" and done.ok:
+            self._announce_image(backend, done)
+        for listener in list(self.on_upload_complete):
+            try:
+                listener(done)
+            except Exception:
+                logger.exception("upload listener %r failed for %s %s", listener, done.kind, done.media_id)
+
+    def _finish_video(
+        self, backend: Any, video_id: str, event: ObjectEvent, media: MediaInfo | None
+    ) -> str | None:
+        video = backend.videos.get(video_id)
+        if video is None or video.status not in ("Uploading", "UploadFail", "UploadSucc"):
+            return None  # deleted meanwhile, or already processed further: a late duplicate
+        data = event.object.data
+        facts: dict[str, Any] = {
+            "size": len(data),
+            "file_md5": hashlib.md5(data).hexdigest(),
+            "crc64": str(event.object.crc64),
+            "file_url": event.url,
+        }
+        if media is not None:
+            facts.update(
+                status="Normal",
+                duration=round(media.duration, 6),
+                bitrate=round(media.bitrate_kbps, 3),
+                fps=round(media.fps, 3) if media.video_streams else None,
+                width=media.width or None,
+                height=media.height or None,
+                video_streams=[vodformat.video_stream(s) for s in media.video_streams],
+                audio_streams=[vodformat.audio_stream(s) for s in media.audio_streams],
+            )
+            status = "UploadSucc"
+        else:
+            facts["status"] = "UploadFail"
+            status = self.non_media_status
+        backend.set_mezzanine(video_id, **facts)
+        video = backend.get_video(video_id)
+        video.size = len(data)
+        if media is not None:
+            video.duration = round(media.duration, 3)
+            if media.is_audio:
+                video.media_type = "audio"
+        video.status = status
+        backend.touch(video, event.time)
+        backend.save_video(video)
+        return str(status)
+
+    def _finish_image(
+        self, backend: Any, image_id: str, event: ObjectEvent, media: MediaInfo | None
+    ) -> str | None:
+        image = backend.images.get(image_id)
+        if image is None or image.status not in ("Uploading", "UploadFail", "Normal"):
+            return None
+        image.file_size = event.object.size
+        if media is not None and media.video_streams:
+            image.width, image.height, image.status = media.width, media.height, "Normal"
+        else:
+            image.status = "UploadFail"
+        image.modification_time = event.time.strftime("%Y-%m-%dT%H:%M:%SZ")
+        backend.save_image(image)
+        return str(image.status)
+
+    def _announce_image(self, backend: Any, done: UploadCompleted) -> None:
+        """ImageUploadComplete (success only, as VOD); video events belong to the lifecycle component."""
+        bus = self.app.extensions.get("vodfc.events")
+        if bus is None:
+            return
+        from shared.events import payloads
+
+        try:
+            from emulator.lifecycle.machine import callback_url_of, extend_of
+        except ImportError:  # without the lifecycle component: no per-media override, no Extend
+
+            def callback_url_of(user_data: str | None) -> str | None:
+                return None
+
+            def extend_of(user_data: str | None) -> Any:
+                return None
+
+        image = backend.images.get(done.media_id)
+        if image is None:
+            return
+        event = payloads.image_upload_complete(
+            image.image_id,
+            size=done.size,
+            file_url=image.file_url or image.url or done.file_url,
+            app_id=image.app_id,
+            event_time=done.time,
+            extend=extend_of(image.user_data),
+        )
+        try:
+            bus.emit(
+                event,
+                account_id=done.account_id,
+                app_id=image.app_id,
+                callback_url=callback_url_of(image.user_data),
+            )
+        except Exception:
+            logger.exception("could not emit ImageUploadComplete for %s", image.image_id)
+
+
+def get_ingest(app: Flask) -> Ingest:
+    ingest: Ingest = app.extensions[EXTENSION_KEY]
+    return ingest
+
+
+def init_app(app: Flask) -> None:
+    from emulator.app import get_state
+
+    if "vodfc.oss" not in app.extensions:
+        return  # nothing to ingest from without the OSS component
+    ingest = Ingest(app)
+    app.extensions[EXTENSION_KEY] = ingest
+    get_oss(app).on_object_complete.append(ingest.object_complete)
+    get_state(app).on_reset.append(ingest.reset)

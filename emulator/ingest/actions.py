@@ -1,0 +1,169 @@
+"""CreateUploadVideo, CreateUploadImage and RefreshUploadVideo: VOD's upload-credential actions.
+
+Loaded by ``emulator.vod.responses`` (``ACTION_MODULES``). Field checks reuse the VOD actions'
+helpers, so limits and error codes match UpdateVideoInfo's; the extension check is the upload's own
+(``InvalidFileName.Extension``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import current_app
+
+from emulator.ingest import get_ingest
+from emulator.ingest.uploads import (
+    IMAGE_EXTENSIONS,
+    UploadTarget,
+    bucket_of,
+    extension_of,
+    image_key,
+    media_type_of,
+    upload_address,
+    upload_auth,
+    video_key,
+)
+from emulator.vod.actions.common import (
+    check_description,
+    check_tags,
+    check_title,
+    check_url,
+    check_user_data,
+    choice,
+    int_param,
+    optional,
+    required,
+)
+from emulator.vod.exceptions import InvalidParameter
+from emulator.vod.models import new_id
+
+Params = Mapping[str, str]
+
+
+def _target_bucket(backend: Any, params: Params) -> str:
+    location = optional(params, "StorageLocation")
+    return bucket_of(location or backend.storage_location)
+
+
+def _common_fields(backend: Any, params: Params, *, video: bool) -> dict[str, Any]:
+    opts = backend.options
+    kw = {"in_bytes": opts.limits_in_bytes, "no_emoji": opts.reject_emoji_in_video_fields or not video}
+    fields: dict[str, Any] = {}
+    if (description := optional(params, "Description")) is not None:
+        fields["description"] = check_description(description, **kw)
+    if (tags := optional(params, "Tags")) is not None:
+        fields["tags"] = check_tags(tags, **kw) or None
+    cate_id = int_param(params, "CateId")
+    if cate_id is not None:
+        if opts.check_cate_id_exists:
+            backend.get_category(cate_id)
+        fields["cate_id"] = cate_id
+    if (user_data := optional(params, "UserData")) is not None:
+        fields["user_data"] = check_user_data(user_data)
+    if (app_id := optional(params, "AppId")) is not None:
+        fields["app_id"] = app_id
+    if (location := optional(params, "StorageLocation")) is not None:
+        fields["storage_location"] = location
+    return fields
+
+
+def create_upload_video(backend: Any, params: Params, ctx: Any) -> dict[str, Any]:
+    opts = backend.options
+    title = check_title(
+        required(params, "Title"), in_bytes=opts.limits_in_bytes, no_emoji=opts.reject_emoji_in_video_fields
+    )
+    file_name = required(params, "FileName")
+    media_type = media_type_of(file_name)
+    int_param(params, "FileSize", minimum=0)
+    fields = _common_fields(backend, params, video=True)
+    if (cover := optional(params, "CoverURL")) is not None:
+        fields["cover_url"] = check_url("CoverURL", cover)
+    for name, attr in (
+        ("TemplateGroupId", "template_group_id"),
+        ("WorkflowId", "workflow_id"),
+        ("ReferenceId", "reference_id"),
+    ):
+        if (value := optional(params, name)) is not None:
+            fields[attr] = value
+    target = UploadTarget(
+        _target_bucket(backend, params),
+        video_key(extension_of(file_name), int(ctx.now.timestamp() * 1000)),
+        backend.region,
+    )
+    video = backend.create_video(title, now=ctx.now, file_name=file_name, media_type=media_type, **fields)
+    video.extra["upload"] = target.record(ctx.host_url)
+    backend.save_video(video)
+    backend.set_mezzanine(video.video_id, file_url=target.file_url)
+    return _credentials_body(backend, ctx, target, "video", video.video_id, {"VideoId": video.video_id})
+
+
+def refresh_upload_video(backend: Any, params: Params, ctx: Any) -> dict[str, Any]:
+    video = backend.get_video(required(params, "VideoId"))
+    upload = video.extra.get("upload")
+    if upload:
+        target = UploadTarget.from_record(upload)
+    else:
+        # A video that never had an upload address here (seeded, or made by another component).
+        name = video.file_name or "video.mp4"
+        target = UploadTarget(
+            bucket_of(backend.storage_location), video_key(extension_of(name)), backend.region
+        )
+        video.extra["upload"] = target.record(ctx.host_url)
+        backend.save_video(video)
+    return _credentials_body(backend, ctx, target, "video", video.video_id, {"VideoId": video.video_id})
+
+
+def create_upload_image(backend: Any, params: Params, ctx: Any) -> dict[str, Any]:
+    image_type = choice(params, "ImageType", ("default", "cover"))
+    if image_type is None:
+        required(params, "ImageType")
+    assert image_type is not None
+    ext = choice(params, "ImageExt", IMAGE_EXTENSIONS, "png")
+    assert ext is not None
+    fields = _common_fields(backend, params, video=False)
+    if (title := optional(params, "Title")) is not None:
+        fields["title"] = check_title(title, in_bytes=backend.options.limits_in_bytes, no_emoji=True)
+    if (original := optional(params, "OriginalFileName")) is not None:
+        fields["original_file_name"] = original
+    image_id = new_id()
+    bucket = _target_bucket(backend, params)
+    target = UploadTarget(bucket, image_key(image_type, image_id, ext), backend.region)
+    location = fields.pop("storage_location", None) or backend.storage_location
+    url = f"https://{location}/{target.key}"
+    image = backend.create_image(
+        image_id=image_id,
+        image_type=image_type,
+        image_ext=ext,
+        now=ctx.now,
+        storage_location=location,
+        url=url,
+        file_url=url,
+        **fields,
+    )
+    image.extra["upload"] = target.record(ctx.host_url)
+    backend.save_image(image)
+    body = {"ImageId": image.image_id, "ImageURL": url, "FileURL": url}
+    return _credentials_body(backend, ctx, target, "image", image.image_id, body)
+
+
+def _credentials_body(
+    backend: Any, ctx: Any, target: UploadTarget, kind: str, media_id: str, head: dict[str, Any]
+) -> dict[str, Any]:
+    if ctx.accounts is None:
+        raise InvalidParameter("AccessKeyId", "no key ring to issue upload credentials from")
+    ingest = get_ingest(current_app)
+    credential = ingest.issue_credentials(ctx, backend.account_id, target)
+    ingest.expect(target, backend.account_id, kind, media_id)
+    return {
+        **head,
+        "UploadAddress": upload_address(ctx, target),
+        "UploadAuth": upload_auth(ctx, credential, backend.region, ctx.now),
+    }
+
+
+ACTIONS = {
+    "CreateUploadVideo": create_upload_video,
+    "RefreshUploadVideo": refresh_upload_video,
+    "CreateUploadImage": create_upload_image,
+}

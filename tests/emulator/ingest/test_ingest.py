@@ -1,0 +1,284 @@
+"""Real ingestion end to end: CreateUpload* through the official VOD SDKs, the file through oss2 exactly
+as Alibaba's upload guide does it (StsAuth + Bucket(Endpoint, Bucket) + put_object / multipart), then
+the record as VOD would show it, with the facts probed from the real bytes."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import oss2
+import pytest
+from aliyunsdkcore.acs_exception.exceptions import ServerException
+from aliyunsdkvod.request.v20170321.CreateUploadImageRequest import CreateUploadImageRequest
+from aliyunsdkvod.request.v20170321.CreateUploadVideoRequest import CreateUploadVideoRequest
+from aliyunsdkvod.request.v20170321.RefreshUploadVideoRequest import RefreshUploadVideoRequest
+
+from emulator.ingest import UploadCompleted, get_ingest
+from emulator.media.synth import make_audio, make_image, make_video
+
+
+def decode(blob: str) -> dict[str, Any]:
+    return json.loads(base64.b64decode(blob, validate=True))  # type: ignore[no-any-return]
+
+
+def call(client: Any, request: Any) -> dict[str, Any]:
+    return json.loads(client.do_action_with_exception(request))  # type: ignore[no-any-return]
+
+
+def create_upload_video(
+    vod: Any, title: str = "clip", file_name: str = "D:\\videos\\clip.mp4", **extra: Any
+) -> dict[str, Any]:
+    request = CreateUploadVideoRequest()
+    request.set_Title(title)
+    request.set_FileName(file_name)
+    for name, value in extra.items():
+        getattr(request, f"set_{name}")(value)
+    return call(vod.acs_client(), request)
+
+
+def oss_bucket(created: dict[str, Any]) -> tuple[oss2.Bucket, str]:
+    """What the upload guide does with the two blobs."""
+    address, auth = decode(created["UploadAddress"]), decode(created["UploadAuth"])
+    sts = oss2.StsAuth(auth["AccessKeyId"], auth["AccessKeySecret"], auth["SecurityToken"])
+    return oss2.Bucket(sts, address["Endpoint"], address["Bucket"]), address["FileName"]
+
+
+@pytest.fixture(scope="module")
+def clip() -> bytes:
+    return make_video(width=320, height=240, seconds=1.0, audio=True)
+
+
+@pytest.fixture(autouse=True)
+def hold_lifecycle(vod: Any) -> None:
+    """Keep the lifecycle component (transcoding, events) from moving on, so each test sees the
+    record as ingestion leaves it; the next reset restores the timing."""
+    lifecycle = vod.app.extensions.get("vodfc.lifecycle")
+    if lifecycle is not None:
+        lifecycle.scheduler.set_timing("manual")
+
+
+@pytest.fixture
+def completed(vod: Any) -> Any:
+    seen: list[UploadCompleted] = []
+    ingest = get_ingest(vod.app)
+    ingest.on_upload_complete.append(seen.append)
+    yield seen
+    ingest.on_upload_complete.remove(seen.append)
+
+
+def test_upload_credentials_have_vods_shape(vod: Any) -> None:
+    created = create_upload_video(vod)
+    assert set(created) == {"RequestId", "VideoId", "UploadAddress", "UploadAuth"}
+    address, auth = decode(created["UploadAddress"]), decode(created["UploadAuth"])
+    assert list(address) == ["Endpoint", "Bucket", "FileName"]
+    assert address["Bucket"].startswith("outin-")
+    assert address["FileName"].startswith("sv/") and address["FileName"].endswith(".mp4")
+    if vod.mode == "inprocess":
+        assert address["Endpoint"] == "https://oss-cn-shanghai.aliyuncs.com"
+    else:
+        assert address["Endpoint"] == vod.url
+    assert list(auth) == [
+        "SecurityToken",
+        "AccessKeyId",
+        "ExpireUTCTime",
+        "AccessKeySecret",
+        "Expiration",
+        "Region",
+    ]
+    assert auth["AccessKeyId"].startswith("STS.") and auth["Region"] == "cn-shanghai"
+    assert 3590 <= int(auth["Expiration"]) <= 3600
+    video = vod.backend.get_video(created["VideoId"])
+    assert (video.status, video.file_name) == ("Uploading", "D:\\videos\\clip.mp4")
+
+
+def test_put_object_upload_is_probed_and_announced(
+    vod: Any, clip: bytes, completed: list[UploadCompleted]
+) -> None:
+    created = create_upload_video(vod, title="real clip")
+    bucket, key = oss_bucket(created)
+    bucket.put_object(key, clip)
+    video = vod.backend.get_video(created["VideoId"])
+    assert video.status == "UploadSucc" and video.size == len(clip)
+    assert 0.95 <= video.duration <= 1.1
+    mezzanine = vod.backend.get_mezzanine(created["VideoId"])
+    assert (mezzanine.status, mezzanine.width, mezzanine.height, mezzanine.size) == (
+        "Normal",
+        320,
+        240,
+        len(clip),
+    )
+    assert mezzanine.fps == 25.0 and mezzanine.bitrate > 0
+    assert [s["CodecName"] for s in mezzanine.video_streams] == ["h264"]
+    assert [s["CodecName"] for s in mezzanine.audio_streams] == ["aac"]
+    [done] = completed
+    assert (done.kind, done.media_id, done.ok, done.status, done.size) == (
+        "video",
+        video.video_id,
+        True,
+        "UploadSucc",
+        len(clip),
+    )
+    assert done.file_url == f"http://{bucket.bucket_name}.oss-cn-shanghai.aliyuncs.com/{key}"
+    assert done.media is not None and done.media.width == 320
+
+
+def test_multipart_upload_like_the_upload_sdk(
+    vod: Any, tmp_path: Any, completed: list[UploadCompleted]
+) -> None:
+    big = make_video(width=320, height=240, seconds=0.4, noise=True, audio=False)
+    source = tmp_path / "big.mp4"
+    source.write_bytes(big)
+    created = create_upload_video(vod, file_name=str(source))
+    bucket, key = oss_bucket(created)
+    oss2.resumable_upload(
+        bucket,
+        key,
+        str(source),
+        store=oss2.ResumableStore(root=str(tmp_path)),
+        multipart_threshold=100 * 1024,
+        part_size=100 * 1024,
+        num_threads=2,
+    )
+    video = vod.backend.get_video(created["VideoId"])
+    assert video.status == "UploadSucc" and video.size == len(big)
+    assert vod.backend.get_mezzanine(video.video_id).width == 320
+    assert [c.object_event.operation for c in completed] == ["CompleteMultipartUpload"]
+
+
+def test_a_file_that_is_not_media_fails_the_upload(vod: Any, completed: list[UploadCompleted]) -> None:
+    created = create_upload_video(vod, file_name="notes.mp4")
+    bucket, key = oss_bucket(created)
+    bucket.put_object(key, b"these are my notes, not a video\n" * 50)
+    video = vod.backend.get_video(created["VideoId"])
+    assert video.status == "UploadFail" and video.size == 1600
+    assert vod.backend.get_mezzanine(video.video_id).status == "UploadFail"
+    [done] = completed
+    assert (done.ok, done.media, done.status) == (False, None, "UploadFail") and done.error
+
+
+def test_audio_upload_becomes_an_audio_asset(vod: Any) -> None:
+    created = create_upload_video(vod, file_name="song.m4a")
+    bucket, key = oss_bucket(created)
+    assert key.endswith(".m4a")
+    bucket.put_object(key, make_audio(seconds=0.5))
+    video = vod.backend.get_video(created["VideoId"])
+    assert (video.status, video.media_type) == ("UploadSucc", "audio")
+    assert vod.backend.get_mezzanine(video.video_id).width is None
+
+
+def test_the_token_writes_only_its_own_object(vod: Any) -> None:
+    bucket, key = oss_bucket(create_upload_video(vod))
+    with pytest.raises(oss2.exceptions.AccessDenied):
+        bucket.put_object(key.replace(".mp4", "-other.mp4"), b"x")
+    _, other_key = oss_bucket(create_upload_video(vod))
+    with pytest.raises(oss2.exceptions.AccessDenied):
+        bucket.put_object(other_key, b"x")
+
+
+def test_refresh_keeps_the_address_and_issues_a_new_token(vod: Any, clip: bytes) -> None:
+    created = create_upload_video(vod)
+    request = RefreshUploadVideoRequest()
+    request.set_VideoId(created["VideoId"])
+    refreshed = call(vod.acs_client(), request)
+    assert refreshed["VideoId"] == created["VideoId"]
+    assert decode(refreshed["UploadAddress"]) == decode(created["UploadAddress"])
+    assert decode(refreshed["UploadAuth"])["AccessKeyId"] != decode(created["UploadAuth"])["AccessKeyId"]
+    bucket, key = oss_bucket(refreshed)
+    bucket.put_object(key, clip)
+    assert vod.backend.get_video(created["VideoId"]).status == "UploadSucc"
+    request = RefreshUploadVideoRequest()
+    request.set_VideoId("0" * 32)
+    with pytest.raises(ServerException) as error:
+        call(vod.acs_client(), request)
+    assert error.value.get_error_code() == "InvalidVideo.NotFound"
+
+
+def test_an_expired_token_is_refused(vod: Any, clip: bytes) -> None:
+    created = create_upload_video(vod)
+    auth = decode(created["UploadAuth"])
+    vod.state.accounts.set_active(auth["AccessKeyId"], False)
+    bucket, key = oss_bucket(created)
+    with pytest.raises(oss2.exceptions.ServerError) as error:
+        bucket.put_object(key, clip)
+    assert error.value.code == "InvalidAccessKeyId"
+
+
+@pytest.mark.parametrize("file_name", ["clip", "clip.txt", "folder/", "clip."])
+def test_file_name_needs_a_media_extension(vod: Any, file_name: str) -> None:
+    with pytest.raises(ServerException) as error:
+        create_upload_video(vod, file_name=file_name)
+    assert (error.value.get_error_code(), error.value.get_http_status()) == ("InvalidFileName.Extension", 400)
+    assert error.value.get_error_msg() == "The specified FileName's extension is illegal."
+
+
+def test_image_upload(vod: Any, completed: list[UploadCompleted]) -> None:
+    request = CreateUploadImageRequest()
+    request.set_ImageType("cover")
+    request.set_ImageExt("png")
+    request.set_Title("a cover")
+    created = call(vod.acs_client(), request)
+    assert set(created) == {"RequestId", "ImageId", "ImageURL", "FileURL", "UploadAddress", "UploadAuth"}
+    bucket, key = oss_bucket(created)
+    assert key == f"image/cover/{created['ImageId'].upper()}-6-2.png"
+    assert created["ImageURL"].endswith(key)
+    png = make_image(64, 48, fmt="png")
+    bucket.put_object(key, png)
+    image = vod.backend.get_image(created["ImageId"])
+    assert (image.status, image.width, image.height, image.file_size) == ("Normal", 64, 48, len(png))
+    assert [(c.kind, c.status, c.ok) for c in completed] == [("image", "Normal", True)]
+
+
+def test_image_upload_of_junk_fails(vod: Any) -> None:
+    request = CreateUploadImageRequest()
+    request.set_ImageType("default")
+    created = call(vod.acs_client(), request)
+    bucket, key = oss_bucket(created)
+    bucket.put_object(key, b"not a picture" * 10)
+    assert vod.backend.get_image(created["ImageId"]).status == "UploadFail"
+
+
+def test_tea_client_flow(vod: Any, clip: bytes) -> None:
+    from alibabacloud_vod20170321 import models
+
+    client = vod.tea_client()
+    body = client.create_upload_video(models.CreateUploadVideoRequest(title="tea", file_name="tea.mov")).body
+    address, auth = decode(body.upload_address), decode(body.upload_auth)
+    sts = oss2.StsAuth(auth["AccessKeyId"], auth["AccessKeySecret"], auth["SecurityToken"])
+    oss2.Bucket(sts, address["Endpoint"], address["Bucket"]).put_object(address["FileName"], clip)
+    assert vod.backend.get_video(body.video_id).status == "UploadSucc"
+
+
+def test_with_the_lifecycle_running_the_upload_ends_normal_with_events(vod: Any, clip: bytes) -> None:
+    lifecycle = vod.app.extensions.get("vodfc.lifecycle")
+    bus = vod.app.extensions.get("vodfc.events")
+    if lifecycle is None or bus is None:
+        pytest.skip("the lifecycle and events components are not installed")
+    lifecycle.scheduler.set_timing("instant")
+    created = create_upload_video(vod)
+    bucket, key = oss_bucket(created)
+    bucket.put_object(key, clip)
+    video = vod.backend.get_video(created["VideoId"])
+    assert video.status == "Normal"
+    uploads = [r.event for r in bus.log if r.event.get("EventType") == "FileUploadComplete"]
+    assert [(e["VideoId"], e["Size"]) for e in uploads] == [(created["VideoId"], len(clip))]
+    assert uploads[0]["FileUrl"] == f"http://{bucket.bucket_name}.oss-cn-shanghai.aliyuncs.com/{key}"
+
+
+def test_image_upload_emits_image_upload_complete(vod: Any) -> None:
+    bus = vod.app.extensions.get("vodfc.events")
+    if bus is None:
+        pytest.skip("the events component is not installed")
+    request = CreateUploadImageRequest()
+    request.set_ImageType("default")
+    request.set_ImageExt("jpg")
+    request.set_UserData('{"Extend": {"mine": "1"}}')
+    created = call(vod.acs_client(), request)
+    bucket, key = oss_bucket(created)
+    jpeg = make_image(32, 32, fmt="jpeg")
+    bucket.put_object(key, jpeg)
+    [event] = [r.event for r in bus.log if r.event.get("EventType") == "ImageUploadComplete"]
+    assert (event["ImageId"], event["Size"], event["Status"]) == (created["ImageId"], len(jpeg), "success")
+    assert event["FileURL"] == created["FileURL"] and event["AppId"] == "app-1000000"
+    assert json.loads(event["Extend"]) == {"mine": "1"}
