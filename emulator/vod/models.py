@@ -445,6 +445,8 @@ class Image(_RecordMixin):
                 "AppId": self.app_id,
                 "CreationTime": self.creation_time,
                 "ModificationTime": self.modification_time or self.creation_time,
+                # Filter-only (Match "FileName" on images); SearchMedia never returns it.
+                "FileName": self.original_file_name,
             }
         )
 
