@@ -148,6 +148,9 @@ def test_other_search_types(api: Searcher, media: Any) -> None:
     assert sorted(ids(images)) == ["img0", "img1"]
     assert images["MediaList"][0]["Image"]["URL"].startswith("https://")
     assert api.search(SearchType="attached")["Total"] == 0
+    # FileName is searchable on images but never returned.
+    named = api.search(SearchType="image", Match="FileName = 'poster-1'", Fields="Title,FileName")
+    assert ids(named) == ["img1"] and "FileName" not in named["MediaList"][0]["Image"]
 
 
 # --- every Match form ----------------------------------------------------------------------------------
