@@ -5,16 +5,19 @@ the record as VOD would show it, with the facts probed from the real bytes."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from typing import Any
 
 import oss2
 import pytest
 from aliyunsdkcore.acs_exception.exceptions import ServerException
+from aliyunsdkcore.client import AcsClient
 from aliyunsdkvod.request.v20170321.CreateUploadImageRequest import CreateUploadImageRequest
 from aliyunsdkvod.request.v20170321.CreateUploadVideoRequest import CreateUploadVideoRequest
 from aliyunsdkvod.request.v20170321.RefreshUploadVideoRequest import RefreshUploadVideoRequest
 
+from emulator.app import get_state
 from emulator.ingest import UploadCompleted, get_ingest
 from emulator.media.synth import make_audio, make_image, make_video
 
@@ -282,3 +285,47 @@ def test_image_upload_emits_image_upload_complete(vod: Any) -> None:
     assert (event["ImageId"], event["Size"], event["Status"]) == (created["ImageId"], len(jpeg), "success")
     assert event["FileURL"] == created["FileURL"] and event["AppId"] == "app-1000000"
     assert json.loads(event["Extend"]) == {"mine": "1"}
+
+
+def test_get_mezzanine_info_shows_the_probed_facts(vod: Any, clip: bytes) -> None:
+    from alibabacloud_vod20170321 import models
+
+    created = create_upload_video(vod)
+    bucket, key = oss_bucket(created)
+    bucket.put_object(key, clip)
+    request = models.GetMezzanineInfoRequest(video_id=created["VideoId"], addition_type="video,audio")
+    mezzanine = vod.tea_client().get_mezzanine_info(request).body.mezzanine
+    assert (mezzanine.width, mezzanine.height, mezzanine.size) == (320, 240, len(clip))
+    assert isinstance(mezzanine.duration, str) and 0.95 <= float(mezzanine.duration) <= 1.1
+    assert float(mezzanine.fps) == 25.0 and float(mezzanine.bitrate) > 0
+    [video] = mezzanine.video_stream_list
+    assert (video.codec_name, video.width, video.height, video.pix_fmt) == ("h264", "320", "240", "yuv420p")
+    [audio] = mezzanine.audio_stream_list
+    assert (audio.codec_name, audio.sample_rate, audio.channels) == ("aac", "44100", "1")
+    assert mezzanine.file_md5 == hashlib.md5(clip).hexdigest()
+
+
+def test_pending_uploads_survive_a_restart_with_a_data_dir(tmp_path: Any, clip: bytes) -> None:
+    from emulator.app import create_app
+    from emulator.config import EmulatorConfig
+    from emulator.server import ThreadedServer
+
+    config = EmulatorConfig(data_dir=str(tmp_path), seed=False)
+    with ThreadedServer(create_app(config)) as first:
+        client = AcsClient("vodfc-access-key-id", "vodfc-access-key-secret", "cn-shanghai")
+        client.add_endpoint("cn-shanghai", "vod", first.endpoint)
+        request = CreateUploadVideoRequest()
+        request.set_Title("before restart")
+        request.set_FileName("clip.mp4")
+        created = call(client, request)
+    with ThreadedServer(create_app(config)) as second:
+        hold = second.app.extensions.get("vodfc.lifecycle")
+        if hold is not None:
+            hold.scheduler.set_timing("manual")
+        # No RefreshUploadVideo here: the account's own key writes the object, so only the records
+        # persisted in the data dir can tell the ingest component whose upload it is.
+        address = decode(created["UploadAddress"])
+        owner = oss2.Auth("vodfc-access-key-id", "vodfc-access-key-secret")
+        oss2.Bucket(owner, second.url, address["Bucket"]).put_object(address["FileName"], clip)
+        video = get_state(second.app).backend().get_video(created["VideoId"])
+        assert video.status == "UploadSucc" and video.size == len(clip)

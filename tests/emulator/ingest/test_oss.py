@@ -289,3 +289,39 @@ def test_objects_survive_a_restart_with_a_data_dir(tmp_path: Any, clip: bytes) -
     assert again is not None and again.data == clip and again.etag
     get_state(app).reset()
     assert get_oss(create_app(config)).get_object("persist", "k.mp4") is None
+
+
+def test_virtual_hosted_requests_through_a_proxy_reach_the_server(vod_server: Any, clip: bytes) -> None:
+    """Code that keeps the real OSS endpoint reaches a server through a proxy setting (plain http)."""
+    oss = get_oss(vod_server.app)
+    oss.create_bucket("proxied-bucket", ACCOUNT, "cn-shanghai")
+    token = get_state(vod_server.app).accounts.issue_sts_token(ACCOUNT)
+    auth = oss2.StsAuth(token.access_key_id, token.access_key_secret, token.security_token)
+    proxies = {"http": vod_server.url}
+    bucket = oss2.Bucket(auth, "http://oss-cn-shanghai.aliyuncs.com", "proxied-bucket", proxies=proxies)
+    bucket.put_object("via/proxy.mp4", clip)
+    assert bucket.get_object("via/proxy.mp4").read() == clip
+    assert oss.get_object("proxied-bucket", "via/proxy.mp4") is not None
+
+
+def test_upload_endpoints_per_mode() -> None:
+    from types import SimpleNamespace
+
+    from emulator.ingest.uploads import endpoint_for
+
+    assert (
+        endpoint_for(
+            SimpleNamespace(mode="inprocess", host_url="https://vod.cn-shanghai.aliyuncs.com"), "cn-beijing"
+        )
+        == "https://oss-cn-beijing.aliyuncs.com"
+    )
+    assert (
+        endpoint_for(SimpleNamespace(mode="server", host_url="http://127.0.0.1:9000"), "cn-shanghai")
+        == "http://127.0.0.1:9000"
+    )
+    assert (
+        endpoint_for(
+            SimpleNamespace(mode="server", host_url="http://vod.cn-shanghai.aliyuncs.com"), "cn-shanghai"
+        )
+        == "http://oss-cn-shanghai.aliyuncs.com"
+    )
