@@ -96,7 +96,12 @@ def media(vod: Any) -> dict[str, Any]:
             )
         for i in range(2):
             backend.create_image(
-                image_id=f"img{i}", title=f"Poster {i}", status="Normal", now=at(i), tags="poster"
+                image_id=f"img{i}",
+                title=f"Poster {i}",
+                status="Normal",
+                now=at(i),
+                tags="poster",
+                original_file_name=f"Poster-{i}.PNG",
             )
     return {"cate": cate}
 
