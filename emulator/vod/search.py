@@ -14,6 +14,7 @@ What the reference leaves open is a switch on :class:`SearchOptions` (docs/searc
 from __future__ import annotations
 
 import bisect
+import logging
 import os
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -41,6 +42,8 @@ from emulator.vod.match import (
     parse_time,
     split_tags,
 )
+
+log = logging.getLogger(__name__)
 
 INDEX_KEY = "vodfc.search.index"
 SCROLL_KEY = "vodfc.search.scroll"
@@ -143,7 +146,12 @@ def search_options(backend: Any) -> SearchOptions:
         return options
     text = os.environ.get("VODFC_SEARCH", "")
     if text not in _ENV_OPTIONS:
-        _ENV_OPTIONS[text] = options_from_env(text)
+        try:
+            _ENV_OPTIONS[text] = options_from_env(text)
+        except (TypeError, ValueError) as exc:
+            # A typo in the environment must not turn every SearchMedia into a 500.
+            log.error("VODFC_SEARCH=%r ignored: %s", text, exc)
+            _ENV_OPTIONS[text] = DEFAULT_SEARCH_OPTIONS
     return _ENV_OPTIONS[text]
 
 

@@ -416,3 +416,13 @@ def test_scroll_resumes_after_its_last_result_even_when_that_one_is_deleted(sort
         seen += ids(result)
         page += 1
     assert len(seen) == len(set(seen)) == expected_total
+
+
+def test_a_bad_environment_switch_falls_back_to_the_defaults(monkeypatch, caplog):
+    from emulator.vod.search import search_options
+
+    monkeypatch.setenv("VODFC_SEARCH", "window=lots")
+    assert search_options(FakeBackend()) == SearchOptions()
+    assert "VODFC_SEARCH" in caplog.text
+    monkeypatch.setenv("VODFC_SEARCH", "tag_match=exact")
+    assert search_options(FakeBackend()).match.tag_match == "exact"
