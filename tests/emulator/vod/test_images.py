@@ -93,7 +93,7 @@ def test_update_image_infos_updates_and_lists_unknown_wrapped(sdk: Any, lib: Any
 
 @pytest.mark.actions("GetImageInfo", "UpdateImageInfos")
 def test_update_image_infos_with_every_id_known_has_an_empty_list(sdk: Any, lib: Any) -> None:
-    content = [{"ImageId": lib.image_ids[0], "Description": "d", "CateId": 0}]
+    content = [{"ImageId": lib.image_ids[0], "Description": "d", "CateId": lib.seeded["category_ids"][0]}]
     body = sdk.call("UpdateImageInfos", {"UpdateContent": json.dumps(content)})
     assert body.get("NonExistImageIds", {}).get("ImageId", []) == []
     assert image(sdk, lib.image_ids[0])["Description"] == "d"

@@ -46,3 +46,14 @@ def test_list_items_are_walked() -> None:
 def test_null_values_are_not_unknown_keys() -> None:
     raw = {"RequestId": "R", "Video": None}
     assert sdk_helpers.unknown_keys(raw, {"RequestId": "R"}) == []
+
+
+def test_keys_the_cloud_sends_beyond_the_model_are_accepted_only_where_seen() -> None:
+    raw = {
+        "RequestId": "R",
+        "VideoBase": {"VideoId": "v", "TranscodeMode": "NoTranscode", "OutputType": "cdn"},
+    }
+    sdk_helpers.check_tea_model("GetPlayInfo", raw, tea_response("GetPlayInfo", raw))
+    elsewhere = {"RequestId": "R", "Video": {"VideoId": "v", "TranscodeMode": "NoTranscode"}}
+    with pytest.raises(AssertionError, match=r"Video\.TranscodeMode"):
+        sdk_helpers.check_tea_model("GetVideoInfo", elsewhere, tea_response("GetVideoInfo", elsewhere))
