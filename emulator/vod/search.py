@@ -225,7 +225,11 @@ class Entry:
         # The keys of the secondary indexes, with the same normalisation as filter_values().
         status = body.get("Status")
         self.status = None if status is None or status == "" else str(status)
-        self.tags = tuple(t.lower() for t in split_tags(body.get("Tags")))
+        tags = body.get("Tags")
+        if isinstance(tags, str):
+            self.tags: tuple[str, ...] = tuple(filter(None, map(str.strip, tags.lower().split(","))))
+        else:
+            self.tags = tuple(t.lower() for t in split_tags(tags))
         cate = body.get("CateId")
         try:
             self.cate: int | None = None if cate is None or cate == "" else int(cate)
@@ -256,15 +260,17 @@ def as_entry(doc: Any, options: MatchOptions) -> Entry:
         creation = doc.get("CreationTime") or body.get("CreationTime")
     else:
         media_type = str(doc.media_type)
-        body = dict(doc.search_body())
+        body = doc.search_body()  # read only: copied below only when something must be added
         media_id = str(doc.media_id)
         creation = getattr(doc, "creation_time", None) or body.get("CreationTime")
     id_field = ID_FIELD[media_type]
-    if id_field not in body:
-        body[id_field] = media_id
     creation_time = str(creation or "")
-    if creation_time and "CreationTime" not in body:
-        body["CreationTime"] = creation_time
+    missing_time = bool(creation_time) and "CreationTime" not in body
+    if id_field not in body or missing_time:
+        body = dict(body)
+        body.setdefault(id_field, media_id)
+        if missing_time:
+            body["CreationTime"] = creation_time
     return Entry(media_type, media_id, creation_time, body, options)
 
 
