@@ -88,6 +88,8 @@ def test_create_upload_video_shape(sdk: Any, lib: Any) -> None:
     assert address["FileName"].endswith(".mp4")
     assert {"AccessKeyId", "AccessKeySecret", "SecurityToken", "Expiration"} <= set(auth)
     assert isinstance(auth["Expiration"], str) and 0 < int(auth["Expiration"]) <= 3600
+    # Captures carry the expiry instant and the region too (vod-events-upload.md §5).
+    assert auth["Region"] == "cn-shanghai" and auth["ExpireUTCTime"].endswith("Z")
     video = sdk.call("GetVideoInfo", {"VideoId": body["VideoId"]})["Video"]
     assert (video["Title"], video["Status"]) == ("my clip", "Uploading")
 

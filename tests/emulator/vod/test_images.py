@@ -46,6 +46,13 @@ def test_get_image_info_output_type_oss(sdk: Any, lib: Any) -> None:
 
 
 @pytest.mark.actions("GetImageInfo")
+def test_get_image_info_auth_timeout_maximum(sdk: Any, lib: Any) -> None:
+    params = {"ImageId": lib.image_ids[0], "OutputType": "oss"}
+    sdk.call("GetImageInfo", {**params, "AuthTimeout": 2_592_000})
+    assert sdk.fail("GetImageInfo", {**params, "AuthTimeout": 2_592_001}).status == 400
+
+
+@pytest.mark.actions("GetImageInfo")
 def test_get_image_info_errors(sdk: Any, lib: Any) -> None:
     sdk.expect("GetImageInfo", {"ImageId": "0" * 32}, *NO_SUCH)
     sdk.expect("GetImageInfo", {}, "MissingParameter", 400)

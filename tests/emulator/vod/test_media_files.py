@@ -236,3 +236,55 @@ def test_delete_mezzanines_refuses_twenty_one_ids(sdk: Any, lib: Any) -> None:
 @pytest.mark.actions("DeleteMezzanines")
 def test_delete_mezzanines_without_ids_is_missing_parameter(sdk: Any, lib: Any) -> None:
     sdk.expect("DeleteMezzanines", {}, "MissingParameter", 400)
+
+
+# --- details from real captures (vod-uncertainties.md §6, §7) -------------------------------------------
+
+
+@pytest.mark.actions("GetMezzanineInfo")
+def test_get_mezzanine_info_of_a_source_still_uploading_shows_its_status(sdk: Any, lib: Any) -> None:
+    uploading = lib.ids(Status="Uploading")[0]
+    mezzanine = sdk.call("GetMezzanineInfo", {"VideoId": uploading})["Mezzanine"]
+    assert (mezzanine["VideoId"], mezzanine["Status"]) == (uploading, "Uploading")
+
+
+@pytest.mark.actions("GetMezzanineInfo")
+def test_get_mezzanine_info_auth_timeout_maximum(sdk: Any, lib: Any) -> None:
+    sdk.call("GetMezzanineInfo", {"VideoId": lib.normal, "OutputType": "oss", "AuthTimeout": 2_592_000})
+    failure = sdk.fail(
+        "GetMezzanineInfo", {"VideoId": lib.normal, "OutputType": "oss", "AuthTimeout": 2_592_001}
+    )
+    assert failure.status == 400, failure
+
+
+@pytest.mark.actions("GetPlayInfo")
+def test_get_play_info_of_an_untranscoded_video_plays_the_source(sdk: Any, lib: Any) -> None:
+    body = sdk.call("GetPlayInfo", {"VideoId": lib.untranscoded})
+    (stream,) = body["PlayInfoList"]["PlayInfo"]
+    # VOD names the original's stream <VideoId>02 (two captures).
+    assert stream["JobId"] == f"{lib.untranscoded}02"
+    assert (stream["Definition"], stream["Specification"]) == ("OD", "Original")
+    assert body["VideoBase"]["TranscodeMode"] == "NoTranscode"
+
+
+@pytest.mark.actions("GetPlayInfo")
+def test_get_play_info_lists_m3u8_before_mp4_and_low_definitions_first(sdk: Any, lib: Any) -> None:
+    rank = {"FD": 0, "LD": 1, "SD": 2, "HD": 3, "OD": 4, "2K": 5, "4K": 6}
+    streams = play_infos(sdk, lib.normal)
+    formats = [s["Format"] for s in streams]
+    assert formats == sorted(formats, key=lambda f: f != "m3u8")
+    for fmt in set(formats):
+        definitions = [rank[s["Definition"]] for s in streams if s["Format"] == fmt]
+        assert definitions == sorted(definitions)
+
+
+@pytest.mark.actions("GetPlayInfo")
+def test_get_play_info_illegal_status_message_names_both_statuses(sdk: Any, lib: Any) -> None:
+    uploading = lib.ids(Status="Uploading")[0]
+    sdk.expect(
+        "GetPlayInfo",
+        {"VideoId": uploading},
+        "Forbidden.IllegalStatus",
+        403,
+        "Status of the video is illegal. Currently Video Status is Uploading and AuditStatus is Init.",
+    )

@@ -311,3 +311,10 @@ def test_delete_video_without_ids_is_missing_parameter(sdk: Any, lib: Any) -> No
 def test_delete_video_refuses_twenty_one_reference_ids(sdk: Any, lib: Any) -> None:
     failure = sdk.fail("DeleteVideo", {"ReferenceIds": ",".join(f"ref-{n:03}" for n in range(21))})
     assert failure.status == 400 and failure.code.endswith("ExceededMax"), failure
+
+
+def test_get_video_info_alone_carries_region_and_audit_status(sdk: Any, lib: Any) -> None:
+    video = title_of(sdk, lib.normal)
+    assert (video["RegionId"], video["AuditStatus"]) == ("cn-shanghai", "Normal")
+    listed = sdk.call("GetVideoInfos", {"VideoIds": lib.normal})["VideoList"][0]
+    assert "RegionId" not in listed and "AuditStatus" not in listed
