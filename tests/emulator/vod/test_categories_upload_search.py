@@ -101,6 +101,13 @@ def test_create_upload_video_required_fields_and_limits(sdk: Any, lib: Any) -> N
     tags = ",".join(f"t{n}" for n in range(17))
     sdk.expect("CreateUploadVideo", {"Title": "t", "FileName": "a.mp4", "Tags": tags}, "TagsExceededMax", 400)
     sdk.expect("CreateUploadVideo", {"Title": "x" * 129, "FileName": "a.mp4"}, "LengthExceededMax", 400)
+    sdk.expect(
+        "CreateUploadVideo",
+        {"Title": "party \U0001f389", "FileName": "a.mp4"},
+        "IllegalCharacters",
+        400,
+        "The specified Title contains illegal emoticon or special characters.",
+    )
 
 
 # --- SearchMedia (basic) -------------------------------------------------------------------------------
