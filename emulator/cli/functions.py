@@ -353,8 +353,6 @@ def _size(size: int) -> str:
 
 
 def run_up(args: argparse.Namespace) -> int:
-    import logging
-
     from emulator.app import create_app
     from emulator.config import EmulatorConfig
     from emulator.fc import get_fc
@@ -367,7 +365,7 @@ def run_up(args: argparse.Namespace) -> int:
     if args.data_dir:
         overrides["data_dir"] = args.data_dir
     app = create_app(EmulatorConfig.from_env(None, **overrides))
-    logging.getLogger("waitress").setLevel(logging.WARNING)
+    _quiet_logging()
     component = get_fc(app)
     component.log_sink = None if args.quiet else (lambda line: print(f"    | {line}", flush=True))
     runtime = component.load(template=template)
@@ -397,6 +395,27 @@ def run_up(args: argparse.Namespace) -> int:
 
         get_state(app).store.close()
     return 0
+
+
+class _NotFromFunctions:
+    """Records logged by a handler are already printed with its invocation (log_sink); show the rest."""
+
+    def filter(self, record: Any) -> bool:
+        return not str(record.threadName).startswith("vodfc-fc-")
+
+
+def _quiet_logging() -> None:
+    import logging
+
+    # A root handler of our own: warnings from the emulator show once, and nothing else installs a
+    # second (basicConfig and shared.fc.logs add one only when the root logger has none).
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_NotFromFunctions())
+    logging.getLogger().addHandler(handler)
+    for name in ("waitress", "aliyunsdkcore", "fc2"):
+        logging.getLogger(name).setLevel(logging.CRITICAL if name != "waitress" else logging.WARNING)
 
 
 def announce(app: Any, url: str, template: Any) -> None:
