@@ -94,11 +94,11 @@ class VodFailure:
 class Sdk:
     """One official SDK pointed at one emulator target: ``call`` and ``fail`` by action name."""
 
-    def __init__(self, name: str, target: Any):
+    def __init__(self, name: str, target: Any, **tea_options: Any):
         self.name = name
         self.target = target
         self.core = target.acs_client()
-        self.tea = target.tea_client()
+        self.tea = target.tea_client(**tea_options)
         self.raw_bodies: list[dict[str, Any]] = []
         original = self.tea.call_api
 
