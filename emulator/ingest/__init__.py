@@ -243,6 +243,9 @@ class Ingest:
             if media.is_audio:
                 video.media_type = "audio"
         video.status = status
+        upload = dict(video.extra.get("upload") or {})
+        upload.update(completed_at=event.time.strftime("%Y-%m-%dT%H:%M:%SZ"), size=len(data))
+        video.extra["upload"] = upload
         backend.touch(video, event.time)
         backend.save_video(video)
         return str(status)

@@ -31,6 +31,7 @@ from emulator.vod.actions.common import (
     check_url,
     check_user_data,
     choice,
+    id_list,
     int_param,
     optional,
     required,
@@ -75,7 +76,7 @@ def create_upload_video(backend: Any, params: Params, ctx: Any) -> dict[str, Any
     )
     file_name = required(params, "FileName")
     media_type = media_type_of(file_name)
-    int_param(params, "FileSize", minimum=0)
+    file_size = int_param(params, "FileSize", minimum=0)
     fields = _common_fields(backend, params, video=True)
     if (cover := optional(params, "CoverURL")) is not None:
         fields["cover_url"] = check_url("CoverURL", cover)
@@ -93,6 +94,8 @@ def create_upload_video(backend: Any, params: Params, ctx: Any) -> dict[str, Any
     )
     video = backend.create_video(title, now=ctx.now, file_name=file_name, media_type=media_type, **fields)
     video.extra["upload"] = target.record(ctx.host_url)
+    if file_size is not None:
+        video.extra["upload"]["file_size"] = file_size
     backend.save_video(video)
     backend.set_mezzanine(video.video_id, file_url=target.file_url)
     return _credentials_body(backend, ctx, target, "video", video.video_id, {"VideoId": video.video_id})
@@ -147,6 +150,52 @@ def create_upload_image(backend: Any, params: Params, ctx: Any) -> dict[str, Any
     return _credentials_body(backend, ctx, target, "image", image.image_id, body)
 
 
+def get_upload_details(backend: Any, params: Params, ctx: Any) -> dict[str, Any]:
+    """Upload progress of videos. Objects land whole here, so a video's upload is either not started
+    (``UploadSize`` 0, or the parts of an unfinished multipart upload) or done."""
+    ids = id_list(params, "MediaIds", 20)
+    if not ids:
+        required(params, "MediaIds")
+    choice(params, "MediaType", ("video",), "video")
+    details: list[dict[str, Any]] = []
+    missing: list[str] = []
+    forbidden: list[str] = []
+    oss = get_ingest(current_app).oss
+    for media_id in ids:
+        if media_id in backend.forbidden_video_ids:
+            forbidden.append(media_id)
+            continue
+        video = backend.videos.get(media_id)
+        if video is None:
+            missing.append(media_id)
+            continue
+        upload = video.extra.get("upload") or {}
+        completed = upload.get("completed_at")
+        declared = upload.get("file_size")
+        if completed:
+            uploaded = int(upload.get("size") or 0)
+            mezzanine = backend.get_mezzanine(media_id)
+            upload_status = mezzanine.status if mezzanine is not None else "Normal"
+        else:
+            uploaded = oss.bytes_in_flight(upload.get("bucket"), upload.get("key")) if upload else 0
+            upload_status = "Uploading"
+        total = int(declared) if declared else (uploaded if completed else None)
+        detail: dict[str, Any] = {
+            "MediaId": media_id,
+            "Title": video.title,
+            "FileSize": total,
+            "UploadSize": uploaded,
+            "UploadRatio": round(uploaded / total, 4) if total else (1.0 if completed else 0.0),
+            "Status": video.status,
+            "UploadStatus": upload_status,
+            "CreationTime": video.creation_time,
+            "ModificationTime": video.modification_time or video.creation_time,
+            "CompletionTime": completed,
+        }
+        details.append({k: v for k, v in detail.items() if v is not None})
+    return {"UploadDetails": details, "NonExistMediaIds": missing, "ForbiddenMediaIds": forbidden}
+
+
 def _credentials_body(
     backend: Any, ctx: Any, target: UploadTarget, kind: str, media_id: str, head: dict[str, Any]
 ) -> dict[str, Any]:
@@ -166,4 +215,5 @@ ACTIONS = {
     "CreateUploadVideo": create_upload_video,
     "RefreshUploadVideo": refresh_upload_video,
     "CreateUploadImage": create_upload_image,
+    "GetUploadDetails": get_upload_details,
 }

@@ -120,6 +120,20 @@ class OssService:
     def get_object(self, bucket: str, key: str) -> StoredObject | None:
         return self.store.get(bucket, key)
 
+    def bytes_in_flight(self, bucket: str | None, key: str | None) -> int:
+        """Bytes of ``key`` stored so far: the object's size, else the parts of its open uploads."""
+        target = self.store.get_bucket(bucket) if bucket else None
+        if target is None or not key:
+            return 0
+        with self.store.lock:
+            obj = target.objects.get(key)
+            if obj is not None:
+                return obj.size
+            return max(
+                (sum(p.size for p in u.parts.values()) for u in target.uploads.values() if u.key == key),
+                default=0,
+            )
+
     def grant(
         self, access_key_id: str, bucket: str, keys: tuple[str, ...] = (), prefix: str | None = None
     ) -> None:

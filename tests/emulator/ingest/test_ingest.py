@@ -329,3 +329,36 @@ def test_pending_uploads_survive_a_restart_with_a_data_dir(tmp_path: Any, clip: 
         oss2.Bucket(owner, second.url, address["Bucket"]).put_object(address["FileName"], clip)
         video = get_state(second.app).backend().get_video(created["VideoId"])
         assert video.status == "UploadSucc" and video.size == len(clip)
+
+
+def test_get_upload_details_follows_the_upload(vod: Any, clip: bytes) -> None:
+    from alibabacloud_vod20170321 import models
+
+    created = create_upload_video(vod, FileSize=len(clip))
+    video_id = created["VideoId"]
+    client = vod.tea_client()
+
+    def details() -> Any:
+        request = models.GetUploadDetailsRequest(media_ids=f"{video_id},{'0' * 32}")
+        return client.get_upload_details(request).body
+
+    before = details()
+    assert before.non_exist_media_ids == ["0" * 32]
+    [detail] = before.upload_details
+    assert (detail.media_id, detail.upload_status, detail.upload_size, detail.file_size) == (
+        video_id,
+        "Uploading",
+        0,
+        len(clip),
+    )
+    assert detail.completion_time is None and detail.status == "Uploading"
+    bucket, key = oss_bucket(created)
+    upload_id = bucket.init_multipart_upload(key).upload_id
+    bucket.upload_part(key, upload_id, 1, clip[:1000])
+    [detail] = details().upload_details
+    assert (detail.upload_size, detail.upload_ratio) == (1000, round(1000 / len(clip), 4))
+    bucket.abort_multipart_upload(key, upload_id)
+    bucket.put_object(key, clip)
+    [detail] = details().upload_details
+    assert (detail.upload_status, detail.upload_size, detail.upload_ratio) == ("Normal", len(clip), 1.0)
+    assert detail.status == "UploadSucc" and detail.completion_time
