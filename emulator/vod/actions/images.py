@@ -1,0 +1,161 @@
+"""Images: GetImageInfo(s), UpdateImageInfos, and the three modes of DeleteImage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.vod.actions.common import (
+    BATCH_MAX,
+    Params,
+    check_description,
+    check_tags,
+    check_title,
+    choice,
+    id_list,
+    int_param,
+    json_list,
+    optional,
+    required,
+    to_int,
+)
+from emulator.vod.exceptions import (
+    CountExceededMax,
+    ImageIdsExceededMax,
+    InvalidParameter,
+    MissingParameter,
+    NoSuchResource,
+)
+from emulator.vod.models import Image, VodBackend
+
+AUTH_TIMEOUT_MAX = 2592000
+SNAPSHOT_TYPES = ("CoverSnapshot", "NormalSnapshot", "SpriteSnapshot", "SpriteOriginSnapshot")
+
+
+def _output_params(params: Params) -> None:
+    choice(params, "OutputType", ("oss", "cdn"), "cdn")
+    int_param(params, "AuthTimeout", 3600, minimum=1, maximum=AUTH_TIMEOUT_MAX)
+
+
+def get_image_info(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+    image_id = required(params, "ImageId")
+    _output_params(params)
+    image = backend.get_image(image_id)
+    return {"ImageInfo": image.info_body(backend.category_name(image.cate_id))}
+
+
+def get_image_infos(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+    required(params, "ImageIds")
+    image_ids = id_list(params, "ImageIds", BATCH_MAX, ImageIdsExceededMax)
+    _output_params(params)
+    infos = []
+    non_exist = []
+    for image_id in image_ids:
+        image = backend.images.get(image_id)
+        if image is None:
+            non_exist.append(image_id)
+        else:
+            infos.append(image.info_body(backend.category_name(image.cate_id)))
+    return {"ImageInfo": infos, "NonExistImageIds": non_exist}
+
+
+def image_changes(backend: VodBackend, entry: dict[str, Any]) -> dict[str, Any]:
+    """Validated changes from one UpdateImageInfos entry (emoji are never allowed in images)."""
+    kw = {"in_bytes": backend.options.limits_in_bytes, "no_emoji": True}
+    changes: dict[str, Any] = {}
+    if entry.get("Title") not in (None, ""):
+        changes["title"] = check_title(entry["Title"], **kw)
+    if entry.get("Description") is not None:
+        changes["description"] = check_description(entry["Description"], **kw) or None
+    if entry.get("Tags") is not None:
+        changes["tags"] = check_tags(entry["Tags"], **kw) or None
+    if entry.get("CateId") not in (None, ""):
+        cate_id = to_int(entry["CateId"], "CateId")
+        if backend.options.check_cate_id_exists:
+            backend.get_category(cate_id)
+        changes["cate_id"] = cate_id
+    return changes
+
+
+def update_image_infos(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+    entries = json_list(params, "UpdateContent", BATCH_MAX, CountExceededMax)
+    plan: list[tuple[Image, dict[str, Any]]] = []
+    non_exist: list[str] = []
+    # The whole batch is checked before anything is written.
+    for entry in entries:
+        image_id = entry.get("ImageId")
+        if image_id in (None, ""):
+            raise MissingParameter("UpdateContent.ImageId")
+        if not isinstance(image_id, str):
+            raise InvalidParameter("UpdateContent.ImageId")
+        changes = image_changes(backend, entry)
+        image = backend.images.get(image_id)
+        if image is None:
+            non_exist.append(image_id)
+        else:
+            plan.append((image, changes))
+    for image, changes in plan:
+        for name, value in changes.items():
+            setattr(image, name, value)
+        image.modification_time = ctx.now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        backend.save_image(image)
+    # The one answer where VOD wraps an id list.
+    return {"NonExistImageIds": {"ImageId": non_exist}}
+
+
+def delete_image(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+    mode = choice(params, "DeleteImageType", ("ImageURL", "ImageId", "VideoId"))
+    if mode is None:
+        raise MissingParameter("DeleteImageType")
+    if mode == "ImageId":
+        required(params, "ImageIds")
+        image_ids = id_list(params, "ImageIds", BATCH_MAX, ImageIdsExceededMax)
+        if any(image_id not in backend.images for image_id in image_ids):
+            raise NoSuchResource()
+        for image_id in image_ids:
+            backend.delete_image(image_id)
+        return {}
+    if mode == "ImageURL":
+        required(params, "ImageURLs")
+        urls = id_list(params, "ImageURLs", BATCH_MAX)
+        doomed: dict[str, None] = {}
+        for url in urls:
+            found = backend.find_images_by_url(url)
+            if not found:
+                raise NoSuchResource()
+            doomed.update((image.image_id, None) for image in found)
+        for image_id in doomed:
+            backend.delete_image(image_id)
+        return {}
+    # VideoId: the video's own snapshots, by kind.
+    video_id = required(params, "VideoId")
+    raw_types = optional(params, "ImageType")
+    if raw_types is None:
+        raise MissingParameter("ImageType")
+    types = [t.strip() for t in raw_types.split(",") if t.strip()]
+    if "All" in types:
+        if len(types) > 1:
+            raise InvalidParameter("ImageType", "All cannot be combined with other types")
+        types = list(SNAPSHOT_TYPES)
+    for kind in types:
+        if kind not in SNAPSHOT_TYPES:
+            raise InvalidParameter("ImageType")
+    video = backend.get_video(video_id)
+    if "CoverSnapshot" in types:
+        video.cover_url = None
+    if "NormalSnapshot" in types:
+        video.snapshots = []
+    if "SpriteSnapshot" in types:
+        video.sprite_snapshots = []
+    if "SpriteOriginSnapshot" in types:
+        video.sprite_origin_snapshots = []
+    backend.touch(video, ctx.now)
+    backend.save_video(video)
+    return {}
+
+
+ACTIONS = {
+    "GetImageInfo": get_image_info,
+    "GetImageInfos": get_image_infos,
+    "UpdateImageInfos": update_image_infos,
+    "DeleteImage": delete_image,
+}

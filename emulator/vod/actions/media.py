@@ -1,0 +1,215 @@
+"""Source files and playable streams: GetMezzanineInfo, DeleteMezzanines, DeleteStream, GetPlayInfo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.vod.actions.common import (
+    BATCH_MAX,
+    Params,
+    bool_param,
+    choice,
+    id_list,
+    int_param,
+    optional,
+    required,
+)
+from emulator.vod.actions.videos import resolve_video
+from emulator.vod.exceptions import (
+    ForbiddenIllegalStatus,
+    InvalidFileNotFound,
+    InvalidParameter,
+    InvalidVideoNoneStream,
+    JobIdsExceededMax,
+    MissingParameter,
+    ReferenceIdsExceededMax,
+    VideoIdsExceededMax,
+    VodError,
+)
+from emulator.vod.models import Mezzanine, Stream, Video, VodBackend, compact_number
+
+FORMATS = ("mp4", "m3u8", "mp3", "flv", "mpd")
+DEFINITIONS = ("FD", "LD", "SD", "HD", "OD", "2K", "4K", "SQ", "HQ", "AUTO")
+# A video in one of these has nothing VOD will play yet (or any more): Forbidden.IllegalStatus.
+UNPLAYABLE_STATUSES = frozenset(
+    {"Uploading", "UploadFail", "UploadSucc", "Transcoding", "ProduceFail", "Blocked"}
+)
+# Sources that are themselves the playback stream: DeleteMezzanines needs Force for them.
+SOURCE_PLAYS_MODES = frozenset({"NoTranscode", "AsyncTranscode"})
+OSS_AUTH_TIMEOUT_MAX = 2592000
+PLAY_AUTH_TIMEOUT_MAX = 604800
+
+
+class ForbiddenAliyunVoDEncryption(VodError):
+    """GetPlayInfo when every stream is encrypted with Alibaba Cloud's proprietary encryption."""
+
+    code, status = "Forbidden.AliyunVoDEncryption", 403
+    message = "Currently only AliyunVoDEncryption streams exist, you must use the Aliyun player to play."
+
+
+def _additions(params: Params) -> list[str]:
+    raw = optional(params, "AdditionType")
+    if raw is None:
+        return []
+    parts = [p.strip() for p in raw.split(",") if p.strip()]
+    for part in parts:
+        if part not in ("video", "audio"):
+            raise InvalidParameter("AdditionType", "video and/or audio")
+    return parts
+
+
+def get_mezzanine_info(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+    output_type = choice(params, "OutputType", ("oss", "cdn"), "cdn")
+    int_param(params, "AuthTimeout", 3600, minimum=1, maximum=OSS_AUTH_TIMEOUT_MAX)
+    additions = _additions(params)
+    video = resolve_video(backend, params)
+    mezz = backend.get_mezzanine(video.video_id)
+    if mezz is None:
+        # No source record yet: VOD still answers, with the upload's state as the status.
+        status = "UploadFail" if video.status == "UploadFail" else "Uploading"
+        if video.status not in ("Uploading", "UploadFail"):
+            status = "Normal"
+        mezz = Mezzanine(
+            video_id=video.video_id,
+            status=status,
+            file_name=video.file_name,
+            creation_time=video.creation_time,
+        )
+    if mezz.status == "Deleted":
+        raise InvalidFileNotFound()
+    return {"Mezzanine": mezz.body(output_type or "cdn", additions)}
+
+
+def delete_mezzanines(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+    video_ids = id_list(params, "VideoIds", BATCH_MAX, VideoIdsExceededMax)
+    reference_ids = id_list(params, "ReferenceIds", BATCH_MAX, ReferenceIdsExceededMax)
+    if not video_ids and not reference_ids:
+        raise MissingParameter("VideoIds")
+    force = bool_param(params, "Force", False)
+    targets: dict[str, Video] = {}
+    non_exist = [vid for vid in video_ids if vid not in backend.videos]
+    for vid in video_ids:
+        if vid in backend.videos:
+            targets[vid] = backend.videos[vid]
+    non_exist_refs = []
+    for ref in reference_ids:
+        video = backend.find_video(reference_id=ref)
+        if video is None:
+            non_exist_refs.append(ref)
+        else:
+            targets.setdefault(video.video_id, video)
+    unremovable = []
+    for video in targets.values():
+        if (
+            not force
+            and backend.options.protect_untranscoded_sources
+            and video.transcode_mode in SOURCE_PLAYS_MODES
+        ):
+            unremovable.append(video.video_id)
+            continue
+        mezz = backend.get_mezzanine(video.video_id)
+        if mezz is None or mezz.status == "Deleted":
+            continue
+        backend.set_mezzanine(video.video_id, status="Deleted")
+        # The source's own stream (an untranscoded video's <VideoId>02) goes with it.
+        originals = [
+            s.job_id
+            for s in backend.streams_of(video.video_id)
+            if s.job_id == f"{video.video_id}02" or s.specification == "Original"
+        ]
+        if originals:
+            backend.delete_streams(video.video_id, originals)
+    return {
+        "NonExistVideoIds": non_exist,
+        "UnRemoveableVideoIds": unremovable,
+        "NonExistReferenceIds": non_exist_refs,
+    }
+
+
+def delete_stream(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+    if optional(params, "VideoId") is None and optional(params, "ReferenceId") is None:
+        raise MissingParameter("VideoId")
+    required(params, "JobIds")
+    job_ids = id_list(params, "JobIds", BATCH_MAX, JobIdsExceededMax)
+    video = resolve_video(backend, params)
+    backend.delete_streams(video.video_id, job_ids)
+    return {}
+
+
+def _comma_set(params: Params, name: str, allowed: tuple[str, ...]) -> list[str] | None:
+    raw = optional(params, name)
+    if raw is None:
+        return None
+    values = [v.strip() for v in raw.split(",") if v.strip()]
+    for value in values:
+        if value not in allowed:
+            raise InvalidParameter(name, f"{value} is not one of {', '.join(allowed)}")
+    return values
+
+
+def _newest_per_rendition(streams: list[Stream]) -> list[Stream]:
+    best: dict[tuple[str, str, str], Stream] = {}
+    for stream in streams:
+        key = (stream.definition, stream.format, stream.stream_type)
+        held = best.get(key)
+        if held is None or (stream.creation_time, stream.job_id) > (held.creation_time, held.job_id):
+            best[key] = stream
+    return list(best.values())
+
+
+def get_play_info(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+    formats = _comma_set(params, "Formats", FORMATS)
+    definitions = _comma_set(params, "Definition", DEFINITIONS)
+    stream_type = choice(params, "StreamType", ("video", "audio"))
+    output_type = choice(params, "OutputType", ("oss", "cdn"), "cdn")
+    result_type = choice(params, "ResultType", ("Single", "Multiple"), "Single")
+    int_param(params, "AuthTimeout", 3600, minimum=1, maximum=PLAY_AUTH_TIMEOUT_MAX)
+    video = resolve_video(backend, params)
+    if video.status in UNPLAYABLE_STATUSES:
+        raise ForbiddenIllegalStatus(
+            video.status, video.audit_status, http_status=backend.options.play_illegal_status_http
+        )
+    candidates = [
+        s
+        for s in backend.streams_of(video.video_id)
+        if s.status == "Normal"
+        and (formats is None or s.format in formats)
+        and (definitions is None or s.definition in definitions)
+        and (stream_type is None or s.stream_type == stream_type)
+    ]
+    playable = [s for s in candidates if s.encrypt_type != "AliyunVoDEncryption"]
+    if candidates and not playable:
+        raise ForbiddenAliyunVoDEncryption()
+    if result_type == "Single":
+        playable = _newest_per_rendition(playable)
+    if not playable:
+        raise InvalidVideoNoneStream(
+            formats=params.get("Formats", ""),
+            definition=params.get("Definition", ""),
+            stream_type=stream_type or ("audio" if video.media_type == "audio" else "video"),
+        )
+    playable.sort(key=lambda s: (s.format, s.definition_rank(), s.creation_time, s.job_id))
+    base = {
+        "VideoId": video.video_id,
+        "Title": video.title,
+        "Status": video.status,
+        "MediaType": video.media_type,
+        "CreationTime": video.creation_time,
+        "Duration": compact_number(video.duration) if video.duration is not None else None,
+        "CoverURL": video.cover_url,
+        "TranscodeMode": video.transcode_mode,
+        "OutputType": output_type,
+        "StorageClass": video.storage_class,
+    }
+    return {
+        "VideoBase": {k: v for k, v in base.items() if v is not None},
+        "PlayInfoList": {"PlayInfo": [s.play_info() for s in playable]},
+    }
+
+
+ACTIONS = {
+    "GetMezzanineInfo": get_mezzanine_info,
+    "DeleteMezzanines": delete_mezzanines,
+    "DeleteStream": delete_stream,
+    "GetPlayInfo": get_play_info,
+}
