@@ -177,7 +177,8 @@ def verdict_at_most(ratio: float, limit: float) -> str:
     """'ok', or how far over the limit (in percent of the limit)."""
     if ratio <= limit:
         return "ok"
-    return f"MISS (+{(ratio / limit - 1) * 100:.0f}%)"
+    over = (ratio / limit - 1) * 100
+    return f"MISS (+{over:.1f}%)" if over < 1 else f"MISS (+{over:.0f}%)"
 
 
 def verdict_at_least(value: float, floor: float) -> str:
