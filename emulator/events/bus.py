@@ -19,12 +19,13 @@ receiver may call the emulator back.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -198,6 +199,7 @@ class EventBus:
         self._idle = threading.Condition(self._lock)
         self._in_flight = 0
         self._generation = 0
+        self._local = threading.local()
         self.initial_delivery = delivery
         # False until the first request or reset: subscriptions made before are permanent.
         self.started = False
@@ -272,6 +274,25 @@ class EventBus:
         with self._lock:
             if subscription in self._subscribers:
                 self._subscribers.remove(subscription)
+
+    @property
+    def subscriptions(self) -> list[Subscription]:
+        with self._lock:
+            return list(self._subscribers)
+
+    @contextlib.contextmanager
+    def muted(self) -> Iterator[None]:
+        """No subscriber (not even a permanent one, such as the FC runtime's) is called inside.
+
+        For tests that watch events alone, without the template's event functions reacting.
+        """
+        with self._lock:
+            saved, self._subscribers = self._subscribers, []
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._subscribers = saved + [sub for sub in self._subscribers if sub not in saved]
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -362,11 +383,41 @@ class EventBus:
                 self._ensure_worker()
             self._queue.put(record)
             return
+        deferred: list[EventRecord] | None = getattr(self._local, "deferred", None)
+        if deferred is not None:
+            deferred.append(record)
+            return
         pending = _request_pending()
         if pending is not None:
             pending.append((self, record))
         else:
             self.deliver(record)
+
+    @contextlib.contextmanager
+    def deferred(self) -> Iterator[None]:
+        """Hold back synchronous delivery until the block ends (nestable).
+
+        Wrap code that emits while holding a backend lock: a subscriber or receiver that calls the
+        emulator back (an FC function reading the video) would otherwise wait for that lock forever.
+        Inside a request the held events go on to the request's own list (delivered at teardown).
+        """
+        outer: list[EventRecord] | None = getattr(self._local, "deferred", None)
+        mine: list[EventRecord] = []
+        self._local.deferred = mine if outer is None else outer
+        try:
+            yield
+        finally:
+            self._local.deferred = outer
+            if outer is None:
+                pending = _request_pending()
+                for record in mine:
+                    if pending is not None:
+                        pending.append((self, record))
+                    else:
+                        try:
+                            self.deliver(record)
+                        except Exception:
+                            log.exception("delivering event %s failed", record.seq)
 
     def _ensure_worker(self) -> None:
         if self._worker is None or not self._worker.is_alive():

@@ -1,0 +1,694 @@
+"""The video status machine: ``Uploading → UploadSucc → Transcoding → Normal`` and its failure paths.
+
+``Lifecycle.upload_complete`` is called when a video's source file is complete in OSS (the ingest
+component calls it). From there, on the scheduler's timing:
+
+1. the status becomes ``UploadSucc`` and FileUploadComplete is emitted (unless the caller already did);
+2. the source is analysed (a real probe when the bytes are known): VideoAnalysisComplete; a file that
+   is not media fails here and the video ends ``TranscodeFail``;
+3. ``Transcoding``; one stream per definition of the video's template group, each written to the
+   backend (``add_stream``, PlayURL on the emulator host, the source bytes stored in OSS when the OSS
+   component is there) and announced by StreamTranscodeComplete; a cover snapshot (a real frame when
+   possible) with SnapshotComplete in between;
+4. TranscodeComplete, then ``Normal`` (``Checking`` with review on, ``Blocked`` if the review blocks),
+   or ``TranscodeFail`` when no stream succeeded.
+
+Outcomes are configurable per video and per definition (``set_outcome``); the default is success.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from emulator.lifecycle.scheduler import Scheduler
+from shared.events import payloads
+
+log = logging.getLogger("vodfc.lifecycle")
+
+NO_TRANSCODE_GROUP = "VOD_NO_TRANSCODE"
+DEFAULT_GROUP = "default"
+# Sources VOD plays as they are when the template group does not transcode (vod-events-upload.md §6).
+PLAYABLE_AS_IS = {"mp4": "mp4", "flv": "flv", "m3u8": "m3u8", "mp3": "mp3", "webm": "webm"}
+# Short side in pixels and bitrate in Kbit/s of each definition (the payload builders' ladder).
+LADDER = {name: (min(w, h), kbps) for name, (w, h, kbps) in payloads.LADDER.items()}
+BAD_SOURCE = ("InvalidParameter.ResourceContentBad", "The resource operated InputFile is bad")
+
+
+@dataclass(frozen=True)
+class StreamSpec:
+    definition: str
+    format: str = "mp4"
+
+
+@dataclass
+class Outcome:
+    """What happens to a video; ``set_outcome(video_id, ...)`` changes one video or the default."""
+
+    upload_fails: bool = False  # UploadFail, no events (VOD sends none for a failed upload)
+    analysis_fails: bool = False  # the source is broken: VideoAnalysisComplete fail, TranscodeFail
+    transcode_fails: bool = False  # every stream fails
+    failed_definitions: frozenset[str] = frozenset()  # e.g. {"HD"}: only those streams fail
+    error_code: str = "InternalError"
+    error_message: str = "The request processing has failed due to some unknown error."
+    snapshot_fails: bool = False
+    review: bool = False  # review before publishing: Checking instead of Normal
+    blocked: bool = False  # with review: Blocked
+    emit_upload_event: bool = True  # FileUploadComplete (off when the caller sends it itself)
+
+    def as_json(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["failed_definitions"] = sorted(self.failed_definitions)
+        return data
+
+
+@dataclass
+class Delays:
+    """Seconds between the steps (used by the manual and realtime timings)."""
+
+    analysis: float = 1.0
+    transcode_start: float = 1.0
+    per_stream: float = 2.0
+    snapshot: float = 4.0  # after the first stream: VOD interleaves SnapshotComplete
+
+
+@dataclass
+class Job:
+    """What the lifecycle did to one video, for tests and ``/_vodfc/lifecycle``."""
+
+    video_id: str
+    account_id: str
+    region: str
+    statuses: list[str] = field(default_factory=list)
+    streams: list[dict[str, Any]] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+    done: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "video_id": self.video_id,
+            "account_id": self.account_id,
+            "region": self.region,
+            "statuses": self.statuses,
+            "streams": self.streams,
+            "events": self.events,
+            "done": self.done,
+        }
+
+
+@dataclass
+class _Source:
+    """What is known about the uploaded file."""
+
+    data: bytes | None = None
+    size: int | None = None
+    file_url: str | None = None
+    extension: str = "mp4"
+    width: int = 0
+    height: int = 0
+    duration: float = 0.0
+    bitrate_kbps: float = 0.0
+    fps: float = 0.0
+    is_audio: bool = False
+    is_media: bool = True
+
+
+def _hex() -> str:
+    return uuid.uuid4().hex
+
+
+def scaled(width: int, height: int, short_side: int) -> tuple[int, int]:
+    """Scale to a definition's short side, keeping the aspect ratio; never upscale; even sizes."""
+    if width <= 0 or height <= 0:
+        return (round(short_side * 16 / 9 / 2) * 2, short_side)
+    source_short = min(width, height)
+    target = min(short_side, source_short)
+    factor = target / source_short
+    return (max(2, round(width * factor / 2) * 2), max(2, round(height * factor / 2) * 2))
+
+
+def _user_data(raw: str | None) -> dict[str, Any]:
+    if not raw:
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def callback_url_of(user_data: str | None) -> str | None:
+    """``UserData.MessageCallback.CallbackURL`` (an object or a JSON string), if any."""
+    callback = _user_data(user_data).get("MessageCallback")
+    if isinstance(callback, str):
+        callback = _user_data(callback)
+    if isinstance(callback, dict) and callback.get("CallbackURL"):
+        return str(callback["CallbackURL"])
+    return None
+
+
+def extend_of(user_data: str | None) -> Any:
+    return _user_data(user_data).get("Extend")
+
+
+class Lifecycle:
+    def __init__(self, app: Any, scheduler: Scheduler):
+        from emulator.app import get_state
+
+        self.app = app
+        self.state = get_state(app)
+        self.scheduler = scheduler
+        self.delays = Delays()
+        self.default_outcome = Outcome()
+        self.template_groups: dict[str, list[StreamSpec]] = {}
+        self._outcomes: dict[str, Outcome] = {}
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.RLock()
+        self.listeners: list[Callable[[Job, str], None]] = []
+        self.media_events: Any = None  # the DeleteMediaComplete / MediaBaseChangeComplete hooks
+        self._reset_groups()
+
+    def _reset_groups(self) -> None:
+        self.template_groups = {
+            DEFAULT_GROUP: [StreamSpec("LD", "mp4"), StreamSpec("SD", "mp4"), StreamSpec("HD", "mp4")],
+            NO_TRANSCODE_GROUP: [],
+        }
+
+    # --- configuration -----------------------------------------------------------------------------
+
+    def set_outcome(self, video_id: str | None = None, **changes: Any) -> Outcome:
+        """``set_outcome("vid", failed_definitions={"HD"})``; without a video id: the default."""
+        if "failed_definitions" in changes:
+            changes["failed_definitions"] = frozenset(changes["failed_definitions"] or ())
+        with self._lock:
+            base = self._outcomes.get(video_id, self.default_outcome) if video_id else self.default_outcome
+            outcome = replace(base, **changes)
+            if video_id:
+                self._outcomes[video_id] = outcome
+            else:
+                self.default_outcome = outcome
+            return outcome
+
+    def outcome(self, video_id: str) -> Outcome:
+        with self._lock:
+            return self._outcomes.get(video_id, self.default_outcome)
+
+    def job(self, video_id: str) -> Job | None:
+        with self._lock:
+            return self._jobs.get(video_id)
+
+    @property
+    def jobs(self) -> list[Job]:
+        with self._lock:
+            return list(self._jobs.values())
+
+    def reset(self) -> None:
+        with self._lock:
+            self.scheduler.clear()
+            self._outcomes.clear()
+            self._jobs.clear()
+            self.default_outcome = Outcome()
+            self.delays = Delays()
+            self._reset_groups()
+
+    # --- entry points ------------------------------------------------------------------------------
+
+    def upload_complete(
+        self,
+        backend: Any,
+        video_id: str,
+        *,
+        data: bytes | None = None,
+        size: int | None = None,
+        file_url: str | None = None,
+        host_url: str | None = None,
+        emit_upload_event: bool | None = None,
+    ) -> Job:
+        """A video's source file is complete: start the pipeline (see the module docstring)."""
+        job = Job(video_id, backend.account_id, backend.region)
+        with self._lock:
+            self._jobs[video_id] = job
+        outcome = self.outcome(video_id)
+        send_upload = outcome.emit_upload_event if emit_upload_event is None else emit_upload_event
+        source = _Source(
+            data=data, size=size if size is not None else (len(data) if data is not None else None)
+        )
+        source.file_url = file_url
+        pipeline = _Pipeline(self, backend, job, outcome, source, host_url)
+        pipeline.start(send_upload)
+        return job
+
+    def on_ingest_upload(self, upload: Any) -> None:
+        """The ingest component's upload-complete listener: a video's source is complete in OSS.
+
+        Reads ``video_id`` (or ``media_id``), ``backend`` (or ``account_id`` + ``region``), the bytes
+        (``data`` or ``object.data``), ``size``, ``file_url`` (or ``url``), ``host_url`` and
+        ``event_sent`` (True when ingest emitted FileUploadComplete itself) from an object or a dict.
+        Images are not processed here (ImageUploadComplete is the ingest component's).
+        """
+
+        def get(name: str) -> Any:
+            return upload.get(name) if isinstance(upload, dict) else getattr(upload, name, None)
+
+        if (get("media_type") or "video") == "image":
+            return
+        video_id = get("video_id") or get("media_id")
+        backend = get("backend") or self.state.backend(get("account_id"), get("region"))
+        stored = get("object")
+        data = get("data") if get("data") is not None else getattr(stored, "data", None)
+        self.upload_complete(
+            backend,
+            str(video_id),
+            data=data,
+            size=get("size"),
+            file_url=get("file_url") or get("url"),
+            host_url=get("host_url"),
+            emit_upload_event=False if get("event_sent") else None,
+        )
+
+    # --- helpers the pipeline uses -----------------------------------------------------------------
+
+    def bus(self) -> Any:
+        return self.app.extensions.get("vodfc.events")
+
+    def oss(self) -> Any:
+        return self.app.extensions.get("vodfc.oss")
+
+    def notify(self, job: Job, what: str) -> None:
+        for listener in list(self.listeners):
+            try:
+                listener(job, what)
+            except Exception:
+                log.exception("lifecycle listener failed")
+
+
+class _Pipeline:
+    """One video's run through the machine; every step takes the backend lock and a transaction."""
+
+    def __init__(
+        self,
+        lifecycle: Lifecycle,
+        backend: Any,
+        job: Job,
+        outcome: Outcome,
+        source: _Source,
+        host_url: str | None,
+    ):
+        self.lc = lifecycle
+        self.backend = backend
+        self.job = job
+        self.outcome = outcome
+        self.source = source
+        self.host_url = host_url
+        self.streams: list[dict[str, Any]] = []
+        self.pending_streams = 0
+        self.snapshot_done = False
+        self.started = self.lc.scheduler.now()
+
+    # --- plumbing ----------------------------------------------------------------------------------
+
+    def video(self) -> Any:
+        return self.backend.videos.get(self.job.video_id)
+
+    def step(self, delay: float, fn: Callable[[], None], label: str) -> None:
+        def run() -> None:
+            bus = self.lc.bus()
+            # Events go out after the lock is released: a receiver may call the emulator back.
+            held = bus.deferred() if bus is not None else contextlib.nullcontext()
+            with held, self.backend.lock, self.lc.state.store.transaction():
+                if self.video() is None:
+                    return  # deleted (or reset) while processing: VOD stops too
+                fn()
+
+        self.lc.scheduler.call_later(delay, run, f"{self.job.video_id}:{label}")
+
+    def now(self) -> Any:
+        return self.lc.scheduler.now()
+
+    def set_status(self, status: str) -> None:
+        self.backend.set_video_status(self.job.video_id, status, now=self.now())
+        self.job.statuses.append(status)
+        self.lc.notify(self.job, status)
+
+    def emit(self, event: dict[str, Any]) -> None:
+        video = self.video()
+        self.job.events.append(str(event.get("EventType")))
+        bus = self.lc.bus()
+        if bus is None:
+            return
+        bus.emit(
+            event,
+            account_id=self.backend.account_id,
+            app_id=getattr(video, "app_id", None),
+            callback_url=callback_url_of(getattr(video, "user_data", None)),
+        )
+
+    def extend(self) -> Any:
+        return extend_of(getattr(self.video(), "user_data", None))
+
+    def bucket(self) -> str:
+        return str(self.backend.storage_location).split(".", 1)[0]
+
+    def url_for(self, key: str) -> str:
+        """Where an output is served: the emulator's own port when the client used it, else OSS."""
+        host = self.host_url or ""
+        if host and "aliyuncs.com" not in host and self.lc.oss() is not None:
+            return f"{host.rstrip('/')}/{self.bucket()}/{key}"
+        return f"http://{self.backend.storage_location}/{key}"
+
+    def store_object(self, key: str, data: bytes, content_type: str) -> None:
+        oss = self.lc.oss()
+        if oss is None:
+            return
+        bucket = self.bucket()
+        try:
+            if oss.store.get_bucket(bucket) is None:
+                # Outputs are fetched by players without OSS signatures (GetPlayInfo's OutputType cdn).
+                oss.create_bucket(bucket, self.backend.account_id, self.backend.region, acl="public-read")
+            oss.put_object(bucket, key, data, content_type)
+        except Exception:  # outputs are a convenience; the records and events are what matter
+            log.exception("could not store %s/%s", bucket, key)
+
+    # --- steps -------------------------------------------------------------------------------------
+
+    def start(self, send_upload: bool) -> None:
+        def uploaded() -> None:
+            video = self.video()
+            if self.outcome.upload_fails:
+                self.set_status("UploadFail")
+                mezz = self.backend.get_mezzanine(self.job.video_id)
+                if mezz is not None:
+                    self.backend.set_mezzanine(self.job.video_id, status="UploadFail")
+                self.job.done = True
+                return
+            self.probe(video)
+            self.backend.set_mezzanine(self.job.video_id, **self.mezzanine_fields(video))
+            self.set_status("UploadSucc")
+            if send_upload:
+                self.emit(
+                    payloads.file_upload_complete(
+                        self.job.video_id,
+                        size=self.source.size or 0,
+                        file_url=self.source.file_url or self.url_for(video.file_name or self.job.video_id),
+                        event_time=self.now(),
+                        extend=self.extend(),
+                    )
+                )
+            self.step(self.lc.delays.analysis, self.analysed, "analysis")
+
+        self.step(0, uploaded, "upload")
+
+    def probe(self, video: Any) -> None:
+        name = (video.file_name or "") if video is not None else ""
+        self.source.extension = name.rsplit(".", 1)[-1].lower() if "." in name else "mp4"
+        if self.outcome.analysis_fails:
+            self.source.is_media = False
+            return
+        if self.source.data is None:
+            # Nothing to look at: assume a plain 16:9 clip so the streams have plausible facts.
+            self.source.width, self.source.height = 1280, 720
+            self.source.duration, self.source.fps, self.source.bitrate_kbps = 10.0, 25.0, 2000.0
+            return
+        try:
+            from emulator.media import NotMedia, probe
+        except ImportError:  # the media component is optional
+            self.source.width, self.source.height, self.source.duration = 1280, 720, 10.0
+            return
+        try:
+            info = probe(self.source.data)
+        except NotMedia:
+            self.source.is_media = False
+            return
+        self.source.width, self.source.height = info.width, info.height
+        self.source.duration, self.source.fps = round(info.duration, 6), info.fps
+        self.source.bitrate_kbps, self.source.is_audio = info.bitrate_kbps, info.is_audio
+
+    def mezzanine_fields(self, video: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {"status": "Normal"}
+        if self.source.size is not None:
+            out["size"] = self.source.size
+        if self.source.file_url:
+            out["file_url"] = self.source.file_url
+        if self.source.is_media and self.source.duration:
+            out.update(duration=self.source.duration, fps=self.source.fps or None)
+            out.update(bitrate=round(self.source.bitrate_kbps, 4) or None)
+            if self.source.width:
+                out.update(width=self.source.width, height=self.source.height)
+        return out
+
+    def analysed(self) -> None:
+        vid = self.job.video_id
+        if not self.source.is_media:
+            code, message = BAD_SOURCE
+            self.emit(
+                payloads.video_analysis_complete(
+                    vid, status=payloads.FAIL, event_time=self.now(), error_code=code, error_message=message
+                )
+            )
+            self.set_status("Transcoding")
+            self.step(self.lc.delays.transcode_start, self.bad_source_finished, "transcode")
+            return
+        self.emit(
+            payloads.video_analysis_complete(
+                vid,
+                size=self.source.size,
+                duration=self.source.duration,
+                width=None if self.source.is_audio else self.source.width,
+                height=None if self.source.is_audio else self.source.height,
+                bitrate=round(self.source.bitrate_kbps, 3),
+                fps=None if self.source.is_audio else self.source.fps,
+                event_time=self.now(),
+            )
+        )
+        video = self.video()
+        group = video.template_group_id or DEFAULT_GROUP
+        if group == NO_TRANSCODE_GROUP:
+            self.no_transcode()
+            return
+        specs = self.lc.template_groups.get(group) or self.lc.template_groups[DEFAULT_GROUP]
+        self.set_status("Transcoding")
+        self.pending_streams = len(specs)
+        self.started = self.now()
+        for index, spec in enumerate(specs):
+            delay = self.lc.delays.transcode_start + self.lc.delays.per_stream * (index + 1)
+            label = f"stream:{spec.definition}.{spec.format}"
+            self.step(delay, functools.partial(self.stream_done, spec), label)
+        self.step(self.lc.delays.snapshot, self.snapshot, "snapshot")
+
+    def no_transcode(self) -> None:
+        vid = self.job.video_id
+        video = self.video()
+        video.transcode_mode = "NoTranscode"
+        fmt = PLAYABLE_AS_IS.get(self.source.extension)
+        if fmt is None:
+            self.backend.save_video(video)
+            self.job.done = True  # not playable as it is: it stays UploadSucc
+            return
+        self.backend.add_stream(
+            vid,
+            job_id=f"{vid}02",
+            definition="OD",
+            format=fmt,
+            play_url=self.source.file_url or self.url_for(video.file_name or vid),
+            bitrate=round(self.source.bitrate_kbps, 2) or None,
+            size=self.source.size,
+            duration=self.source.duration or None,
+            width=self.source.width or None,
+            height=self.source.height or None,
+            fps=self.source.fps or None,
+            specification="Original",
+            stream_type="audio" if self.source.is_audio else "video",
+            now=self.now(),
+        )
+        self.backend.save_video(video)
+        self.set_status("Normal")
+        self.job.done = True
+
+    def stream_done(self, spec: StreamSpec) -> None:
+        vid = self.job.video_id
+        job_id = _hex()
+        short, kbps = LADDER.get(spec.definition, (720, 1500))
+        width, height = scaled(self.source.width, self.source.height, short)
+        if self.source.bitrate_kbps:
+            kbps = min(kbps, max(1, round(self.source.bitrate_kbps)))
+        duration = self.source.duration
+        failed = self.outcome.transcode_fails or spec.definition in self.outcome.failed_definitions
+        finished = self.now()
+        if failed:
+            info = payloads.stream_info(
+                job_id=job_id,
+                definition=spec.definition,
+                format=spec.format,
+                status=payloads.FAIL,
+                start_time=self.started,
+                finish_time=finished,
+                error_code=self.outcome.error_code,
+                error_message=self.outcome.error_message,
+            )
+        else:
+            key = f"{vid}/{_hex()}-{spec.definition.lower()}.{spec.format}"
+            url = self.url_for(key)
+            size = int(kbps * 1000 / 8 * duration) if duration else len(self.source.data or b"")
+            if self.source.data is not None:
+                size = len(self.source.data) if spec.format == "mp4" else size
+                self.store_object(key, *self.output_body(spec, url))
+            self.backend.add_stream(
+                vid,
+                job_id=job_id,
+                definition=spec.definition,
+                format=spec.format,
+                play_url=url,
+                bitrate=float(kbps),
+                size=size,
+                duration=duration or None,
+                width=None if self.source.is_audio else width,
+                height=None if self.source.is_audio else height,
+                fps=(self.source.fps or None) if not self.source.is_audio else None,
+                stream_type="audio" if self.source.is_audio else "video",
+                codec_name="H.264" if not self.source.is_audio else "AAC",
+                now=finished,
+            )
+            info = payloads.stream_info(
+                job_id=job_id,
+                definition=spec.definition,
+                format=spec.format,
+                file_url=url,
+                size=size,
+                width=None if self.source.is_audio else width,
+                height=None if self.source.is_audio else height,
+                duration=duration,
+                bitrate=kbps,
+                fps=(round(self.source.fps, 3) if self.source.fps else None)
+                if not self.source.is_audio
+                else None,
+                is_audio=self.source.is_audio,
+                start_time=self.started,
+                finish_time=finished,
+            )
+        self.streams.append(info)
+        self.job.streams.append(info)
+        self.emit(payloads.stream_transcode_complete(vid, info, extend=self.extend()))
+        self.pending_streams -= 1
+        if self.pending_streams == 0:
+            self.finish()
+
+    def output_body(self, spec: StreamSpec, url: str) -> tuple[bytes, str]:
+        """The stored output: the source itself for mp4 (no re-encoding), a one-entry playlist for m3u8."""
+        data = self.source.data or b""
+        if spec.format == "m3u8":
+            duration = self.source.duration or 10.0
+            playlist = (
+                "#EXTM3U\n#EXT-X-VERSION:3\n"
+                f"#EXT-X-TARGETDURATION:{int(duration) + 1}\n#EXT-X-MEDIA-SEQUENCE:0\n"
+                f"#EXTINF:{duration:.3f},\n{self.source.file_url or url}\n#EXT-X-ENDLIST\n"
+            )
+            return playlist.encode(), "application/x-mpegURL"
+        return data, "video/mp4"
+
+    def snapshot(self) -> None:
+        vid = self.job.video_id
+        video = self.video()
+        job_id = _hex()
+        stem = f"{vid}/covers/{_hex()}"
+        key = f"{stem}-00001.jpg"
+        if self.outcome.snapshot_fails or self.source.is_audio:
+            event = payloads.snapshot_complete(
+                vid,
+                snapshot_infos=[],
+                status=payloads.FAIL,
+                event_time=self.now(),
+                error_code=self.outcome.error_code,
+                error_message=self.outcome.error_message,
+                extend=self.extend(),
+            )
+        else:
+            self.store_object(key, self.cover_jpeg(), "image/jpeg")
+            url = self.url_for(key)
+            if not video.cover_url:
+                video.cover_url = url
+            video.snapshots = [*video.snapshots, url]
+            self.backend.save_video(video)
+            event = payloads.snapshot_complete(
+                vid,
+                cover_url=video.cover_url,
+                snapshot_infos=[
+                    payloads.snapshot_info(
+                        job_id=job_id,
+                        snapshot_type="CoverSnapshot",
+                        snapshot_count=1,
+                        snapshot_format=f"{stem}-{{SnapshotCount}}.jpg",
+                        snapshot_regular=self.url_for(f"{stem}-{{SnapshotCount}}.jpg"),
+                    )
+                ],
+                event_time=self.now(),
+                extend=self.extend(),
+            )
+        self.emit(event)
+        self.snapshot_done = True
+
+    def cover_jpeg(self) -> bytes:
+        try:
+            from emulator.media import NotMedia, snapshot_jpeg
+            from emulator.media.synth import make_image
+        except ImportError:
+            return b""
+        if self.source.data is not None:
+            try:
+                return snapshot_jpeg(self.source.data, at=min(1.0, self.source.duration / 2))
+            except NotMedia:
+                pass
+        width, height = scaled(self.source.width, self.source.height, 360)
+        return make_image(width, height, "jpeg")
+
+    def finish(self) -> None:
+        vid = self.job.video_id
+        succeeded = any(info.get("Status") == payloads.SUCCESS for info in self.streams)
+        self.emit(payloads.transcode_complete(vid, self.streams, extend=self.extend()))
+        if not succeeded:
+            self.set_status("TranscodeFail")
+        elif self.outcome.review:
+            self.set_status("Checking")
+            if self.outcome.blocked:
+                self.set_status("Blocked")
+        else:
+            self.set_status("Normal")
+        video = self.video()
+        if succeeded and video is not None and self.source.duration and video.duration is None:
+            video.duration = self.source.duration
+            self.backend.save_video(video)
+        self.job.done = True
+
+    def bad_source_finished(self) -> None:
+        vid = self.job.video_id
+        code, message = BAD_SOURCE
+        video = self.video()
+        specs = self.lc.template_groups.get(video.template_group_id or DEFAULT_GROUP) or [StreamSpec("LD")]
+        now = self.now()
+        self.streams = [
+            payloads.stream_info(
+                job_id=_hex(),
+                definition=spec.definition,
+                format=spec.format,
+                status=payloads.FAIL,
+                start_time=now,
+                finish_time=now,
+                error_code=code,
+                error_message=message,
+            )
+            for spec in specs
+        ]
+        self.job.streams.extend(self.streams)
+        self.emit(
+            payloads.transcode_complete(
+                vid, self.streams, error_code=code, error_message=message, extend=self.extend()
+            )
+        )
+        self.set_status("TranscodeFail")
+        self.job.done = True
