@@ -2,8 +2,9 @@
 
 Actions come from the modules in ``ACTION_MODULES``; each exposes ``ACTIONS``, a dict of action name
 to ``fn(backend, params, ctx) -> dict`` (the answer body without ``RequestId``). Modules that are not
-installed are skipped, so the VOD core, SearchMedia (``emulator.vod.search``) and the upload actions
-(``emulator.ingest.actions``) are developed and shipped independently. When two modules name the same
+installed are skipped, so the VOD core, SearchMedia (``emulator.vod.search``), the upload actions
+(``emulator.ingest.actions``) and the message-callback actions (``emulator.events.actions``) are
+developed and shipped independently. When two modules name the same
 action, the first module listed wins. The table is built once, on first use.
 """
 
@@ -26,6 +27,7 @@ ACTION_MODULES: tuple[str, ...] = (
     "emulator.vod.actions.categories",
     "emulator.vod.search",
     "emulator.ingest.actions",
+    "emulator.events.actions",
 )
 
 log = logging.getLogger(__name__)
