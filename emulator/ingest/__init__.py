@@ -14,8 +14,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
+import posixpath
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +25,7 @@ from typing import Any
 
 from flask import Flask
 
-from emulator.ingest.uploads import UploadTarget
+from emulator.ingest.uploads import UploadTarget, object_prefix
 from emulator.media import MediaInfo, NotMedia, probe, vodformat
 from emulator.oss import ObjectEvent, get_oss
 
@@ -121,7 +123,8 @@ class Ingest:
 
         self.oss.create_bucket(target.bucket, account_id, target.region)
         credential = ctx.accounts.issue_sts_token(account_id, TOKEN_SECONDS)
-        self.oss.grant(credential.access_key_id, target.bucket, keys=(target.key,))
+        prefix = object_prefix(target)
+        self.oss.grant(credential.access_key_id, target.bucket, keys=(target.key,), prefix=prefix or None)
         return credential
 
     def reset(self) -> None:
@@ -155,7 +158,7 @@ class Ingest:
         media: MediaInfo | None = None
         error: str | None = None
         try:
-            media = probe(event.object.data)
+            media = self._probe(event)
         except NotMedia as exc:
             error = str(exc) or "not a media file"
         backend = self.state.backend(pending.account_id, pending.region)
@@ -207,6 +210,35 @@ class Ingest:
             except Exception:
                 logger.exception("upload listener %r failed for %s %s", listener, done.kind, done.media_id)
 
+    def _probe(self, event: ObjectEvent) -> MediaInfo:
+        if not event.key.lower().endswith(".m3u8"):
+            return probe(event.object.data)
+        # An HLS upload completes with its playlist, written after the segments: probe those.
+        folder = event.key.rsplit("/", 1)[0] + "/" if "/" in event.key else ""
+        try:
+            lines = event.object.data.decode("utf-8").splitlines()
+        except UnicodeDecodeError:
+            raise NotMedia("the playlist is not text") from None
+        names = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+        if not lines or lines[0].strip() != "#EXTM3U" or not names:
+            raise NotMedia("not an HLS playlist")
+        infos = []
+        for name in names:
+            segment = self.oss.get_object(event.bucket, posixpath.normpath(folder + name.split("?", 1)[0]))
+            if segment is None:
+                raise NotMedia(f"segment {name} is missing")
+            infos.append(probe(segment.data))
+        duration = sum(info.duration for info in infos)
+        size = event.object.size + sum(info.size for info in infos)
+        return dataclasses.replace(
+            infos[0],
+            format_name="hls",
+            format_long_name="Apple HTTP Live Streaming",
+            size=size,
+            duration=duration,
+            bitrate=size * 8 / duration if duration else infos[0].bitrate,
+        )
+
     def _finish_video(
         self, backend: Any, video_id: str, event: ObjectEvent, media: MediaInfo | None
     ) -> str | None:
@@ -214,8 +246,9 @@ class Ingest:
         if video is None or video.status not in ("Uploading", "UploadFail", "UploadSucc"):
             return None  # deleted meanwhile, or already processed further: a late duplicate
         data = event.object.data
+        size = media.size if media is not None else len(data)  # HLS: playlist plus segments
         facts: dict[str, Any] = {
-            "size": len(data),
+            "size": size,
             "file_md5": hashlib.md5(data).hexdigest(),
             "crc64": str(event.object.crc64),
             "file_url": event.url,
@@ -237,14 +270,14 @@ class Ingest:
             status = self.non_media_status
         backend.set_mezzanine(video_id, **facts)
         video = backend.get_video(video_id)
-        video.size = len(data)
+        video.size = size
         if media is not None:
             video.duration = round(media.duration, 3)
             if media.is_audio:
                 video.media_type = "audio"
         video.status = status
         upload = dict(video.extra.get("upload") or {})
-        upload.update(completed_at=event.time.strftime("%Y-%m-%dT%H:%M:%SZ"), size=len(data))
+        upload.update(completed_at=event.time.strftime("%Y-%m-%dT%H:%M:%SZ"), size=size)
         video.extra["upload"] = upload
         backend.touch(video, event.time)
         backend.save_video(video)

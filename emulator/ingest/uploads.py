@@ -143,10 +143,19 @@ def endpoint_for(ctx: Any, region: str) -> str:
     return str(ctx.host_url)
 
 
+def object_prefix(target: UploadTarget) -> str | None:
+    """For an HLS upload, the folder its segments go to (the upload SDK puts them under it)."""
+    if not target.key.lower().endswith(".m3u8"):
+        return None
+    return target.key.rsplit("/", 1)[0] + "/" if "/" in target.key else ""
+
+
 def upload_address(ctx: Any, target: UploadTarget) -> str:
-    return b64json(
-        {"Endpoint": endpoint_for(ctx, target.region), "Bucket": target.bucket, "FileName": target.key}
-    )
+    address = {"Endpoint": endpoint_for(ctx, target.region), "Bucket": target.bucket, "FileName": target.key}
+    prefix = object_prefix(target)
+    if prefix is not None:
+        address["ObjectPrefix"] = prefix
+    return b64json(address)
 
 
 def upload_auth(ctx: Any, credential: Any, region: str, now: datetime) -> str:

@@ -362,3 +362,32 @@ def test_get_upload_details_follows_the_upload(vod: Any, clip: bytes) -> None:
     [detail] = details().upload_details
     assert (detail.upload_status, detail.upload_size, detail.upload_ratio) == ("Normal", len(clip), 1.0)
     assert detail.status == "UploadSucc" and detail.completion_time
+
+
+def test_hls_upload_with_its_segments_under_the_object_prefix(vod: Any) -> None:
+    created = create_upload_video(vod, file_name="show.m3u8")
+    address = decode(created["UploadAddress"])
+    assert list(address) == ["Endpoint", "Bucket", "FileName", "ObjectPrefix"]
+    prefix = address["ObjectPrefix"]
+    assert address["FileName"].startswith(prefix) and prefix.endswith("/")
+    bucket, key = oss_bucket(created)
+    segments = [make_video(seconds=0.5, container="mpegts") for _ in range(2)]
+    for index, segment in enumerate(segments):
+        bucket.put_object(f"{prefix}seg-{index}.ts", segment)
+    with pytest.raises(oss2.exceptions.AccessDenied):
+        bucket.put_object("elsewhere/seg.ts", segments[0])
+    assert vod.backend.get_video(created["VideoId"]).status == "Uploading"
+    playlist = (
+        "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:0.5,\nseg-0.ts\n#EXTINF:0.5,\nseg-1.ts\n#EXT-X-ENDLIST\n"
+    )
+    bucket.put_object(key, playlist.encode())
+    video = vod.backend.get_video(created["VideoId"])
+    assert video.status == "UploadSucc"
+    assert 0.95 <= video.duration <= 1.2
+    assert video.size == len(playlist) + sum(len(s) for s in segments)
+    assert vod.backend.get_mezzanine(video.video_id).width == 320
+
+    broken = create_upload_video(vod, file_name="broken.m3u8")
+    bucket, key = oss_bucket(broken)
+    bucket.put_object(key, b"#EXTM3U\n#EXTINF:1,\nmissing.ts\n")
+    assert vod.backend.get_video(broken["VideoId"]).status == "UploadFail"
