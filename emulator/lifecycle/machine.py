@@ -118,6 +118,8 @@ class _Source:
     fps: float = 0.0
     is_audio: bool = False
     is_media: bool = True
+    info: Any = None  # a MediaInfo probed by the caller
+    recorded: bool = False  # the caller already wrote the source file's facts
 
 
 def _hex() -> str:
@@ -230,8 +232,15 @@ class Lifecycle:
         file_url: str | None = None,
         host_url: str | None = None,
         emit_upload_event: bool | None = None,
+        media: Any = None,
+        is_media: bool | None = None,
     ) -> Job:
-        """A video's source file is complete: start the pipeline (see the module docstring)."""
+        """A video's source file is complete: start the pipeline (see the module docstring).
+
+        ``media`` is an ``emulator.media.MediaInfo`` the caller already probed (the ingest component
+        does, HLS segments included, and records the source file itself); without it the bytes in
+        ``data`` are probed here. ``is_media=False`` says the caller found the bytes are not media.
+        """
         job = Job(video_id, backend.account_id, backend.region)
         with self._lock:
             self._jobs[video_id] = job
@@ -241,23 +250,27 @@ class Lifecycle:
             data=data, size=size if size is not None else (len(data) if data is not None else None)
         )
         source.file_url = file_url
+        source.info = media
+        source.recorded = media is not None or is_media is False
+        if is_media is False:
+            source.is_media = False
         pipeline = _Pipeline(self, backend, job, outcome, source, host_url)
         pipeline.start(send_upload)
         return job
 
     def on_ingest_upload(self, upload: Any) -> None:
-        """The ingest component's upload-complete listener: a video's source is complete in OSS.
-
-        Reads ``video_id`` (or ``media_id``), ``backend`` (or ``account_id`` + ``region``), the bytes
-        (``data`` or ``object.data``), ``size``, ``file_url`` (or ``url``), ``host_url`` and
-        ``event_sent`` (True when ingest emitted FileUploadComplete itself) from an object or a dict.
-        Images are not processed here (ImageUploadComplete is the ingest component's).
+        """The ingest component's listener (``emulator.ingest.UploadCompleted``): a video's source
+        file is complete in OSS, probed and recorded (status ``UploadSucc``, or ``UploadFail`` for
+        bytes that are not media — VOD sends no event then). A dict with the same names works too.
+        Images are not processed here (ingest emits ImageUploadComplete itself).
         """
 
         def get(name: str) -> Any:
             return upload.get(name) if isinstance(upload, dict) else getattr(upload, name, None)
 
-        if (get("media_type") or "video") == "image":
+        if (get("kind") or get("media_type") or "video") == "image":
+            return
+        if get("ok") is False and get("status") == "UploadFail":
             return
         video_id = get("video_id") or get("media_id")
         backend = get("backend") or self.state.backend(get("account_id"), get("region"))
@@ -271,6 +284,8 @@ class Lifecycle:
             file_url=get("file_url") or get("url"),
             host_url=get("host_url"),
             emit_upload_event=False if get("event_sent") else None,
+            media=get("media"),
+            is_media=False if get("ok") is False else None,
         )
 
     # --- helpers the pipeline uses -----------------------------------------------------------------
@@ -389,7 +404,8 @@ class _Pipeline:
                 self.job.done = True
                 return
             self.probe(video)
-            self.backend.set_mezzanine(self.job.video_id, **self.mezzanine_fields(video))
+            if not self.source.recorded:
+                self.backend.set_mezzanine(self.job.video_id, **self.mezzanine_fields(video))
             self.set_status("UploadSucc")
             if send_upload:
                 self.emit(
@@ -408,8 +424,12 @@ class _Pipeline:
     def probe(self, video: Any) -> None:
         name = (video.file_name or "") if video is not None else ""
         self.source.extension = name.rsplit(".", 1)[-1].lower() if "." in name else "mp4"
-        if self.outcome.analysis_fails:
+        if self.outcome.analysis_fails or not self.source.is_media:
             self.source.is_media = False
+            return
+        info = self.source.info
+        if info is not None:
+            self.use(info)
             return
         if self.source.data is None:
             # Nothing to look at: assume a plain 16:9 clip so the streams have plausible facts.
@@ -422,10 +442,11 @@ class _Pipeline:
             self.source.width, self.source.height, self.source.duration = 1280, 720, 10.0
             return
         try:
-            info = probe(self.source.data)
+            self.use(probe(self.source.data))
         except NotMedia:
             self.source.is_media = False
-            return
+
+    def use(self, info: Any) -> None:
         self.source.width, self.source.height = info.width, info.height
         self.source.duration, self.source.fps = round(info.duration, 6), info.fps
         self.source.bitrate_kbps, self.source.is_audio = info.bitrate_kbps, info.is_audio
