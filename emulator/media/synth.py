@@ -10,8 +10,15 @@ import io
 import math
 import struct
 from fractions import Fraction
+from typing import Any
 
 import av
+
+
+def _fill(plane: Any, rows: list[bytes]) -> None:
+    # Planes may be padded to an aligned line size: write each row at its stride.
+    stride = plane.line_size
+    plane.update(b"".join(row.ljust(stride, b"\0")[:stride] for row in rows))
 
 
 def _video_frame(width: int, height: int, index: int, noise: bool) -> av.VideoFrame:
@@ -19,17 +26,17 @@ def _video_frame(width: int, height: int, index: int, noise: bool) -> av.VideoFr
     if noise:
         # Pseudo-random bytes do not compress: used to make files big enough for multipart tests.
         seed = (index * 2654435761) & 0xFFFFFFFF
-        luma = bytearray(width * height)
-        for i in range(0, len(luma), 4):
+        luma = bytearray(width * height + 4)
+        for i in range(0, width * height, 4):
             seed = (seed * 1103515245 + 12345) & 0xFFFFFFFF
             luma[i : i + 4] = seed.to_bytes(4, "little")
-        frame.planes[0].update(bytes(luma[: width * height]))
+        rows = [bytes(luma[y * width : (y + 1) * width]) for y in range(height)]
     else:
-        row = bytes((x * 3 + index * 8) & 0xFF for x in range(width))
-        frame.planes[0].update(row * height)
-    chroma = bytes([128]) * ((width // 2) * (height // 2))
-    frame.planes[1].update(chroma)
-    frame.planes[2].update(chroma)
+        rows = [bytes((x * 3 + index * 8) & 0xFF for x in range(width))] * height
+    _fill(frame.planes[0], rows)
+    chroma_width, chroma_height = (width + 1) // 2, (height + 1) // 2
+    for plane in frame.planes[1:3]:
+        _fill(plane, [bytes([128]) * chroma_width] * chroma_height)
     return frame
 
 

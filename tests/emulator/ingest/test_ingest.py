@@ -391,3 +391,22 @@ def test_hls_upload_with_its_segments_under_the_object_prefix(vod: Any) -> None:
     bucket, key = oss_bucket(broken)
     bucket.put_object(key, b"#EXTM3U\n#EXTINF:1,\nmissing.ts\n")
     assert vod.backend.get_video(broken["VideoId"]).status == "UploadFail"
+
+
+def test_the_image_url_is_readable_without_a_signature_in_process(vod: Any) -> None:
+    if vod.mode != "inprocess":
+        pytest.skip("ImageURL names the real OSS host, which only the in-process mock answers")
+    import requests
+
+    request = CreateUploadImageRequest()
+    request.set_ImageType("default")
+    created = call(vod.acs_client(), request)
+    bucket, key = oss_bucket(created)
+    png = make_image(16, 16)
+    bucket.put_object(key, png)
+    answer = requests.get(created["ImageURL"], timeout=5)
+    assert answer.status_code == 200 and answer.content == png
+    with pytest.raises(oss2.exceptions.AccessDenied):
+        oss2.Bucket(
+            oss2.AnonymousAuth(), "https://oss-cn-shanghai.aliyuncs.com", bucket.bucket_name
+        ).put_object(key, b"x")

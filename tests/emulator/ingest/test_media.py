@@ -60,10 +60,11 @@ def test_truncated_file_is_not_media(clip: bytes) -> None:
     assert not is_media(clip[: len(clip) // 3])
 
 
-def test_images_probe_with_their_size() -> None:
+@pytest.mark.parametrize("size", [(64, 48), (16, 16), (33, 17)])
+def test_images_probe_with_their_size(size: tuple[int, int]) -> None:
     for fmt in ("png", "jpeg"):
-        info = probe(make_image(64, 48, fmt=fmt))
-        assert (info.width, info.height) == (64, 48)
+        info = probe(make_image(*size, fmt=fmt))
+        assert (info.width, info.height) == size
 
 
 def test_snapshot_is_a_real_jpeg_of_a_frame(clip: bytes) -> None:
