@@ -70,6 +70,19 @@ ENV_AUTH = "VODFC_CALLBACK_AUTH"  # "on" (default) or "off"
 
 TRANSIENT = (Throttled, ServerError, TransportError, AuthFailed)
 
+# In-function retries stay short: the trigger redelivers the whole event anyway (MNS BACKOFF_RETRY, VOD's
+# callback retries), and shared's default (5 attempts, up to 10 s apart) could outlast a 30 s timeout.
+EVENT_RETRY_ATTEMPTS = 3
+EVENT_RETRY_MAX_DELAY = 2.0
+
+
+def _event_client(context: Any) -> VodClient:
+    from shared.client import VodClient
+    from shared.retry import RetryPolicy
+
+    retry = RetryPolicy(max_attempts=EVENT_RETRY_ATTEMPTS, base_delay=0.2, max_delay=EVENT_RETRY_MAX_DELAY)
+    return VodClient.from_context(context, retry=retry)
+
 
 class RetryLater(Exception):
     """Raised by a handler when the event cannot be handled *yet* (VOD has not caught up): redeliver it."""
@@ -170,7 +183,7 @@ class EventApp(Generic[C]):
     ) -> None:
         self.name = name
         self.config = config
-        self.clients = clients or ClientProvider()
+        self.clients = clients or ClientProvider(_event_client)
         self.clock = clock
         self.handlers: dict[str, Handler[C]] = {}
         self._verifier: CallbackVerifier | None = None
