@@ -105,24 +105,3 @@ def lib(vod: VodTarget) -> Library:
 
 def dumps(entries: list[dict[str, Any]]) -> str:
     return json.dumps(entries, ensure_ascii=False)
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "actions(*names): VOD actions the test calls")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Temporary while the action modules land: a test of an action the emulator does not answer
-    # yet is an expected failure (strict=False), so the rest of the suite stays readable.
-    from emulator.vod.responses import SUPPORTED_ACTIONS
-
-    supported = set(SUPPORTED_ACTIONS())
-    for item in items:
-        marker = item.get_closest_marker("actions")
-        if marker is None:
-            continue
-        missing = sorted(set(marker.args) - supported)
-        if missing:
-            item.add_marker(
-                pytest.mark.xfail(strict=False, reason=f"not implemented yet: {', '.join(missing)}")
-            )

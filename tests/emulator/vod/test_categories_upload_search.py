@@ -12,8 +12,6 @@ import base64
 import json
 from typing import Any
 
-import pytest
-
 
 def decode(blob: str) -> dict[str, Any]:
     return json.loads(base64.b64decode(blob, validate=True))  # type: ignore[no-any-return]
@@ -22,7 +20,6 @@ def decode(blob: str) -> dict[str, Any]:
 # --- AddCategory / GetCategories ---------------------------------------------------------------------
 
 
-@pytest.mark.actions("AddCategory")
 def test_add_category_at_the_top_level(sdk: Any, lib: Any) -> None:
     body = sdk.call("AddCategory", {"CateName": "Sports"})
     assert set(body) == {"RequestId", "Category"}
@@ -32,7 +29,6 @@ def test_add_category_at_the_top_level(sdk: Any, lib: Any) -> None:
     assert category.get("Type", "default") == "default"
 
 
-@pytest.mark.actions("AddCategory")
 def test_categories_nest_three_levels(sdk: Any, lib: Any) -> None:
     top = sdk.call("AddCategory", {"CateName": "top"})["Category"]
     child = sdk.call("AddCategory", {"CateName": "child", "ParentId": top["CateId"]})["Category"]
@@ -43,7 +39,6 @@ def test_categories_nest_three_levels(sdk: Any, lib: Any) -> None:
     assert failure.status == 400, failure
 
 
-@pytest.mark.actions("AddCategory", "GetCategories")
 def test_get_categories_lists_the_children_wrapped(sdk: Any, lib: Any) -> None:
     top = sdk.call("AddCategory", {"CateName": "parent"})["Category"]
     names = ["a", "b", "c"]
@@ -60,14 +55,12 @@ def test_get_categories_lists_the_children_wrapped(sdk: Any, lib: Any) -> None:
     assert len(paged["SubCategories"]["Category"]) == 1 and paged["SubTotal"] == 3
 
 
-@pytest.mark.actions("AddCategory", "GetCategories")
 def test_get_categories_of_the_root_lists_top_level_categories(sdk: Any, lib: Any) -> None:
     made = sdk.call("AddCategory", {"CateName": "rooted"})["Category"]
     body = sdk.call("GetCategories", {"CateId": -1, "PageSize": 100})
     assert made["CateId"] in {c["CateId"] for c in body["SubCategories"]["Category"]}
 
 
-@pytest.mark.actions("AddCategory", "GetCategories")
 def test_category_errors(sdk: Any, lib: Any) -> None:
     sdk.expect("AddCategory", {}, "MissingParameter", 400)
     failure = sdk.fail("GetCategories", {"CateId": 987654321})
@@ -79,7 +72,6 @@ def test_category_errors(sdk: Any, lib: Any) -> None:
 # --- CreateUploadVideo (shape only) --------------------------------------------------------------------
 
 
-@pytest.mark.actions("CreateUploadVideo")
 def test_create_upload_video_shape(sdk: Any, lib: Any) -> None:
     body = sdk.call("CreateUploadVideo", {"Title": "my clip", "FileName": "clip.mp4", "FileSize": 1024})
     assert set(body) == {"RequestId", "VideoId", "UploadAddress", "UploadAuth"}
@@ -94,7 +86,6 @@ def test_create_upload_video_shape(sdk: Any, lib: Any) -> None:
     assert (video["Title"], video["Status"]) == ("my clip", "Uploading")
 
 
-@pytest.mark.actions("CreateUploadVideo")
 def test_create_upload_video_required_fields_and_limits(sdk: Any, lib: Any) -> None:
     sdk.expect("CreateUploadVideo", {"FileName": "clip.mp4"}, "MissingParameter", 400)
     sdk.expect("CreateUploadVideo", {"Title": "t"}, "MissingParameter", 400)

@@ -217,7 +217,6 @@ def test_example_delete_videos(clt: Any, lib: Any) -> None:
     assert not {v["VideoId"] for v in remaining} & set(lib.video_ids[:2])
 
 
-@pytest.mark.actions("GetMezzanineInfo")
 def test_example_get_mezzanine_info(clt: Any, lib: Any) -> None:
     response = get_mezzanine_info(clt, lib.normal)
     assert response["Mezzanine"]["VideoId"] == lib.normal
@@ -235,7 +234,6 @@ def test_example_get_video_list(clt: Any, lib: Any) -> None:
     assert response["Total"] == len(lib.videos)
 
 
-@pytest.mark.actions("DeleteStream", "GetPlayInfo")
 def test_example_delete_stream(clt: Any, lib: Any) -> None:
     request = GetPlayInfoRequest.GetPlayInfoRequest()
     request.set_VideoId(lib.normal)
@@ -247,14 +245,12 @@ def test_example_delete_stream(clt: Any, lib: Any) -> None:
     assert job_id not in [p["JobId"] for p in again]
 
 
-@pytest.mark.actions("DeleteMezzanines")
 def test_example_delete_mezzanines(clt: Any, lib: Any) -> None:
     response = delete_mezzanines(clt, lib.transcoded, False)
     assert response.get("UnRemoveableVideoIds", []) == []
     assert response.get("NonExistVideoIds", []) == []
 
 
-@pytest.mark.actions("GetImageInfo", "UpdateImageInfos")
 def test_example_update_image_infos(clt: Any, lib: Any) -> None:
     update = update_image_infos(clt, lib.image_ids[0])
     assert update.get("NonExistImageIds", {}).get("ImageId", []) == []
@@ -263,14 +259,12 @@ def test_example_update_image_infos(clt: Any, lib: Any) -> None:
     assert missing["NonExistImageIds"]["ImageId"] == ["ImageIdNotExist"]
 
 
-@pytest.mark.actions("GetImageInfo")
 def test_example_get_image_info(clt: Any, lib: Any) -> None:
     response = get_image_info(clt, lib.image_ids[0])
     assert response["ImageInfo"]["ImageId"] == lib.image_ids[0]
     assert response["ImageInfo"]["Mezzanine"]["FileURL"]
 
 
-@pytest.mark.actions("DeleteImage", "GetImageInfo")
 def test_example_delete_image(clt: Any, lib: Any) -> None:
     first, second = lib.image_ids[:2]
     url = get_image_info(clt, second)["ImageInfo"]["URL"]

@@ -11,8 +11,6 @@ import base64
 import json
 from typing import Any
 
-import pytest
-
 NO_SUCH = ("NoSuchResource", 404, "The specified resource does not exist.")
 
 
@@ -23,7 +21,6 @@ def image(sdk: Any, image_id: str) -> dict[str, Any]:
 # --- GetImageInfo / GetImageInfos -----------------------------------------------------------------------
 
 
-@pytest.mark.actions("GetImageInfo")
 def test_get_image_info_shape_and_types(sdk: Any, lib: Any) -> None:
     body = sdk.call("GetImageInfo", {"ImageId": lib.image_ids[0]})
     assert set(body) == {"RequestId", "ImageInfo"}
@@ -39,26 +36,22 @@ def test_get_image_info_shape_and_types(sdk: Any, lib: Any) -> None:
     assert mezzanine["FileURL"].startswith("http")
 
 
-@pytest.mark.actions("GetImageInfo")
 def test_get_image_info_output_type_oss(sdk: Any, lib: Any) -> None:
     info = sdk.call("GetImageInfo", {"ImageId": lib.image_ids[0], "OutputType": "oss", "AuthTimeout": 3600})
     assert info["ImageInfo"]["URL"].startswith("http")
 
 
-@pytest.mark.actions("GetImageInfo")
 def test_get_image_info_auth_timeout_maximum(sdk: Any, lib: Any) -> None:
     params = {"ImageId": lib.image_ids[0], "OutputType": "oss"}
     sdk.call("GetImageInfo", {**params, "AuthTimeout": 2_592_000})
     assert sdk.fail("GetImageInfo", {**params, "AuthTimeout": 2_592_001}).status == 400
 
 
-@pytest.mark.actions("GetImageInfo")
 def test_get_image_info_errors(sdk: Any, lib: Any) -> None:
     sdk.expect("GetImageInfo", {"ImageId": "0" * 32}, *NO_SUCH)
     sdk.expect("GetImageInfo", {}, "MissingParameter", 400)
 
 
-@pytest.mark.actions("GetImageInfos")
 def test_get_image_infos_lists_known_and_unknown(sdk: Any, lib: Any) -> None:
     known = lib.image_ids[:2]
     body = sdk.call("GetImageInfos", {"ImageIds": ",".join([*known, "unknown-image"])})
@@ -70,7 +63,6 @@ def test_get_image_infos_lists_known_and_unknown(sdk: Any, lib: Any) -> None:
         assert isinstance(info["Mezzanine"]["FileSize"], str)
 
 
-@pytest.mark.actions("GetImageInfos")
 def test_get_image_infos_limits(sdk: Any, lib: Any) -> None:
     twenty = [lib.image_ids[0]] + [f"u{n}" for n in range(19)]
     assert len(sdk.call("GetImageInfos", {"ImageIds": ",".join(twenty)})["NonExistImageIds"]) == 19
@@ -82,7 +74,6 @@ def test_get_image_infos_limits(sdk: Any, lib: Any) -> None:
 # --- UpdateImageInfos -------------------------------------------------------------------------------
 
 
-@pytest.mark.actions("GetImageInfo", "UpdateImageInfos")
 def test_update_image_infos_updates_and_lists_unknown_wrapped(sdk: Any, lib: Any) -> None:
     first = lib.image_ids[0]
     before = image(sdk, first)
@@ -98,7 +89,6 @@ def test_update_image_infos_updates_and_lists_unknown_wrapped(sdk: Any, lib: Any
     assert after.get("Description") == before.get("Description")
 
 
-@pytest.mark.actions("GetImageInfo", "UpdateImageInfos")
 def test_update_image_infos_with_every_id_known_has_an_empty_list(sdk: Any, lib: Any) -> None:
     content = [{"ImageId": lib.image_ids[0], "Description": "d", "CateId": lib.seeded["category_ids"][0]}]
     body = sdk.call("UpdateImageInfos", {"UpdateContent": json.dumps(content)})
@@ -106,7 +96,6 @@ def test_update_image_infos_with_every_id_known_has_an_empty_list(sdk: Any, lib:
     assert image(sdk, lib.image_ids[0])["Description"] == "d"
 
 
-@pytest.mark.actions("GetImageInfo", "UpdateImageInfos")
 def test_update_image_infos_takes_twenty_entries_not_twenty_one(sdk: Any, lib: Any) -> None:
     twenty = [{"ImageId": lib.image_ids[0], "Title": "t20"}] + [{"ImageId": f"u{n}"} for n in range(19)]
     body = sdk.call("UpdateImageInfos", {"UpdateContent": json.dumps(twenty)})
@@ -120,7 +109,6 @@ def test_update_image_infos_takes_twenty_entries_not_twenty_one(sdk: Any, lib: A
     assert image(sdk, lib.image_ids[0])["Title"] == "t20"
 
 
-@pytest.mark.actions("UpdateImageInfos")
 def test_update_image_infos_refuses_emoji(sdk: Any, lib: Any) -> None:
     content = [{"ImageId": lib.image_ids[0], "Title": "smile \U0001f600"}]
     sdk.expect(
@@ -132,7 +120,6 @@ def test_update_image_infos_refuses_emoji(sdk: Any, lib: Any) -> None:
     )
 
 
-@pytest.mark.actions("UpdateImageInfos")
 def test_update_image_infos_field_limits(sdk: Any, lib: Any) -> None:
     too_long = [{"ImageId": lib.image_ids[0], "Title": "视" * 43}]
     sdk.expect("UpdateImageInfos", {"UpdateContent": json.dumps(too_long)}, "LengthExceededMax", 400)
@@ -140,7 +127,6 @@ def test_update_image_infos_field_limits(sdk: Any, lib: Any) -> None:
     sdk.expect("UpdateImageInfos", {"UpdateContent": json.dumps(too_many)}, "TagsExceededMax", 400)
 
 
-@pytest.mark.actions("UpdateImageInfos")
 def test_update_image_infos_needs_update_content(sdk: Any, lib: Any) -> None:
     sdk.expect("UpdateImageInfos", {}, "MissingParameter", 400)
     sdk.expect("UpdateImageInfos", {"UpdateContent": "{oops"}, "InvalidParameter", 400)
@@ -149,7 +135,6 @@ def test_update_image_infos_needs_update_content(sdk: Any, lib: Any) -> None:
 # --- DeleteImage --------------------------------------------------------------------------------------
 
 
-@pytest.mark.actions("DeleteImage", "GetImageInfo")
 def test_delete_image_by_id(sdk: Any, lib: Any) -> None:
     doomed = lib.image_ids[:2]
     body = sdk.call("DeleteImage", {"DeleteImageType": "ImageId", "ImageIds": ",".join(doomed)})
@@ -158,26 +143,22 @@ def test_delete_image_by_id(sdk: Any, lib: Any) -> None:
         sdk.expect("GetImageInfo", {"ImageId": image_id}, *NO_SUCH)
 
 
-@pytest.mark.actions("DeleteImage", "GetImageInfo")
 def test_delete_image_by_url(sdk: Any, lib: Any) -> None:
     info = image(sdk, lib.image_ids[0])
     sdk.call("DeleteImage", {"DeleteImageType": "ImageURL", "ImageURLs": info["URL"]})
     sdk.expect("GetImageInfo", {"ImageId": lib.image_ids[0]}, *NO_SUCH)
 
 
-@pytest.mark.actions("DeleteImage")
 def test_delete_image_of_a_video_clears_its_snapshots(sdk: Any, lib: Any) -> None:
     sdk.call("DeleteImage", {"DeleteImageType": "VideoId", "VideoId": lib.normal, "ImageType": "All"})
     video = sdk.call("GetVideoInfo", {"VideoId": lib.normal})["Video"]
     assert video.get("Snapshots", {}).get("Snapshot", []) == []
 
 
-@pytest.mark.actions("DeleteImage")
 def test_delete_image_of_an_unknown_id_is_no_such_resource(sdk: Any, lib: Any) -> None:
     sdk.expect("DeleteImage", {"DeleteImageType": "ImageId", "ImageIds": "0" * 32}, *NO_SUCH)
 
 
-@pytest.mark.actions("DeleteImage", "GetImageInfo")
 def test_delete_image_limits_and_required_parameters(sdk: Any, lib: Any) -> None:
     ids = ",".join(f"{n:032x}" for n in range(21))
     failure = sdk.fail("DeleteImage", {"DeleteImageType": "ImageId", "ImageIds": ids})
@@ -194,7 +175,6 @@ def decode(blob: str) -> dict[str, Any]:
     return json.loads(base64.b64decode(blob, validate=True))  # type: ignore[no-any-return]
 
 
-@pytest.mark.actions("CreateUploadImage", "GetImageInfo")
 def test_create_upload_image_shape(sdk: Any, lib: Any) -> None:
     body = sdk.call("CreateUploadImage", {"ImageType": "cover", "ImageExt": "jpg", "Title": "a cover"})
     assert set(body) == {"RequestId", "ImageId", "ImageURL", "FileURL", "UploadAddress", "UploadAuth"}
@@ -206,6 +186,5 @@ def test_create_upload_image_shape(sdk: Any, lib: Any) -> None:
     assert image(sdk, body["ImageId"])["Status"] == "Uploading"
 
 
-@pytest.mark.actions("CreateUploadImage")
 def test_create_upload_image_needs_an_image_type(sdk: Any, lib: Any) -> None:
     sdk.expect("CreateUploadImage", {"Title": "x"}, "MissingParameter", 400)

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 NOT_FOUND = ("InvalidVideo.NotFound", 404, "The video does not exist.")
 FILE_GONE = ("InvalidFile.NotFound", 404, "The file does not exist.")
 
@@ -24,7 +22,6 @@ def play_infos(sdk: Any, video_id: str, **params: Any) -> list[dict[str, Any]]:
 # --- GetMezzanineInfo ---------------------------------------------------------------------------------
 
 
-@pytest.mark.actions("GetMezzanineInfo")
 def test_get_mezzanine_info_basic_fields_and_types(sdk: Any, lib: Any) -> None:
     body = sdk.call("GetMezzanineInfo", {"VideoId": lib.normal})
     assert set(body) == {"RequestId", "Mezzanine"}
@@ -43,7 +40,6 @@ def test_get_mezzanine_info_basic_fields_and_types(sdk: Any, lib: Any) -> None:
     assert "VideoStreamList" not in mezzanine and "AudioStreamList" not in mezzanine
 
 
-@pytest.mark.actions("GetMezzanineInfo")
 def test_get_mezzanine_info_stream_lists_are_plain_arrays_of_strings(sdk: Any, lib: Any) -> None:
     mezzanine = sdk.call("GetMezzanineInfo", {"VideoId": lib.normal, "AdditionType": "video,audio"})[
         "Mezzanine"
@@ -61,7 +57,6 @@ def test_get_mezzanine_info_stream_lists_are_plain_arrays_of_strings(sdk: Any, l
     assert "VideoStreamList" in only_video and "AudioStreamList" not in only_video
 
 
-@pytest.mark.actions("GetMezzanineInfo")
 def test_get_mezzanine_info_output_type_oss(sdk: Any, lib: Any) -> None:
     mezzanine = sdk.call(
         "GetMezzanineInfo", {"VideoId": lib.normal, "OutputType": "oss", "AuthTimeout": 7200}
@@ -70,13 +65,11 @@ def test_get_mezzanine_info_output_type_oss(sdk: Any, lib: Any) -> None:
     assert mezzanine["FileURL"].startswith("http")
 
 
-@pytest.mark.actions("GetMezzanineInfo")
 def test_get_mezzanine_info_by_reference_id(sdk: Any, lib: Any) -> None:
     video_id, reference_id = lib.with_reference[0]
     assert sdk.call("GetMezzanineInfo", {"ReferenceId": reference_id})["Mezzanine"]["VideoId"] == video_id
 
 
-@pytest.mark.actions("GetMezzanineInfo")
 def test_get_mezzanine_info_errors(sdk: Any, lib: Any) -> None:
     sdk.expect("GetMezzanineInfo", {"VideoId": "0" * 32}, *NOT_FOUND)
     sdk.expect("GetMezzanineInfo", {}, "MissingParameter", 400)
@@ -85,7 +78,6 @@ def test_get_mezzanine_info_errors(sdk: Any, lib: Any) -> None:
 # --- GetPlayInfo --------------------------------------------------------------------------------------
 
 
-@pytest.mark.actions("GetPlayInfo")
 def test_get_play_info_shape_and_types(sdk: Any, lib: Any) -> None:
     body = sdk.call("GetPlayInfo", {"VideoId": lib.normal})
     base = body["VideoBase"]
@@ -103,7 +95,6 @@ def test_get_play_info_shape_and_types(sdk: Any, lib: Any) -> None:
         assert stream["Format"] in {"mp4", "m3u8", "mp3", "flv", "mpd"}
 
 
-@pytest.mark.actions("GetPlayInfo")
 def test_get_play_info_filters_by_format_and_definition(sdk: Any, lib: Any) -> None:
     streams = play_infos(sdk, lib.normal)
     first = streams[0]
@@ -113,7 +104,6 @@ def test_get_play_info_filters_by_format_and_definition(sdk: Any, lib: Any) -> N
     )
 
 
-@pytest.mark.actions("GetPlayInfo")
 def test_get_play_info_without_a_matching_stream_is_none_stream(sdk: Any, lib: Any) -> None:
     sdk.expect(
         "GetPlayInfo",
@@ -125,7 +115,6 @@ def test_get_play_info_without_a_matching_stream_is_none_stream(sdk: Any, lib: A
     )
 
 
-@pytest.mark.actions("CreateUploadVideo", "GetPlayInfo")
 def test_get_play_info_of_a_video_not_yet_playable_is_illegal_status(sdk: Any, lib: Any) -> None:
     created = sdk.call("CreateUploadVideo", {"Title": "not yet", "FileName": "clip.mp4"})
     failure = sdk.fail("GetPlayInfo", {"VideoId": created["VideoId"]})
@@ -133,7 +122,6 @@ def test_get_play_info_of_a_video_not_yet_playable_is_illegal_status(sdk: Any, l
     assert failure.message.startswith("Status of the video is illegal.")
 
 
-@pytest.mark.actions("GetPlayInfo")
 def test_get_play_info_errors(sdk: Any, lib: Any) -> None:
     sdk.expect("GetPlayInfo", {"VideoId": "0" * 32}, *NOT_FOUND)
 
@@ -141,7 +129,6 @@ def test_get_play_info_errors(sdk: Any, lib: Any) -> None:
 # --- DeleteStream -------------------------------------------------------------------------------------
 
 
-@pytest.mark.actions("DeleteStream", "GetPlayInfo")
 def test_delete_stream_removes_that_stream_only(sdk: Any, lib: Any) -> None:
     streams = play_infos(sdk, lib.normal)
     assert len(streams) >= 2, "the demo library's first Normal video should have several streams"
@@ -153,7 +140,6 @@ def test_delete_stream_removes_that_stream_only(sdk: Any, lib: Any) -> None:
     assert len(left) == len(streams) - 1
 
 
-@pytest.mark.actions("DeleteStream")
 def test_delete_stream_of_an_unknown_job_is_stream_not_found(sdk: Any, lib: Any) -> None:
     sdk.expect(
         "DeleteStream",
@@ -164,12 +150,10 @@ def test_delete_stream_of_an_unknown_job_is_stream_not_found(sdk: Any, lib: Any)
     )
 
 
-@pytest.mark.actions("DeleteStream")
 def test_delete_stream_of_an_unknown_video_is_not_found(sdk: Any, lib: Any) -> None:
     sdk.expect("DeleteStream", {"VideoId": "0" * 32, "JobIds": "f" * 32}, *NOT_FOUND)
 
 
-@pytest.mark.actions("DeleteStream")
 def test_delete_stream_refuses_twenty_one_job_ids(sdk: Any, lib: Any) -> None:
     jobs = ",".join(f"{n:032x}" for n in range(21))
     sdk.expect(
@@ -181,7 +165,6 @@ def test_delete_stream_refuses_twenty_one_job_ids(sdk: Any, lib: Any) -> None:
     )
 
 
-@pytest.mark.actions("DeleteStream")
 def test_delete_stream_needs_job_ids(sdk: Any, lib: Any) -> None:
     sdk.expect("DeleteStream", {"VideoId": lib.normal}, "MissingParameter", 400)
 
@@ -189,7 +172,6 @@ def test_delete_stream_needs_job_ids(sdk: Any, lib: Any) -> None:
 # --- DeleteMezzanines ---------------------------------------------------------------------------------
 
 
-@pytest.mark.actions("DeleteMezzanines", "GetMezzanineInfo", "GetPlayInfo")
 def test_delete_mezzanines_removes_the_source_file(sdk: Any, lib: Any) -> None:
     target = lib.transcoded
     body = sdk.call("DeleteMezzanines", {"VideoIds": f"{target},unknown-1"})
@@ -201,7 +183,6 @@ def test_delete_mezzanines_removes_the_source_file(sdk: Any, lib: Any) -> None:
     assert play_infos(sdk, target)
 
 
-@pytest.mark.actions("DeleteMezzanines", "GetMezzanineInfo")
 def test_delete_mezzanines_keeps_the_source_that_is_the_playback_stream_unless_forced(
     sdk: Any, lib: Any
 ) -> None:
@@ -214,26 +195,22 @@ def test_delete_mezzanines_keeps_the_source_that_is_the_playback_stream_unless_f
     sdk.expect("GetMezzanineInfo", {"VideoId": target}, *FILE_GONE)
 
 
-@pytest.mark.actions("DeleteMezzanines")
 def test_delete_mezzanines_by_reference_ids(sdk: Any, lib: Any) -> None:
     _, reference_id = lib.with_reference[0]
     body = sdk.call("DeleteMezzanines", {"ReferenceIds": f"{reference_id},nope-nope", "Force": True})
     assert body["NonExistReferenceIds"] == ["nope-nope"]
 
 
-@pytest.mark.actions("DeleteMezzanines")
 def test_delete_mezzanines_with_only_unknown_ids_is_a_success(sdk: Any, lib: Any) -> None:
     assert sdk.call("DeleteMezzanines", {"VideoIds": "u1,u2"})["NonExistVideoIds"] == ["u1", "u2"]
 
 
-@pytest.mark.actions("DeleteMezzanines")
 def test_delete_mezzanines_refuses_twenty_one_ids(sdk: Any, lib: Any) -> None:
     # vod-uncertainties.md §2 suggests VideoIdsExceededMax 400 for VideoIds lists.
     ids = [lib.normal] + [f"unknown-{n}" for n in range(20)]
     sdk.expect("DeleteMezzanines", {"VideoIds": ",".join(ids)}, "VideoIdsExceededMax", 400)
 
 
-@pytest.mark.actions("DeleteMezzanines")
 def test_delete_mezzanines_without_ids_is_missing_parameter(sdk: Any, lib: Any) -> None:
     sdk.expect("DeleteMezzanines", {}, "MissingParameter", 400)
 
@@ -241,14 +218,12 @@ def test_delete_mezzanines_without_ids_is_missing_parameter(sdk: Any, lib: Any) 
 # --- details from real captures (vod-uncertainties.md §6, §7) -------------------------------------------
 
 
-@pytest.mark.actions("GetMezzanineInfo")
 def test_get_mezzanine_info_of_a_source_still_uploading_shows_its_status(sdk: Any, lib: Any) -> None:
     uploading = lib.ids(Status="Uploading")[0]
     mezzanine = sdk.call("GetMezzanineInfo", {"VideoId": uploading})["Mezzanine"]
     assert (mezzanine["VideoId"], mezzanine["Status"]) == (uploading, "Uploading")
 
 
-@pytest.mark.actions("GetMezzanineInfo")
 def test_get_mezzanine_info_auth_timeout_maximum(sdk: Any, lib: Any) -> None:
     sdk.call("GetMezzanineInfo", {"VideoId": lib.normal, "OutputType": "oss", "AuthTimeout": 2_592_000})
     failure = sdk.fail(
@@ -257,7 +232,6 @@ def test_get_mezzanine_info_auth_timeout_maximum(sdk: Any, lib: Any) -> None:
     assert failure.status == 400, failure
 
 
-@pytest.mark.actions("GetPlayInfo")
 def test_get_play_info_of_an_untranscoded_video_plays_the_source(sdk: Any, lib: Any) -> None:
     body = sdk.call("GetPlayInfo", {"VideoId": lib.untranscoded})
     (stream,) = body["PlayInfoList"]["PlayInfo"]
@@ -267,7 +241,6 @@ def test_get_play_info_of_an_untranscoded_video_plays_the_source(sdk: Any, lib: 
     assert body["VideoBase"]["TranscodeMode"] == "NoTranscode"
 
 
-@pytest.mark.actions("GetPlayInfo")
 def test_get_play_info_lists_m3u8_before_mp4_and_low_definitions_first(sdk: Any, lib: Any) -> None:
     rank = {"FD": 0, "LD": 1, "SD": 2, "HD": 3, "OD": 4, "2K": 5, "4K": 6}
     streams = play_infos(sdk, lib.normal)
@@ -278,7 +251,6 @@ def test_get_play_info_lists_m3u8_before_mp4_and_low_definitions_first(sdk: Any,
         assert definitions == sorted(definitions)
 
 
-@pytest.mark.actions("GetPlayInfo")
 def test_get_play_info_illegal_status_message_names_both_statuses(sdk: Any, lib: Any) -> None:
     uploading = lib.ids(Status="Uploading")[0]
     sdk.expect(

@@ -6,12 +6,9 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-import pytest
-
 sdk_helpers: Any = sys.modules["vodfc_vodsuite_sdk"]  # loaded by this folder's conftest
 
 
-@pytest.mark.actions("GetMezzanineInfo", "GetPlayInfo", "GetImageInfo", "GetImageInfos", "GetCategories")
 def test_query_actions_through_the_rpc_signature(vod: Any, lib: Any) -> None:
     tea = sdk_helpers.Sdk("tea", vod, signature_algorithm="v2")
     calls = {

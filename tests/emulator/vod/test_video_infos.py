@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
-
 NOT_FOUND = ("InvalidVideo.NotFound", 404, "The video does not exist.")
 # 3-byte UTF-8 characters: the limits of Update* count bytes, not characters (vod-api.md §2.2).
 CJK = "视"
@@ -134,7 +132,6 @@ def test_update_video_info_by_reference_id(sdk: Any, lib: Any) -> None:
     assert title_of(sdk, video_id)["Description"] == "by reference"
 
 
-@pytest.mark.actions("AddCategory")
 def test_update_video_info_category_and_user_data(sdk: Any, lib: Any) -> None:
     category = sdk.call("AddCategory", {"CateName": "updates"})["Category"]
     user_data = json.dumps({"Extend": {"source": "test"}})

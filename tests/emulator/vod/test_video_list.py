@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 
 def listed(sdk: Any, **params: Any) -> dict[str, Any]:
     return sdk.call("GetVideoList", params)  # type: ignore[no-any-return]
@@ -66,7 +64,6 @@ def test_get_video_list_filters_by_status(sdk: Any, lib: Any) -> None:
     assert sorted(ids(listed(sdk, Status=both, PageSize=100))) == want
 
 
-@pytest.mark.actions("AddCategory")
 def test_get_video_list_filters_by_category(sdk: Any, lib: Any) -> None:
     category = sdk.call("AddCategory", {"CateName": "listed"})["Category"]
     sdk.call("UpdateVideoInfo", {"VideoId": lib.normal, "CateId": category["CateId"]})
