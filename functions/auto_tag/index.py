@@ -20,7 +20,7 @@ from typing import Any
 
 from shared.errors import NotFound
 from shared.events.app import ConfigSource, EventApp, Run
-from shared.events.tagging import Facts, Rules, has_category, merge_tags
+from shared.events.tagging import Facts, Rules, plan
 from shared.events.types import FileUploadComplete, VideoAnalysisComplete
 
 logger = logging.getLogger("vodfc.auto_tag")
@@ -47,31 +47,20 @@ def auto_tag(event: FileUploadComplete | VideoAnalysisComplete, run: Run[Rules])
         video = run.vod.get_video_info(video_id)
     except NotFound:
         return {"Outcome": "skipped", "Reason": "the video no longer exists"}
-    facts = _facts(event, run, video_id)
-    decision = run.config.evaluate(facts)
-    merged = merge_tags(video.tags, decision.tags, run.config.max_tags)
-    if merged.dropped:
+    change = plan(run.config, _facts(event, run, video_id), video.tags, video.cate_id)
+    if change.merge.dropped:
         logger.warning(
-            "video %s: %d tags already, no room for %s (VOD allows %d)",
+            "video %s: %d tags already, no room for %s (at most %d)",
             video_id,
             len(video.tags),
-            ", ".join(merged.dropped),
+            ", ".join(change.merge.dropped),
             run.config.max_tags,
         )
-    cate_id = decision.cate_id if decision.cate_id is not None and not has_category(video.cate_id) else None
-    report: dict[str, Any] = {"VideoId": video_id, "Reasons": list(decision.reasons)}
-    if merged.dropped:
-        report["Dropped"] = list(merged.dropped)
-    if not merged.changed and cate_id is None:
-        return {**report, "Outcome": "unchanged", "Tags": list(video.tags)}
-    run.vod.update_video_info(video_id, tags=list(merged.tags) if merged.changed else None, cate_id=cate_id)
-    logger.info(
-        "video %s: added tags %s%s", video_id, list(merged.added), f", category {cate_id}" if cate_id else ""
-    )
-    report.update(Outcome="updated", Tags=list(merged.tags), Added=list(merged.added))
-    if cate_id is not None:
-        report["CateId"] = cate_id
-    return report
+    if not change.changed:
+        return {"VideoId": video_id, **change.report("unchanged")}
+    run.vod.update_video_info(video_id, tags=change.tags_to_send, cate_id=change.cate_id)
+    logger.info("video %s: added tags %s, category %s", video_id, list(change.merge.added), change.cate_id)
+    return {"VideoId": video_id, **change.report("updated")}
 
 
 def _facts(event: FileUploadComplete | VideoAnalysisComplete, run: Run[Rules], video_id: str) -> Facts:

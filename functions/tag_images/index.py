@@ -16,7 +16,7 @@ from typing import Any
 
 from shared.errors import NotFound
 from shared.events.app import ConfigSource, EventApp, Run
-from shared.events.tagging import Facts, Rules, has_category, merge_tags
+from shared.events.tagging import Facts, Rules, plan
 from shared.events.types import ImageUploadComplete
 from shared.models.inputs import ImageUpdate
 
@@ -48,29 +48,20 @@ def tag_image(event: ImageUploadComplete, run: Run[Rules]) -> dict[str, Any]:
         height=mezzanine.height if mezzanine else None,
         file_name=name.replace("\\", "/").rsplit("/", 1)[-1] or None,
     )
-    decision = run.config.evaluate(facts)
-    merged = merge_tags(image.tags, decision.tags, run.config.max_tags)
-    cate_id = decision.cate_id if decision.cate_id is not None and not has_category(image.cate_id) else None
-    report: dict[str, Any] = {"ImageId": image_id, "Reasons": list(decision.reasons)}
-    if merged.dropped:
+    change = plan(run.config, facts, image.tags, image.cate_id)
+    if change.merge.dropped:
         logger.warning(
-            "image %s: no room for tags %s (at most %d)", image_id, merged.dropped, run.config.max_tags
+            "image %s: no room for tags %s (at most %d)", image_id, change.merge.dropped, run.config.max_tags
         )
-        report["Dropped"] = list(merged.dropped)
-    if not merged.changed and cate_id is None:
-        return {**report, "Outcome": "unchanged", "Tags": list(image.tags)}
+    if not change.changed:
+        return {"ImageId": image_id, **change.report("unchanged")}
     result = run.vod.update_image_infos(
-        [ImageUpdate(image_id, tags=list(merged.tags) if merged.changed else None, cate_id=cate_id)]
+        [ImageUpdate(image_id, tags=change.tags_to_send, cate_id=change.cate_id)]
     )
     if image_id in result.non_exist_image_ids:
-        return {**report, "Outcome": "skipped", "Reason": "the image was deleted meanwhile"}
-    logger.info(
-        "image %s: added tags %s%s", image_id, list(merged.added), f", category {cate_id}" if cate_id else ""
-    )
-    report.update(Outcome="updated", Tags=list(merged.tags), Added=list(merged.added))
-    if cate_id is not None:
-        report["CateId"] = cate_id
-    return report
+        return {"ImageId": image_id, "Outcome": "skipped", "Reason": "the image was deleted meanwhile"}
+    logger.info("image %s: added tags %s, category %s", image_id, list(change.merge.added), change.cate_id)
+    return {"ImageId": image_id, **change.report("updated")}
 
 
 handler = app.handler

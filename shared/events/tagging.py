@@ -214,6 +214,47 @@ def merge_tags(existing: Iterable[str], wanted: Iterable[str], max_tags: int = M
     return Merge(tuple(tags), tuple(added), tuple(dropped))
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What to change on one media: the merged tags and the category to set (None: leave it)."""
+
+    decision: Decision
+    merge: Merge
+    cate_id: int | None
+    existing: tuple[str, ...]
+
+    @property
+    def changed(self) -> bool:
+        return self.merge.changed or self.cate_id is not None
+
+    @property
+    def tags_to_send(self) -> list[str] | None:
+        """The full tag list for the update call, or None when the tags stay as they are."""
+        return list(self.merge.tags) if self.merge.changed else None
+
+    def report(self, outcome: str) -> dict[str, Any]:
+        """The function's report for ``outcome`` (updated / unchanged)."""
+        report: dict[str, Any] = {"Outcome": outcome, "Reasons": list(self.decision.reasons)}
+        if outcome == "updated":
+            report.update(Tags=list(self.merge.tags), Added=list(self.merge.added))
+            if self.cate_id is not None:
+                report["CateId"] = self.cate_id
+        else:
+            report["Tags"] = list(self.existing)
+        if self.merge.dropped:
+            report["Dropped"] = list(self.merge.dropped)
+        return report
+
+
+def plan(rules: Rules, facts: Facts, tags: Iterable[str], cate_id: int | None) -> Plan:
+    """Evaluate ``rules`` on ``facts`` against a media's current ``tags`` and category."""
+    existing = tuple(tags)
+    decision = rules.evaluate(facts)
+    merge = merge_tags(existing, decision.tags, rules.max_tags)
+    category = decision.cate_id if decision.cate_id is not None and not has_category(cate_id) else None
+    return Plan(decision, merge, category, existing)
+
+
 def has_category(cate_id: int | None) -> bool:
     """Whether a media already has a category a user (or VOD's default) set. -1/0/None mean none."""
     return cate_id is not None and cate_id > 0

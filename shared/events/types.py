@@ -214,7 +214,41 @@ class ImageUploadComplete(VodEvent):
         return self._str("AppId")
 
 
-class StreamInfo(DictWrapper):
+class MediaFacts(DictWrapper):
+    """Size, picture and timing fields shared by a stream and an analysed source."""
+
+    @property
+    def size(self) -> int | None:
+        """Size in bytes."""
+        return self._int("Size")
+
+    @property
+    def width(self) -> int | None:
+        """Width in pixels (absent for audio)."""
+        return self._int("Width")
+
+    @property
+    def height(self) -> int | None:
+        """Height in pixels (absent for audio)."""
+        return self._int("Height")
+
+    @property
+    def duration(self) -> float | None:
+        """Duration in seconds (VOD sends an integer or a float)."""
+        return self._float("Duration")
+
+    @property
+    def bitrate(self) -> float | None:
+        """Bitrate in Kbps (a string on the wire)."""
+        return self._float("Bitrate")
+
+    @property
+    def fps(self) -> float | None:
+        """Frame rate (a string on the wire; absent for audio)."""
+        return self._float("Fps")
+
+
+class StreamInfo(MediaFacts):
     """One output stream of a transcode job (one definition in one format)."""
 
     @property
@@ -252,36 +286,6 @@ class StreamInfo(DictWrapper):
     def file_url(self) -> str | None:
         """The stream's URL (http)."""
         return self._str("FileUrl")
-
-    @property
-    def size(self) -> int | None:
-        """Stream size, bytes."""
-        return self._int("Size")
-
-    @property
-    def width(self) -> int | None:
-        """Width in pixels."""
-        return self._int("Width")
-
-    @property
-    def height(self) -> int | None:
-        """Height in pixels."""
-        return self._int("Height")
-
-    @property
-    def duration(self) -> float | None:
-        """Duration in seconds (VOD sends an integer or a float)."""
-        return self._float("Duration")
-
-    @property
-    def bitrate(self) -> float | None:
-        """Bitrate in Kbps (a string on the wire)."""
-        return self._float("Bitrate")
-
-    @property
-    def fps(self) -> float | None:
-        """Frame rate (a string on the wire)."""
-        return self._float("Fps")
 
     @property
     def encrypt(self) -> bool | None:
@@ -446,38 +450,8 @@ class SnapshotComplete(VodEvent):
         return tuple(SnapshotInfo(item, self.delivery) for item in infos if isinstance(item, Mapping))
 
 
-class VideoAnalysisComplete(VodEvent):
+class VideoAnalysisComplete(VodEvent, MediaFacts):
     """The source file was analysed; failure means the file is broken. No Width/Height/Fps for audio."""
-
-    @property
-    def size(self) -> int | None:
-        """Source size, bytes."""
-        return self._int("Size")
-
-    @property
-    def duration(self) -> float | None:
-        """Source duration, seconds."""
-        return self._float("Duration")
-
-    @property
-    def width(self) -> int | None:
-        """Source width, pixels."""
-        return self._int("Width")
-
-    @property
-    def height(self) -> int | None:
-        """Source height, pixels."""
-        return self._int("Height")
-
-    @property
-    def bitrate(self) -> float | None:
-        """Source bitrate, Kbps."""
-        return self._float("Bitrate")
-
-    @property
-    def fps(self) -> float | None:
-        """Source frame rate."""
-        return self._float("Fps")
 
 
 class DeleteMediaComplete(VodEvent):
