@@ -62,6 +62,7 @@ def test_get_categories_of_the_root_lists_top_level_categories(sdk: Any, lib: An
 
 
 def test_category_errors(sdk: Any, lib: Any) -> None:
+    sdk.expect("GetCategories", {"CateId": -1, "PageSize": 101}, "InvalidParameter", 400)
     sdk.expect("AddCategory", {}, "MissingParameter", 400)
     failure = sdk.fail("GetCategories", {"CateId": 987654321})
     assert failure.status == 404, failure
@@ -158,3 +159,9 @@ def test_search_media_page_size_100_is_the_maximum(sdk: Any, lib: Any) -> None:
 def test_search_media_bad_match_is_a_syntax_error(sdk: Any, lib: Any) -> None:
     failure = sdk.fail("SearchMedia", {"Match": "Title = "})
     assert (failure.code, failure.status) == ("ErrorMatchSyntax", 400), failure
+
+
+def test_search_media_of_an_empty_type_is_an_empty_list(sdk: Any, lib: Any) -> None:
+    for search_type in ("audio", "attached"):
+        body = sdk.call("SearchMedia", {"SearchType": search_type})
+        assert (body["Total"], body["MediaList"]) == (0, [])

@@ -188,3 +188,12 @@ def test_create_upload_image_shape(sdk: Any, lib: Any) -> None:
 
 def test_create_upload_image_needs_an_image_type(sdk: Any, lib: Any) -> None:
     sdk.expect("CreateUploadImage", {"Title": "x"}, "MissingParameter", 400)
+
+
+def test_update_image_infos_is_all_or_nothing(sdk: Any, lib: Any) -> None:
+    first, second = lib.image_ids[:2]
+    before = image(sdk, first)["Title"]
+    content = [{"ImageId": first, "Title": "would change"}, {"ImageId": second, "Title": "bad \U0001f600"}]
+    failure = sdk.fail("UpdateImageInfos", {"UpdateContent": json.dumps(content, ensure_ascii=False)})
+    assert (failure.code, failure.status) == ("IllegalCharacters", 400), failure
+    assert image(sdk, first)["Title"] == before

@@ -315,3 +315,11 @@ def test_get_video_info_alone_carries_region_and_audit_status(sdk: Any, lib: Any
     assert (video["RegionId"], video["AuditStatus"]) == ("cn-shanghai", "Normal")
     listed = sdk.call("GetVideoInfos", {"VideoIds": lib.normal})["VideoList"][0]
     assert "RegionId" not in listed and "AuditStatus" not in listed
+
+
+def test_update_video_infos_is_all_or_nothing(sdk: Any, lib: Any) -> None:
+    first, second = lib.video_ids[:2]
+    before = title_of(sdk, first)["Title"]
+    content = [{"VideoId": first, "Title": "would change"}, {"VideoId": second, "Title": CJK * 43}]
+    sdk.expect("UpdateVideoInfos", {"UpdateContent": json.dumps(content)}, "LengthExceededMax", 400)
+    assert title_of(sdk, first)["Title"] == before

@@ -111,3 +111,16 @@ def test_get_video_list_filters_by_reference_ids(sdk: Any, lib: Any) -> None:
 def test_get_video_list_refuses_twenty_one_reference_ids(sdk: Any, lib: Any) -> None:
     failure = sdk.fail("GetVideoList", {"ReferenceIds": ",".join(f"ref-{n:03}" for n in range(21))})
     assert failure.status == 400 and failure.code.endswith("ExceededMax"), failure
+
+
+def test_get_video_list_end_time_must_follow_start_time(sdk: Any, lib: Any) -> None:
+    failure = sdk.fail(
+        "GetVideoList", {"StartTime": "2026-02-01T00:00:00Z", "EndTime": "2026-01-01T00:00:00Z"}
+    )
+    assert (failure.code, failure.status) == ("InvalidParameter", 400), failure
+
+
+def test_get_video_list_bad_paging_values_are_invalid_parameters(sdk: Any, lib: Any) -> None:
+    for params in ({"PageNo": 0}, {"PageSize": 0}, {"PageSize": "abc"}, {"SortBy": "Title:Asc"}):
+        failure = sdk.fail("GetVideoList", params)
+        assert (failure.code, failure.status) == ("InvalidParameter", 400), (params, failure)
