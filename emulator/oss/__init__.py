@@ -2,7 +2,7 @@
 
 ``init_app`` wires three ways in (all answered by ``OssService``):
 
-* ``<bucket>.oss-<region>[-internal].aliyuncs.com`` — virtual-hosted style, what oss2 uses for a
+* ``<bucket>.[vpc100-]oss-<region>[-internal].aliyuncs.com`` — virtual-hosted style, what oss2 uses for a
   real endpoint (intercepted in-process by ``mock_vod``, or reaching the server through a proxy);
 * ``oss-<region>[-internal].aliyuncs.com/<bucket>/<key>`` — path style on the region endpoint;
 * ``/<bucket>/<key>`` on the emulator's own port — what oss2 sends to an IP endpoint.
@@ -25,10 +25,13 @@ from emulator.oss.storage import Bucket, StoredObject
 __all__ = ["Bucket", "ObjectEvent", "OssService", "StoredObject", "get_oss", "init_app"]
 
 EXTENSION_KEY = "vodfc.oss"
+# A region's public, internal (-internal) and VPC (vpc100-) endpoints; the official upload SDK
+# switches to the internal one when told it runs on ECS in the same region.
 BUCKET_HOST = (
-    r"(?P<bucket>[a-z0-9][a-z0-9-]{1,61}[a-z0-9])\.oss-(?P<region>[a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com"
+    r"(?P<bucket>[a-z0-9][a-z0-9-]{1,61}[a-z0-9])\.(?:vpc100-)?oss-(?P<region>[a-z0-9-]+?)(?:-internal)?"
+    r"\.aliyuncs\.com"
 )
-REGION_HOST = r"oss-(?P<region>[a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com"
+REGION_HOST = r"(?:vpc100-)?oss-(?P<region>[a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com"
 ALL_METHODS = ["GET", "PUT", "POST", "DELETE", "HEAD"]
 
 

@@ -325,3 +325,15 @@ def test_upload_endpoints_per_mode() -> None:
         )
         == "http://oss-cn-shanghai.aliyuncs.com"
     )
+
+
+@pytest.mark.parametrize(
+    "host", ["oss-cn-shanghai-internal.aliyuncs.com", "vpc100-oss-cn-shanghai.aliyuncs.com"]
+)
+def test_internal_and_vpc_endpoints_are_intercepted(vod_mock: Any, host: str) -> None:
+    get_oss(vod_mock.app).create_bucket("internal-test", ACCOUNT, "cn-shanghai")
+    token = vod_mock.state.accounts.issue_sts_token(ACCOUNT)
+    auth = oss2.StsAuth(token.access_key_id, token.access_key_secret, token.security_token)
+    bucket = oss2.Bucket(auth, f"http://{host}", "internal-test")
+    bucket.put_object("k", b"v")
+    assert bucket.get_object("k").read() == b"v"
