@@ -6,8 +6,9 @@
 
 ``get_fc(app)`` gives the component; ``get_fc(app).runtime`` the ``FunctionRuntime`` (loaded lazily from
 ``VODFC_TEMPLATE``, else ``./template.yml``, else the project's template.yml); ``get_fc(app).load(path)``
-switches templates. VOD events from the event bus reach every function with an ``MNSTopic`` trigger on
-the ``vodfc-vod-events`` topic whose ``FilterTag`` (if any) is the event's ``EventType``.
+switches templates. Once a template is loaded that way, VOD events from the event bus reach every
+function with an ``MNSTopic`` trigger on the ``vodfc-vod-events`` topic whose ``FilterTag`` (if any) is
+the event's ``EventType``; the lazily loaded default template serves the API only (``deliver_events``).
 """
 
 from __future__ import annotations
@@ -67,6 +68,10 @@ class FcComponent:
         self.log_sink: Any = None
         self._runtime: FunctionRuntime | None = None
         self._lock = threading.Lock()
+        # VOD events reach the functions only once a template was loaded on purpose (``load``: vodfc up,
+        # vodfc invoke, a test): an app that merely serves the FC API lazily must not start running
+        # event functions behind the back of tests that count events or tags.
+        self.deliver_events = False
 
     @property
     def runtime(self) -> FunctionRuntime:
@@ -87,6 +92,7 @@ class FcComponent:
             self._runtime = self._build(
                 template, Path(path) if path is not None else template.path, **options
             )
+            self.deliver_events = True
         if old is not None:
             old.reset()
             old.close()
@@ -121,6 +127,8 @@ class FcComponent:
 
     def on_event(self, event: dict[str, Any]) -> None:
         """The event bus's subscriber: publish the VOD event to the functions' MNS topic."""
+        if not self.deliver_events:
+            return
         try:
             runtime = self.runtime
         except TemplateError as exc:

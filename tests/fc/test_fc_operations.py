@@ -133,10 +133,10 @@ OPS = [
     Op(
         "DeleteStream",
         "DeleteStream",
-        lambda ids: {"VideoId": _v(ids), "JobIds": ["job-1"]},
+        lambda ids: {"VideoId": ids["stream"][0], "JobIds": [ids["stream"][1]]},
         "DELETE",
-        lambda ids: f"/videos/{_v(ids)}/streams",
-        lambda ids: {"job_ids": "job-1"},
+        lambda ids: f"/videos/{ids['stream'][0]}/streams",
+        lambda ids: {"job_ids": ids["stream"][1]},
         NOBODY,
         None,
     ),
@@ -205,16 +205,25 @@ def _ops_apps() -> Iterator[dict[str, Any]]:
     apps["server"].stop()
 
 
+def _seed(app: Any) -> Ids:
+    state = get_state(app)
+    ids: Ids = dict(state.seed())
+    backend = state.backend()
+    streams = [stream for video_id in ids["video_ids"] for stream in backend.streams_of(video_id)]
+    ids["stream"] = (streams[0].video_id, streams[0].job_id) if streams else (ids["video_ids"][0], "0" * 32)
+    return ids
+
+
 @pytest.fixture(params=["inprocess", "server"])
 def ops(request: pytest.FixtureRequest, _ops_apps: dict[str, Any]) -> Iterator[tuple[Target, Ids]]:
     if request.param == "inprocess":
         app = _ops_apps["inprocess"]
         with MockVod(app=app):
-            yield Target("inprocess", app, None), get_state(app).seed()
+            yield Target("inprocess", app, None), _seed(app)
     else:
         server = _ops_apps["server"]
         get_state(server.app).reset()
-        yield Target("server", server.app, server.url), get_state(server.app).seed()
+        yield Target("server", server.app, server.url), _seed(server.app)
 
 
 def _check(op: Op, status: int, answer: dict[str, Any]) -> None:

@@ -109,3 +109,16 @@ def test_event_shapes() -> None:
         "MessageId",
         "Message",
     }
+
+
+def test_an_app_that_did_not_load_a_template_on_purpose_runs_no_event_functions() -> None:
+    from emulator.app import create_app
+    from emulator.fc import get_fc
+    from tests.fc.conftest import CONFIG
+
+    app = create_app(CONFIG)
+    component = get_fc(app)
+    assert component.runtime.functions()  # the API works with the default template...
+    get_bus(app).emit(UPLOAD)
+    get_bus(app).flush(5)
+    assert component.runtime.deliveries == []  # ...but events do not start functions
