@@ -25,13 +25,16 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.errors import IllegalStatus, NotFound
 from shared.events.app import ConfigSource, EventApp, RetryLater, Run
 from shared.events.types import StreamTranscodeComplete, TranscodeComplete
-from shared.models.streams import PlayInfo, Stream
 from shared.validation import DEFINITIONS, MAX_BATCH, PLAY_FORMATS
+
+if TYPE_CHECKING:
+    # Annotations only: the model classes are built on first use (cold-start cost, see docs/shared.md).
+    from shared.models.streams import PlayInfo, Stream
 
 logger = logging.getLogger("vodfc.prune_streams")
 

@@ -31,12 +31,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.events.app import ConfigSource, EventApp, Run
 from shared.events.types import TimerEvent, parse_time
-from shared.models.media import Video
 from shared.validation import MAX_BATCH
+
+if TYPE_CHECKING:
+    # Annotations only: the model classes are built on first use (cold-start cost, see docs/shared.md).
+    from shared.models.media import Video
 
 logger = logging.getLogger("vodfc.sweep_failed_uploads")
 
