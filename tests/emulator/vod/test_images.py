@@ -197,3 +197,28 @@ def test_update_image_infos_is_all_or_nothing(sdk: Any, lib: Any) -> None:
     failure = sdk.fail("UpdateImageInfos", {"UpdateContent": json.dumps(content, ensure_ascii=False)})
     assert (failure.code, failure.status) == ("IllegalCharacters", 400), failure
     assert image(sdk, first)["Title"] == before
+
+
+def test_delete_image_of_a_video_takes_a_list_of_types_but_all_alone(sdk: Any, lib: Any) -> None:
+    params = {"DeleteImageType": "VideoId", "VideoId": lib.normal}
+    failure = sdk.fail("DeleteImage", {**params, "ImageType": "All,CoverSnapshot"})
+    assert (failure.code, failure.status) == ("InvalidParameter", 400), failure
+    sdk.call("DeleteImage", {**params, "ImageType": "CoverSnapshot,NormalSnapshot"})
+    video = sdk.call("GetVideoInfo", {"VideoId": lib.normal})["Video"]
+    assert video.get("Snapshots", {}).get("Snapshot", []) == []
+
+
+def test_delete_image_refuses_twenty_one_urls(sdk: Any, lib: Any) -> None:
+    urls = ",".join(f"https://img.example.com/{n}.jpg" for n in range(21))
+    failure = sdk.fail("DeleteImage", {"DeleteImageType": "ImageURL", "ImageURLs": urls})
+    # No code is documented for this limit (vod-uncertainties.md §2): only the 400 is asserted.
+    assert failure.status == 400 and failure.code in {"InvalidParameter", "ImageURLsExceededMax"}, failure
+
+
+def test_delete_image_of_an_unknown_video_is_video_not_found(sdk: Any, lib: Any) -> None:
+    sdk.expect(
+        "DeleteImage",
+        {"DeleteImageType": "VideoId", "VideoId": "0" * 32, "ImageType": "All"},
+        "InvalidVideo.NotFound",
+        404,
+    )
