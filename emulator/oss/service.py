@@ -239,7 +239,7 @@ class OssService:
 
     @staticmethod
     def _check_time(claim: signing.Signature, now: datetime, skew: timedelta) -> None:
-        if claim.version == "v1" and claim.in_query:
+        if claim.version in ("v1", "v2") and claim.in_query:
             try:
                 expires = datetime.fromtimestamp(int(claim.expires or ""), timezone.utc)
             except ValueError:
@@ -250,7 +250,7 @@ class OssService:
                 )
             return
         try:
-            if claim.version == "v1":
+            if claim.version in ("v1", "v2"):
                 signed_at = parsedate_to_datetime(claim.date)
             else:
                 signed_at = datetime.strptime(claim.date, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
@@ -641,6 +641,7 @@ _PLAIN_QUERY = frozenset(
         "Expires",
         "x-oss-signature-version",
         "x-oss-credential",
+        "x-oss-access-key-id",
         "x-oss-date",
         "x-oss-expires",
         "x-oss-signature",

@@ -1,4 +1,5 @@
-"""OSS request signatures, recomputed on the server side: V1 (HMAC-SHA1) and V4 (OSS4-HMAC-SHA256).
+"""OSS request signatures, recomputed on the server side: V1 (HMAC-SHA1), V2 (OSS2, HMAC-SHA256) and V4
+(OSS4-HMAC-SHA256).
 
 oss2's ``Auth``/``StsAuth`` sign with V1 unless told otherwise (``auth_version=AUTH_VERSION_4``, or
 ``ProviderAuthV4`` with ``Bucket(..., region=...)``). Both the ``Authorization`` header and the
@@ -122,7 +123,7 @@ class MalformedAuthorization(ValueError):
 class Signature:
     """What a request claims: who signed, how, and the signature itself."""
 
-    version: str  # "v1" or "v4"
+    version: str  # "v1", "v2" or "v4"
     access_key_id: str
     signature: str
     in_query: bool = False
@@ -145,6 +146,20 @@ def parse(headers: Mapping[str, str], query: Mapping[str, str]) -> Signature | N
             raise MalformedAuthorization(authorization)
         date = headers.get("x-oss-date") or headers.get("date", "")
         return Signature("v1", access_key_id.strip(), signature.strip(), date=date)
+    if authorization.startswith("OSS2 "):
+        fields = dict(
+            part.strip().partition(":")[::2] for part in authorization[5:].split(",") if ":" in part
+        )
+        if not fields.get("AccessKeyId") or "Signature" not in fields:
+            raise MalformedAuthorization(authorization)
+        extra = tuple(h.strip().lower() for h in fields.get("AdditionalHeaders", "").split(";") if h.strip())
+        return Signature(
+            "v2",
+            fields["AccessKeyId"].strip(),
+            fields["Signature"].strip(),
+            date=headers.get("date", ""),
+            additional_headers=extra,
+        )
     if authorization.startswith(V4_ALGORITHM + " "):
         fields: dict[str, str] = {}
         for part in authorization[len(V4_ALGORITHM) + 1 :].split(","):
@@ -169,6 +184,20 @@ def parse(headers: Mapping[str, str], query: Mapping[str, str]) -> Signature | N
             in_query=True,
             date=query.get("Expires", ""),
             expires=query.get("Expires", ""),
+        )
+    if query.get("x-oss-signature-version") == "OSS2":
+        if "x-oss-access-key-id" not in query or "x-oss-signature" not in query:
+            raise MalformedAuthorization("x-oss-access-key-id")
+        extra = tuple(h for h in query.get("x-oss-additional-headers", "").lower().split(";") if h)
+        expires = query.get("x-oss-expires", "")
+        return Signature(
+            "v2",
+            query["x-oss-access-key-id"],
+            query["x-oss-signature"],
+            in_query=True,
+            date=expires,
+            expires=expires,
+            additional_headers=extra,
         )
     if query.get("x-oss-signature-version") == V4_ALGORITHM:
         if "x-oss-credential" not in query or "x-oss-signature" not in query:
@@ -231,6 +260,43 @@ def v1_string_to_sign(
 
 def v1_sign(secret: str, string_to_sign: str) -> str:
     digest = hmac.new(secret.encode("utf-8"), string_to_sign.encode("utf-8"), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+# --- V2 ------------------------------------------------------------------------------------------
+
+
+def v2_string_to_sign(
+    method: str,
+    headers: Mapping[str, str],
+    bucket: str | None,
+    key: str,
+    query: Sequence[tuple[str, str]],
+    claim: Signature,
+) -> str:
+    wanted = set(claim.additional_headers)
+    signed = sorted(
+        (k.lower(), v) for k, v in headers.items() if k.lower().startswith("x-oss-") or k.lower() in wanted
+    )
+    resource = _v4_quote(f"/{bucket}/{key}" if bucket else "/", keep_slash=False)
+    params = [(k, v) for k, v in query if not (claim.in_query and k == "x-oss-signature")]
+    encoded = sorted((_v4_quote(k, False), _v4_quote(v, False)) for k, v in params)
+    if encoded:
+        resource += "?" + "&".join(f"{k}={v}" if v else k for k, v in encoded)
+    return "\n".join(
+        [
+            method,
+            headers.get("content-md5", ""),
+            headers.get("content-type", ""),
+            claim.date,
+            "".join(f"{k}:{v}\n" for k, v in signed) + ";".join(sorted(wanted)),
+            resource,
+        ]
+    )
+
+
+def v2_sign(secret: str, string_to_sign: str) -> str:
+    digest = hmac.new(secret.encode("utf-8"), string_to_sign.encode("utf-8"), hashlib.sha256).digest()
     return base64.b64encode(digest).decode("ascii")
 
 
@@ -297,6 +363,8 @@ def string_to_sign(
 ) -> str:
     if claim.version == "v1":
         return v1_string_to_sign(method, headers, bucket, key, query, claim.date)
+    if claim.version == "v2":
+        return v2_string_to_sign(method, headers, bucket, key, query, claim)
     canonical = v4_canonical_request(
         method, headers, bucket, key, query, claim.additional_headers, claim.in_query
     )
@@ -304,7 +372,11 @@ def string_to_sign(
 
 
 def sign(claim: Signature, secret: str, string: str) -> str:
-    return v1_sign(secret, string) if claim.version == "v1" else v4_sign(secret, claim, string)
+    if claim.version == "v1":
+        return v1_sign(secret, string)
+    if claim.version == "v2":
+        return v2_sign(secret, string)
+    return v4_sign(secret, claim, string)
 
 
 def matches(claim: Signature, expected: str) -> bool:
