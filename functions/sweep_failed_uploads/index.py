@@ -198,7 +198,11 @@ def sweep(event: TimerEvent, run: Run[Settings]) -> dict[str, Any]:
         if video is None or not video.video_id or cursor.passed(video):
             continue
         created = parse_time(video.creation_time)
-        if created is None or created > cutoff:
+        if created is None:
+            # Its age cannot be known, so it is never swept.
+            report["Skipped"].append({"VideoId": video.video_id, "Reason": "no readable CreationTime"})
+            continue
+        if created > cutoff:
             # Ascending order: everything after this one is younger still.
             break
         batch.append(video)

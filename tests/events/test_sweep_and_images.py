@@ -166,3 +166,11 @@ def test_image_throttled_then_redelivered(tag_images, vod) -> None:
         invoke(tag_images, image_event())
     results(tag_images, image_event())
     assert vod.images["i1"].tags == ["hd", "portrait", "poster"]
+
+
+def test_a_video_without_a_readable_creation_time_is_never_swept(sweep, vod) -> None:
+    library(vod, failed=2)
+    vod.add(FakeVideo("odd", status="UploadFail", creation_time="2020-13-45T99:99:99Z"))
+    report = results(sweep, tick())
+    assert "odd" in vod.videos and len(report["Deleted"]) == 2
+    assert {"VideoId": "odd", "Reason": "no readable CreationTime"} in report["Skipped"]
