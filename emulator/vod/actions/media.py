@@ -14,7 +14,7 @@ from emulator.vod.actions.common import (
     optional,
     required,
 )
-from emulator.vod.actions.videos import resolve_video
+from emulator.vod.actions.videos import collect_videos, resolve_video
 from emulator.vod.exceptions import (
     ForbiddenIllegalStatus,
     InvalidFileNotFound,
@@ -22,11 +22,9 @@ from emulator.vod.exceptions import (
     InvalidVideoNoneStream,
     JobIdsExceededMax,
     MissingParameter,
-    ReferenceIdsExceededMax,
-    VideoIdsExceededMax,
     VodError,
 )
-from emulator.vod.models import Mezzanine, Stream, Video, VodBackend, compact_number
+from emulator.vod.models import Mezzanine, Stream, VodBackend, compact_number
 
 FORMATS = ("mp4", "m3u8", "mp3", "flv", "mpd")
 DEFINITIONS = ("FD", "LD", "SD", "HD", "OD", "2K", "4K", "SQ", "HQ", "AUTO")
@@ -81,23 +79,8 @@ def get_mezzanine_info(backend: VodBackend, params: Params, ctx: Any) -> dict[st
 
 
 def delete_mezzanines(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
-    video_ids = id_list(params, "VideoIds", BATCH_MAX, VideoIdsExceededMax)
-    reference_ids = id_list(params, "ReferenceIds", BATCH_MAX, ReferenceIdsExceededMax)
-    if not video_ids and not reference_ids:
-        raise MissingParameter("VideoIds")
     force = bool_param(params, "Force", False)
-    targets: dict[str, Video] = {}
-    non_exist = [vid for vid in video_ids if vid not in backend.videos]
-    for vid in video_ids:
-        if vid in backend.videos:
-            targets[vid] = backend.videos[vid]
-    non_exist_refs = []
-    for ref in reference_ids:
-        video = backend.find_video(reference_id=ref)
-        if video is None:
-            non_exist_refs.append(ref)
-        else:
-            targets.setdefault(video.video_id, video)
+    targets, non_exist, non_exist_refs = collect_videos(backend, params)
     unremovable = []
     for video in targets.values():
         if (

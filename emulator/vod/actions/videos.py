@@ -46,6 +46,31 @@ def resolve_video(backend: VodBackend, params: Params) -> Video:
     return video
 
 
+def collect_videos(backend: VodBackend, params: Params) -> tuple[dict[str, Video], list[str], list[str]]:
+    """The videos ``VideoIds`` and ``ReferenceIds`` name (≤20 each, at least one id), in request order,
+    with the unknown ids and the unknown reference ids."""
+    video_ids = id_list(params, "VideoIds", BATCH_MAX, VideoIdsExceededMax)
+    reference_ids = id_list(params, "ReferenceIds", BATCH_MAX, ReferenceIdsExceededMax)
+    if not video_ids and not reference_ids:
+        raise MissingParameter("VideoIds")
+    found: dict[str, Video] = {}
+    non_exist: list[str] = []
+    for vid in video_ids:
+        video = backend.videos.get(vid)
+        if video is None:
+            non_exist.append(vid)
+        else:
+            found[vid] = video
+    non_exist_refs: list[str] = []
+    for ref in reference_ids:
+        video = backend.find_video(reference_id=ref)
+        if video is None:
+            non_exist_refs.append(ref)
+        else:
+            found.setdefault(video.video_id, video)
+    return found, non_exist, non_exist_refs
+
+
 def video_changes(backend: VodBackend, entry: Mapping[str, Any]) -> dict[str, Any]:
     """Validated attribute changes from UpdateVideoInfo parameters or one UpdateVideoInfos entry.
 
@@ -84,29 +109,14 @@ def get_video_info(backend: VodBackend, params: Params, ctx: Any) -> dict[str, A
 
 
 def get_video_infos(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
-    video_ids = id_list(params, "VideoIds", BATCH_MAX, VideoIdsExceededMax)
-    reference_ids = id_list(params, "ReferenceIds", BATCH_MAX, ReferenceIdsExceededMax)
-    if not video_ids and not reference_ids:
-        raise MissingParameter("VideoIds")
-    found: dict[str, Video] = {}
-    non_exist = [vid for vid in video_ids if vid not in backend.videos]
-    for vid in video_ids:
-        if vid in backend.videos:
-            found[vid] = backend.videos[vid]
-    non_exist_refs = []
-    for ref in reference_ids:
-        video = backend.find_video(reference_id=ref)
-        if video is None:
-            non_exist_refs.append(ref)
-        else:
-            found.setdefault(video.video_id, video)
+    found, non_exist, non_exist_refs = collect_videos(backend, params)
     if not found and backend.options.all_unknown_is_not_found:
         raise InvalidVideoNotFound()
     body: dict[str, Any] = {
         "VideoList": [v.infos_body(backend.category_name(v.cate_id)) for v in found.values()],
         "NonExistVideoIds": non_exist,
     }
-    if reference_ids:
+    if optional(params, "ReferenceIds") is not None:
         body["NonExistReferenceIds"] = non_exist_refs
     return body
 
@@ -154,33 +164,13 @@ def update_video_infos(backend: VodBackend, params: Params, ctx: Any) -> dict[st
 
 
 def delete_video(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
-    video_ids = id_list(params, "VideoIds", BATCH_MAX, VideoIdsExceededMax)
-    reference_ids = id_list(params, "ReferenceIds", BATCH_MAX, ReferenceIdsExceededMax)
-    if not video_ids and not reference_ids:
-        raise MissingParameter("VideoIds")
-    targets: dict[str, None] = {}
-    non_exist = []
-    forbidden = []
-    for vid in video_ids:
-        if vid not in backend.videos:
-            non_exist.append(vid)
-        elif vid in backend.forbidden_video_ids:
-            forbidden.append(vid)
-        else:
-            targets[vid] = None
-    non_exist_refs = []
-    for ref in reference_ids:
-        video = backend.find_video(reference_id=ref)
-        if video is None:
-            non_exist_refs.append(ref)
-        elif video.video_id in backend.forbidden_video_ids:
-            forbidden.append(video.video_id)
-        else:
-            targets[video.video_id] = None
-    if not targets and not forbidden and backend.options.all_unknown_is_not_found:
+    found, non_exist, non_exist_refs = collect_videos(backend, params)
+    forbidden = [vid for vid in found if vid in backend.forbidden_video_ids]
+    if not found and backend.options.all_unknown_is_not_found:
         raise InvalidVideoNotFound()
-    for vid in targets:
-        backend.delete_video(vid)
+    for vid in found:
+        if vid not in backend.forbidden_video_ids:
+            backend.delete_video(vid)
     return {
         "NonExistVideoIds": non_exist,
         "ForbiddenVideoIds": forbidden,
