@@ -1,9 +1,9 @@
 """auto_tag: tag and categorise a video from its source file's facts when it is uploaded.
 
-Intake: FileUploadComplete (MNS topic trigger, or VOD's HTTP callback through ``http_handler``) and
-VideoAnalysisComplete. VOD may not have analysed the file yet when FileUploadComplete arrives
-(GetMezzanineInfo then has no resolution or duration), so the analysis event carries the same facts a moment
-later; tags are only ever added, so handling both is harmless and either order gives the same end state.
+Intake: FileUploadComplete or UploadByURLComplete (MNS topic trigger, or VOD's HTTP callback through
+``http_handler``) and VideoAnalysisComplete. VOD may not have analysed the file yet when the upload event
+arrives (GetMezzanineInfo then has no resolution or duration), so the analysis event carries the same facts
+a moment later; tags are only ever added, so handling both is harmless and either order ends the same.
 
 For the video: GetVideoInfo (current tags, category) and GetMezzanineInfo (width, height, rotation,
 duration, file name) -> the rules in ``VODFC_AUTO_TAG_CONFIG`` (JSON) or the file
@@ -21,7 +21,7 @@ from typing import Any
 from shared.errors import NotFound
 from shared.events.app import ConfigSource, EventApp, Run
 from shared.events.tagging import Facts, Rules, plan
-from shared.events.types import FileUploadComplete, VideoAnalysisComplete
+from shared.events.types import FileUploadComplete, UploadByURLComplete, VideoAnalysisComplete
 
 logger = logging.getLogger("vodfc.auto_tag")
 
@@ -33,8 +33,10 @@ app: EventApp[Rules] = EventApp(
 )
 
 
-@app.on("FileUploadComplete", "VideoAnalysisComplete")
-def auto_tag(event: FileUploadComplete | VideoAnalysisComplete, run: Run[Rules]) -> dict[str, Any]:
+@app.on("FileUploadComplete", "UploadByURLComplete", "VideoAnalysisComplete")
+def auto_tag(
+    event: FileUploadComplete | UploadByURLComplete | VideoAnalysisComplete, run: Run[Rules]
+) -> dict[str, Any]:
     video_id = event.video_id
     if not video_id:
         return {"Outcome": "skipped", "Reason": "the event has no VideoId"}
@@ -63,7 +65,9 @@ def auto_tag(event: FileUploadComplete | VideoAnalysisComplete, run: Run[Rules])
     return {"VideoId": video_id, **change.report("updated")}
 
 
-def _facts(event: FileUploadComplete | VideoAnalysisComplete, run: Run[Rules], video_id: str) -> Facts:
+def _facts(
+    event: FileUploadComplete | UploadByURLComplete | VideoAnalysisComplete, run: Run[Rules], video_id: str
+) -> Facts:
     """Mezzanine facts, completed by the event's own (VideoAnalysisComplete carries size and duration)."""
     width = height = rotate = None
     duration: float | None = None
@@ -82,7 +86,7 @@ def _facts(event: FileUploadComplete | VideoAnalysisComplete, run: Run[Rules], v
     if isinstance(event, VideoAnalysisComplete):
         width, height = width or event.width, height or event.height
         duration = duration if duration is not None else event.duration
-    elif isinstance(event, FileUploadComplete):
+    elif isinstance(event, (FileUploadComplete, UploadByURLComplete)):
         file_name = file_name or event.file_name
     if file_name:
         # The upload SDK sends the whole local path (even a Windows one) as FileName.

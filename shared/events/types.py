@@ -190,6 +190,33 @@ class FileUploadComplete(VodEvent):
         return url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] or None
 
 
+class UploadByURLComplete(VodEvent):
+    """An UploadMediaByURL job finished (VideoId is there once the file was pulled)."""
+
+    @property
+    def job_id(self) -> str | None:
+        """The upload job's ID."""
+        return self._str("JobId")
+
+    @property
+    def source_url(self) -> str | None:
+        """The URL the file was pulled from."""
+        return self._str("SourceURL")
+
+    @property
+    def size(self) -> int | None:
+        """Size of the pulled file, bytes (the documented sample quotes it as a string)."""
+        return self._int("Size")
+
+    @property
+    def file_name(self) -> str | None:
+        """The last path segment of ``SourceURL``, without a query."""
+        url = self.source_url
+        if not url:
+            return None
+        return url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] or None
+
+
 class ImageUploadComplete(VodEvent):
     """An image was uploaded (success only)."""
 
@@ -524,6 +551,7 @@ class UnknownEvent(VodEvent):
 
 EVENT_CLASSES: dict[str, type[VodEvent]] = {
     "FileUploadComplete": FileUploadComplete,
+    "UploadByURLComplete": UploadByURLComplete,
     "ImageUploadComplete": ImageUploadComplete,
     "StreamTranscodeComplete": StreamTranscodeComplete,
     "TranscodeComplete": TranscodeComplete,

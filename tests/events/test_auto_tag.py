@@ -131,3 +131,17 @@ def test_bad_configuration_is_a_clear_500(fn, monkeypatch, vod) -> None:
     with pytest.raises(Exception, match="contains a comma"):
         invoke(module, upload())
     assert not vod.actions("UpdateVideoInfo")
+
+
+def test_url_upload_is_tagged_too(auto_tag, vod) -> None:
+    # GIVEN a video pulled from a URL whose source facts are not known yet
+    vod.add(FakeVideo("v1", source=False, duration=None))
+    event = p.upload_by_url_complete("v1", job_id="j1", source_url="http://example.com/a/Big-Trailer.mp4?x=1")
+    (report,) = invoke(auto_tag, event)["Results"]
+    # THEN the file name comes from SourceURL
+    assert report["Outcome"] == "updated" and vod.videos["v1"].tags == ["trailer"]
+    failed = p.upload_by_url_complete(
+        None, job_id="j2", source_url="http://x", status="fail", error_code="URLInvalidError"
+    )
+    (report,) = invoke(auto_tag, failed)["Results"]
+    assert report["Outcome"] == "skipped"
