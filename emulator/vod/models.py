@@ -888,7 +888,8 @@ class VodBackend:
         self._put(cate, str(cate.cate_id))
         # Category names are part of the cached search bodies.
         touched = False
-        for record in (*self.videos.values(), *self.images.values()):
+        records: list[Video | Image] = [*self.videos.values(), *self.images.values()]
+        for record in records:
             if record.cate_id == cate.cate_id:
                 record._search = None
                 touched = True

@@ -165,7 +165,7 @@ def seed_demo_library(backend: VodBackend) -> dict[str, Any]:
 
     video_ids: list[str] = []
     by_status: dict[str, list[str]] = {}
-    for n, (title, status, tags, cate_id, ref, duration, size, mode) in enumerate(VIDEOS, start=1):
+    for n, (title, status, tags, video_cate, ref, duration, size, mode) in enumerate(VIDEOS, start=1):
         video_id = demo_id("video", n)
         created = BASE_TIME + timedelta(hours=n)
         stamp = vod_time(created)
@@ -181,7 +181,7 @@ def seed_demo_library(backend: VodBackend) -> dict[str, Any]:
             file_name=file_name,
             description=f"Demo video {n}: {title}.",
             tags=tags,
-            cate_id=cate_id,
+            cate_id=video_cate,
             reference_id=ref,
             transcode_mode=mode,
             user_data='{"Extend":{"demo":"true"}}' if n == 1 else None,
@@ -264,7 +264,9 @@ def seed_demo_library(backend: VodBackend) -> dict[str, Any]:
         by_status.setdefault(status, []).append(video_id)
 
     image_ids: list[str] = []
-    for n, (title, image_type, status, tags, cate_id, width, height, size) in enumerate(IMAGES, start=1):
+    for n, (title, image_type, status, tags, image_cate, img_width, img_height, img_size) in enumerate(
+        IMAGES, start=1
+    ):
         image_id = demo_id("image", n)
         if image_id in backend.images:
             backend.delete_image(image_id)
@@ -277,10 +279,10 @@ def seed_demo_library(backend: VodBackend) -> dict[str, Any]:
             title=title,
             description=f"Demo image {n}: {title}.",
             tags=tags,
-            cate_id=cate_id,
-            width=width,
-            height=height,
-            file_size=size,
+            cate_id=image_cate,
+            width=img_width,
+            height=img_height,
+            file_size=img_size,
             original_file_name=f"demo-image-{n:02d}.jpg",
         )
         image_ids.append(image_id)

@@ -146,7 +146,7 @@ def check_text(name: str, value: Any, limit: int, *, in_bytes: bool = True, no_e
         raise LengthExceededMax(name, limit)
     if no_emoji and _EMOJI.search(value):
         raise IllegalCharacters(name)
-    return value
+    return str(value)
 
 
 def check_title(value: Any, *, in_bytes: bool = True, no_emoji: bool = False) -> str:
