@@ -55,12 +55,20 @@ def init_app(app: Any) -> None:
         default_account_id=state.config.default_account_id,
         delivery=os.environ.get("VODFC_EVENT_DELIVERY", "auto"),
         mns_base64=os.environ.get("VODFC_MNS_BASE64", "1").strip().lower() not in {"0", "false", "no", "off"},
+        store=state.store,
     )
+    bus.load_configs(state.accounts.account_ids())
     app.extensions[EXTENSION_KEY] = bus
     app.teardown_request(deliver_request_pending)
 
     def _started() -> None:
+        from flask import request
+
+        from emulator.gateway import MODE_KEY
+
         bus.started = True
+        if bus.served_url is None and request.environ.get(MODE_KEY, "server") == "server":
+            bus.served_url = request.host_url.rstrip("/")
 
     app.before_request(_started)
     state.on_reset.append(bus.reset)

@@ -20,6 +20,7 @@ receiver may call the emulator back.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import logging
 import queue
@@ -175,8 +176,14 @@ class EventBus:
         attempts: int = 3,
         retry_interval: float = 1.0,
         timeout: float = 5.0,
+        store: Any = None,
     ):
         self.clock = clock
+        # Callback configs are written through to the emulator's store (SetMessageCallback is a
+        # write: with --data-dir it survives a restart). None: memory only.
+        self.store = store
+        # scheme://host:port of the HTTP server once a request came through it (None in-process).
+        self.served_url: str | None = None
         self.sleep = sleep
         self.transport: Transport = transport or urllib_transport
         self.default_account_id = default_account_id
@@ -224,6 +231,8 @@ class EventBus:
             base = config or self._configs.get((account, app_id)) or CallbackConfig(app_id=app_id)
             new = base.updated(**fields) if fields else base
             self._configs[(account, new.app_id)] = new
+            if self.store is not None:
+                self.store.put(_namespace(account), CONFIG_KIND, new.app_id, dataclasses.asdict(new))
             return new
 
     def callback_config(
@@ -235,7 +244,21 @@ class EventBus:
     def delete_config(self, account_id: str | None = None, app_id: str | None = None) -> bool:
         with self._lock:
             key = (account_id or self.default_account_id, app_id or DEFAULT_APP_ID)
+            if self.store is not None:
+                self.store.delete(_namespace(key[0]), CONFIG_KIND, key[1])
             return self._configs.pop(key, None) is not None
+
+    def load_configs(self, account_ids: Iterable[str]) -> None:
+        """Read the accounts' stored callback configs (at start, from a persisted store)."""
+        if self.store is None:
+            return
+        with self._lock:
+            for account in account_ids:
+                for app_id, record in self.store.load(_namespace(account), CONFIG_KIND).items():
+                    try:
+                        self._configs[(account, app_id)] = CallbackConfig(**record)
+                    except TypeError:
+                        log.warning("ignoring a stored callback config of %s/%s", account, app_id)
 
     def configs(self) -> list[tuple[str, CallbackConfig]]:
         with self._lock:
@@ -541,6 +564,11 @@ class EventBus:
 
 
 _PENDING_KEY = "vodfc_events_pending"
+CONFIG_KIND = "callback"
+
+
+def _namespace(account_id: str) -> str:
+    return f"{account_id}/_events"
 
 
 def _request_mode() -> str | None:

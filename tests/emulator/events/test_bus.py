@@ -209,3 +209,29 @@ def test_subscriptions_made_at_startup_survive_reset(app: Any, bus: Any) -> None
     get_state(app).reset()
     bus.emit(EVENT)
     assert len(startup) == 1 and later == []
+
+
+def test_callback_config_survives_a_restart_with_a_data_dir(tmp_path: Any) -> None:
+    import sys
+
+    from emulator.app import create_app
+    from emulator.config import EmulatorConfig
+    from emulator.events import get_bus
+
+    support = sys.modules["vodfc_events_support"]
+    config = EmulatorConfig(components=("emulator.events",), data_dir=str(tmp_path))
+
+    def start() -> Any:
+        return create_app(config, backend_factory=support.fakes.FakeBackend, dispatch=support.dispatch)
+
+    first = start()
+    get_bus(first).configure(callback_url="http://127.0.0.1:8080/cb", auth_switch="on", auth_key="Abc123xyz")
+    get_bus(first).configure(account_id="999", app_id="app-2", callback_type="MNS", mns_queue_name="q")
+    get_state(first).store.close()
+    second = start()
+    config_back = get_bus(second).callback_config()
+    assert config_back is not None and config_back.callback_url == "http://127.0.0.1:8080/cb"
+    assert config_back.auth_key == "Abc123xyz"
+    assert get_bus(second).delete_config()
+    get_state(second).store.close()
+    assert get_bus(start()).callback_config() is None
