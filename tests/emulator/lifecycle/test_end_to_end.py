@@ -103,3 +103,32 @@ def test_ingest_can_leave_broken_files_to_transcoding(vod: Any, bus: Any) -> Non
         "TranscodeComplete",
     ]
     assert bus.log[2].event["Status"] == "fail"
+
+
+def test_message_callback_set_through_the_tea_sdk(
+    vod: Any, bus: Any, receiver: Any, source_video: bytes
+) -> None:
+    from alibabacloud_vod20170321 import models
+
+    client = vod.tea_client()
+    client.set_message_callback(
+        models.SetMessageCallbackRequest(
+            callback_type="HTTP",
+            callback_url=receiver.url,
+            event_type_list="FileUploadComplete,TranscodeComplete",
+            auth_switch="on",
+            auth_key="Abc123xyz",
+        )
+    )
+    got = client.get_message_callback(models.GetMessageCallbackRequest()).body.message_callback
+    assert (got.callback_url, got.event_type_list, got.auth_switch) == (
+        receiver.url,
+        "FileUploadComplete,TranscodeComplete",
+        "on",
+    )
+    upload(vod, source_video)
+    bus.flush()
+    received = [json.loads(r["body"])["EventType"] for r in receiver.wait_for(2)]
+    assert received == ["FileUploadComplete", "TranscodeComplete"]
+    client.delete_message_callback(models.DeleteMessageCallbackRequest())
+    assert client.get_message_callback(models.GetMessageCallbackRequest()).body.message_callback is None
