@@ -1,7 +1,11 @@
-"""Source files and playable streams: GetMezzanineInfo, DeleteMezzanines, DeleteStream, GetPlayInfo."""
+"""Source files and playable streams: GetMezzanineInfo, DeleteMezzanines, DeleteStream, GetPlayInfo,
+GetVideoPlayAuth."""
 
 from __future__ import annotations
 
+import base64
+import json
+from datetime import timedelta
 from typing import Any
 
 from emulator.vod.actions.common import (
@@ -24,7 +28,7 @@ from emulator.vod.exceptions import (
     MissingParameter,
     VodError,
 )
-from emulator.vod.models import Mezzanine, Stream, VodBackend, compact_number
+from emulator.vod.models import Mezzanine, Stream, VodBackend, compact_number, new_id
 
 FORMATS = ("mp4", "m3u8", "mp3", "flv", "mpd")
 DEFINITIONS = ("FD", "LD", "SD", "HD", "OD", "2K", "4K", "SQ", "HQ", "AUTO")
@@ -190,9 +194,44 @@ def get_play_info(backend: VodBackend, params: Params, ctx: Any) -> dict[str, An
     }
 
 
+def get_video_play_auth(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+    """A player credential: ``PlayAuth`` (Base64 JSON, opaque to clients) and ``VideoMeta``."""
+    required(params, "VideoId")
+    timeout = int_param(params, "AuthInfoTimeout", 100, minimum=100, maximum=3000)
+    assert timeout is not None
+    video = resolve_video(backend, params)
+    if video.status in UNPLAYABLE_STATUSES:
+        raise ForbiddenIllegalStatus(
+            video.status, video.audit_status, http_status=backend.options.play_illegal_status_http
+        )
+    meta = {
+        "VideoId": video.video_id,
+        "Title": video.title,
+        "Status": video.status,
+        "CoverURL": video.cover_url,
+        "Duration": video.duration,
+    }
+    meta = {k: v for k, v in meta.items() if v is not None}
+    expire = (ctx.now + timedelta(seconds=timeout)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    auth_info = {"CI": new_id(), "Caller": ctx.access_key_id, "ExpireTime": expire, "MediaId": video.video_id}
+    token = {
+        "AccessKeyId": "STS.vodfc" + new_id()[:16],
+        "AccessKeySecret": new_id(),
+        "SecurityToken": base64.b64encode(new_id().encode()).decode(),
+        "AuthInfo": json.dumps(auth_info, separators=(",", ":")),
+        "Region": backend.region,
+        "CustomerId": int(backend.account_id) if backend.account_id.isdigit() else backend.account_id,
+        "PlayDomain": "",
+        "VideoMeta": meta,
+    }
+    play_auth = base64.b64encode(json.dumps(token, separators=(",", ":")).encode()).decode()
+    return {"PlayAuth": play_auth, "VideoMeta": meta}
+
+
 ACTIONS = {
     "GetMezzanineInfo": get_mezzanine_info,
     "DeleteMezzanines": delete_mezzanines,
     "DeleteStream": delete_stream,
     "GetPlayInfo": get_play_info,
+    "GetVideoPlayAuth": get_video_play_auth,
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import datetime, timezone
 from typing import Any
@@ -279,3 +280,16 @@ def test_field_checks_count_bytes_or_characters() -> None:
     assert check_tags(["a", "b", " ", "a"]) == "a,b"
     with pytest.raises(exc.LengthExceededMax):
         check_tags("x" * 33)
+
+
+def test_get_video_play_auth(b: VodBackend) -> None:
+    vid = normal(b)
+    body = call(b, "GetVideoPlayAuth", VideoId=vid)
+    token = json.loads(base64.b64decode(body["PlayAuth"]))
+    assert token["VideoMeta"]["VideoId"] == vid and json.loads(token["AuthInfo"])["MediaId"] == vid
+    assert body["VideoMeta"]["Status"] == "Normal" and isinstance(body["VideoMeta"]["Duration"], float)
+    with pytest.raises(exc.InvalidParameter):
+        call(b, "GetVideoPlayAuth", VideoId=vid, AuthInfoTimeout=3001)
+    uploading = next(v.video_id for v in b.videos.values() if v.status == "Uploading")
+    with pytest.raises(exc.ForbiddenIllegalStatus):
+        call(b, "GetVideoPlayAuth", VideoId=uploading)
