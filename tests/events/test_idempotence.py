@@ -148,3 +148,39 @@ def test_prune_and_delete_source_together_are_order_independent_and_safe(
     assert len(vod.actions("DeleteMezzanines")) <= (
         0 if keep_tag else 1 + fault_actions.count("DeleteMezzanines")
     )
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5),
+    max_leaves=20,
+)
+shaped = st.fixed_dictionaries(
+    {},
+    optional={
+        "EventType": st.sampled_from(["FileUploadComplete", "TranscodeComplete", "X", ""]) | st.integers(),
+        "VideoId": json_values,
+        "Status": json_values,
+        "StreamInfos": json_values,
+        "Message": json_values,
+        "TopicName": json_values,
+        "specversion": json_values,
+        "data": json_values,
+        "triggerTime": json_values,
+        "payload": json_values,
+    },
+)
+
+
+@PROPERTY
+@given(body=st.one_of(json_values, shaped, st.binary(max_size=40)))
+def test_no_input_crashes_the_event_face(body: object) -> None:
+    # GIVEN any bytes or JSON at all, WHEN the event face gets them, THEN it answers or asks for a retry
+    vod = FakeVod()
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    with function("auto_tag", vod, {"VODFC_AUTO_TAG_CONFIG": "{}"}) as module:
+        try:
+            answer = invoke(module, raw)
+        except RetryLater:
+            return
+        assert "RequestId" in answer and ("Results" in answer or answer.get("Code") == "InvalidEvent")
