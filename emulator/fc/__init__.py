@@ -72,6 +72,8 @@ class FcComponent:
         # vodfc invoke, a test): an app that merely serves the FC API lazily must not start running
         # event functions behind the back of tests that count events or tags.
         self.deliver_events = False
+        # The address a server-mode client reached this app at: the functions' own VOD calls go there.
+        self.server_url: str | None = None
 
     @property
     def runtime(self) -> FunctionRuntime:
@@ -112,11 +114,21 @@ class FcComponent:
         options.setdefault("account_id", account_id)
         options.setdefault("region", config.region)
         options.setdefault("clock", config.clock)
+        options.setdefault("vod_endpoint", self.server_url)
         if self.sleep is not None:
             options.setdefault("sleep", self.sleep)
         if self.log_sink is not None:
             options.setdefault("log_sink", self.log_sink)
         return FunctionRuntime(template, **options)
+
+    def remember_server(self, url: str) -> None:
+        """Called on every server-mode request: the first address seen becomes the VOD endpoint."""
+        if self.server_url is not None:
+            return
+        self.server_url = url
+        with self._lock:
+            if self._runtime is not None and not self._runtime.vod_endpoint:
+                self._runtime.vod_endpoint = url
 
     def reset(self) -> None:
         with self._lock:
@@ -143,8 +155,11 @@ def get_fc(app: Any) -> FcComponent:
 
 
 def init_app(app: Any) -> None:
+    from flask import request
+
     from emulator.app import get_state
     from emulator.fc.api import bp
+    from emulator.gateway import MODE_KEY
 
     state = get_state(app)
     component = FcComponent(app)
@@ -153,6 +168,14 @@ def init_app(app: Any) -> None:
     # The FC API host of every account and region (also <region>-internal); routed by path.
     state.add_host_route(FC_HOST)
     state.on_reset.append(component.reset)
+
+    def _remember_server() -> None:
+        # VOD events can reach functions before any FC call did (a VOD upload in server mode): learn the
+        # server's address from whatever request comes first.
+        if component.server_url is None and request.environ.get(MODE_KEY, "server") == "server":
+            component.remember_server(request.host_url.rstrip("/"))
+
+    app.before_request(_remember_server)
     bus_key = "vodfc.events"
     if bus_key in app.extensions:
         app.extensions[bus_key].subscribe(component.on_event, permanent=True)

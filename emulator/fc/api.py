@@ -203,9 +203,8 @@ def _function(service_name: str, function_name: str) -> Function:
 
 def _note_endpoint() -> None:
     """In server mode the functions' own VOD calls go back to this server, at the address the caller used."""
-    component = _component()
-    if request.environ.get(MODE_KEY, "server") == "server" and not component.runtime.vod_endpoint:
-        component.runtime.vod_endpoint = request.host_url.rstrip("/")
+    if request.environ.get(MODE_KEY, "server") == "server":
+        _component().remember_server(request.host_url.rstrip("/"))
 
 
 # --- invoke -------------------------------------------------------------------------------------------
