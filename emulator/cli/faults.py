@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import urllib.error
-import urllib.request
 from typing import Any
 
 from emulator.config import DEFAULT_HOST, DEFAULT_PORT
@@ -62,21 +60,9 @@ def _url(parser: argparse.ArgumentParser) -> None:
 
 
 def _request(args: argparse.Namespace, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-    url = args.url.rstrip("/") + "/_vodfc/faults" + path
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(
-        url, data=data, method=method, headers={"Content-Type": "application/json"}
-    )
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        with opener.open(request, timeout=10) as response:
-            return int(response.status), json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        with error:
-            try:
-                return int(error.code), json.loads(error.read() or b"null")
-            except ValueError:
-                return int(error.code), {"error": error.reason}
+    from emulator.events.cli import admin_request
+
+    return admin_request(args.url.rstrip("/") + "/_vodfc/faults" + path, method, body)
 
 
 def _done(status: int, answer: Any) -> int:

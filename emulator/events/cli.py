@@ -61,7 +61,8 @@ def _url(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--url", default=DEFAULT_URL, help=f"emulator address (default {DEFAULT_URL})")
 
 
-def _request(url: str, method: str = "GET", body: Any = None) -> tuple[int, Any]:
+def admin_request(url: str, method: str = "GET", body: Any = None) -> tuple[int, Any]:
+    """One JSON call to the control plane: (status, decoded body); raises OSError when unreachable."""
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(
         url, data=data, method=method, headers={"Content-Type": "application/json"}
@@ -83,7 +84,7 @@ def _call(
     args: argparse.Namespace, path: str, method: str = "GET", body: Any = None
 ) -> tuple[int, Any] | None:
     try:
-        return _request(args.url.rstrip("/") + "/_vodfc/events" + path, method, body)
+        return admin_request(args.url.rstrip("/") + "/_vodfc/events" + path, method, body)
     except OSError as error:
         print(f"vodfc events: cannot reach the emulator at {args.url}: {error}", file=sys.stderr)
         return None
