@@ -24,10 +24,20 @@ from emulator.vod.exceptions import (
     InvalidParameter,
     MissingParameter,
     NoSuchResource,
+    VodError,
 )
 from emulator.vod.models import Image, VodBackend
 
 AUTH_TIMEOUT_MAX = 2592000
+
+
+class ImageURLsExceededMax(VodError):
+    """Inferred by analogy with ImageIdsExceededMax (VOD documents no code for this)."""
+
+    code, status = "ImageURLsExceededMax", 400
+    message = "The ImageURLs exceeded maximum."
+
+
 SNAPSHOT_TYPES = ("CoverSnapshot", "NormalSnapshot", "SpriteSnapshot", "SpriteOriginSnapshot")
 
 
@@ -116,7 +126,7 @@ def delete_image(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any
         return {}
     if mode == "ImageURL":
         required(params, "ImageURLs")
-        urls = id_list(params, "ImageURLs", BATCH_MAX)
+        urls = id_list(params, "ImageURLs", BATCH_MAX, ImageURLsExceededMax)
         doomed: dict[str, None] = {}
         for url in urls:
             found = backend.find_images_by_url(url)
