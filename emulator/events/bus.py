@@ -102,6 +102,7 @@ class EventRecord:
     status: str = "pending"
     attempts: list[DeliveryAttempt] = field(default_factory=list)
     deliveries: int = 0
+    generation: int = 0  # the bus's reset count when emitted: older records are not delivered
 
     @property
     def event_type(self) -> str:
@@ -365,6 +366,7 @@ class EventBus:
                 app_id=app_id or str(event.get("AppId") or DEFAULT_APP_ID),
                 emitted_at=self.clock(),
                 callback_url=callback_url or None,
+                generation=self._generation,
             )
             self._log.append(record)
         background = self._background(mode)
@@ -477,8 +479,10 @@ class EventBus:
 
     def deliver(self, record: EventRecord) -> None:
         """Deliver one record now, in this thread: subscribers, then the HTTP callback or MNS."""
-        generation = self._generation
+        generation = record.generation
         with self._lock:
+            if generation != self._generation:
+                return  # emitted before a reset: it belongs to state that no longer exists
             subscribers = [sub for sub in self._subscribers if sub.wants(record)]
             config = self._configs.get((record.account_id, record.app_id))
             if config is None and record.app_id != DEFAULT_APP_ID:

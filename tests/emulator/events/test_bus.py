@@ -235,3 +235,25 @@ def test_callback_config_survives_a_restart_with_a_data_dir(tmp_path: Any) -> No
     assert get_bus(second).delete_config()
     get_state(second).store.close()
     assert get_bus(start()).callback_config() is None
+
+
+def test_events_queued_before_a_reset_are_not_delivered(app: Any, bus: Any) -> None:
+    gate = threading.Event()
+    calls: list[str] = []
+
+    def slow(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
+        gate.wait(5)
+        calls.append(url)
+        return 200
+
+    seen: list[dict[str, Any]] = []
+    bus.transport = slow
+    bus.set_delivery("background")
+    bus.configure(callback_url="http://receiver.invalid/cb")
+    bus.emit(EVENT)
+    bus.emit(EVENT)
+    bus.subscribe(seen.append, permanent=True)
+    get_state(app).reset()
+    gate.set()
+    assert bus.flush()
+    assert len(calls) <= 1 and len(seen) <= 1  # at most the one already in flight
