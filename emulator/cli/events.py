@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 ENVELOPES = ("raw", "callback", "mns-topic", "mns-json", "eventbridge", "timer")
+DEFAULT_URL = "http://127.0.0.1:9000"
 
 
 def register(subparsers: Any) -> None:
@@ -55,6 +56,24 @@ def register(subparsers: Any) -> None:
     gen.add_argument("--payload", default="", help="timer envelope: the trigger's Payload string")
     gen.add_argument("--pretty", action="store_true", help="indent the JSON (changes the bytes)")
     gen.set_defaults(func=generate)
+
+    emit = sub.add_parser(
+        "emit",
+        help="emit one event on a running emulator",
+        description="Build an event like `generate` does and emit it on a running emulator's event bus "
+        "(POST /_vodfc/events): it goes to the configured callback/MNS queue and to every function whose "
+        "MNSTopic trigger matches. Prints the bus record.",
+    )
+    emit.add_argument("type", metavar="TYPE", choices=EVENT_TYPES, help=", ".join(EVENT_TYPES))
+    emit.add_argument("--url", default=DEFAULT_URL, help=f"the emulator (default {DEFAULT_URL})")
+    emit.add_argument("--video-id", help="VideoId / MediaId (default: a random 32-hex id)")
+    emit.add_argument("--image-id", help="ImageId for ImageUploadComplete")
+    emit.add_argument("--failed", default="", help="TranscodeComplete: definitions that failed")
+    emit.add_argument("--extend", help="UserData.Extend to pass through")
+    emit.add_argument("--time", help="event time (default now)")
+    emit.add_argument("--seed", type=int, help="make generated ids deterministic")
+    emit.add_argument("--account", help="account id (default: the emulator's default account)")
+    emit.set_defaults(func=emit_event, envelope="raw")
     parser.set_defaults(func=lambda args: parser.print_help() or 2)
 
 
@@ -107,6 +126,37 @@ def generate(args: argparse.Namespace) -> int:
     else:
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     sys.stdout.write(text + "\n")
+    return 0
+
+
+def emit_event(args: argparse.Namespace) -> int:
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from shared.events.payloads import encode
+
+    try:
+        event = build(args)
+    except ValueError as exc:
+        print(f"vodfc events emit: {exc}", file=sys.stderr)
+        return 2
+    query = f"?{urllib.parse.urlencode({'account': args.account})}" if args.account else ""
+    request = urllib.request.Request(
+        f"{args.url.rstrip('/')}/_vodfc/events{query}",
+        data=encode(event),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            sys.stdout.write(response.read().decode("utf-8") + "\n")
+    except urllib.error.HTTPError as exc:
+        print(f"vodfc events emit: {exc.code} {exc.read().decode('utf-8', 'replace')}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"vodfc events emit: cannot reach {args.url}: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

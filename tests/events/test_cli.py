@@ -84,3 +84,21 @@ def test_unknown_type_is_a_usage_error(capsys) -> None:
         main(["events", "generate", "NoSuchEvent"])
     assert info.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_emit_puts_the_event_on_a_running_emulators_bus(capsys, vod_server) -> None:
+    from emulator.events import get_bus
+
+    # DeleteMediaComplete: no function of the template subscribes to it, so only the bus is involved
+    assert (
+        main(["events", "emit", "DeleteMediaComplete", "--video-id", "v-emit", "--url", vod_server.url]) == 0
+    )
+    record = json.loads(capsys.readouterr().out)
+    assert record
+    (event,) = get_bus(vod_server.app).events("DeleteMediaComplete", MediaId="v-emit")
+    assert event["DeleteType"] == "all"
+
+
+def test_emit_to_nowhere_is_a_clear_error(capsys) -> None:
+    assert main(["events", "emit", "DeleteMediaComplete", "--url", "http://127.0.0.1:9"]) == 1
+    assert "cannot reach http://127.0.0.1:9" in capsys.readouterr().err
