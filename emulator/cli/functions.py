@@ -91,6 +91,9 @@ def register(subparsers: Any) -> None:
     package.add_argument("--find-links", default=None, help="pip: look for wheels in DIR")
     package.add_argument("--no-index", action="store_true", help="pip: do not use the package index")
     package.add_argument("--refresh", action="store_true", help="rebuild the cached dependency directory")
+    package.add_argument(
+        "--python", default=None, help="pip: install with this interpreter (e.g. python3.10, FC's version)"
+    )
     package.set_defaults(func=run_package)
 
 
@@ -330,6 +333,7 @@ def run_package(args: argparse.Namespace) -> int:
             find_links=args.find_links,
             no_index=args.no_index,
             refresh=args.refresh,
+            python=args.python,
             say=print,
         )
     except PackageError as exc:

@@ -60,6 +60,7 @@ def package_functions(
     find_links: str | None = None,
     no_index: bool = False,
     refresh: bool = False,
+    python: str | None = None,
     say: Callable[[str], None] = lambda line: None,
 ) -> list[Built]:
     """Build ``<out>/<function>.zip`` for each function (all, or ``names``)."""
@@ -83,6 +84,7 @@ def package_functions(
         deps_dir = dependencies(
             requirements,
             out / ".deps",
+            python=python,
             mode=deps,
             find_links=find_links,
             no_index=no_index,
@@ -91,7 +93,7 @@ def package_functions(
         )
     here = f"python{sys.version_info[0]}.{sys.version_info[1]}"
     runtimes = {f.runtime for f in functions if f.runtime != here and f.runtime != "python3"}
-    if deps != "none" and runtimes:
+    if deps != "none" and runtimes and not python:
         say(
             f"note: dependencies are installed for this {here}; the functions run "
             f"{', '.join(sorted(runtimes))} "
@@ -172,11 +174,18 @@ def dependencies(
     find_links: str | None = None,
     no_index: bool = False,
     refresh: bool = False,
+    python: str | None = None,
     say: Callable[[str], None] = lambda line: None,
 ) -> Path:
-    """The directory holding the installed dependencies (built once per requirements + mode)."""
+    """The directory holding the installed dependencies (built once per requirements + mode).
+
+    ``python`` (pip mode): the interpreter whose pip installs them — FC's version (python3.10) gives
+    compiled packages that load on FC.
+    """
+    interpreter = python or sys.executable
     key = hashlib.sha256(
-        f"{mode}\n{sys.version_info[:2]}\n{sys.platform}\n".encode() + requirements.read_bytes()
+        f"{mode}\n{interpreter}\n{sys.version_info[:2]}\n{sys.platform}\n".encode()
+        + requirements.read_bytes()
     ).hexdigest()[:16]
     target = cache / key
     if target.is_dir() and not refresh:
@@ -189,7 +198,7 @@ def dependencies(
     staging.mkdir(parents=True)
     if mode == "pip":
         command = [
-            sys.executable,
+            interpreter,
             "-m",
             "pip",
             "install",

@@ -135,3 +135,24 @@ def test_up_demo_runs_against_a_server(capsys: pytest.CaptureFixture[str]) -> No
     out = capsys.readouterr().out
     assert "fc2 invoke_function SearchMedia" in out
     assert "-> HTTP 200" in out
+
+
+def test_package_with_pip_offline(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "dist"
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    args = [
+        "package",
+        "--template",
+        str(project),
+        "--out",
+        str(out),
+        "--no-index",
+        "--find-links",
+        str(wheels),
+    ]
+    assert main([*args, "Probe"]) == 0  # nothing pinned: pip installs nothing, without the network
+    assert (out / "Probe.zip").is_file()
+    (project.parent / "requirements.txt").write_text("no-such-package-vodfc==1.0\n")
+    assert main([*args, "Probe"]) == 1
+    assert "pip install failed" in capsys.readouterr().err
