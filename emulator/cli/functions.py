@@ -380,6 +380,7 @@ def run_up(args: argparse.Namespace) -> int:
         print(f"vodfc up: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     runtime.vod_endpoint = server.url
+    _stop_on_signals()
     try:
         announce(app, server.url, template)
         if not args.no_demo:
@@ -399,6 +400,18 @@ def run_up(args: argparse.Namespace) -> int:
 
         get_state(app).store.close()
     return 0
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM both stop the server cleanly (a shell starting us in the background ignores
+    SIGINT for us, and process managers send SIGTERM)."""
+    import signal
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
 
 
 class _NotFromFunctions:
