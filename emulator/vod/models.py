@@ -185,6 +185,8 @@ class Video(_RecordMixin):
     # Anything a component wants to keep with the video (UploadAuth details, workflow state ...).
     extra: dict[str, Any] = field(default_factory=dict)
     _search: dict[str, Any] | None = field(default=None, repr=False)
+    # GetVideoInfo's body for one category name, kept until the video is saved (the hot read path).
+    _info: tuple[str | None, dict[str, Any]] | None = field(default=None, repr=False)
 
     def _common(self, cate_name: str | None) -> dict[str, Any]:
         return {
@@ -220,6 +222,13 @@ class Video(_RecordMixin):
         if self.snapshots:
             body["Snapshots"] = {"Snapshot": list(self.snapshots)}
         return _drop_none(body)
+
+    def cached_info_body(self, cate_name: str | None, region: str) -> dict[str, Any]:
+        """``info_body`` from a per-video cache (a shallow copy: callers may add keys, not edit values)."""
+        cached = self._info
+        if cached is None or cached[0] != cate_name:
+            cached = self._info = (cate_name, self.info_body(cate_name, region))
+        return dict(cached[1])
 
     def infos_body(self, cate_name: str | None) -> dict[str, Any]:
         """One item of GetVideoInfos' ``VideoList``: Snapshots a plain list."""
@@ -680,7 +689,7 @@ class VodBackend:
             self._references.pop(old.reference_id, None)
         if video.reference_id:
             self._references[video.reference_id] = video.video_id
-        video._search = None
+        video._search = video._info = None
         self.videos[video.video_id] = video
         self._put(video, video.video_id)
         self._media_changed(video.media_type, video.video_id)

@@ -105,7 +105,7 @@ def video_changes(backend: VodBackend, entry: Mapping[str, Any]) -> dict[str, An
 def get_video_info(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
     video = resolve_video(backend, params)
     cate = backend.categories.get(video.cate_id) if video.cate_id is not None else None
-    return {"Video": video.info_body(cate.cate_name if cate else None, backend.region)}
+    return {"Video": video.cached_info_body(cate.cate_name if cate else None, backend.region)}
 
 
 def get_video_infos(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
