@@ -188,6 +188,7 @@ class FunctionRuntime:
         self.region = region
         self.vod_endpoint = vod_endpoint
         self.time_limit = time_limit or (lambda fn: float(fn.timeout))
+        self.init_time_limit: Callable[[Function], float] = lambda fn: float(fn.initialization_timeout)
         self.sleep = sleep
         self.clock = clock
         self.log_sink = log_sink
@@ -425,7 +426,9 @@ class FunctionRuntime:
         capture = _Capture(request_id)
         limit = self.time_limit(function)
         outcome: dict[str, Any] = {}
+        initialized = threading.Event()
         done = threading.Event()
+        lines = capture.lines
 
         def worker() -> None:
             _local.inside = True
@@ -433,15 +436,19 @@ class FunctionRuntime:
             try:
                 handler = instance.load()
                 if not instance.initialized:
-                    self._line(result, f"FC Initialize Start RequestId: {request_id}")
+                    # FC calls the initializer on its own, before the first invocation of an instance.
+                    lines.append(f"FC Initialize Start RequestId: {request_id}")
                     init = instance.initializer()
                     init(ctx)
                     instance.initialized = True
-                    self._line(result, f"FC Initialize End RequestId: {request_id}")
+                    lines.append(f"FC Initialize End RequestId: {request_id}")
+                initialized.set()
+                lines.append(f"FC Invoke Start RequestId: {request_id}")
                 outcome["value"] = call(handler, ctx)
             except BaseException as exc:
                 outcome["error"] = exc
             finally:
+                initialized.set()
                 done.set()
 
         nested = getattr(_local, "inside", False)
@@ -459,11 +466,15 @@ class FunctionRuntime:
         if root_level > logging.INFO or root_level == logging.NOTSET:
             root.setLevel(logging.INFO)
         started = time.monotonic()
-        self._line(result, f"FC Invoke Start RequestId: {request_id}")
+        init_failed = False
         try:
             thread = threading.Thread(target=worker, name=f"vodfc-fc-{function.name}", daemon=True)
             thread.start()
-            finished = done.wait(limit)
+            if not instance.initialized and not initialized.wait(self.init_time_limit(function)):
+                init_failed = True
+                finished = False
+            else:
+                finished = done.wait(limit)
         finally:
             result.duration_ms = (time.monotonic() - started) * 1000
             root.removeHandler(capture)
@@ -472,9 +483,17 @@ class FunctionRuntime:
             _restore_env(saved)
             if not nested:
                 _env_lock.release()
-        result.log_lines[1:1] = capture.lines
+        result.log_lines[:0] = list(capture.lines)
+        if not any(line.startswith("FC Invoke Start") for line in result.log_lines):
+            result.log_lines.append(f"FC Invoke Start RequestId: {request_id}")
         instance.invocations += 1
-        if not finished:
+        if init_failed:
+            self.discard(function)
+            result.error = InvocationFailed(
+                f"Function initialization timed out after {function.initialization_timeout} seconds",
+                "FunctionInitializationTimeoutError",
+            ).payload
+        elif not finished:
             # FC stops the instance that ran over; the next invocation is a cold start.
             self.discard(function)
             result.error = InvocationFailed(

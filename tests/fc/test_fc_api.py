@@ -69,7 +69,7 @@ def test_raw_http_error_headers(probe: Any) -> None:
     assert r.status_code == 200
     assert r.headers["x-fc-error-type"] == "UnhandledInvocationError"
     log = base64.b64decode(r.headers["x-fc-log-result"]).decode()
-    assert log.startswith("FC Invoke Start RequestId: ")
+    assert "FC Invoke Start RequestId: " in log
     assert "FC Invoke End RequestId: " in log and log.rstrip().endswith("Error: Unhandled function error")
 
 
@@ -79,7 +79,12 @@ def test_log_tail_has_fc_markers_and_the_handlers_lines(probe: Any) -> None:
     )
     request_id = response.headers["x-fc-request-id"]
     lines = base64.b64decode(response.headers["x-fc-log-result"]).decode().splitlines()
-    assert lines[0] == f"FC Invoke Start RequestId: {request_id}"
+    # A cold instance runs its initializer first, with markers of its own.
+    assert lines[:2] == [
+        f"FC Initialize Start RequestId: {request_id}",
+        f"FC Initialize End RequestId: {request_id}",
+    ]
+    assert lines[2] == f"FC Invoke Start RequestId: {request_id}"
     assert lines[-1] == f"FC Invoke End RequestId: {request_id}"
     assert any(line.endswith(f"{request_id} [INFO] probe got 2 bytes") for line in lines)
 

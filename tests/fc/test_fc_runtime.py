@@ -178,3 +178,13 @@ def test_http_handler_gets_fcs_environ(runtime: FunctionRuntime) -> None:
     seen: dict[str, Any] = json.loads(result.body)
     assert seen["uri"] == "/2016-08-15/proxy/probe/ProbeHttp/a?x=1"
     assert seen["function_env"] == "ProbeHttp"
+
+
+def test_initialization_timeout_is_its_own_error(tmp_path: Path) -> None:
+    code = "import time\ndef init(context):\n    time.sleep(0.5)\n" + STUBS.replace("def init(c): pass\n", "")
+    runtime = FunctionRuntime(load_template(write_project(tmp_path, code=code)))
+    runtime.init_time_limit = lambda function: 0.05
+    failed = runtime.invoke("Probe", b"")
+    assert failed.error is not None
+    assert failed.error["errorMessage"] == "Function initialization timed out after 3 seconds"
+    assert failed.log_lines[0].startswith("FC Initialize Start RequestId")
