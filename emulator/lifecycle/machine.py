@@ -258,6 +258,52 @@ class Lifecycle:
         pipeline.start(send_upload)
         return job
 
+    def transcode(
+        self,
+        backend: Any,
+        video_id: str,
+        specs: list[StreamSpec],
+        *,
+        user_data: str | None = None,
+        host_url: str | None = None,
+    ) -> dict[StreamSpec, str]:
+        """A processing job on an uploaded video (SubmitTranscodeJobs): one stream per spec from the
+        recorded source, StreamTranscodeComplete per stream, then TranscodeComplete. A video that
+        already plays keeps its status; an ``UploadSucc`` one goes through ``Transcoding``. Returns
+        the JobId of each spec (known at once, as VOD answers them)."""
+        video = backend.get_video(video_id)
+        if not specs:
+            return {}
+        job = Job(video_id, backend.account_id, backend.region)
+        with self._lock:
+            self._jobs[video_id] = job
+        mezzanine = backend.get_mezzanine(video_id)
+        source = _Source(size=getattr(mezzanine, "size", None), file_url=getattr(mezzanine, "file_url", None))
+        source.recorded = True
+        source.width = int(getattr(mezzanine, "width", None) or 0)
+        source.height = int(getattr(mezzanine, "height", None) or 0)
+        source.duration = float(getattr(mezzanine, "duration", None) or video.duration or 0.0)
+        source.fps = float(getattr(mezzanine, "fps", None) or 0.0)
+        source.bitrate_kbps = float(getattr(mezzanine, "bitrate", None) or 0.0)
+        source.is_audio = getattr(video, "media_type", "video") == "audio"
+        source.data = self._source_bytes(backend, source.file_url)
+        pipeline = _Pipeline(self, backend, job, self.outcome(video_id), source, host_url)
+        pipeline.job_user_data = user_data
+        pipeline.keep_status = video.status not in ("UploadSucc", "TranscodeFail")
+        pipeline.job_ids = {spec: _hex() for spec in specs}
+        pipeline.started = self.scheduler.now()
+        pipeline.step(0, functools.partial(pipeline.start_transcoding, list(specs), False), "transcode")
+        return dict(pipeline.job_ids)
+
+    def _source_bytes(self, backend: Any, file_url: str | None) -> bytes | None:
+        oss = self.oss()
+        if oss is None or not file_url:
+            return None
+        bucket = str(backend.storage_location).split(".", 1)[0]
+        key = file_url.split("/", 3)[3] if file_url.count("/") >= 3 else ""
+        stored = oss.get_object(bucket, key.split("?", 1)[0]) if key else None
+        return None if stored is None else bytes(stored.data)
+
     def on_ingest_upload(self, upload: Any) -> None:
         """The ingest component's listener (``emulator.ingest.UploadCompleted``): a video's source
         file is complete in OSS, probed and recorded (status ``UploadSucc``, or ``UploadFail`` for
@@ -326,6 +372,12 @@ class _Pipeline:
         self.pending_streams = 0
         self.snapshot_done = False
         self.started = self.lc.scheduler.now()
+        # A processing job's own UserData (SubmitTranscodeJobs) wins over the upload's for its events.
+        self.job_user_data: str | None = None
+        self.job_ids: dict[StreamSpec, str] = {}
+        # A re-transcode of a video that already plays keeps its status (VOD: Transcoding is only
+        # the first transcode); set by ``transcode``.
+        self.keep_status = False
 
     # --- plumbing ----------------------------------------------------------------------------------
 
@@ -362,10 +414,13 @@ class _Pipeline:
             event,
             account_id=self.backend.account_id,
             app_id=getattr(video, "app_id", None),
-            callback_url=callback_url_of(getattr(video, "user_data", None)),
+            callback_url=callback_url_of(self.job_user_data)
+            or callback_url_of(getattr(video, "user_data", None)),
         )
 
     def extend(self) -> Any:
+        if self.job_user_data and extend_of(self.job_user_data) is not None:
+            return extend_of(self.job_user_data)
         return extend_of(getattr(self.video(), "user_data", None))
 
     def bucket(self) -> str:
@@ -493,15 +548,19 @@ class _Pipeline:
         if group == NO_TRANSCODE_GROUP:
             self.no_transcode()
             return
-        specs = self.lc.template_groups.get(group) or self.lc.template_groups[DEFAULT_GROUP]
-        self.set_status("Transcoding")
+        self.start_transcoding(self.lc.template_groups.get(group) or self.lc.template_groups[DEFAULT_GROUP])
+
+    def start_transcoding(self, specs: list[StreamSpec], snapshot: bool = True) -> None:
+        if not self.keep_status:
+            self.set_status("Transcoding")
         self.pending_streams = len(specs)
         self.started = self.now()
         for index, spec in enumerate(specs):
             delay = self.lc.delays.transcode_start + self.lc.delays.per_stream * (index + 1)
             label = f"stream:{spec.definition}.{spec.format}"
             self.step(delay, functools.partial(self.stream_done, spec), label)
-        self.step(self.lc.delays.snapshot, self.snapshot, "snapshot")
+        if snapshot:
+            self.step(self.lc.delays.snapshot, self.snapshot, "snapshot")
 
     def no_transcode(self) -> None:
         vid = self.job.video_id
@@ -534,7 +593,7 @@ class _Pipeline:
 
     def stream_done(self, spec: StreamSpec) -> None:
         vid = self.job.video_id
-        job_id = _hex()
+        job_id = self.job_ids.get(spec) or _hex()
         short, kbps = LADDER.get(spec.definition, (720, 1500))
         width, height = scaled(self.source.width, self.source.height, short)
         if self.source.bitrate_kbps:
@@ -672,7 +731,9 @@ class _Pipeline:
         vid = self.job.video_id
         succeeded = any(info.get("Status") == payloads.SUCCESS for info in self.streams)
         self.emit(payloads.transcode_complete(vid, self.streams, extend=self.extend()))
-        if not succeeded:
+        if self.keep_status:
+            pass
+        elif not succeeded:
             self.set_status("TranscodeFail")
         elif self.outcome.review:
             self.set_status("Checking")
