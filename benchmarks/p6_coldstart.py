@@ -188,6 +188,7 @@ def exact_rows(names: list[str]) -> list[Row]:
                 f"≤{TARGET}×",
                 verdict_at_most(ratio, TARGET),
                 "same programs as the timed rows; interpreter start-up subtracted",
+                ratio_text=f"{ratio:.3f}×",
             )
         )
     return rows
