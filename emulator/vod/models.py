@@ -568,6 +568,9 @@ class VodBackend:
         # (generation, media type, media id) of every media write: SearchMedia replays them.
         self._changes: list[tuple[int, str, str]] = []
         self._changes_floor = self.generation
+        # Videos oldest first, for GetVideoList; dropped when a video comes, goes or changes its time.
+        self._ordered: list[Video] | None = None
+        self._ordered_times: dict[str, str] = {}
 
     def reset(self) -> None:
         """Forget everything in memory (the registry clears the store itself)."""
@@ -690,9 +693,23 @@ class VodBackend:
         if video.reference_id:
             self._references[video.reference_id] = video.video_id
         video._search = video._info = None
+        if self._ordered is not None and (
+            old is not video or self._ordered_times.get(video.video_id) != video.creation_time
+        ):
+            self._ordered = None
         self.videos[video.video_id] = video
         self._put(video, video.video_id)
         self._media_changed(video.media_type, video.video_id)
+
+    def videos_by_creation(self) -> list[Video]:
+        """Every video, oldest first (ties by id); cached, so treat the list as read-only."""
+        ordered = self._ordered
+        if ordered is None:
+            ordered = self._ordered = sorted(
+                self.videos.values(), key=lambda v: (v.creation_time, v.video_id)
+            )
+            self._ordered_times = {v.video_id: v.creation_time for v in ordered}
+        return ordered
 
     def touch(self, video: Video, now: datetime | str | None = None) -> None:
         video.modification_time = now if isinstance(now, str) else vod_time(now)
@@ -701,6 +718,7 @@ class VodBackend:
         """Remove the video with its source record and streams; ``InvalidVideo.NotFound`` if unknown."""
         video = self.get_video(video_id)
         del self.videos[video_id]
+        self._ordered = None
         if video.reference_id and self._references.get(video.reference_id) == video_id:
             del self._references[video.reference_id]
         self._delete("video", video_id)

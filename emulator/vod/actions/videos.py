@@ -198,9 +198,10 @@ def get_video_list(backend: VodBackend, params: Params, ctx: Any) -> dict[str, A
     if page_no * page_size > window:
         raise VideoListExceededMax()
 
+    ordered = backend.videos_by_creation()
     matches = [
         v
-        for v in backend.videos.values()
+        for v in (reversed(ordered) if descending else ordered)
         if (statuses is None or v.status in statuses)
         and (start is None or v.creation_time >= start)
         and (end is None or v.creation_time <= end)
@@ -208,7 +209,6 @@ def get_video_list(backend: VodBackend, params: Params, ctx: Any) -> dict[str, A
         and (location is None or v.storage_location == location)
         and (not reference_ids or v.reference_id in reference_ids)
     ]
-    matches.sort(key=lambda v: (v.creation_time, v.video_id), reverse=descending)
     chunk = matches[(page_no - 1) * page_size : page_no * page_size]
     names = {cid: c.cate_name for cid, c in backend.categories.items()}
     return {

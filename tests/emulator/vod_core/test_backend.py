@@ -192,3 +192,19 @@ def test_image_search_document_has_cate_name(backend: VodBackend) -> None:
     cate.cate_name = "Photos"
     backend.save_category(cate)
     assert backend.search_document("image", image.image_id).search_body()["CateName"] == "Photos"  # type: ignore[union-attr]
+
+
+def test_videos_by_creation_follows_writes(backend: VodBackend) -> None:
+    a = backend.create_video("a", now="2026-01-02T00:00:00Z")
+    b = backend.create_video("b", now="2026-01-01T00:00:00Z")
+    assert [v.title for v in backend.videos_by_creation()] == ["b", "a"]
+    c = backend.create_video("c", now="2025-12-31T00:00:00Z")
+    assert [v.title for v in backend.videos_by_creation()] == ["c", "b", "a"]
+    a.creation_time = "2025-01-01T00:00:00Z"
+    backend.save_video(a)
+    assert [v.title for v in backend.videos_by_creation()] == ["a", "c", "b"]
+    backend.delete_video(c.video_id)
+    assert [v.title for v in backend.videos_by_creation()] == ["a", "b"]
+    b.title = "renamed"
+    backend.save_video(b)  # same time: the cached order stays valid
+    assert [v.title for v in backend.videos_by_creation()] == ["a", "renamed"]
