@@ -143,6 +143,68 @@ class Instance:
             sys.modules.pop(self.unique_name, None)
 
 
+class _ThreadStdout(io.TextIOBase):
+    """``sys.stdout`` while handlers run: a handler's ``print`` goes to its invocation's log, verbatim
+    (FC sends a function's stdout to its logs); every other thread writes to the real stdout."""
+
+    def __init__(self, real: Any):
+        super().__init__()
+        self.real = real
+        self.sinks: dict[int, _Capture] = {}
+        self.pending: dict[int, str] = {}
+
+    def write(self, text: str) -> int:
+        ident = threading.get_ident()
+        capture = self.sinks.get(ident)
+        if capture is None:
+            return int(self.real.write(text))
+        buffered = self.pending.get(ident, "") + text
+        *complete, rest = buffered.split("\n")
+        capture.lines.extend(complete)
+        self.pending[ident] = rest
+        return len(text)
+
+    def flush(self) -> None:
+        self.real.flush()
+
+    def finish(self, ident: int | None) -> None:
+        if ident is None:
+            return
+        capture = self.sinks.pop(ident, None)
+        rest = self.pending.pop(ident, "")
+        if capture is not None and rest:
+            capture.lines.append(rest)
+
+    def writable(self) -> bool:
+        return True
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return str(getattr(self.real, "encoding", "utf-8"))
+
+
+_stdout_lock = threading.Lock()
+
+
+def _route_stdout(capture: _Capture, ident: int) -> None:
+    with _stdout_lock:
+        current = sys.stdout
+        if not isinstance(current, _ThreadStdout):
+            current = _ThreadStdout(current)
+            sys.stdout = current
+        current.sinks[ident] = capture
+
+
+def _unroute_stdout(ident: int | None) -> None:
+    with _stdout_lock:
+        current = sys.stdout
+        if not isinstance(current, _ThreadStdout):
+            return
+        current.finish(ident)
+        if not current.sinks:
+            sys.stdout = current.real
+
+
 class _Capture(logging.Handler):
     """Collects the log records of the worker thread it is installed for, in FC's line format."""
 
@@ -433,6 +495,7 @@ class FunctionRuntime:
         def worker() -> None:
             _local.inside = True
             capture.thread_id = threading.get_ident()
+            _route_stdout(capture, capture.thread_id)
             try:
                 handler = instance.load()
                 if not instance.initialized:
@@ -448,6 +511,7 @@ class FunctionRuntime:
             except BaseException as exc:
                 outcome["error"] = exc
             finally:
+                _unroute_stdout(capture.thread_id)
                 initialized.set()
                 done.set()
 
@@ -522,6 +586,11 @@ class FunctionRuntime:
         if self.log_sink is not None:
             for line in result.log_lines:
                 self.log_sink(line)
+            self.log_sink(
+                f"RequestId: {result.request_id}  Duration: {result.duration_ms:.2f} ms  "
+                f"Memory Size: {function.memory_size} MB  ({function.name}, {result.kind}"
+                f"{', cold start' if result.cold_start else ''})"
+            )
             if result.error is not None:
                 self.log_sink(
                     f"  {function.name} failed: {result.error['errorType']}: {result.error['errorMessage']}"

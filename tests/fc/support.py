@@ -38,6 +38,9 @@ def handler(event, context):
     STATE["calls"] += 1
     data = json.loads(event) if event else {}
     logging.getLogger("probe").info("probe got %d bytes", len(event))
+    if data.get("print"):
+        print(data["print"])
+        print("no newline yet", end="")
     if data.get("raise"):
         raise ValueError(data["raise"])
     if data.get("sleep"):

@@ -188,3 +188,17 @@ def test_initialization_timeout_is_its_own_error(tmp_path: Path) -> None:
     assert failed.error is not None
     assert failed.error["errorMessage"] == "Function initialization timed out after 3 seconds"
     assert failed.log_lines[0].startswith("FC Initialize Start RequestId")
+
+
+def test_print_goes_to_the_invocation_log_verbatim(
+    runtime: FunctionRuntime, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    before = sys.stdout
+    result = runtime.invoke("Probe", {"print": "hello from print"})
+    assert "hello from print" in result.log_lines
+    assert "no newline yet" in result.log_lines
+    assert result.log_lines.index("hello from print") < len(result.log_lines) - 1
+    assert sys.stdout is before
+    assert "hello from print" not in capsys.readouterr().out
