@@ -97,28 +97,29 @@ class _RecordMixin:
     """to_record / from_record for the record dataclasses (unknown keys are ignored on load)."""
 
     kind: ClassVar[str]
-    _field_names: ClassVar[frozenset[str]]
+    _field_order: ClassVar[tuple[str, ...]]
+    _field_set: ClassVar[frozenset[str]]
+
+    @classmethod
+    def _names(cls) -> tuple[str, ...]:
+        names = cls.__dict__.get("_field_order")
+        if names is None:
+            fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+            names = tuple(f.name for f in fields if not f.name.startswith("_"))
+            cls._field_order = names
+        return names  # type: ignore[no-any-return]
 
     def to_record(self) -> Record:
-        out: Record = {}
-        for f in dataclasses.fields(self):  # type: ignore[arg-type]
-            if f.name.startswith("_"):
-                continue
-            value = getattr(self, f.name)
-            if isinstance(value, list):
-                value = [dict(v) if isinstance(v, dict) else v for v in value]
-            elif isinstance(value, dict):
-                value = dict(value)
-            out[f.name] = value
-        return out
+        """The record the store keeps. It shares lists and dicts with the object: the stores serialise
+        it at once; copy it before keeping it anywhere else."""
+        return {name: getattr(self, name) for name in self._names()}
 
     @classmethod
     def from_record(cls: type[R], record: Record) -> R:
-        names = cls.__dict__.get("_field_names")
-        if names is None:
-            names = frozenset(f.name for f in dataclasses.fields(cls) if not f.name.startswith("_"))  # type: ignore[arg-type]
-            cls._field_names = names
-        return cls(**{key: value for key, value in record.items() if key in names})
+        known = cls.__dict__.get("_field_set")
+        if known is None:
+            known = cls._field_set = frozenset(cls._names())
+        return cls(**{key: value for key, value in record.items() if key in known})
 
 
 # --- records ------------------------------------------------------------------------------------------
