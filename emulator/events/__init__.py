@@ -14,6 +14,7 @@ from emulator.events.bus import (
     EventBus,
     EventRecord,
     Subscription,
+    app_transport,
     callback_signature,
     encode_body,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "MnsMessage",
     "MnsQueue",
     "Subscription",
+    "app_transport",
     "callback_signature",
     "encode_body",
     "get_bus",
@@ -57,6 +59,7 @@ def init_app(app: Any) -> None:
         mns_base64=os.environ.get("VODFC_MNS_BASE64", "1").strip().lower() not in {"0", "false", "no", "off"},
         store=state.store,
     )
+    bus.transport = app_transport(app)
     bus.load_configs(state.accounts.account_ids())
     app.extensions[EXTENSION_KEY] = bus
     app.teardown_request(deliver_request_pending)

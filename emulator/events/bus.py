@@ -164,6 +164,41 @@ def urllib_transport(url: str, body: bytes, headers: dict[str, str], timeout: fl
         return int(error.code)
 
 
+def app_transport(app: Any, fallback: Transport = urllib_transport) -> Transport:
+    """Deliver to hosts the emulator itself answers (FC HTTP triggers at ``*.fc.aliyuncs.com``, OSS,
+    VOD) through the app, without a network; everything else goes to ``fallback``.
+
+    A callback URL pointing at an FC function's HTTP trigger then works in-process exactly like
+    against a server, where the same URL reaches the emulator through its port or a proxy.
+    """
+    import re
+    from urllib.parse import urlsplit
+
+    from emulator.app import get_state
+
+    vod_host = re.compile(r"vod(?:\.[a-z0-9-]+)?\.aliyuncs\.com", re.IGNORECASE)
+
+    def transport(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        routes = get_state(app).host_routes
+        if not (vod_host.fullmatch(host) or any(route.pattern.fullmatch(host) for route in routes)):
+            return fallback(url, body, headers, timeout)
+        path = parts.path or "/"
+        client = app.test_client()
+        response = client.post(
+            path,
+            query_string=parts.query,
+            data=body,
+            headers=headers,
+            base_url=f"{parts.scheme}://{parts.netloc}",
+        )
+        response.close()
+        return int(response.status_code)
+
+    return transport
+
+
 class EventBus:
     def __init__(
         self,

@@ -257,3 +257,23 @@ def test_events_queued_before_a_reset_are_not_delivered(app: Any, bus: Any) -> N
     gate.set()
     assert bus.flush()
     assert len(calls) <= 1 and len(seen) <= 1  # at most the one already in flight
+
+
+def test_callbacks_to_hosts_the_emulator_answers_go_through_the_app(app: Any, bus: Any) -> None:
+    from flask import Response, request
+
+    received: list[tuple[str, bytes, str]] = []
+    statuses = [503, 200]
+
+    def handler(match: Any) -> Response:
+        received.append((request.full_path, request.get_data(), request.headers.get("X-VOD-SIGNATURE", "")))
+        return Response("", status=statuses.pop(0))
+
+    get_state(app).add_host_route(r"cb\.fc\.aliyuncs\.com", handler)
+    url = "https://cb.fc.aliyuncs.com/2016-08-15/proxy/vodfc/on_event/?x=1"
+    bus.configure(callback_url=url, auth_switch="on", auth_key="Abc123xyz")
+    record = bus.emit(EVENT)
+    assert record.status == "delivered" and [a.status for a in record.attempts] == [503, 200]
+    path, body, signature = received[-1]
+    assert path == "/2016-08-15/proxy/vodfc/on_event/?x=1" and json.loads(body) == EVENT
+    assert signature == callback_signature(url, record.attempts[-1].headers["X-VOD-TIMESTAMP"], "Abc123xyz")
