@@ -36,6 +36,8 @@ def register(subparsers: Any) -> None:
     add.add_argument("--latency", type=float, help="seconds to add (latency kind)")
     add.add_argument("--qps", type=float, help="calls per second allowed (qps kind)")
     add.add_argument("--burst", type=float, help="bucket size (qps kind; default max(1, qps))")
+    add.add_argument("--probability", type=float, help="fire on this share of matching calls (0..1)")
+    add.add_argument("--seed", type=int, help="seed of the probability draws (repeatable runs)")
     _url(add)
     add.set_defaults(func=run_add)
 
@@ -95,6 +97,8 @@ def run_add(args: argparse.Namespace) -> int:
         "latency": "latency",
         "qps": "qps",
         "burst": "burst",
+        "probability": "probability",
+        "seed": "seed",
     }
     rule: dict[str, Any] = {"kind": args.kind}
     if args.after:

@@ -10,6 +10,7 @@ come from ``VideoId``/``VideoIds``/``ReferenceId(s)``/``ImageId(s)``/``MediaId(s
 from __future__ import annotations
 
 import json
+import random
 import threading
 import uuid
 from collections.abc import Callable, Mapping
@@ -88,11 +89,16 @@ class FaultRule:
     latency: float = 0.0
     qps: float = 0.0
     burst: float | None = None
+    # Fire on this share of the matching calls, drawn from a generator seeded with ``seed`` (chaos runs
+    # that repeat exactly).
+    probability: float = 1.0
+    seed: int | None = None
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     matched: int = 0
     fired: int = 0
     _tokens: float | None = field(default=None, repr=False)
     _refilled: datetime | None = field(default=None, repr=False)
+    _rng: random.Random | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -105,6 +111,9 @@ class FaultRule:
             raise FaultError("times must be 0 or more")
         if self.after < 0:
             raise FaultError("after must be 0 or more")
+        if not 0.0 <= self.probability <= 1.0:
+            raise FaultError("probability must be between 0 and 1")
+        self._rng = random.Random(self.seed)
         if self.kind == "latency" and self.latency <= 0:
             raise FaultError("a latency rule needs latency > 0 (seconds)")
         if self.kind == "qps" and self.qps <= 0:
@@ -138,6 +147,8 @@ class FaultRule:
         if self.matched <= self.after:
             return False
         if self.times is not None and self.fired >= self.times:
+            return False
+        if self.probability < 1.0 and self._rng is not None and self._rng.random() >= self.probability:
             return False
         self.fired += 1
         return True
@@ -181,8 +192,8 @@ class FaultRule:
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data.pop("_tokens", None)
-        data.pop("_refilled", None)
+        for name in ("_tokens", "_refilled", "_rng"):
+            data.pop(name, None)
         return data
 
     @classmethod
@@ -197,7 +208,9 @@ class FaultRule:
             for name in ("times", "after", "status", "retry_after_ms"):
                 if values.get(name) is not None:
                     values[name] = int(values[name])
-            for name in ("latency", "qps", "burst"):
+            if values.get("seed") is not None:
+                values["seed"] = int(values["seed"])
+            for name in ("latency", "qps", "burst", "probability"):
                 if values.get(name) is not None:
                     values[name] = float(values[name])
         except (TypeError, ValueError) as error:

@@ -308,3 +308,22 @@ def test_command_line_without_a_server(capsys: pytest.CaptureFixture[str]) -> No
         port = sock.getsockname()[1]
     assert main(["faults", "list", "--url", f"http://127.0.0.1:{port}"]) == 1
     assert "cannot reach the emulator" in capsys.readouterr().err
+
+
+def test_probability_is_repeatable_with_a_seed(clock: Any) -> None:
+    def pattern() -> list[bool]:
+        faults = Faults(clock)
+        faults.add("error", probability=0.3, seed=7)
+        fired = []
+        for _ in range(40):
+            try:
+                faults.before_action(None, "GetVideoInfo", {}, None)
+                fired.append(False)
+            except Exception:
+                fired.append(True)
+        return fired
+
+    first = pattern()
+    assert first == pattern() and 3 < sum(first) < 25
+    with pytest.raises(FaultError):
+        FaultRule.from_json({"kind": "error", "probability": 2})
