@@ -1,4 +1,7 @@
-"""SubmitTranscodeJobs: transcode an uploaded video again with a template group, through the lifecycle.
+"""SubmitTranscodeJobs and SubmitSnapshotJob: processing jobs on an uploaded video, through the lifecycle.
+
+SubmitTranscodeJobs transcodes again with a template group; SubmitSnapshotJob takes real frames at
+``SpecifiedOffsetTime`` (ms) + ``Interval`` (s) × ``Count``, or at ``SpecifiedOffsetTimes``.
 
 The answer carries the job ids at once; the streams and their StreamTranscodeComplete /
 TranscodeComplete events follow on the lifecycle's timing, sent to the job's own
@@ -7,11 +10,17 @@ TranscodeComplete events follow on the lifecycle's timing, sent to the job's own
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from emulator.vod.exceptions import ForbiddenIllegalStatus, InvalidVideoNotFound, MissingParameter
+from emulator.vod.exceptions import (
+    ForbiddenIllegalStatus,
+    InvalidParameter,
+    InvalidVideoNotFound,
+    MissingParameter,
+)
 
 # VOD accepts processing jobs only in these statuses (SubmitTranscodeJobs page).
 TRANSCODABLE = ("UploadSucc", "Normal", "Checking")
@@ -23,13 +32,7 @@ def submit_transcode_jobs(backend: Any, params: Mapping[str, str], ctx: Any) -> 
     from emulator.lifecycle import get_lifecycle
     from emulator.lifecycle.machine import DEFAULT_GROUP, NO_TRANSCODE_GROUP
 
-    video_id = params.get("VideoId") or ""
-    if not video_id and params.get("ReferenceId"):
-        video_id = backend.video_id_of_reference(params["ReferenceId"]) or ""
-        if not video_id:
-            raise InvalidVideoNotFound()
-    if not video_id:
-        raise MissingParameter("VideoId")
+    video_id = _video_id(backend, params)
     group = params.get("TemplateGroupId") or ""
     if not group:
         raise MissingParameter("TemplateGroupId")
@@ -52,6 +55,73 @@ def submit_transcode_jobs(backend: Any, params: Mapping[str, str], ctx: Any) -> 
     }
 
 
+# Processing actions such as snapshots accept these (vod-api.md §2.3).
+SNAPSHOTTABLE = ("UploadSucc", "Transcoding", "Normal", "Checking", "Blocked")
+MAX_SNAPSHOTS = 100
+
+
+def _int(params: Mapping[str, str], name: str, default: int | None, minimum: int = 0) -> int | None:
+    value = params.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise InvalidParameter(name) from None
+    if number < minimum:
+        raise InvalidParameter(name)
+    return number
+
+
+def submit_snapshot_job(backend: Any, params: Mapping[str, str], ctx: Any) -> dict[str, Any]:
+    from flask import current_app
+
+    from emulator.lifecycle import get_lifecycle
+
+    video_id = _video_id(backend, params)
+    video = backend.get_video(video_id)
+    if video.status not in SNAPSHOTTABLE:
+        raise ForbiddenIllegalStatus(video.status, video.audit_status, http_status=400)
+    listed = params.get("SpecifiedOffsetTimes")
+    if listed:
+        try:
+            values = json.loads(listed) if listed.strip().startswith("[") else listed.split(",")
+            offsets = [int(str(value).strip()) for value in values]
+        except ValueError:
+            raise InvalidParameter("SpecifiedOffsetTimes") from None
+        if any(offset < 0 for offset in offsets):
+            raise InvalidParameter("SpecifiedOffsetTimes")
+    else:
+        start = _int(params, "SpecifiedOffsetTime", 0) or 0
+        count = _int(params, "Count", 1, minimum=1) or 1
+        interval = _int(params, "Interval", 1, minimum=0) or 0
+        offsets = [start + index * interval * 1000 for index in range(count)]
+    if len(offsets) > MAX_SNAPSHOTS:
+        raise InvalidParameter("Count")
+    job_id = get_lifecycle(current_app).snapshot_job(
+        backend,
+        video_id,
+        offsets,
+        width=_int(params, "Width", None, minimum=1),
+        height=_int(params, "Height", None, minimum=1),
+        user_data=params.get("UserData") or None,
+        host_url=ctx.host_url,
+    )
+    return {"SnapshotJob": {"JobId": job_id}}
+
+
+def _video_id(backend: Any, params: Mapping[str, str]) -> str:
+    video_id = params.get("VideoId") or ""
+    if not video_id and params.get("ReferenceId"):
+        video_id = backend.video_id_of_reference(params["ReferenceId"]) or ""
+        if not video_id:
+            raise InvalidVideoNotFound()
+    if not video_id:
+        raise MissingParameter("VideoId")
+    return video_id
+
+
 ACTIONS: dict[str, Callable[[Any, Mapping[str, str], Any], dict[str, Any]]] = {
     "SubmitTranscodeJobs": submit_transcode_jobs,
+    "SubmitSnapshotJob": submit_snapshot_job,
 }

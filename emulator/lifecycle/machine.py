@@ -295,6 +295,35 @@ class Lifecycle:
         pipeline.step(0, functools.partial(pipeline.start_transcoding, list(specs), False), "transcode")
         return dict(pipeline.job_ids)
 
+    def snapshot_job(
+        self,
+        backend: Any,
+        video_id: str,
+        offsets_ms: list[int],
+        *,
+        width: int | None = None,
+        height: int | None = None,
+        user_data: str | None = None,
+        host_url: str | None = None,
+    ) -> str:
+        """A SubmitSnapshotJob: real frames at the offsets (from the stored source), stored as
+        NormalSnapshot images; SnapshotComplete with ``SubType`` SpecifiedTime. Returns the JobId."""
+        video = backend.get_video(video_id)
+        mezzanine = backend.get_mezzanine(video_id)
+        source = _Source(size=getattr(mezzanine, "size", None), file_url=getattr(mezzanine, "file_url", None))
+        source.recorded = True
+        source.width = int(getattr(mezzanine, "width", None) or 0)
+        source.height = int(getattr(mezzanine, "height", None) or 0)
+        source.duration = float(getattr(mezzanine, "duration", None) or video.duration or 0.0)
+        source.data = self._source_bytes(backend, source.file_url)
+        job = Job(video_id, backend.account_id, backend.region)
+        pipeline = _Pipeline(self, backend, job, self.outcome(video_id), source, host_url)
+        pipeline.job_user_data = user_data
+        job_id = _hex()
+        run = functools.partial(pipeline.specified_snapshots, job_id, list(offsets_ms), width, height)
+        pipeline.step(self.delays.snapshot, run, "snapshot-job")
+        return job_id
+
     def _source_bytes(self, backend: Any, file_url: str | None) -> bytes | None:
         oss = self.oss()
         if oss is None or not file_url:
@@ -712,6 +741,65 @@ class _Pipeline:
             )
         self.emit(event)
         self.snapshot_done = True
+
+    def specified_snapshots(
+        self, job_id: str, offsets_ms: list[int], width: int | None, height: int | None
+    ) -> None:
+        vid = self.job.video_id
+        stem = f"{vid}/snapshots/normal/{_hex()}"
+        if self.outcome.snapshot_fails or self.source.is_audio:
+            event = payloads.snapshot_complete(
+                vid,
+                snapshot_infos=[],
+                status=payloads.FAIL,
+                sub_type="SpecifiedTime",
+                event_time=self.now(),
+                error_code=self.outcome.error_code,
+                error_message=self.outcome.error_message,
+                extend=self.extend(),
+            )
+        else:
+            urls = []
+            for index, offset in enumerate(offsets_ms, start=1):
+                key = f"{stem}-{index:05d}.jpg"
+                self.store_object(key, self.frame_jpeg(offset / 1000.0, width, height), "image/jpeg")
+                urls.append(self.url_for(key))
+            video = self.video()
+            video.extra.setdefault("snapshot_jobs", {})[job_id] = urls
+            self.backend.save_video(video)
+            event = payloads.snapshot_complete(
+                vid,
+                snapshot_infos=[
+                    payloads.snapshot_info(
+                        job_id=job_id,
+                        snapshot_type="NormalSnapshot",
+                        snapshot_count=len(urls),
+                        snapshot_format=f"{stem}-{{SnapshotCount}}.jpg",
+                        snapshot_regular=self.url_for(f"{stem}-{{SnapshotCount}}.jpg"),
+                    )
+                ],
+                sub_type="SpecifiedTime",
+                event_time=self.now(),
+                extend=self.extend(),
+            )
+        self.emit(event)
+
+    def frame_jpeg(self, at: float, width: int | None, height: int | None) -> bytes:
+        try:
+            from emulator.media import NotMedia, snapshot_jpeg
+            from emulator.media.synth import make_image
+        except ImportError:
+            return b""
+        if self.source.data is not None:
+            try:
+                return snapshot_jpeg(self.source.data, at=at, width=width, height=height)
+            except NotMedia:
+                pass
+        if width and height:
+            size = (width, height)
+        else:
+            size = scaled(self.source.width, self.source.height, 360)
+        return make_image(size[0], size[1], "jpeg")
 
     def cover_jpeg(self) -> bytes:
         try:

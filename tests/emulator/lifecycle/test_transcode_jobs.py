@@ -97,3 +97,62 @@ def test_bad_requests(vod: Any) -> None:
     with pytest.raises(ServerException) as missing:
         vod.acs_client().do_action_with_exception(request)
     assert missing.value.get_error_code() == "MissingParameter"
+
+
+def snapshot(vod: Any, video_id: str, **params: str) -> dict[str, Any]:
+    from aliyunsdkvod.request.v20170321.SubmitSnapshotJobRequest import SubmitSnapshotJobRequest
+
+    request = SubmitSnapshotJobRequest()
+    request.set_VideoId(video_id)
+    for name, value in params.items():
+        getattr(request, f"set_{name}")(value)
+    return json.loads(vod.acs_client().do_action_with_exception(request))  # type: ignore[no-any-return]
+
+
+def test_snapshot_job_takes_real_frames(vod: Any, lifecycle: Any, bus: Any, source_video: bytes) -> None:
+    from emulator.oss import get_oss
+
+    video_id = uploaded(vod, lifecycle, source_video)
+    first = len(bus.log)
+    job_id = snapshot(vod, video_id, SpecifiedOffsetTime="100", Count="3", Interval="0")["SnapshotJob"][
+        "JobId"
+    ]
+    bus.flush()
+    (event,) = [record.event for record in bus.log[first:]]
+    assert (event["EventType"], event["SubType"], event["Status"]) == (
+        "SnapshotComplete",
+        "SpecifiedTime",
+        "success",
+    )
+    (info,) = event["SnapshotInfos"]
+    assert (info["JobId"], info["SnapshotType"], info["SnapshotCount"]) == (job_id, "NormalSnapshot", 3)
+    urls = vod.backend.get_video(video_id).extra["snapshot_jobs"][job_id]
+    bucket = vod.backend.storage_location.split(".", 1)[0]
+    key = urls[0].split(f"{bucket}/", 1)[1] if vod.mode == "server" else urls[0].split("/", 3)[3]
+    assert get_oss(vod.app).get_object(bucket, key).data[:2] == b"\xff\xd8"
+
+
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [
+        ({"Count": "0"}, "InvalidParameter"),
+        ({"SpecifiedOffsetTime": "soon"}, "InvalidParameter"),
+        ({"SpecifiedOffsetTimes": "[1,-2]"}, "InvalidParameter"),
+        ({"Count": "101", "Interval": "1"}, "InvalidParameter"),
+    ],
+)
+def test_snapshot_job_bad_input(
+    vod: Any, lifecycle: Any, source_video: bytes, params: dict[str, str], code: str
+) -> None:
+    video_id = uploaded(vod, lifecycle, source_video)
+    with pytest.raises(ServerException) as info:
+        snapshot(vod, video_id, **params)
+    assert (info.value.get_error_code(), info.value.get_http_status()) == (code, 400)
+
+
+def test_snapshot_job_status_rule(vod: Any) -> None:
+    with vod.backend.lock:
+        video_id = vod.backend.create_video("clip", status="Uploading").video_id
+    with pytest.raises(ServerException) as info:
+        snapshot(vod, video_id)
+    assert info.value.get_error_code() == "Forbidden.IllegalStatus"
