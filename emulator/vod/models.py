@@ -622,9 +622,6 @@ class VodBackend:
         self.store.delete(self.namespace, kind, key)
         self.generation += 1
 
-    def now(self) -> str:
-        return vod_time()
-
     # --- videos ------------------------------------------------------------------------------------
 
     def create_video(
