@@ -399,7 +399,6 @@ class _Pipeline:
         self.host_url = host_url
         self.streams: list[dict[str, Any]] = []
         self.pending_streams = 0
-        self.snapshot_done = False
         self.started = self.lc.scheduler.now()
         # A processing job's own UserData (SubmitTranscodeJobs) wins over the upload's for its events.
         self.job_user_data: str | None = None
@@ -605,7 +604,7 @@ class _Pipeline:
             job_id=f"{vid}02",
             definition="OD",
             format=fmt,
-            play_url=self.source.file_url or self.url_for(video.file_name or vid),
+            play_url=self.url_for(self.source_key(video)),
             bitrate=round(self.source.bitrate_kbps, 2) or None,
             size=self.source.size,
             duration=self.source.duration or None,
@@ -619,6 +618,13 @@ class _Pipeline:
         self.backend.save_video(video)
         self.set_status("Normal")
         self.job.done = True
+
+    def source_key(self, video: Any) -> str:
+        """The source file's object key (from its OSS address), served like any output."""
+        url = self.source.file_url or ""
+        if url.count("/") >= 3:
+            return url.split("/", 3)[3].split("?", 1)[0]
+        return str(video.file_name or self.job.video_id)
 
     def stream_done(self, spec: StreamSpec) -> None:
         vid = self.job.video_id
@@ -740,7 +746,6 @@ class _Pipeline:
                 extend=self.extend(),
             )
         self.emit(event)
-        self.snapshot_done = True
 
     def specified_snapshots(
         self, job_id: str, offsets_ms: list[int], width: int | None, height: int | None

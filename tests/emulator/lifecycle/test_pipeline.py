@@ -229,6 +229,8 @@ def test_no_transcode_group(
             "OD",
             "Original",
         )
+        if vod.mode == "server":
+            assert found[0].play_url.startswith(vod.url)  # the source itself, on the emulator's port
 
 
 def test_userdata_callback_and_extend(
