@@ -434,7 +434,7 @@ class EventBus:
         if mode is not None:
             self._served = self._served or mode == "server"
             return mode == "server"
-        return self._served
+        return self._served or self.served_url is not None
 
     def _schedule(self, record: EventRecord, background: bool) -> None:
         if background:
