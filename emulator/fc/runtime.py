@@ -219,7 +219,9 @@ class _Capture(logging.Handler):
             return
         try:
             when = datetime.fromtimestamp(record.created, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
-            rid = getattr(record, "fc_request_id", None) or self.request_id
+            # shared.fc.logs stamps records with its own request id ("-" outside its handlers).
+            rid = getattr(record, "fc_request_id", None)
+            rid = rid if rid and rid != "-" else self.request_id
             text = record.getMessage()
             if record.exc_info:
                 text += "\n" + "".join(traceback.format_exception(*record.exc_info)).rstrip()
