@@ -10,7 +10,7 @@ from typing import Any
 from emulator.config import DEFAULT_HOST, DEFAULT_PORT
 
 DEFAULT_URL = f"http://{DEFAULT_HOST}:{DEFAULT_PORT}"
-KINDS = ("throttle", "error", "latency", "drop", "qps", "duplicate-event", "reorder-event")
+KINDS = ("throttle", "error", "latency", "drop", "qps", "duplicate-event", "reorder-event", "drop-event")
 
 
 def register(subparsers: Any) -> None:

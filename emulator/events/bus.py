@@ -90,7 +90,7 @@ class EventRecord:
     ``status``: ``pending`` (not delivered yet), ``delivered`` (200 / written to the queue),
     ``failed`` (every attempt failed; VOD drops it), ``not-configured`` (the account set no
     callback), ``disabled`` (its type is not in ``EventTypeList``), ``held`` (a reorder fault
-    keeps it back).
+    keeps it back), ``dropped`` (a drop fault lost it).
     """
 
     seq: int
@@ -141,7 +141,8 @@ class Subscription:
 
 
 FaultHook = Callable[[EventRecord], str]
-"""Returns ``deliver``, ``duplicate`` (deliver twice) or ``hold`` (deliver after the next event)."""
+"""Returns ``deliver``, ``duplicate`` (deliver twice), ``hold`` (deliver after the next event) or
+``drop`` (never deliver: logged with status ``dropped``)."""
 
 
 def urllib_transport(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
@@ -408,6 +409,9 @@ class EventBus:
         decision = self.fault_hook(record) if self.fault_hook is not None else "deliver"
         batch: list[EventRecord]
         with self._lock:
+            if decision == "drop":
+                record.status = "dropped"
+                return record
             if decision == "hold":
                 record.status = "held"
                 self._held.append(record)

@@ -4,7 +4,7 @@ A rule matches VOD calls by action (``None`` = every action) and media id (``Non
 come from ``VideoId``/``VideoIds``/``ReferenceId(s)``/``ImageId(s)``/``MediaId(s)`` and the entries of
 ``UpdateContent``). ``times`` limits how often it fires (the "fail N times, then succeed" pattern);
 ``after`` lets the first N matching calls through untouched. Event rules (``duplicate-event``,
-``reorder-event``) match emitted events by ``event_type`` and media id instead.
+``reorder-event``, ``drop-event``) match emitted events by ``event_type`` and media id instead.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from emulator.vod import exceptions
 from emulator.vod.exceptions import InternalError, ThrottlingUser, VodError
 
 CALL_KINDS = ("throttle", "error", "latency", "drop", "qps")
-EVENT_KINDS = ("duplicate-event", "reorder-event")
+EVENT_KINDS = ("duplicate-event", "reorder-event", "drop-event")
 KINDS = CALL_KINDS + EVENT_KINDS
 
 # The gateway's throttling hint in milliseconds; with it the Tea SDK raises ThrottlingException
@@ -286,6 +286,8 @@ class Faults:
         with self._lock:
             for rule in self._rules:
                 if rule.matches_event(record.event) and rule.take():
-                    decision = "duplicate" if rule.kind == "duplicate-event" else "hold"
+                    decision = {"duplicate-event": "duplicate", "reorder-event": "hold"}.get(
+                        rule.kind, "drop"
+                    )
                     break
         return decision

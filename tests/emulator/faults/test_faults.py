@@ -327,3 +327,15 @@ def test_probability_is_repeatable_with_a_seed(clock: Any) -> None:
     assert first == pattern() and 3 < sum(first) < 25
     with pytest.raises(FaultError):
         FaultRule.from_json({"kind": "error", "probability": 2})
+
+
+def test_dropped_event(app: Any, receiver: Any) -> None:
+    bus = get_bus(app)
+    bus.configure(callback_url=receiver.url)
+    seen: list[dict[str, Any]] = []
+    bus.subscribe(seen.append)
+    get_faults(app).add("drop-event", event_type="FileUploadComplete", times=1)
+    lost = bus.emit(_event(1))
+    kept = bus.emit(_event(2))
+    assert (lost.status, kept.status) == ("dropped", "delivered")
+    assert [json.loads(r["body"])["Size"] for r in receiver.requests] == [2] and len(seen) == 1
