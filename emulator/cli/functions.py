@@ -521,6 +521,16 @@ def demo(app: Any, url: str) -> None:
             )
             print(f"  -> HTTP {response.status_code}, {len(response.content)} bytes", flush=True)
     _demo_upload(app, url)
+    timed = [f for f in runtime.functions() if f.triggers_of("Timer")]
+    if timed:
+        import requests
+
+        function = timed[0]
+        print(f"\n  POST /_vodfc/fc/timers/{function.name}  (its Timer trigger, fired now)", flush=True)
+        fired = requests.post(f"{url}/_vodfc/fc/timers/{function.name}", timeout=function.timeout + 30).json()
+        outcome = fired.get("result") if fired.get("ok") else fired.get("error")
+        text = json.dumps(outcome, ensure_ascii=False)
+        print(f"  -> {text[:300]}{'...' if len(text) > 300 else ''}", flush=True)
 
 
 def _demo_upload(app: Any, url: str) -> None:
