@@ -50,6 +50,13 @@ def register(subparsers: Any) -> None:
     invoke.add_argument("-d", "--data", default=None, help='the event inline, e.g. \'{"VideoId": "..."}\'')
     invoke.add_argument("--url", default=None, help="a running emulator, e.g. http://127.0.0.1:9000")
     invoke.add_argument("--async", dest="async_", action="store_true", help="asynchronous invocation")
+    invoke.add_argument(
+        "--http",
+        nargs=2,
+        metavar=("METHOD", "PATH"),
+        default=None,
+        help="call an HTTP-triggered function, e.g. --http GET '/videos/abc?x=1' (the event is the body)",
+    )
     invoke.add_argument("--template", default=None, help="template.yml (in-process only)")
     invoke.add_argument("--no-seed", action="store_true", help="in-process: start with an empty library")
     invoke.add_argument("--data-dir", default=None, help="in-process: use the state kept in DIR")
@@ -208,9 +215,67 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def run_invoke(args: argparse.Namespace) -> int:
     event = _read_event(args)
+    if args.http:
+        return _invoke_http(args, event)
     if args.url:
         return _invoke_remote(args.url, args.function, event, args.async_)
     return _invoke_local(args, event)
+
+
+def _invoke_http(args: argparse.Namespace, body: bytes) -> int:
+    """One request through a function's HTTP trigger: signed with fc2 over --url, or in-process."""
+    from urllib.parse import parse_qs, urlsplit
+
+    method, target = args.http[0].upper(), args.http[1]
+    parts = urlsplit(target if target.startswith("/") else "/" + target)
+    service, name = _split(args.function)
+    headers = {"content-type": "application/json"} if body else {}
+    if args.url:
+        client = _fc_client(args.url)
+        service = service or _remote_service(client, name)
+        response = client.do_http_request(
+            method,
+            service,
+            name,
+            parts.path,
+            headers=headers,
+            params=parse_qs(parts.query),
+            body=body or None,
+        )
+        status, text = response.status_code, response.content
+    else:
+        from emulator.fc import get_fc
+        from emulator.fc.runtime import wsgi_environ
+
+        template = _load_or_report(_template_path(args.template))
+        if template is None:
+            return 1
+        with _local_app(args) as mock:
+            if not getattr(args, "no_seed", True) and not getattr(args, "data_dir", None):
+                mock.state.seed()
+            runtime = get_fc(mock.app).load(
+                template=template, log_sink=lambda line: print(line, file=sys.stderr)
+            )
+            function = runtime.function(name, service)
+            if function is None:
+                print(f"vodfc invoke: no function {args.function!r} in {template.path}", file=sys.stderr)
+                return 1
+            environ = wsgi_environ(
+                method=method,
+                path_info=parts.path,
+                query_string=parts.query,
+                headers=list(headers.items()),
+                body=body,
+                request_uri=f"/2016-08-15/proxy/{function.service}/{function.name}{target}",
+            )
+            result = runtime.invoke_http(function.name, environ, service=function.service)
+        if result.error is not None:
+            _print_error(result.error)
+            return 1
+        status, text = result.status, result.body
+    print(f"HTTP {status}", file=sys.stderr)
+    _print_body(text)
+    return 0 if status < 400 else 1
 
 
 def _invoke_remote(url: str, name: str, event: bytes, async_: bool) -> int:

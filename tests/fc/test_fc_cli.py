@@ -156,3 +156,37 @@ def test_package_with_pip_offline(project: Path, tmp_path: Path, capsys: pytest.
     (project.parent / "requirements.txt").write_text("no-such-package-vodfc==1.0\n")
     assert main([*args, "Probe"]) == 1
     assert "pip install failed" in capsys.readouterr().err
+
+
+def test_invoke_http_in_process_and_over_the_server(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(["invoke", "ProbeOpen", "--template", str(project), "--no-seed", "--http", "GET", "/a/b?x=1"])
+        == 0
+    )
+    captured = capsys.readouterr()
+    seen = json.loads(captured.out)
+    assert (seen["path"], seen["query"]) == ("/a/b", "x=1")
+    assert "HTTP 201" in captured.err
+    assert (
+        main(["invoke", "ProbeOpen", "--template", str(project), "--no-seed", "--http", "GET", "/fail"]) == 1
+    )
+
+    from emulator.app import create_app
+    from emulator.fc import get_fc
+    from emulator.server import ThreadedServer
+    from tests.fc.conftest import CONFIG
+
+    app = create_app(CONFIG)
+    get_fc(app).load(write_project(tmp_path / "served"))
+    with ThreadedServer(app) as server:
+        args = ["invoke", "ProbeHttp", "--url", server.url, "--http", "POST", "/items?q=1", "-d", '{"k": 1}']
+        assert main(args) == 0
+        seen = json.loads(capsys.readouterr().out)
+        assert (seen["method"], seen["path"], seen["query"], seen["body"]) == (
+            "POST",
+            "/items",
+            "q=1",
+            '{"k": 1}',
+        )
