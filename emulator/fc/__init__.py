@@ -74,6 +74,7 @@ class FcComponent:
         self.deliver_events = False
         # The address a server-mode client reached this app at: the functions' own VOD calls go there.
         self.server_url: str | None = None
+        self.checksums: dict[str, str] = {}
 
     @property
     def runtime(self) -> FunctionRuntime:
@@ -109,6 +110,7 @@ class FcComponent:
             return Credentials(token.access_key_id, token.access_key_secret, token.security_token or "")
 
         self.template_path = path
+        self.checksums = {}
         self.loaded_at = datetime.now(timezone.utc)
         options.setdefault("issue_credentials", issue)
         options.setdefault("account_id", account_id)

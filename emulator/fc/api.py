@@ -320,7 +320,16 @@ def _timestamp(component: Any) -> str:
 
 
 def code_checksum(function: Function) -> str:
-    """A CRC64-looking checksum of the code directory (FC's is CRC64 of the zip; only stability matters)."""
+    """A checksum of the code directory's .py files (FC's is the CRC64 of the zip; only stability
+    matters), computed once per directory for each loaded template."""
+    cache: dict[str, str] = _component().checksums
+    key = str(function.code_dir)
+    if key not in cache:
+        cache[key] = _crc(function)
+    return cache[key]
+
+
+def _crc(function: Function) -> str:
     digest = 0
     for path in sorted(function.code_dir.rglob("*.py")):
         digest = zlib.crc32(path.read_bytes(), digest)
