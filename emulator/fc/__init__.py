@@ -123,6 +123,19 @@ class FcComponent:
             options.setdefault("log_sink", self.log_sink)
         return FunctionRuntime(template, **options)
 
+    def note_request(self) -> None:
+        """Remember the address of a server-mode request that reached the server by its own address."""
+        from flask import request
+
+        from emulator.gateway import MODE_KEY
+
+        if self.server_url is not None or request.environ.get(MODE_KEY, "server") != "server":
+            return
+        # A request sent through HTTP_PROXY names the cloud's host: it says nothing of where we listen.
+        if request.host.split(":")[0].lower().endswith(".aliyuncs.com"):
+            return
+        self.remember_server(request.host_url.rstrip("/"))
+
     def remember_server(self, url: str) -> None:
         """Called on every server-mode request: the first address seen becomes the VOD endpoint."""
         if self.server_url is not None:
@@ -157,11 +170,8 @@ def get_fc(app: Any) -> FcComponent:
 
 
 def init_app(app: Any) -> None:
-    from flask import request
-
     from emulator.app import get_state
     from emulator.fc.api import bp
-    from emulator.gateway import MODE_KEY
 
     state = get_state(app)
     component = FcComponent(app)
@@ -174,8 +184,7 @@ def init_app(app: Any) -> None:
     def _remember_server() -> None:
         # VOD events can reach functions before any FC call did (a VOD upload in server mode): learn the
         # server's address from whatever request comes first.
-        if component.server_url is None and request.environ.get(MODE_KEY, "server") == "server":
-            component.remember_server(request.host_url.rstrip("/"))
+        component.note_request()
 
     app.before_request(_remember_server)
     bus_key = "vodfc.events"

@@ -30,7 +30,6 @@ from flask import Blueprint, Response, current_app, request
 
 from emulator.fc.runtime import Invocation, new_request_id, wsgi_environ
 from emulator.fc.template import Function, Service
-from emulator.gateway import MODE_KEY
 
 API_VERSION = "2016-08-15"
 PREFIX = f"/{API_VERSION}"
@@ -203,8 +202,7 @@ def _function(service_name: str, function_name: str) -> Function:
 
 def _note_endpoint() -> None:
     """In server mode the functions' own VOD calls go back to this server, at the address the caller used."""
-    if request.environ.get(MODE_KEY, "server") == "server":
-        _component().remember_server(request.host_url.rstrip("/"))
+    _component().note_request()
 
 
 # --- invoke -------------------------------------------------------------------------------------------
