@@ -41,7 +41,7 @@ class Profile:
     coldstart_runs: int = 7
     coldstart_functions: tuple[str, ...] | None = None  # None: every functions/*/index.py
     # Also counted in instructions under callgrind (deterministic, ~5 s a program): a few functions.
-    coldstart_exact: tuple[str, ...] = ("get_video_info", "auto_tag")
+    coldstart_exact: tuple[str, ...] = ("get_video_info", "update_video_infos", "auto_tag", "delete_source")
     zip_deps: bool = True  # package the pinned dependencies into the zips (slow: copies the SDK)
 
     def with_changes(self, **changes: Any) -> Profile:
