@@ -52,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join(
         [
             f"vodfc benchmarks ({profile.name}), {report.started:%Y-%m-%d %H:%M} UTC, total {elapsed:.0f} s",
+            "",
             f"machine: {machine()}",
             "",
             render(report.rows),
