@@ -71,6 +71,11 @@ class ThreadedServer:
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
+        # stop() pulls waitress's wake-up trigger while the serving thread may be leaving its loop
+        # on a timeout; the lock keeps that thread from closing the trigger's pipe (whose file
+        # descriptor the OS could hand to another socket) until the pull is done.
+        self._closing = threading.Lock()
+        self._closed = False
 
     @property
     def url(self) -> str:
@@ -88,6 +93,7 @@ class ThreadedServer:
         if self._server is not None:
             raise RuntimeError("the server is already running")
         self._stopping.clear()
+        self._closed = False
         self._server = make_server(self.app, self.host, self.port)
         self._thread = threading.Thread(target=self._serve, name=f"vodfc-server-{self.port}", daemon=True)
         self._thread.start()
@@ -99,18 +105,22 @@ class ThreadedServer:
             while not self._stopping.is_set():
                 server.asyncore.loop(timeout=_POLL_SECONDS, map=server._map, count=1)
         finally:
-            for channel in list(server._map.values()):
-                try:
-                    channel.close()
-                except OSError:
-                    pass
+            with self._closing:
+                self._closed = True
+                for channel in list(server._map.values()):
+                    try:
+                        channel.close()
+                    except OSError:
+                        pass
             server.task_dispatcher.shutdown()
 
     def stop(self) -> None:
         if self._server is None:
             return
-        self._stopping.set()
-        self._server.pull_trigger()
+        with self._closing:
+            self._stopping.set()
+            if not self._closed:
+                self._server.pull_trigger()
         assert self._thread is not None
         self._thread.join()
         self._server = None

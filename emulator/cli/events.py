@@ -25,7 +25,7 @@ def register(subparsers: Any) -> None:
 
     parser = subparsers.add_parser(
         "events",
-        help="generate VOD event payloads",
+        help="generate, emit and inspect VOD events",
         description="Generate VOD event notifications exactly as VOD sends them, wrapped the way FC hands "
         "them to a function.",
     )
@@ -74,6 +74,10 @@ def register(subparsers: Any) -> None:
     emit.add_argument("--seed", type=int, help="make generated ids deterministic")
     emit.add_argument("--account", help="account id (default: the emulator's default account)")
     emit.set_defaults(func=emit_event, envelope="raw")
+
+    from emulator.events.cli import add_commands
+
+    add_commands(sub)  # log, callback, receive, flush: the event bus of a running emulator
     parser.set_defaults(func=lambda args: parser.print_help() or 2)
 
 

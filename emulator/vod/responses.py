@@ -3,9 +3,9 @@
 Actions come from the modules in ``ACTION_MODULES``; each exposes ``ACTIONS``, a dict of action name
 to ``fn(backend, params, ctx) -> dict`` (the answer body without ``RequestId``). Modules that are not
 installed are skipped, so the VOD core, SearchMedia (``emulator.vod.search``), the upload actions
-(``emulator.ingest.actions``) and the message-callback actions (``emulator.events.actions``) are
-developed and shipped independently. When two modules name the same
-action, the first module listed wins. The table is built once, on first use.
+(``emulator.ingest.actions``), the message-callback actions (``emulator.events.actions``) and the
+processing jobs (``emulator.lifecycle.actions``) are developed and shipped independently.
+When two modules name the same action, the first module listed wins. The table is built once, on first use.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ ACTION_MODULES: tuple[str, ...] = (
     "emulator.vod.search",
     "emulator.ingest.actions",
     "emulator.events.actions",
+    "emulator.lifecycle.actions",
 )
 
 log = logging.getLogger(__name__)

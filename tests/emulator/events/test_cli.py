@@ -22,6 +22,16 @@ def run(*argv: str) -> int:
     return int(args.func(args))
 
 
+def test_the_vodfc_command_has_the_bus_subcommands(capsys: pytest.CaptureFixture[str]) -> None:
+    from emulator.cli import main
+
+    for name in ("log", "callback", "receive", "flush"):
+        with pytest.raises(SystemExit) as stop:
+            main(["events", name, "--help"])
+        assert stop.value.code == 0
+        assert f"vodfc events {name}" in capsys.readouterr().out
+
+
 @pytest.fixture
 def server(target: Any) -> Any:
     if target.mode != "server":

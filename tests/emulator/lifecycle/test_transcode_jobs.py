@@ -14,13 +14,11 @@ from emulator.lifecycle import StreamSpec
 from emulator.lifecycle.actions import ACTIONS
 
 
-@pytest.fixture(autouse=True)
-def _action_installed(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Answer SubmitTranscodeJobs whether or not the VOD action table lists this module yet."""
+def test_the_vod_action_table_lists_the_processing_jobs() -> None:
     from emulator.vod import responses
 
     for name, fn in ACTIONS.items():
-        monkeypatch.setitem(responses.actions(), name, fn)
+        assert responses.actions()[name] is fn
 
 
 def uploaded(vod: Any, lifecycle: Any, data: bytes, **fields: Any) -> str:
