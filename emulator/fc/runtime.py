@@ -7,7 +7,8 @@ next invocation starts cold.
 
 While a handler runs, the process environment carries what FC sets (``FC_*`` allow-list,
 ``ALIBABA_CLOUD_*`` STS credentials and their legacy names, the function's ``EnvironmentVariables``,
-``VOD_ENDPOINT`` when the emulator is served over HTTP). ``os.environ`` is process-wide, so
+``VOD_ENDPOINT`` when the emulator is served over HTTP, and ``TMPDIR``: each instance's own scratch
+directory, as FC's ``/tmp`` belongs to one instance). ``os.environ`` is process-wide, so
 invocations run one at a time (a nested invocation — a handler invoking another function in-process —
 runs inside its caller's turn). The handler itself runs in a worker thread so ``Timeout`` can be
 enforced; Python cannot kill a thread, so a timed-out handler keeps running in the background, with the
@@ -23,11 +24,14 @@ import json
 import logging
 import os
 import random
+import shutil
 import sys
+import tempfile
 import threading
 import time
 import traceback
 import uuid
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -120,6 +124,20 @@ class Instance:
         self.initialized = function.initializer is None
         self.instance_id = uuid.uuid4().hex[:16]
         self.invocations = 0
+        self._tmp: str | None = None
+
+    @property
+    def tmp_dir(self) -> str:
+        """This instance's own scratch directory, its ``TMPDIR``.
+
+        FC gives each instance an empty ``/tmp`` that goes away with it; in one host process the
+        functions would otherwise share (and keep, run after run) the host's ``/tmp``.
+        """
+        if self._tmp is None:
+            self._tmp = tempfile.mkdtemp(prefix=f"vodfc-fc-{self.instance_id}-")
+            # Also gone when the emulator exits without discarding its instances.
+            weakref.finalize(self, shutil.rmtree, self._tmp, True)
+        return self._tmp
 
     def load(self) -> Callable[..., Any]:
         if self.handler is None:
@@ -141,6 +159,9 @@ class Instance:
     def discard(self) -> None:
         if self.module is not None:
             sys.modules.pop(self.unique_name, None)
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
 
 
 class _ThreadStdout(io.TextIOBase):
@@ -359,6 +380,7 @@ class FunctionRuntime:
             "FC_VER_ID": "",
             "FC_REGION": self.region,
             "FC_INSTANCE_ID": instance.instance_id,
+            "TMPDIR": instance.tmp_dir,
             "ALIBABA_CLOUD_ACCESS_KEY_ID": creds.access_key_id,
             "ALIBABA_CLOUD_ACCESS_KEY_SECRET": creds.access_key_secret,
             "ALIBABA_CLOUD_SECURITY_TOKEN": creds.security_token,

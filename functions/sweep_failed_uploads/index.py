@@ -10,8 +10,9 @@ before deleting (a video whose upload completed meanwhile is skipped), and delet
 DeleteVideo call. Every deleted video is logged with its ID, status, age and title.
 
 Resuming: progress is a cursor (CreationTime and VideoId of the last video handled). It is saved after every
-batch to ``state_file`` (default ``/tmp/vodfc-sweep-state.json``: kept while the FC instance is warm; point
-it at a NAS mount to keep it for good) and returned in the report. The run stops cleanly before FC's timeout
+batch to ``state_file`` (default ``vodfc-sweep-state.json`` in the instance's ``/tmp`` — ``$TMPDIR`` when
+set, as the local runtime sets it: kept while the FC instance is warm; point it at a NAS mount to keep it
+for good) and returned in the report. The run stops cleanly before FC's timeout
 (``context.function.timeout`` minus ``safety_margin_seconds``), reporting ``Complete: false``; the next run
 starts after the cursor, so nothing is examined or deleted twice. Deleted videos also drop out of the search,
 so even a lost cursor repeats no delete. A dry run reports what it would delete and never saves the cursor.
@@ -46,6 +47,7 @@ logger = logging.getLogger("vodfc.sweep_failed_uploads")
 SWEEPABLE = ("UploadFail", "Uploading")
 EPOCH = "1970-01-01T00:00:00Z"
 MIN_AGE_FLOOR = 3600
+STATE_FILE_NAME = "vodfc-sweep-state.json"
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ class Settings:
     min_age_seconds: int = 86400
     dry_run: bool = False
     max_per_run: int = 1000
-    state_file: str = "/tmp/vodfc-sweep-state.json"
+    state_file: str = ""  # "": STATE_FILE_NAME in the instance's temporary directory
     safety_margin_seconds: float = 5.0
 
     @classmethod
@@ -177,6 +179,10 @@ def sweep(event: TimerEvent, run: Run[Settings]) -> dict[str, Any]:
     settings = run.config.override(event.payload_json)
     now = datetime.fromtimestamp(run.clock(), timezone.utc)
     cutoff = now - timedelta(seconds=settings.min_age_seconds)
+    if not settings.state_file:
+        # Read at run time: the local runtime gives each instance its own TMPDIR.
+        tmp = os.environ.get("TMPDIR") or "/tmp"
+        settings = replace(settings, state_file=os.path.join(tmp, STATE_FILE_NAME))
     cursor = load_cursor(settings.state_file)
     statuses = ",".join(f"'{s}'" for s in settings.statuses)
     match = f"Status in ({statuses}) and CreationTime = ['{cursor.creation_time}','{_time(cutoff)}']"

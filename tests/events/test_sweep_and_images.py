@@ -174,3 +174,17 @@ def test_a_video_without_a_readable_creation_time_is_never_swept(sweep, vod) -> 
     report = results(sweep, tick())
     assert "odd" in vod.videos and len(report["Deleted"]) == 2
     assert {"VideoId": "odd", "Reason": "no readable CreationTime"} in report["Skipped"]
+
+
+def test_the_default_cursor_lives_in_the_instances_tmpdir(fn, vod, monkeypatch, tmp_path) -> None:
+    # The local runtime gives each FC instance its own TMPDIR; a cursor in the host's /tmp would
+    # follow the user from one emulator run (and library) to the next.
+    monkeypatch.delenv("VODFC_SWEEP_CONFIG")
+    instance_tmp = tmp_path / "instance"
+    instance_tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(instance_tmp))
+    library(vod, failed=3)
+    report = results(fn("sweep_failed_uploads"), tick())
+    assert len(report["Deleted"]) == 3
+    saved = json.loads((instance_tmp / "vodfc-sweep-state.json").read_text())
+    assert saved == report["Cursor"] and saved["VideoIds"] == ["bad002"]

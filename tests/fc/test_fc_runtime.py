@@ -64,6 +64,20 @@ def test_fc_environment_is_set_while_the_handler_runs_and_restored_after(
     assert runtime.invoke("Probe", b"{}").json()["env"]["VOD_ENDPOINT"] == "http://127.0.0.1:9999"
 
 
+def test_each_instance_has_its_own_tmpdir_that_goes_with_it(runtime: FunctionRuntime) -> None:
+    first = runtime.invoke("Probe", b"{}").json()["env"]["TMPDIR"]
+    assert first and first != os.environ.get("TMPDIR") and os.path.isdir(first)
+    assert os.listdir(first) == []
+    Path(first, "scratch").write_text("kept while warm")
+    assert runtime.invoke("Probe", b"{}").json()["env"]["TMPDIR"] == first
+    other = runtime.invoke("Other", b"{}").json()["env"]["TMPDIR"]
+    assert other != first
+    runtime.reset()
+    assert not os.path.exists(first) and not os.path.exists(other)
+    fresh = runtime.invoke("Probe", b"{}").json()["env"]["TMPDIR"]
+    assert fresh != first and os.listdir(fresh) == []
+
+
 def test_instances_are_warm_and_the_initializer_runs_once(runtime: FunctionRuntime) -> None:
     first = runtime.invoke("Probe", b"{}")
     second = runtime.invoke("Probe", b"{}")
