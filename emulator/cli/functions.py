@@ -33,6 +33,7 @@ def register(subparsers: Any) -> None:
     up.add_argument("--host", default=DEFAULT_HOST, help=f"interface to bind (default {DEFAULT_HOST})")
     up.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 = any)")
     up.add_argument("--data-dir", default=None, help="keep state in DIR/vodfc.sqlite3 across restarts")
+    up.add_argument("--region", default=None, help="default region (default cn-shanghai)")
     up.add_argument("--no-seed", action="store_true", help="start empty instead of with the demo library")
     up.add_argument("--template", default=None, help="template.yml to load (default ./template.yml)")
     up.add_argument("--no-demo", action="store_true", help="skip the live demo")
@@ -431,6 +432,8 @@ def run_up(args: argparse.Namespace) -> int:
     if template is None:
         return 1
     overrides: dict[str, Any] = {"seed": not args.no_seed}
+    if args.region:
+        overrides["region"] = args.region
     if args.data_dir:
         overrides["data_dir"] = args.data_dir
     app = create_app(EmulatorConfig.from_env(None, **overrides))
@@ -594,8 +597,24 @@ def demo(app: Any, url: str) -> None:
         print(f"\n  POST /_vodfc/fc/timers/{function.name}  (its Timer trigger, fired now)", flush=True)
         fired = requests.post(f"{url}/_vodfc/fc/timers/{function.name}", timeout=function.timeout + 30).json()
         outcome = fired.get("result") if fired.get("ok") else fired.get("error")
-        text = json.dumps(outcome, ensure_ascii=False)
-        print(f"  -> {text[:300]}{'...' if len(text) > 300 else ''}", flush=True)
+        print(f"  -> {_timer_summary(outcome)}", flush=True)
+
+
+def _timer_summary(outcome: Any) -> str:
+    """One line for a timer run: the sweep's report in words when it is one, else the JSON, cut short."""
+    results = outcome.get("Results") if isinstance(outcome, dict) else None
+    if isinstance(results, list) and results and isinstance(results[0], dict) and "Deleted" in results[0]:
+        report = results[0]
+        deleted = report.get("Deleted") or []
+        verb = "would delete" if report.get("DryRun") else "deleted"
+        ids = f": {', '.join(deleted)}" if deleted else ""
+        skipped = len(report.get("Skipped") or [])
+        return (
+            f"{report.get('Outcome')}: examined {report.get('Examined')}, {verb} {len(deleted)} "
+            f"video(s){ids}, skipped {skipped}, complete={report.get('Complete')}"
+        )
+    text = json.dumps(outcome, ensure_ascii=False)
+    return f"{text[:300]}{'...' if len(text) > 300 else ''}"
 
 
 def _demo_upload(app: Any, url: str) -> None:
