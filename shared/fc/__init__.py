@@ -24,26 +24,56 @@ Event functions (not operations) use the parts directly, e.g.::
 
 from __future__ import annotations
 
-from shared.fc.app import HttpBinding, OperationApp, request_id_of
-from shared.fc.auth import HttpAuth
-from shared.fc.clients import ClientProvider
-from shared.fc.context import FcContext, FcCredentials
-from shared.fc.errors import (
-    BadRequest,
-    ConfigurationError,
-    ErrorResponse,
-    Forbidden,
-    HttpError,
-    MethodNotAllowed,
-    RouteNotFound,
-    Unauthorized,
-    error_response,
-    to_http_error,
-)
-from shared.fc.events import decode_json_object
-from shared.fc.logs import current_request_id, mask, register_secret, setup_logging
-from shared.fc.router import Request, Response, Router
-from shared.fc.schema import Field, Schema
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from shared.fc.app import HttpBinding, OperationApp, request_id_of
+    from shared.fc.auth import HttpAuth
+    from shared.fc.clients import ClientProvider
+    from shared.fc.context import FcContext, FcCredentials
+    from shared.fc.errors import (
+        BadRequest,
+        ConfigurationError,
+        ErrorResponse,
+        Forbidden,
+        HttpError,
+        MethodNotAllowed,
+        RouteNotFound,
+        Unauthorized,
+        error_response,
+        to_http_error,
+    )
+    from shared.fc.events import decode_json_object
+    from shared.fc.logs import current_request_id, mask, register_secret, setup_logging
+    from shared.fc.router import Request, Response, Router
+    from shared.fc.schema import Field, Schema
+
+# Each name is loaded from its module on first access, so a function pays only for the parts it uses: an
+# operation function never builds the stand-in FC context (``context``), which only local runs and tests need.
+_HOME = {
+    "app": ("HttpBinding", "OperationApp", "request_id_of"),
+    "auth": ("HttpAuth",),
+    "clients": ("ClientProvider",),
+    "context": ("FcContext", "FcCredentials"),
+    "errors": (
+        "BadRequest",
+        "ConfigurationError",
+        "ErrorResponse",
+        "Forbidden",
+        "HttpError",
+        "MethodNotAllowed",
+        "RouteNotFound",
+        "Unauthorized",
+        "error_response",
+        "to_http_error",
+    ),
+    "events": ("decode_json_object",),
+    "logs": ("current_request_id", "mask", "register_secret", "setup_logging"),
+    "router": ("Request", "Response", "Router"),
+    "schema": ("Field", "Schema"),
+}
+_MODULE_OF = {name: module for module, names in _HOME.items() for name in names}
 
 __all__ = [
     "BadRequest",
@@ -74,3 +104,16 @@ __all__ = [
     "setup_logging",
     "to_http_error",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'shared.fc' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"shared.fc.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_MODULE_OF])

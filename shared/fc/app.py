@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -235,7 +234,11 @@ class OperationApp:
 def request_id_of(context: Any) -> str:
     """The invocation's request id (FC puts it on the context); a fresh one when there is no context."""
     value = getattr(context, "request_id", None)
-    return str(value) if value else str(uuid.uuid4())
+    if value:
+        return str(value)
+    import uuid  # only without FC's context (a script, a test): not worth its import on every cold start
+
+    return str(uuid.uuid4())
 
 
 def _dumps(data: Mapping[str, Any]) -> str:
