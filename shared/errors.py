@@ -24,8 +24,8 @@ import re
 from typing import Any
 
 # Connection errors quote the request URL, whose query carries the signature and the STS token; the core
-# SDK's debug log prints the parameter dict (`'SecurityToken': '...'`).
-_SECRET_QUERY = re.compile(r"(SecurityToken|Signature|AccessKeyId)(=|'?:\s*')[^&\s'\")]+")
+# SDK's debug log prints the parameter dict (`'SecurityToken': '...'`). Compiled on first use (re caches it).
+_SECRET_QUERY = r"(SecurityToken|Signature|AccessKeyId)(=|'?:\s*')[^&\s'\")]+"
 
 
 class VodError(Exception):
@@ -216,7 +216,7 @@ def from_sdk_exception(exc: BaseException, *, action: str | None = None) -> VodE
 
 def redact(text: str) -> str:
     """Mask credentials that SDK messages may quote from the signed URL."""
-    return _SECRET_QUERY.sub(r"\1\2***", text)
+    return re.sub(_SECRET_QUERY, r"\1\2***", text)
 
 
 def _attr(exc: BaseException, name: str) -> Any:

@@ -21,9 +21,10 @@ DESCRIPTION_MAX_BYTES = 1024
 TAG_MAX_BYTES = 32
 MAX_TAGS = 16
 
-_REFERENCE_ID = re.compile(r"^[A-Za-z0-9_-]{6,64}$")
+# Patterns are compiled on first use (re caches them), not on every cold start.
+_REFERENCE_ID = r"^[A-Za-z0-9_-]{6,64}$"
 # Emoji and other astral-plane symbols (VOD refuses them in image Title/Description/Tags).
-_EMOJI = re.compile("[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f1e6-\U0001f1ff\ufe0f]")
+_EMOJI = "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f1e6-\U0001f1ff\ufe0f]"
 
 SEARCH_TYPES = ("video", "audio", "image", "attached")
 VIDEO_STATUSES = (
@@ -102,14 +103,14 @@ def normalize_tags(value: str | Iterable[str] | None, field: str = "Tags") -> st
 
 
 def reference_id(value: str, field: str = "ReferenceId") -> None:
-    if not _REFERENCE_ID.match(value):
+    if not re.match(_REFERENCE_ID, value):
         raise ValidationError(
             field, f"{field} {value!r} must be 6-64 characters of A-Z, a-z, 0-9, '_' or '-'"
         )
 
 
 def no_emoji(field: str, value: str | None) -> None:
-    if value and _EMOJI.search(value):
+    if value and re.search(_EMOJI, value):
         raise ValidationError(
             field,
             f"The specified {field} contains illegal emoticon or special characters.",
