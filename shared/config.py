@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
+from shared._record import FrozenRecord
 from shared.errors import MissingCredentials, ValidationError
 
 DEFAULT_REGION = "cn-shanghai"
@@ -28,20 +28,33 @@ ENV_REGION = "FC_REGION"
 ENV_ENDPOINT = "VOD_ENDPOINT"
 
 
-@dataclass(frozen=True)
-class Credentials:
-    access_key_id: str
-    access_key_secret: str = field(repr=False)
-    security_token: str | None = field(default=None, repr=False)
-    source: str = "explicit"
+class Credentials(FrozenRecord):
+    """An AccessKey pair, the STS token if any, and where they were found (explicit, context, environment)."""
+
+    __slots__ = ("access_key_id", "access_key_secret", "security_token", "source")
+    _repr_hidden = ("access_key_secret", "security_token")
+
+    def __init__(
+        self,
+        access_key_id: str,
+        access_key_secret: str,
+        security_token: str | None = None,
+        source: str = "explicit",
+    ) -> None:
+        self.access_key_id = access_key_id
+        self.access_key_secret = access_key_secret
+        self.security_token = security_token
+        self.source = source
 
 
-@dataclass(frozen=True)
-class Endpoint:
+class Endpoint(FrozenRecord):
     """An endpoint override, split the way the core SDK wants it: host[:port] plus http/https."""
 
-    host: str
-    scheme: str = "http"
+    __slots__ = ("host", "scheme")
+
+    def __init__(self, host: str, scheme: str = "http") -> None:
+        self.host = host
+        self.scheme = scheme
 
     @classmethod
     def parse(cls, value: str) -> Endpoint:

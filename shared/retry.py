@@ -16,29 +16,40 @@ from __future__ import annotations
 
 import random as _random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from typing import Any
 
+from shared._record import FrozenRecord
 from shared.errors import ServerError, Throttled, TransportError, VodError
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
+class RetryPolicy(FrozenRecord):
     """How often and how patiently to repeat a failed call.
 
     ``max_attempts`` counts the first attempt (1 = never retry). ``random`` is injectable so tests get
-    deterministic delays.
+    deterministic delays; it takes no part in equality or the repr.
     """
 
-    max_attempts: int = 5
-    base_delay: float = 0.2
-    max_delay: float = 10.0
-    random: Callable[[], float] = field(default=_random.random, compare=False, repr=False)
+    __slots__ = ("max_attempts", "base_delay", "max_delay", "random")
+    _repr_hidden = ("random",)
 
-    def __post_init__(self) -> None:
-        if self.max_attempts < 1:
+    def __init__(
+        self,
+        max_attempts: int = 5,
+        base_delay: float = 0.2,
+        max_delay: float = 10.0,
+        random: Callable[[], float] = _random.random,
+    ) -> None:
+        if max_attempts < 1:
             raise ValueError("RetryPolicy.max_attempts must be at least 1")
-        if self.base_delay < 0 or self.max_delay < 0:
+        if base_delay < 0 or max_delay < 0:
             raise ValueError("RetryPolicy delays must not be negative")
+        self.max_attempts = max_attempts
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.random = random
+
+    def _values(self) -> tuple[Any, ...]:
+        return (self.max_attempts, self.base_delay, self.max_delay)
 
     def backoff_cap(self, attempt: int) -> float:
         """Upper bound of the delay after failed attempt number ``attempt`` (1-based)."""

@@ -11,13 +11,13 @@ import json
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from aliyunsdkcore.acs_exception.exceptions import ClientException, ServerException
 from aliyunsdkcore.http import protocol_type
 
 from shared import config
+from shared._record import FrozenRecord
 from shared.errors import ValidationError, VodError, from_sdk_exception, redact
 from shared.retry import RetryPolicy, may_have_landed
 
@@ -45,17 +45,19 @@ for _name in ("aliyunsdkcore.client", "aliyunsdkcore.http.http_response"):
         _sdk_logger.addFilter(_RedactSecrets())
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(FrozenRecord):
     """A decoded answer plus how it was obtained.
 
     ``may_have_landed`` says an earlier attempt of this call failed in a way that does not rule out VOD having
     carried it out; delete operations use it to read "not found" as "already deleted by us".
     """
 
-    data: dict[str, Any]
-    attempts: int = 1
-    may_have_landed: bool = False
+    __slots__ = ("data", "attempts", "may_have_landed")
+
+    def __init__(self, data: dict[str, Any], attempts: int = 1, may_have_landed: bool = False) -> None:
+        self.data = data
+        self.attempts = attempts
+        self.may_have_landed = may_have_landed
 
 
 class VodTransport:
