@@ -20,9 +20,9 @@ import functools
 import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from shared._record import FrozenRecord
 from shared.fc import fc3
 from shared.fc.auth import HttpAuth
 from shared.fc.clients import ClientProvider, register_context_secrets
@@ -45,21 +45,32 @@ StartResponse = Callable[..., Any]
 FC2_TRIGGER_METHODS = ("GET", "POST", "PUT", "DELETE", "HEAD")
 
 
-@dataclass(frozen=True)
-class HttpBinding:
+class HttpBinding(FrozenRecord):
     """How one HTTP route fills the operation's parameters.
 
     ``path``: template variable → parameter; ``query``: query name → parameter; ``body``: the JSON body's keys
     are parameters (VOD's names, as in an event). ``also``: further methods serving the same route.
     """
 
-    method: str
-    template: str
-    path: Mapping[str, str] = field(default_factory=dict)
-    query: Mapping[str, str] = field(default_factory=dict)
-    body: bool = False
-    also: tuple[str, ...] = ()
-    summary: str = ""
+    __slots__ = ("method", "template", "path", "query", "body", "also", "summary")
+
+    def __init__(
+        self,
+        method: str,
+        template: str,
+        path: Mapping[str, str] | None = None,
+        query: Mapping[str, str] | None = None,
+        body: bool = False,
+        also: tuple[str, ...] = (),
+        summary: str = "",
+    ) -> None:
+        self.method = method
+        self.template = template
+        self.path: Mapping[str, str] = {} if path is None else path
+        self.query: Mapping[str, str] = {} if query is None else query
+        self.body = body
+        self.also = also
+        self.summary = summary
 
     @property
     def methods(self) -> tuple[str, ...]:

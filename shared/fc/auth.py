@@ -21,8 +21,8 @@ from __future__ import annotations
 import hmac
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
+from shared._record import FrozenRecord
 from shared.fc.errors import ConfigurationError, Forbidden, Unauthorized
 from shared.fc.logs import register_secret
 
@@ -31,10 +31,15 @@ ENV_TOKEN = "VODFC_HTTP_TOKEN"
 MODES = ("token", "function", "none")
 
 
-@dataclass(frozen=True)
-class HttpAuth:
-    mode: str = "token"
-    tokens: tuple[str, ...] = field(default=(), repr=False)
+class HttpAuth(FrozenRecord):
+    """The mode (see the module docstring) and the accepted bearer tokens."""
+
+    __slots__ = ("mode", "tokens")
+    _repr_hidden = ("tokens",)
+
+    def __init__(self, mode: str = "token", tokens: tuple[str, ...] = ()) -> None:
+        self.mode = mode
+        self.tokens = tokens
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> HttpAuth:

@@ -9,9 +9,9 @@ deployment's fault (5xx), not the caller's (VOD itself would have said 403).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
+from shared._record import FrozenRecord
 from shared.errors import (
     AuthFailed,
     IllegalStatus,
@@ -104,13 +104,15 @@ class ConfigurationError(HttpError):
     code = "FunctionNotConfigured"
 
 
-@dataclass(frozen=True)
-class ErrorResponse:
+class ErrorResponse(FrozenRecord):
     """What a failed invocation answers: HTTP status, headers and the JSON body."""
 
-    status: int
-    body: dict[str, Any]
-    headers: dict[str, str] = field(default_factory=dict)
+    __slots__ = ("status", "body", "headers")
+
+    def __init__(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+        self.status = status
+        self.body = body
+        self.headers: dict[str, str] = {} if headers is None else headers
 
     @property
     def code(self) -> str:

@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
+from shared._record import FrozenRecord, Record
 from shared.fc.errors import HttpError, MethodNotAllowed, RouteNotFound
 from shared.fc.events import decode_json_object
 
@@ -23,17 +23,29 @@ _VARIABLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 MAX_BODY_BYTES = 6 * 1024 * 1024
 
 
-@dataclass
-class Request:
+class Request(Record):
     """One HTTP request as the handler sees it."""
 
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    headers: dict[str, str]
-    body: bytes
-    environ: Mapping[str, Any] = field(repr=False)
-    path_params: dict[str, str] = field(default_factory=dict)
+    __slots__ = ("method", "path", "query", "headers", "body", "environ", "path_params")
+    _repr_hidden = ("environ",)
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, list[str]],
+        headers: dict[str, str],
+        body: bytes,
+        environ: Mapping[str, Any],
+        path_params: dict[str, str] | None = None,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.environ = environ
+        self.path_params: dict[str, str] = {} if path_params is None else path_params
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, Any]) -> Request:
@@ -70,11 +82,15 @@ class Request:
         return self.environ.get("fc.context")
 
 
-@dataclass
-class Response:
-    status: int = 200
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
+class Response(Record):
+    """What a route answers: status, a JSON-able body (or bytes, or None for no body) and extra headers."""
+
+    __slots__ = ("status", "body", "headers")
+
+    def __init__(self, status: int = 200, body: Any = None, headers: dict[str, str] | None = None) -> None:
+        self.status = status
+        self.body = body
+        self.headers: dict[str, str] = {} if headers is None else headers
 
     def encode(self) -> bytes:
         if self.body is None:
@@ -87,12 +103,20 @@ class Response:
 Handler = Callable[[Request], Response]
 
 
-@dataclass(frozen=True)
-class Route:
-    method: str
-    template: str
-    handler: Handler = field(compare=False, repr=False)
-    pattern: re.Pattern[str] = field(compare=False, repr=False)
+class Route(FrozenRecord):
+    """One method + path template, its handler and the compiled pattern (equal by method and template)."""
+
+    __slots__ = ("method", "template", "handler", "pattern")
+    _repr_hidden = ("handler", "pattern")
+
+    def __init__(self, method: str, template: str, handler: Handler, pattern: re.Pattern[str]) -> None:
+        self.method = method
+        self.template = template
+        self.handler = handler
+        self.pattern = pattern
+
+    def _values(self) -> tuple[Any, ...]:
+        return (self.method, self.template)
 
     @classmethod
     def build(cls, method: str, template: str, handler: Handler) -> Route:

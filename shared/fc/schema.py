@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
 
+from shared._record import FrozenRecord
 from shared.errors import ValidationError
 
 Kind = Literal["string", "integer", "boolean", "strings", "json", "objects"]
@@ -35,26 +35,49 @@ def invalid(name: str, reason: str) -> ValidationError:
     return ValidationError(name, f'The specified parameter "{name}" is not valid: {reason}.')
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(FrozenRecord):
     """One parameter.
 
     ``kind``: ``string``; ``integer`` (JSON number or decimal string); ``boolean`` (``true``/``false``
     either way); ``strings`` (a JSON array of strings or one comma-separated string, VOD's list form);
     ``json`` (a JSON object, or a string holding JSON, as VOD's ``UserData``); ``objects`` (a JSON array of
-    objects, or a string holding one, as VOD's ``UpdateContent``).
+    objects, or a string holding one, as VOD's ``UpdateContent``). ``too_many_code``: VOD's code for "too
+    many items" (e.g. JobIdsExceededMax); InvalidParameter when None.
     """
 
-    name: str
-    kind: Kind = "string"
-    required: bool = False
-    description: str = ""
-    choices: tuple[str, ...] = ()
-    minimum: int | None = None
-    maximum: int | None = None
-    max_items: int | None = None
-    # VOD's code for "too many items" (e.g. JobIdsExceededMax); InvalidParameter when None.
-    too_many_code: str | None = None
+    __slots__ = (
+        "name",
+        "kind",
+        "required",
+        "description",
+        "choices",
+        "minimum",
+        "maximum",
+        "max_items",
+        "too_many_code",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        kind: Kind = "string",
+        required: bool = False,
+        description: str = "",
+        choices: tuple[str, ...] = (),
+        minimum: int | None = None,
+        maximum: int | None = None,
+        max_items: int | None = None,
+        too_many_code: str | None = None,
+    ) -> None:
+        self.name = name
+        self.kind = kind
+        self.required = required
+        self.description = description
+        self.choices = choices
+        self.minimum = minimum
+        self.maximum = maximum
+        self.max_items = max_items
+        self.too_many_code = too_many_code
 
     def parse(self, value: Any) -> Any:
         parser = _PARSERS[self.kind]
