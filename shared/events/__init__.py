@@ -3,7 +3,8 @@
 * :mod:`shared.events.payloads` — build events exactly as VOD sends them (the emulator and the CLI use these);
 * :mod:`shared.events.types` — read-only classes over the raw event dict, one per event type;
 * :mod:`shared.events.envelopes` — the ways FC receives an event (HTTP callback, MNS topic, EventBridge/MNS
-  queue, timer), to build them and to unwrap them;
+  queue, timer), to build them;
+* :mod:`shared.events.parse` — unwrapping them again: ``parse_events`` (also re-exported by ``envelopes``);
 * :mod:`shared.events.signature` — VOD's callback signature, timestamp window and replay cache;
 * :mod:`shared.events.app` — ``EventApp``: an event function's ``handler`` and WSGI ``http_handler``.
 
@@ -12,24 +13,52 @@ Standard library only, Python 3.10, like the rest of ``shared``.
 
 from __future__ import annotations
 
-from shared.events.envelopes import EventFormatError, parse_event, parse_events
-from shared.events.signature import CallbackRejected, CallbackVerifier, sign
-from shared.events.types import (
-    DeleteMediaComplete,
-    FileUploadComplete,
-    ImageUploadComplete,
-    MediaBaseChangeComplete,
-    SnapshotComplete,
-    StreamInfo,
-    StreamTranscodeComplete,
-    TimerEvent,
-    TranscodeComplete,
-    UnknownEvent,
-    UploadByURLComplete,
-    VideoAnalysisComplete,
-    VodEvent,
-    vod_event,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from shared.events.parse import EventFormatError, parse_event, parse_events
+    from shared.events.signature import CallbackRejected, CallbackVerifier, sign
+    from shared.events.types import (
+        DeleteMediaComplete,
+        FileUploadComplete,
+        ImageUploadComplete,
+        MediaBaseChangeComplete,
+        SnapshotComplete,
+        StreamInfo,
+        StreamTranscodeComplete,
+        TimerEvent,
+        TranscodeComplete,
+        UnknownEvent,
+        UploadByURLComplete,
+        VideoAnalysisComplete,
+        VodEvent,
+        vod_event,
+    )
+
+# Each name is loaded from its module on first access, so a function pays only for the parts it uses: the
+# callback signature checks (``signature``), for one, only when a VOD HTTP callback arrives.
+_HOME = {
+    "parse": ("EventFormatError", "parse_event", "parse_events"),
+    "signature": ("CallbackRejected", "CallbackVerifier", "sign"),
+    "types": (
+        "DeleteMediaComplete",
+        "FileUploadComplete",
+        "ImageUploadComplete",
+        "MediaBaseChangeComplete",
+        "SnapshotComplete",
+        "StreamInfo",
+        "StreamTranscodeComplete",
+        "TimerEvent",
+        "TranscodeComplete",
+        "UnknownEvent",
+        "UploadByURLComplete",
+        "VideoAnalysisComplete",
+        "VodEvent",
+        "vod_event",
+    ),
+}
+_MODULE_OF = {name: module for module, names in _HOME.items() for name in names}
 
 __all__ = [
     "CallbackRejected",
@@ -53,3 +82,16 @@ __all__ = [
     "sign",
     "vod_event",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'shared.events' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"shared.events.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_MODULE_OF])

@@ -44,8 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from shared.errors import AuthFailed, ServerError, Throttled, TransportError
-from shared.events.envelopes import EventFormatError, parse_events
-from shared.events.signature import CallbackRejected, CallbackVerifier, Verdict
+from shared.events.parse import EventFormatError, parse_events
 from shared.events.types import Delivery, TimerEvent, VodEvent, vod_event
 from shared.fc import fc3
 from shared.fc.app import request_id_of
@@ -56,6 +55,7 @@ from shared.fc.router import Request, status_line
 
 if TYPE_CHECKING:
     from shared.client import VodClient
+    from shared.events.signature import CallbackVerifier, Verdict
 
 logger = logging.getLogger("vodfc.events")
 
@@ -265,6 +265,10 @@ class EventApp(Generic[C]):
 
     def http_handler(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
         """FC 2.0 HTTP trigger (WSGI) receiving VOD's callback POST; checks X-VOD-SIGNATURE first."""
+        # The signature checks are loaded by the first callback: the event face (MNS, EventBridge, timer)
+        # never needs them, so they stay out of its cold start.
+        from shared.events.signature import CallbackRejected
+
         setup_logging()
         context = environ.get("fc.context")
         register_context_secrets(context)
@@ -325,6 +329,8 @@ class EventApp(Generic[C]):
 
     def verifier(self, environ: Mapping[str, str] | None = None) -> CallbackVerifier | None:
         """The instance's callback verifier from the environment; None when auth is explicitly off."""
+        from shared.events.signature import CallbackVerifier  # callback face only, see http_handler
+
         env = os.environ if environ is None else environ
         mode = (env.get(ENV_AUTH) or "on").strip().lower()
         if mode == "off":
