@@ -39,10 +39,10 @@ import os
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from shared._record import Record
 from shared.errors import AuthFailed, ServerError, Throttled, TransportError
 from shared.events.parse import EventFormatError, parse_events
 from shared.events.types import Delivery, TimerEvent, VodEvent, vod_event
@@ -138,16 +138,27 @@ class ConfigSource(Generic[C]):
         return value
 
 
-@dataclass
-class Run(Generic[C]):
+class Run(Record, Generic[C]):
     """What a handler gets besides its event: the VOD client, settings, FC context and clock."""
 
-    app: EventApp[C]
-    context: Any
-    config: C
-    clock: Callable[[], float]
-    started: float
-    _vod: VodClient | None = field(default=None, repr=False)
+    __slots__ = ("app", "context", "config", "clock", "started", "_vod")
+    _repr_hidden = ("_vod",)
+
+    def __init__(
+        self,
+        app: EventApp[C],
+        context: Any,
+        config: C,
+        clock: Callable[[], float],
+        started: float,
+        _vod: VodClient | None = None,
+    ) -> None:
+        self.app = app
+        self.context = context
+        self.config = config
+        self.clock = clock
+        self.started = started
+        self._vod = _vod
 
     @property
     def vod(self) -> VodClient:

@@ -14,20 +14,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
+
+from shared._record import FrozenRecord
 
 SUCCESS = "success"
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """How an event reached the function (filled in by :func:`shared.events.parse.parse_events`)."""
+class Delivery(FrozenRecord):
+    """How an event reached the function (filled in by :func:`shared.events.parse.parse_events`).
 
-    source: str = "direct"  # callback | mns-topic-stream | mns-topic-json | eventbridge-mns | direct | timer
-    message_id: str | None = None
-    signed: bool = False
+    ``source``: callback, mns-topic-stream, mns-topic-json, eventbridge-mns, eventbridge, direct or timer.
+    """
+
+    __slots__ = ("source", "message_id", "signed")
+
+    def __init__(self, source: str = "direct", message_id: str | None = None, signed: bool = False) -> None:
+        self.source = source
+        self.message_id = message_id
+        self.signed = signed
 
 
 class DictWrapper(Mapping[str, Any]):
@@ -501,12 +507,14 @@ class DeleteMediaComplete(VodEvent):
         return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
-@dataclass(frozen=True)
-class FieldChange:
+class FieldChange(FrozenRecord):
     """One ``MediaContent`` entry: the value before and after (absent on create / delete)."""
 
-    old: Any = None
-    new: Any = None
+    __slots__ = ("old", "new")
+
+    def __init__(self, old: Any = None, new: Any = None) -> None:
+        self.old = old
+        self.new = new
 
 
 class MediaBaseChangeComplete(VodEvent):
