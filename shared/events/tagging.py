@@ -27,9 +27,9 @@ choice is never overwritten): the first matching keyword rule with a ``cate_id``
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
+from shared._record import FrozenRecord
 from shared.validation import MAX_TAGS, TAG_MAX_BYTES
 
 RESOLUTION_CLASSES = ("4k", "2k", "hd", "sd")
@@ -80,39 +80,83 @@ def orientation(width: int | None, height: int | None, rotate: int | None = None
     return "landscape" if width > height else "portrait"
 
 
-@dataclass(frozen=True)
-class KeywordRule:
-    keywords: tuple[str, ...]
-    tags: tuple[str, ...] = ()
-    cate_id: int | None = None
+class KeywordRule(FrozenRecord):
+    """File names containing one of ``keywords`` get ``tags`` and, if it has none, category ``cate_id``."""
+
+    __slots__ = ("keywords", "tags", "cate_id")
+
+    def __init__(
+        self, keywords: tuple[str, ...], tags: tuple[str, ...] = (), cate_id: int | None = None
+    ) -> None:
+        self.keywords = keywords
+        self.tags = tags
+        self.cate_id = cate_id
 
 
-@dataclass(frozen=True)
-class Facts:
+class Facts(FrozenRecord):
     """What is known about one media file; None = unknown (the rule needing it is skipped)."""
 
-    width: int | None = None
-    height: int | None = None
-    rotate: int | None = None
-    duration: float | None = None
-    file_name: str | None = None
+    __slots__ = ("width", "height", "rotate", "duration", "file_name")
+
+    def __init__(
+        self,
+        width: int | None = None,
+        height: int | None = None,
+        rotate: int | None = None,
+        duration: float | None = None,
+        file_name: str | None = None,
+    ) -> None:
+        self.width = width
+        self.height = height
+        self.rotate = rotate
+        self.duration = duration
+        self.file_name = file_name
 
 
-@dataclass(frozen=True)
-class Decision:
-    tags: tuple[str, ...]
-    cate_id: int | None
-    reasons: tuple[str, ...]
+class Decision(FrozenRecord):
+    """What the rules call for: tags in rule order, a category (or None) and why."""
+
+    __slots__ = ("tags", "cate_id", "reasons")
+
+    def __init__(self, tags: tuple[str, ...], cate_id: int | None, reasons: tuple[str, ...]) -> None:
+        self.tags = tags
+        self.cate_id = cate_id
+        self.reasons = reasons
 
 
-@dataclass(frozen=True)
-class Rules:
-    resolution_tags: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_RESOLUTION_TAGS))
-    orientation_tags: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_ORIENTATION_TAGS))
-    duration_tags: tuple[tuple[float | None, str], ...] = DEFAULT_DURATION_TAGS
-    keyword_rules: tuple[KeywordRule, ...] = ()
-    resolution_categories: Mapping[str, int] = field(default_factory=dict)
-    max_tags: int = MAX_TAGS
+class Rules(FrozenRecord):
+    """The tagging configuration (see the module docstring); the defaults are the documented ones."""
+
+    __slots__ = (
+        "resolution_tags",
+        "orientation_tags",
+        "duration_tags",
+        "keyword_rules",
+        "resolution_categories",
+        "max_tags",
+    )
+
+    def __init__(
+        self,
+        resolution_tags: Mapping[str, str] | None = None,
+        orientation_tags: Mapping[str, str] | None = None,
+        duration_tags: tuple[tuple[float | None, str], ...] = DEFAULT_DURATION_TAGS,
+        keyword_rules: tuple[KeywordRule, ...] = (),
+        resolution_categories: Mapping[str, int] | None = None,
+        max_tags: int = MAX_TAGS,
+    ) -> None:
+        self.resolution_tags: Mapping[str, str] = (
+            dict(DEFAULT_RESOLUTION_TAGS) if resolution_tags is None else resolution_tags
+        )
+        self.orientation_tags: Mapping[str, str] = (
+            dict(DEFAULT_ORIENTATION_TAGS) if orientation_tags is None else orientation_tags
+        )
+        self.duration_tags = duration_tags
+        self.keyword_rules = keyword_rules
+        self.resolution_categories: Mapping[str, int] = (
+            {} if resolution_categories is None else resolution_categories
+        )
+        self.max_tags = max_tags
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Rules:
@@ -182,13 +226,15 @@ class Rules:
         return Decision(_unique(tags), cate_id, tuple(reasons))
 
 
-@dataclass(frozen=True)
-class Merge:
+class Merge(FrozenRecord):
     """The merged tag list: ``added`` went in, ``dropped`` did not fit within the limit."""
 
-    tags: tuple[str, ...]
-    added: tuple[str, ...]
-    dropped: tuple[str, ...]
+    __slots__ = ("tags", "added", "dropped")
+
+    def __init__(self, tags: tuple[str, ...], added: tuple[str, ...], dropped: tuple[str, ...]) -> None:
+        self.tags = tags
+        self.added = added
+        self.dropped = dropped
 
     @property
     def changed(self) -> bool:
@@ -214,14 +260,18 @@ def merge_tags(existing: Iterable[str], wanted: Iterable[str], max_tags: int = M
     return Merge(tuple(tags), tuple(added), tuple(dropped))
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(FrozenRecord):
     """What to change on one media: the merged tags and the category to set (None: leave it)."""
 
-    decision: Decision
-    merge: Merge
-    cate_id: int | None
-    existing: tuple[str, ...]
+    __slots__ = ("decision", "merge", "cate_id", "existing")
+
+    def __init__(
+        self, decision: Decision, merge: Merge, cate_id: int | None, existing: tuple[str, ...]
+    ) -> None:
+        self.decision = decision
+        self.merge = merge
+        self.cate_id = cate_id
+        self.existing = existing
 
     @property
     def changed(self) -> bool:
