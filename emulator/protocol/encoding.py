@@ -2,9 +2,46 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+import functools
+import re
+
+_UNRESERVED_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+# Short strings already encoded: parameter names and most values (action, version, region, key id)
+# come back on every call.
+_SEEN: dict[str, str] = {}
+_SEEN_LENGTH = 64
+_SEEN_KEPT = 4096
+
+
+@functools.lru_cache(maxsize=4096)
+def _escaped(char: str) -> str:
+    return "".join(f"%{byte:02X}" for byte in char.encode("utf-8"))
 
 
 def percent_encode(value: str) -> str:
-    """RFC 3986 encoding as POP does it: only ``A-Za-z0-9-_.~`` stay, space is ``%20``, UTF-8 bytes."""
-    return quote(value, safe="~", encoding="utf-8")
+    """RFC 3986 encoding as POP does it: only ``A-Za-z0-9-_.~`` stay, space is ``%20``, UTF-8 bytes.
+
+    The same as ``urllib.parse.quote(value, safe="~")``, a few times faster: it runs two dozen times
+    a call in the signature check, and quote() walks the string a byte at a time in Python.
+    """
+    encoded = _SEEN.get(value)
+    if encoded is not None:
+        return encoded
+    encoded = value if _UNRESERVED.fullmatch(value) else _escape(value)
+    if len(value) <= _SEEN_LENGTH:
+        if len(_SEEN) >= _SEEN_KEPT:
+            _SEEN.clear()
+        _SEEN[value] = encoded
+    return encoded
+
+
+def _escape(value: str) -> str:
+    # One replace per distinct character to escape; "%" first, as the escapes bring in new ones.
+    unsafe = set(value).difference(_UNRESERVED_CHARS)
+    if "%" in unsafe:
+        value = value.replace("%", "%25")
+        unsafe.discard("%")
+    for char in unsafe:
+        value = value.replace(char, _escaped(char))
+    return value

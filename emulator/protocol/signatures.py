@@ -43,13 +43,16 @@ _ACS3_FIELD = re.compile(r"\s*(Credential|SignedHeaders|Signature)=([^,\s]*)\s*"
 
 def rpc_v1_string_to_sign(method: str, params: Mapping[str, str]) -> str:
     canonical = "&".join(
-        f"{percent_encode(k)}={percent_encode(v)}" for k, v in sorted(params.items()) if k != "Signature"
+        [f"{percent_encode(k)}={percent_encode(v)}" for k, v in sorted(params.items()) if k != "Signature"]
     )
-    return f"{method.upper()}&{percent_encode('/')}&{percent_encode(canonical)}"
+    # percent_encode(canonical), knowing what is in it: encoded pairs (unreserved characters and
+    # "%") joined with "=" and "&".
+    encoded = canonical.replace("%", "%25").replace("=", "%3D").replace("&", "%26")
+    return f"{method.upper()}&%2F&{encoded}"
 
 
 def rpc_v1_signature(secret: str, string_to_sign: str) -> str:
-    digest = hmac.new(f"{secret}&".encode(), string_to_sign.encode(), hashlib.sha1).digest()
+    digest = hmac.digest(f"{secret}&".encode(), string_to_sign.encode(), "sha1")
     return base64.b64encode(digest).decode()
 
 
