@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,8 +23,15 @@ class DropConnection(Exception):
 
 
 def new_request_id() -> str:
-    """A RequestId in VOD's format: an upper-case UUID such as ``25818875-5F78-4A13-BEF6-D7393642CA58``."""
-    return str(uuid.uuid4()).upper()
+    """A RequestId in VOD's format: an upper-case UUID such as ``25818875-5F78-4A13-BEF6-D7393642CA58``.
+
+    A version-4 UUID, as ``uuid.uuid4()`` makes it, formatted directly (one per call: half the cost).
+    """
+    raw = bytearray(os.urandom(16))
+    raw[6] = raw[6] & 0x0F | 0x40  # version 4
+    raw[8] = raw[8] & 0x3F | 0x80  # RFC 4122 variant
+    digits = raw.hex().upper()
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
 @dataclass(frozen=True)

@@ -65,8 +65,12 @@ def to_xml(root: str, body: Mapping[str, Any]) -> str:
     return "".join(out)
 
 
+# Built once: json.dumps with options builds a new encoder on every call.
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def to_json(body: Mapping[str, Any]) -> str:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return _JSON.encode(body)
 
 
 def render(body: Mapping[str, Any], fmt: str, xml_root: str) -> tuple[str, str]:
