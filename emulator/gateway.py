@@ -84,7 +84,7 @@ def vod_api() -> Response:
     config = state.config
     meta = _CallMeta(new_request_id(), config.region)
     g.vodfc_call = meta
-    call = decode(request, config)
+    call = decode(request.environ, config)
     meta.region, meta.format = call.region, call.format
     check_action_and_version(call)
     credential = state.authenticator.authenticate(call)

@@ -11,13 +11,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
-
-from werkzeug.datastructures import MultiDict
-from werkzeug.wrappers import Request
+from typing import Any, Literal
 
 from emulator.config import VOD_API_VERSION, EmulatorConfig
+from emulator.protocol import environ as wsgi
 from emulator.vod.exceptions import InvalidVersion, MissingGatewayParameter
 
 Style = Literal["rpc", "acs3"]
@@ -80,10 +79,6 @@ def is_vod_host(host: str) -> bool:
     return _VOD_HOST.fullmatch(host.split(":", 1)[0]) is not None
 
 
-def _first_values(multi: MultiDict[str, str]) -> dict[str, str]:
-    return {key: values[0] for key, values in multi.lists() if values}
-
-
 def wanted_format(params: dict[str, str], accept: str, config: EmulatorConfig) -> str:
     """The answer format: ``Format`` if given (any case), else JSON when the client accepts it."""
     fmt = params.get("Format", "").strip().upper()
@@ -94,14 +89,13 @@ def wanted_format(params: dict[str, str], accept: str, config: EmulatorConfig) -
     return config.rpc_default_format.upper()
 
 
-def decode(request: Request, config: EmulatorConfig) -> ApiCall:
-    """Decode ``request``; raises the gateway's ``Missing*`` / ``InvalidVersion`` errors."""
-    headers = {name.lower(): value for name, value in request.headers.items()}
-    body = request.get_data(cache=True)
-    query = _first_values(request.args)
+def decode(environ: Mapping[str, Any], config: EmulatorConfig) -> ApiCall:
+    """Decode the request in ``environ``; raises the gateway's ``Missing*`` / ``InvalidVersion`` errors."""
+    headers = wsgi.headers(environ)
+    body = wsgi.body(environ)
+    query = wsgi.query(environ)
     params = dict(query)
-    if request.mimetype == "application/x-www-form-urlencoded":
-        params.update(_first_values(request.form))
+    params.update(wsgi.form(environ, body))
     authorization = headers.get("authorization")
     style: Style = "acs3" if authorization and authorization.startswith("ACS3-") else "rpc"
 
@@ -111,7 +105,7 @@ def decode(request: Request, config: EmulatorConfig) -> ApiCall:
     else:
         action = headers.get("x-acs-action", "") or params.get("Action", "")
         version = headers.get("x-acs-version", "") or params.get("Version", "")
-    region = region_from_host(request.host) or params.get("RegionId") or config.region
+    region = region_from_host(wsgi.host(environ)) or params.get("RegionId") or config.region
     call = ApiCall(
         style=style,
         action=action,
@@ -121,8 +115,8 @@ def decode(request: Request, config: EmulatorConfig) -> ApiCall:
         params={k: v for k, v in params.items() if k not in COMMON_PARAMETERS},
         signed_params=params,
         query=query,
-        method=request.method,
-        path=request.path,
+        method=wsgi.method(environ),
+        path=wsgi.path(environ),
         body=body,
         headers=headers,
         authorization=authorization,
