@@ -37,6 +37,10 @@ Dispatch = Callable[[Any, str, Mapping[str, str], RequestContext], dict[str, Any
 BeforeActionHook = Callable[[Any, str, Mapping[str, str], RequestContext], None]
 AfterActionHook = Callable[[Any, str, Mapping[str, str], RequestContext, Mapping[str, Any]], None]
 HostHandler = Callable[["re.Match[str]"], Any]
+RequestHook = Callable[[Mapping[str, Any]], None]
+
+
+_PORT = re.compile(r":\d+$")
 
 
 @dataclass(frozen=True)
@@ -71,12 +75,26 @@ class EmulatorState:
         self.after_action: list[AfterActionHook] = []
         self.on_reset: list[Callable[[], None]] = []
         self.host_routes: list[HostRoute] = []
+        # Called with the WSGI environ of every request the app answers itself (not one a host
+        # route's handler answered), before it is answered; through Flask or the VOD fast path.
+        self.request_hooks: list[RequestHook] = []
         self.components: list[str] = []
         self._baseline: tuple[list[BeforeActionHook], list[AfterActionHook]] = ([], [])
 
     def add_host_route(self, pattern: str, handler: HostHandler | None = None) -> None:
         """Intercept ``pattern`` hosts in-process; with a handler, answer them before path routing."""
         self.host_routes.append(HostRoute(re.compile(pattern, re.IGNORECASE), handler))
+
+    def routes_host(self, host: str) -> bool:
+        """True when a component registered ``host`` (a port, if any, is ignored)."""
+        if not self.host_routes:
+            return False
+        bare = _PORT.sub("", host)
+        return any(route.pattern.fullmatch(bare) for route in self.host_routes)
+
+    def run_request_hooks(self, environ: Mapping[str, Any]) -> None:
+        for hook in self.request_hooks:
+            hook(environ)
 
     def backend(self, account_id: str | None = None, region: str | None = None) -> Any:
         """The VOD backend of an account and region (the defaults when not given)."""
@@ -110,9 +128,6 @@ def get_state(app: Flask) -> EmulatorState:
     return state
 
 
-_PORT = re.compile(r":\d+$")
-
-
 def _route_by_host() -> Any:
     """Give a request whose host a component registered to that component's handler."""
     state = get_state_of_request()
@@ -124,6 +139,10 @@ def _route_by_host() -> Any:
         if match is not None and route.handler is not None:
             return route.handler(match)
     return None
+
+
+def _run_request_hooks() -> None:
+    get_state_of_request().run_request_hooks(request.environ)
 
 
 def get_state_of_request() -> EmulatorState:
@@ -152,6 +171,7 @@ def create_app(
     )
     app.extensions["vodfc"] = state
     app.before_request(_route_by_host)
+    app.before_request(_run_request_hooks)
     app.wsgi_app = gateway.wsgi_dropper(app)  # type: ignore[method-assign]
     gateway.init_app(app)
     control.init_app(app)

@@ -16,6 +16,7 @@ from typing import Any
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
+from emulator.callscope import MODE_KEY, CallScope
 from emulator.protocol import (
     DropConnection,
     RequestContext,
@@ -27,8 +28,9 @@ from emulator.protocol import (
 from emulator.protocol.decoding import wanted_format
 from emulator.vod.exceptions import InternalError, InvalidApiNotFound, VodError
 
+__all__ = ["DROP_FLAG", "MODE_KEY", "init_app", "wsgi_dropper"]
+
 DROP_FLAG = "vodfc.drop_connection"
-MODE_KEY = "vodfc.mode"
 CONTROL_PREFIX = "/_vodfc"
 ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
 
@@ -163,15 +165,17 @@ def init_app(app: Flask) -> None:
 
 
 def wsgi_dropper(app: Flask) -> Any:
-    """Wrap ``app.wsgi_app`` so a dropped call raises ``DropConnection`` out of the WSGI call."""
+    """Wrap ``app.wsgi_app``: one call scope per request (``emulator.callscope``), and a dropped call
+    raises ``DropConnection`` out of the WSGI call."""
     inner = app.wsgi_app
 
     def wsgi_app(environ: dict[str, Any], start_response: Any) -> Any:
-        result = inner(environ, start_response)
-        if environ.get(DROP_FLAG):
-            if hasattr(result, "close"):
-                result.close()
-            raise DropConnection()
-        return result
+        with CallScope(environ):
+            result = inner(environ, start_response)
+            if environ.get(DROP_FLAG):
+                if hasattr(result, "close"):
+                    result.close()
+                raise DropConnection()
+            return result
 
     return wsgi_app

@@ -30,8 +30,8 @@ from aliyunsdkcore.vendored.requests.adapters import HTTPAdapter as VendoredHTTP
 from flask import Flask
 
 from emulator.app import EmulatorState, create_app, get_state
+from emulator.callscope import MODE_KEY
 from emulator.config import EmulatorConfig
-from emulator.gateway import MODE_KEY
 from emulator.protocol import DropConnection, envelope, new_request_id
 from emulator.vod.exceptions import InvalidApiNotFound
 

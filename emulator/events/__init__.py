@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Any
 
 from emulator.events.bus import (
@@ -48,8 +49,9 @@ def get_bus(app: Any) -> EventBus:
 
 def init_app(app: Any) -> None:
     from emulator.app import get_state
+    from emulator.callscope import MODE_KEY
     from emulator.events import control
-    from emulator.events.bus import deliver_request_pending
+    from emulator.protocol.environ import host_url
 
     state = get_state(app)
     bus = EventBus(
@@ -62,17 +64,12 @@ def init_app(app: Any) -> None:
     bus.transport = app_transport(app)
     bus.load_configs(state.accounts.account_ids())
     app.extensions[EXTENSION_KEY] = bus
-    app.teardown_request(deliver_request_pending)
 
-    def _started() -> None:
-        from flask import request
-
-        from emulator.gateway import MODE_KEY
-
+    def _started(environ: Mapping[str, Any]) -> None:
         bus.started = True
-        if bus.served_url is None and request.environ.get(MODE_KEY, "server") == "server":
-            bus.served_url = request.host_url.rstrip("/")
+        if bus.served_url is None and environ.get(MODE_KEY, "server") == "server":
+            bus.served_url = host_url(environ).rstrip("/")
 
-    app.before_request(_started)
+    state.request_hooks.append(_started)
     state.on_reset.append(bus.reset)
     app.register_blueprint(control.bp)

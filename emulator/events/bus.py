@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import logging
 import queue
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from emulator.callscope import after_call, current_call
 from emulator.events.config import DEFAULT_APP_ID, CallbackConfig
 from emulator.events.mns import MnsQueues
 
@@ -451,10 +453,7 @@ class EventBus:
         if deferred is not None:
             deferred.append(record)
             return
-        pending = _request_pending()
-        if pending is not None:
-            pending.append((self, record))
-        else:
+        if not after_call(functools.partial(self._deliver_logged, record)):
             self.deliver(record)
 
     @contextlib.contextmanager
@@ -463,7 +462,7 @@ class EventBus:
 
         Wrap code that emits while holding a backend lock: a subscriber or receiver that calls the
         emulator back (an FC function reading the video) would otherwise wait for that lock forever.
-        Inside a request the held events go on to the request's own list (delivered at teardown).
+        Inside a request the held events wait for the end of the call (``emulator.callscope``).
         """
         outer: list[EventRecord] | None = getattr(self._local, "deferred", None)
         mine: list[EventRecord] = []
@@ -473,15 +472,9 @@ class EventBus:
         finally:
             self._local.deferred = outer
             if outer is None:
-                pending = _request_pending()
                 for record in mine:
-                    if pending is not None:
-                        pending.append((self, record))
-                    else:
-                        try:
-                            self.deliver(record)
-                        except Exception:
-                            log.exception("delivering event %s failed", record.seq)
+                    if not after_call(functools.partial(self._deliver_logged, record)):
+                        self._deliver_logged(record)
 
     def _ensure_worker(self) -> None:
         if self._worker is None or not self._worker.is_alive():
@@ -494,9 +487,7 @@ class EventBus:
             if record is None:
                 return
             try:
-                self.deliver(record)
-            except Exception:  # a broken transport must not kill the worker
-                log.exception("delivering event %s failed", record.seq)
+                self._deliver_logged(record)  # a broken transport must not kill the worker
             finally:
                 with self._lock:
                     self._in_flight -= 1
@@ -515,6 +506,12 @@ class EventBus:
         return True
 
     # --- delivering ------------------------------------------------------------------------------
+
+    def _deliver_logged(self, record: EventRecord) -> None:
+        try:
+            self.deliver(record)
+        except Exception:
+            log.exception("delivering event %s failed", record.seq)
 
     def deliver(self, record: EventRecord) -> None:
         """Deliver one record now, in this thread: subscribers, then the HTTP callback or MNS."""
@@ -606,7 +603,6 @@ class EventBus:
             self.started = True
 
 
-_PENDING_KEY = "vodfc_events_pending"
 CONFIG_KIND = "callback"
 
 
@@ -615,35 +611,6 @@ def _namespace(account_id: str) -> str:
 
 
 def _request_mode() -> str | None:
-    from flask import has_request_context, request
-
-    from emulator.gateway import MODE_KEY
-
-    if not has_request_context():
-        return None
-    return str(request.environ.get(MODE_KEY, "server"))
-
-
-def _request_pending() -> list[tuple[EventBus, EventRecord]] | None:
-    """The current request's to-deliver list (delivered at teardown, after the backend lock)."""
-    from flask import g, has_request_context
-
-    if not has_request_context():
-        return None
-    pending: list[tuple[EventBus, EventRecord]] | None = g.get(_PENDING_KEY)
-    if pending is None:
-        pending = []
-        setattr(g, _PENDING_KEY, pending)
-    return pending
-
-
-def deliver_request_pending(_error: BaseException | None = None) -> None:
-    """Flask teardown: deliver the sync-mode events the request emitted, in order."""
-    from flask import g
-
-    pending: list[tuple[EventBus, EventRecord]] | None = g.pop(_PENDING_KEY, None)
-    for bus, record in pending or ():
-        try:
-            bus.deliver(record)
-        except Exception:
-            log.exception("delivering event %s failed", record.seq)
+    """How the call in flight arrived (``inprocess`` / ``server``); None outside a call."""
+    scope = current_call()
+    return scope.mode if scope is not None else None

@@ -16,13 +16,16 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from emulator.callscope import MODE_KEY
 from emulator.fc.context import Credentials
 from emulator.fc.runtime import VOD_EVENTS_TOPIC, Delivery, FunctionRuntime, Invocation
 from emulator.fc.template import Function, Template, TemplateError, load_template
+from emulator.protocol.environ import host, host_url
 
 EXTENSION_KEY = "vodfc.fc"
 FC_HOST = r"(?P<account>[0-9]+)\.(?P<region>[a-z0-9-]+)\.fc\.aliyuncs\.com"
@@ -123,18 +126,14 @@ class FcComponent:
             options.setdefault("log_sink", self.log_sink)
         return FunctionRuntime(template, **options)
 
-    def note_request(self) -> None:
+    def note_request(self, environ: Mapping[str, Any]) -> None:
         """Remember the address of a server-mode request that reached the server by its own address."""
-        from flask import request
-
-        from emulator.gateway import MODE_KEY
-
-        if self.server_url is not None or request.environ.get(MODE_KEY, "server") != "server":
+        if self.server_url is not None or environ.get(MODE_KEY, "server") != "server":
             return
         # A request sent through HTTP_PROXY names the cloud's host: it says nothing of where we listen.
-        if request.host.split(":")[0].lower().endswith(".aliyuncs.com"):
+        if host(environ).split(":")[0].lower().endswith(".aliyuncs.com"):
             return
-        self.remember_server(request.host_url.rstrip("/"))
+        self.remember_server(host_url(environ).rstrip("/"))
 
     def remember_server(self, url: str) -> None:
         """Called on every server-mode request: the first address seen becomes the VOD endpoint."""
@@ -180,13 +179,9 @@ def init_app(app: Any) -> None:
     # The FC API host of every account and region (also <region>-internal); routed by path.
     state.add_host_route(FC_HOST)
     state.on_reset.append(component.reset)
-
-    def _remember_server() -> None:
-        # VOD events can reach functions before any FC call did (a VOD upload in server mode): learn the
-        # server's address from whatever request comes first.
-        component.note_request()
-
-    app.before_request(_remember_server)
+    # VOD events can reach functions before any FC call did (a VOD upload in server mode): learn the
+    # server's address from whatever request comes first.
+    state.request_hooks.append(component.note_request)
     bus_key = "vodfc.events"
     if bus_key in app.extensions:
         app.extensions[bus_key].subscribe(component.on_event, permanent=True)

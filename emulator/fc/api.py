@@ -202,7 +202,7 @@ def _function(service_name: str, function_name: str) -> Function:
 
 def _note_endpoint() -> None:
     """In server mode the functions' own VOD calls go back to this server, at the address the caller used."""
-    _component().note_request()
+    _component().note_request(request.environ)
 
 
 # --- invoke -------------------------------------------------------------------------------------------
