@@ -117,6 +117,25 @@ def test_each_retry_is_logged_without_secrets(fake_vod, caplog):
     assert "SecurityToken=***" in caplog.text
 
 
+def test_the_sdks_own_error_reports_are_debug_lines(client, fake_vod, caplog):
+    # A 404 for a deleted video and a throttled attempt that the retry gets through are not ERROR lines in a
+    # function's log: the typed error and shared's own retry warning say the same thing.
+    fake_vod.on("GetVideoInfo", [THROTTLED, OK])
+    with caplog.at_level(logging.DEBUG):
+        client.get_video_info("v1")
+    reports = [r for r in caplog.records if r.getMessage().startswith("ServerException occurred")]
+    assert len(reports) == 1 and "Throttling.User" in reports[0].getMessage()
+    assert (reports[0].levelno, reports[0].levelname) == (logging.DEBUG, "DEBUG")
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        client.get_video_info("v1")
+        fake_vod.on("GetVideoInfo", (404, error_body("InvalidVideo.NotFound")))
+        with pytest.raises(NotFound):
+            client.get_video_info("gone")
+    assert not [r for r in caplog.records if r.name.startswith("aliyunsdkcore")]
+
+
 def test_policy_refuses_nonsense():
     with pytest.raises(ValueError):
         RetryPolicy(max_attempts=0)
