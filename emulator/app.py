@@ -172,7 +172,6 @@ def create_app(
     app.extensions["vodfc"] = state
     app.before_request(_route_by_host)
     app.before_request(_run_request_hooks)
-    app.wsgi_app = gateway.wsgi_dropper(app)  # type: ignore[method-assign]
     gateway.init_app(app)
     control.init_app(app)
     for name in config.components if config.components is not None else COMPONENTS:

@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any, TypeVar
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 import requests
 import responses
@@ -63,8 +63,8 @@ class WsgiReplay:
     def __init__(self, app: Flask):
         self.app = app
 
-    def environ(self, request: Any) -> dict[str, Any]:
-        url = urlsplit(request.url)
+    def environ(self, request: Any, url: SplitResult | None = None) -> dict[str, Any]:
+        url = url or urlsplit(request.url)
         body = _body_bytes(request.body)
         port = str(url.port or (443 if url.scheme == "https" else 80))
         path = unquote(url.path or "/").encode("utf-8").decode("latin-1")
@@ -89,7 +89,11 @@ class WsgiReplay:
             "wsgi.run_once": False,
             MODE_KEY: "inprocess",
         }
-        for name, value in request.headers.items():
+        # requests' CaseInsensitiveDict keeps (name as sent, value) pairs in ``_store``; reading them
+        # there skips its per-key lookups (this runs on every in-process call).
+        store = getattr(request.headers, "_store", None)
+        pairs = store.values() if isinstance(store, dict) else request.headers.items()
+        for name, value in pairs:
             key = name.upper().replace("-", "_")
             if key == "CONTENT_TYPE":
                 environ["CONTENT_TYPE"] = value
@@ -97,14 +101,16 @@ class WsgiReplay:
                 environ[f"HTTP_{key}"] = value
         return environ
 
-    def __call__(self, request: Any) -> tuple[int, list[tuple[str, str]], bytes]:
+    def __call__(
+        self, request: Any, url: SplitResult | None = None
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
         status_headers: list[Any] = []
 
         def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             status_headers[:] = [int(status.split(" ", 1)[0]), headers]
             return lambda data: None
 
-        app_iter = self.app(self.environ(request), start_response)
+        app_iter = self.app(self.environ(request, url), start_response)
         try:
             body = b"".join(app_iter)
         finally:
@@ -237,11 +243,12 @@ def _router(state: EmulatorState, replay: WsgiReplay, drop_error: type[Exception
     region = state.config.region
 
     def route(request: Any) -> Any:
-        host = urlsplit(request.url).hostname or ""
+        url = urlsplit(request.url)
+        host = url.hostname or ""
         if not any(pattern.fullmatch(host) for pattern in host_patterns):
             return _refusal(host, region)
         try:
-            return replay(request)
+            return replay(request, url)
         except DropConnection:
             raise drop_error(
                 f"Connection dropped by the vodfc emulator: {request.method} {request.url}"
