@@ -65,15 +65,32 @@ def path(environ: Mapping[str, Any]) -> str:
 
 _CONTENT_HEADERS = {"CONTENT_TYPE": "content-type", "CONTENT_LENGTH": "content-length"}
 _NOT_HEADERS = frozenset({"HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"})
+# environ key -> header name (None: not a header). A process sees few distinct keys; looking them up
+# is several times cheaper than slicing and lower-casing each key of each request.
+_HEADER_NAMES: dict[str, str | None] = {}
+_HEADER_NAMES_KEPT = 4096
+
+
+def _header_name(key: str) -> str | None:
+    if key.startswith("HTTP_"):
+        return None if key in _NOT_HEADERS else key[5:].replace("_", "-").lower()
+    return _CONTENT_HEADERS.get(key)
 
 
 def headers(environ: Mapping[str, Any]) -> dict[str, str]:
     """Every request header under its lower-case name, in the environ's order (``request.headers``)."""
-    return {
-        (key[5:].replace("_", "-").lower() if key[:5] == "HTTP_" else _CONTENT_HEADERS[key]): value
-        for key, value in environ.items()
-        if (key[:5] == "HTTP_" and key not in _NOT_HEADERS) or (key in _CONTENT_HEADERS and value)
-    }
+    found: dict[str, str] = {}
+    for key, value in environ.items():
+        try:
+            name = _HEADER_NAMES[key]
+        except KeyError:
+            if len(_HEADER_NAMES) >= _HEADER_NAMES_KEPT:
+                _HEADER_NAMES.clear()
+            name = _HEADER_NAMES[key] = _header_name(key)
+        # Content-Type and Content-Length count only when not empty.
+        if name is not None and (value or key not in _CONTENT_HEADERS):
+            found[name] = value
+    return found
 
 
 def body(environ: Mapping[str, Any]) -> bytes:

@@ -11,6 +11,7 @@ mismatch carries the server's string-to-sign after ``:``: the core SDK splits th
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import re
@@ -101,6 +102,7 @@ def parse_acs3_authorization(authorization: str) -> tuple[str, list[str], str]:
 # --- timestamps and nonces ------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=256)  # calls made within the same second share their Timestamp
 def parse_timestamp(text: str) -> datetime:
     match = _TIMESTAMP.fullmatch(text.strip())
     if not match:

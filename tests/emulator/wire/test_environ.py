@@ -71,3 +71,10 @@ def test_a_body_shorter_than_its_length_is_a_client_disconnect_as_in_werkzeug() 
     environ = {"wsgi.input": io.BytesIO(b"abc"), "CONTENT_LENGTH": "10"}
     with pytest.raises(ClientDisconnected):
         wsgi.body(environ)
+
+
+def test_empty_headers_count_except_an_empty_content_type_or_length() -> None:
+    environ = EnvironBuilder(headers={"X-Empty": "", "Cookie": ""}).get_environ()
+    environ.update(CONTENT_TYPE="", CONTENT_LENGTH="", HTTP_CONTENT_TYPE="text/plain")
+    expected = {name.lower(): value for name, value in Request(environ).headers.items()}
+    assert wsgi.headers(environ) == expected and "x-empty" in expected and "content-type" not in expected
