@@ -78,6 +78,8 @@ class EmulatorState:
         # Called with the WSGI environ of every request the app answers itself (not one a host
         # route's handler answered), before it is answered; through Flask or the VOD fast path.
         self.request_hooks: list[RequestHook] = []
+        self._routed: dict[str, bool] = {}
+        self._routed_by = 0
         self.components: list[str] = []
         self._baseline: tuple[list[BeforeActionHook], list[AfterActionHook]] = ([], [])
 
@@ -87,10 +89,20 @@ class EmulatorState:
 
     def routes_host(self, host: str) -> bool:
         """True when a component registered ``host`` (a port, if any, is ignored)."""
-        if not self.host_routes:
+        routes = self.host_routes
+        if not routes:
             return False
-        bare = _PORT.sub("", host)
-        return any(route.pattern.fullmatch(bare) for route in self.host_routes)
+        # Asked on every VOD call, about the same few hosts; the answers hold until a route is added.
+        if self._routed_by != len(routes):
+            self._routed.clear()
+            self._routed_by = len(routes)
+        routed = self._routed.get(host)
+        if routed is None:
+            bare = _PORT.sub("", host)
+            routed = any(route.pattern.fullmatch(bare) for route in routes)
+            if len(self._routed) < 1024:
+                self._routed[host] = routed
+        return routed
 
     def run_request_hooks(self, environ: Mapping[str, Any]) -> None:
         for hook in self.request_hooks:
