@@ -90,30 +90,43 @@ class MemoryStore:
                         self._txn.wrote = True
                     table.clear()
 
-    @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
+    def transaction(self) -> AbstractContextManager[Transaction]:
         """Nestable: the outermost level keeps the changes, or undoes them if it fails."""
-        with self._lock:
-            if self._depth == 0:
-                self._txn, self._undo = Transaction(), []
-            self._depth += 1
-            try:
-                yield self._txn
-            except BaseException:
-                self._depth -= 1
-                if self._depth == 0:
-                    for table_key, key, before in reversed(self._undo):
-                        table = self._records.setdefault(table_key, {})
-                        if before is None:
-                            table.pop(key, None)
-                        else:
-                            table[key] = before
-                raise
+        # A plain context manager, not @contextmanager's generator: every VOD call opens one.
+        return _MemoryTransaction(self)
+
+    def _undo_all(self) -> None:
+        for table_key, key, before in reversed(self._undo):
+            table = self._records.setdefault(table_key, {})
+            if before is None:
+                table.pop(key, None)
             else:
-                self._depth -= 1
+                table[key] = before
 
     def close(self) -> None:
         pass
+
+
+class _MemoryTransaction:
+    def __init__(self, store: MemoryStore):
+        self._store = store
+
+    def __enter__(self) -> Transaction:
+        store = self._store
+        store._lock.acquire()
+        if store._depth == 0:
+            store._txn, store._undo = Transaction(), []
+        store._depth += 1
+        return store._txn
+
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        store = self._store
+        try:
+            store._depth -= 1
+            if exc_type is not None and store._depth == 0:
+                store._undo_all()
+        finally:
+            store._lock.release()
 
 
 class SQLiteStore:
