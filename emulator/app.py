@@ -92,16 +92,18 @@ class EmulatorState:
         routes = self.host_routes
         if not routes:
             return False
-        # Asked on every VOD call, about the same few hosts; the answers hold until a route is added.
+        # Asked on every VOD call, about the same few hosts; the answers hold until a route is added
+        # (then a new table replaces the old one, so a call still filling the old one changes nothing).
+        known = self._routed
         if self._routed_by != len(routes):
-            self._routed.clear()
+            known = self._routed = {}
             self._routed_by = len(routes)
-        routed = self._routed.get(host)
+        routed = known.get(host)
         if routed is None:
             bare = _PORT.sub("", host)
             routed = any(route.pattern.fullmatch(bare) for route in routes)
-            if len(self._routed) < 1024:
-                self._routed[host] = routed
+            if len(known) < 1024:
+                known[host] = routed
         return routed
 
     def run_request_hooks(self, environ: Mapping[str, Any]) -> None:
