@@ -159,6 +159,17 @@ def _run_request_hooks() -> None:
     get_state_of_request().run_request_hooks(request.environ)
 
 
+def flask_adds_nothing(app: Flask) -> bool:
+    """True while Flask's request cycle runs no hook of its own but the two above for ``/``: the VOD
+    fast path (``emulator.gateway``) does their work itself and hands anything else to Flask."""
+    return (
+        app.before_request_funcs.get(None) == [_route_by_host, _run_request_hooks]
+        and not app.after_request_funcs.get(None)
+        and not app.teardown_request_funcs.get(None)
+        and not app.url_value_preprocessors.get(None)
+    )
+
+
 def get_state_of_request() -> EmulatorState:
     from flask import current_app
 

@@ -132,10 +132,11 @@ class VodEndpoint:
     """The VOD API of one app: a WSGI environ in, an ``Answer`` out (``DropConnection`` aside)."""
 
     def __init__(self, app: Flask):
-        from emulator.app import get_state
+        from emulator.app import flask_adds_nothing, get_state
 
         self.app = app
         self.state = get_state(app)
+        self._flask_adds_nothing = flask_adds_nothing
 
     def answer(self, environ: dict[str, Any]) -> Answer:
         """The call in ``environ`` answered: its result, or its error as a VOD error body."""
@@ -197,11 +198,13 @@ class VodEndpoint:
     # --- the fast path ------------------------------------------------------------------------------
 
     def claims(self, environ: dict[str, Any]) -> bool:
-        """True for a request Flask would route to the VOD endpoint with no host handler before it."""
+        """True for a request Flask would route to the VOD endpoint with no host handler before it
+        and no hook of its own around it."""
         return (
             environ.get("PATH_INFO") == "/"
             and environ.get("REQUEST_METHOD") in FAST_METHODS
             and not self.state.routes_host(wsgi.host(environ))
+            and self._flask_adds_nothing(self.app)
         )
 
     def serve(self, environ: dict[str, Any]) -> Answer:

@@ -139,6 +139,29 @@ def test_a_host_a_component_registered_still_reaches_its_handler(make_fake_app: 
         assert answer.text == "component"
 
 
+@pytest.mark.parametrize("register", ["before_request", "after_request", "teardown_request"])
+def test_a_flask_hook_of_someone_elses_sends_vod_calls_through_flask(
+    make_fake_app: Any, register: str
+) -> None:
+    app = make_fake_app()
+    ran: list[str] = []
+
+    def hook(*args: Any) -> Any:
+        ran.append(register)
+        return args[0] if register == "after_request" else None
+
+    environ = EnvironBuilder(path="/", base_url=f"http://{HOST}").get_environ()
+    assert get_endpoint(app).claims(environ)
+    getattr(app, register)(hook)
+    assert not get_endpoint(app).claims(environ)
+    with MockVod(app=app):
+        get_state(app).backend().put("v1")
+        AcsClient("vodfc-access-key-id", "vodfc-access-key-secret", "cn-shanghai").do_action_with_exception(
+            _get_video("v1")
+        )
+    assert ran == [register]
+
+
 def test_request_hooks_run_on_the_fast_path(make_fake_app: Any) -> None:
     app = make_fake_app()
     seen: list[tuple[str, str]] = []
