@@ -20,8 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from flask import Flask, Response, current_app, g, request
-from flask.globals import _cv_app
+from flask import Flask, Response, current_app, g, has_app_context, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -210,8 +209,8 @@ class VodEndpoint:
     def serve(self, environ: dict[str, Any]) -> Answer:
         """Answer a claimed request as Flask would: in an app context, after the request hooks."""
         # Flask reuses an app context of the same app (a call made from inside another call).
-        outer = _cv_app.get(None)
-        app_context = self.app.app_context() if outer is None or outer.app is not self.app else None
+        inside = has_app_context() and current_app._get_current_object() is self.app  # type: ignore[attr-defined]
+        app_context = None if inside else self.app.app_context()
         if app_context is not None:
             app_context.push()
         try:
@@ -226,10 +225,14 @@ class VodEndpoint:
 
 
 def _fallback_meta(state: EmulatorState, environ: dict[str, Any]) -> _CallMeta:
-    """The meta of a call that failed before it was decoded."""
-    params = {**wsgi.query(environ), **wsgi.form(environ, wsgi.body(environ))}
-    accept = str(environ.get("HTTP_ACCEPT", ""))
-    return _CallMeta(new_request_id(), state.config.region, wanted_format(params, accept, state.config))
+    """The meta of a call that failed before it was decoded (as the Flask handlers' ``_meta``)."""
+    meta = _CallMeta(new_request_id(), state.config.region)
+    try:
+        params = {**wsgi.query(environ), **wsgi.form(environ, wsgi.body(environ))}
+        meta.format = wanted_format(params, str(environ.get("HTTP_ACCEPT", "")), state.config)
+    except Exception:  # a request that does not even decode: answer in JSON
+        pass
+    return meta
 
 
 def get_endpoint(app: Flask) -> VodEndpoint:

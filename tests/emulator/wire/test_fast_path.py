@@ -115,6 +115,22 @@ def test_hook_errors_render_alike_on_both_doors(app: Any, signing: Any, caplog: 
     assert [r.getMessage() for r in caplog.records].count("unexpected error answering GET /") == 2
 
 
+@pytest.mark.parametrize("accept", ["application/json", "*/*"])
+def test_a_failing_request_hook_is_an_internal_error_on_both_doors(app: Any, accept: str) -> None:
+    def broken(environ: Any) -> None:
+        raise RuntimeError("broken request hook")
+
+    get_state(app).request_hooks.append(broken)
+
+    def environ() -> dict[str, Any]:
+        return EnvironBuilder(path="/", base_url=f"http://{HOST}", headers={"Accept": accept}).get_environ()
+
+    fast, flask = _call(app, environ(), fast=True), _call(app, environ(), fast=False)
+    assert fast[0] == flask[0] == "500 INTERNAL SERVER ERROR"
+    assert _without_request_id(*fast[1:]) == _without_request_id(*flask[1:])
+    assert b"InternalError" in fast[2]
+
+
 def test_other_paths_and_methods_are_left_to_flask(app: Any) -> None:
     endpoint = get_endpoint(app)
     assert not endpoint.claims(EnvironBuilder(path="/_vodfc/health").get_environ())
