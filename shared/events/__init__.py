@@ -13,8 +13,9 @@ Standard library only, Python 3.10, like the rest of ``shared``.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from shared._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from shared.events.parse import EventFormatError, parse_event, parse_events
@@ -58,7 +59,6 @@ _HOME = {
         "vod_event",
     ),
 }
-_MODULE_OF = {name: module for module, names in _HOME.items() for name in names}
 
 __all__ = [
     "CallbackRejected",
@@ -84,14 +84,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module 'shared.events' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"shared.events.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_MODULE_OF])
+__getattr__, __dir__ = lazy_exports(__name__, _HOME, globals())

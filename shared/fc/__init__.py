@@ -24,8 +24,9 @@ Event functions (not operations) use the parts directly, e.g.::
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from shared._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from shared.fc.app import HttpBinding, OperationApp, request_id_of
@@ -73,7 +74,6 @@ _HOME = {
     "router": ("Request", "Response", "Router"),
     "schema": ("Field", "Schema"),
 }
-_MODULE_OF = {name: module for module, names in _HOME.items() for name in names}
 
 __all__ = [
     "BadRequest",
@@ -106,14 +106,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module 'shared.fc' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"shared.fc.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_MODULE_OF])
+__getattr__, __dir__ = lazy_exports(__name__, _HOME, globals())

@@ -6,8 +6,9 @@ tens of milliseconds, and a handler typically needs two or three of them.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from shared._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from shared.models.inputs import ImageUpdate, VideoUpdate
@@ -41,7 +42,6 @@ _HOME = {
     ),
     "streams": ("AudioStreamInfo", "Mezzanine", "PlayInfo", "Stream", "VideoBase", "VideoStreamInfo"),
 }
-_MODULE_OF = {name: module for module, names in _HOME.items() for name in names}
 
 __all__ = [
     "AudioStreamInfo",
@@ -68,14 +68,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module 'shared.models' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"shared.models.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_MODULE_OF])
+__getattr__, __dir__ = lazy_exports(__name__, _HOME, globals())
