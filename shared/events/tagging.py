@@ -161,17 +161,10 @@ class Rules(FrozenRecord):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Rules:
         """Parse and check the configuration; ValueError names the offending key."""
-        known = {
-            "resolution_tags",
-            "orientation_tags",
-            "duration_tags",
-            "keyword_rules",
-            "resolution_categories",
-            "max_tags",
-        }
-        unknown = sorted(set(data) - known)
+        known = sorted(cls.__slots__)  # the settings are the fields
+        unknown = sorted(set(data) - set(known))
         if unknown:
-            raise ValueError(f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+            raise ValueError(f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(known)}")
         resolution = _tag_map(data, "resolution_tags", RESOLUTION_CLASSES, DEFAULT_RESOLUTION_TAGS)
         orient = _tag_map(data, "orientation_tags", ORIENTATIONS, DEFAULT_ORIENTATION_TAGS)
         durations = DEFAULT_DURATION_TAGS
