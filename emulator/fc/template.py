@@ -34,6 +34,7 @@ RESOURCE_TYPES = {
     "Aliyun::Serverless::MNSTopic",
     "Aliyun::Serverless::Flow",
 }
+MNS_FILTER_TAG_MAX = 16  # characters, for an MNSTopic subscription's FilterTag
 TOP_LEVEL_KEYS = {"ROSTemplateFormatVersion", "Transform", "Resources", "Parameters"}
 SERVICE_PROPERTIES = {
     "Description",
@@ -584,16 +585,12 @@ class _Checker:
             tag = props.get("FilterTag")
             if tag is not None and (not isinstance(tag, str) or not tag):
                 self.error(f"{ppath}.FilterTag", f"must be a non-empty string, got {_describe(tag)}")
-            elif tag is not None and len(tag) > 16:
-                # Most VOD event types are longer than MNS allows; the local runtime still filters on them.
-                self.issues.append(
-                    Issue(
-                        f"{ppath}.FilterTag",
-                        f"MNS limits a filter tag to 16 characters and {tag!r} has {len(tag)}: the cloud "
-                        "refuses this subscription (filter on EventType in the function instead); "
-                        "vodfc matches it locally",
-                        "warning",
-                    )
+            elif tag is not None and len(tag) > MNS_FILTER_TAG_MAX:
+                self.error(
+                    f"{ppath}.FilterTag",
+                    f"MNS limits a filter tag to {MNS_FILTER_TAG_MAX} characters and {tag!r} has {len(tag)}: "
+                    "FC refuses this trigger. Every VOD event type but SnapshotComplete is longer, so "
+                    "subscribe without FilterTag and check EventType in the function (shared.events does)",
                 )
 
 

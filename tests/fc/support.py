@@ -154,21 +154,21 @@ def template_text(extra_functions: str = "", probe_props: str = "") -> str:
                     CronExpression: '0 * * * * *'
                     Payload: '{"from": "timer"}'
                     Enable: true
-            OnUpload:
+            OnSnapshot:
               Type: 'Aliyun::Serverless::Function'
               Properties:
                 Handler: main.handler
                 Runtime: python3.10
                 CodeUri: code/
               Events:
-                upload:
+                snapshot:
                   Type: MNSTopic
                   Properties:
                     TopicName: vodfc-vod-events
                     Region: cn-shanghai
                     NotifyContentFormat: JSON
                     NotifyStrategy: BACKOFF_RETRY
-                    FilterTag: FileUploadComplete
+                    FilterTag: SnapshotComplete
             OnAnything:
               Type: 'Aliyun::Serverless::Function'
               Properties:

@@ -182,7 +182,7 @@ def test_get_service_list_and_get_functions_and_triggers(probe: Any) -> None:
     assert service["serviceName"] == "probe"
     assert service["logConfig"] == {"project": "probe-project", "logstore": "probe-store"}
     names = [f["functionName"] for f in client.list_functions("probe").data["functions"]]
-    assert names == sorted(["Probe", "Other", "ProbeHttp", "ProbeOpen", "Ticker", "OnUpload", "OnAnything"])
+    assert names == sorted(["Probe", "Other", "ProbeHttp", "ProbeOpen", "Ticker", "OnSnapshot", "OnAnything"])
     page = client.list_functions("probe", limit=2)
     assert len(page.data["functions"]) == 2 and page.data["nextToken"] == names[2]
     function = client.get_function("probe", "Probe")

@@ -67,12 +67,12 @@ def test_code_and_handler_must_exist(tmp_path: Path) -> None:
     document["Resources"]["probe"]["Probe"]["Properties"]["CodeUri"] = "missing/"
     document["Resources"]["probe"]["Other"]["Properties"]["Handler"] = "main.nothing"
     document["Resources"]["probe"]["Ticker"]["Properties"]["Handler"] = "other.handler"
-    document["Resources"]["probe"]["OnUpload"]["Properties"]["Runtime"] = "nodejs12"
+    document["Resources"]["probe"]["OnSnapshot"]["Properties"]["Runtime"] = "nodejs12"
     errors = _errors(document, tmp_path)
     assert "'missing/' does not exist" in errors["Resources.probe.Probe.Properties.CodeUri"]
     assert "defines no 'nothing'" in errors["Resources.probe.Other.Properties.Handler"]
     assert "module 'other' not found" in errors["Resources.probe.Ticker.Properties.Handler"]
-    assert "runs Python only" in errors["Resources.probe.OnUpload.Properties.Runtime"]
+    assert "runs Python only" in errors["Resources.probe.OnSnapshot.Properties.Runtime"]
 
 
 def test_import_check_catches_what_the_source_cannot_show(tmp_path: Path) -> None:
@@ -92,7 +92,7 @@ def test_trigger_errors(tmp_path: Path) -> None:
         "CronExpression": "* * * * *",
         "Payload": {"a": 1},
     }
-    service["OnUpload"]["Events"]["upload"]["Properties"]["NotifyContentFormat"] = "XML"
+    service["OnSnapshot"]["Events"]["snapshot"]["Properties"]["NotifyContentFormat"] = "XML"
     service["OnAnything"]["Events"]["all"] = {"Type": "EventBridge", "Properties": {}}
     errors = _errors(document, tmp_path)
     events = "Resources.probe.{}.Events.{}.Properties.{}"
@@ -100,15 +100,20 @@ def test_trigger_errors(tmp_path: Path) -> None:
     assert "PATCH arrived with FC 3.0" in errors[events.format("ProbeHttp", "http", "Methods")]
     assert "needs 6 fields" in errors[events.format("Ticker", "every-minute", "CronExpression")]
     assert "must be a string" in errors[events.format("Ticker", "every-minute", "Payload")]
-    assert "STREAM or JSON" in errors[events.format("OnUpload", "upload", "NotifyContentFormat")]
+    assert "STREAM or JSON" in errors[events.format("OnSnapshot", "snapshot", "NotifyContentFormat")]
     assert "must be one of" in errors["Resources.probe.OnAnything.Events.all.Type"]
 
 
-def test_long_filter_tags_are_a_warning_not_an_error(tmp_path: Path) -> None:
+def test_a_filter_tag_longer_than_mns_allows_is_an_error(tmp_path: Path) -> None:
     issues = validate(_probe(tmp_path), base_dir=tmp_path)
-    warnings = [i for i in issues if i.level == "warning"]
-    assert [i.path for i in warnings] == ["Resources.probe.OnUpload.Events.upload.Properties.FilterTag"]
-    assert "16 characters" in warnings[0].message
+    assert [i for i in issues if i.level != "note"] == []  # SnapshotComplete: 16 characters
+    document = yaml.safe_load((tmp_path / "template.yml").read_text())
+    document["Resources"]["probe"]["OnSnapshot"]["Events"]["snapshot"]["Properties"]["FilterTag"] = (
+        "FileUploadComplete"
+    )
+    errors = _errors(document, tmp_path)
+    message = errors["Resources.probe.OnSnapshot.Events.snapshot.Properties.FilterTag"]
+    assert "16 characters" in message and "'FileUploadComplete' has 18" in message
 
 
 def test_cron_expressions() -> None:

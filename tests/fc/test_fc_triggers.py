@@ -13,13 +13,12 @@ from emulator.events import get_bus
 from emulator.fc.runtime import mns_topic_event, timer_event
 from emulator.fc.template import Trigger
 
-UPLOAD = {
+SNAPSHOT = {
     "EventTime": "2026-11-30T10:00:00Z",
-    "EventType": "FileUploadComplete",
+    "EventType": "SnapshotComplete",
     "VideoId": "v-1",
     "Status": "success",
-    "Size": 123,
-    "FileUrl": "https://example/v-1.mp4",
+    "CoverUrl": "https://example/v-1.jpg",
 }
 
 
@@ -55,34 +54,34 @@ def _deliveries(probe: Any, event: dict[str, Any]) -> list[Any]:
 
 
 def test_vod_events_reach_mns_topic_functions_filtered_by_tag(probe: Any) -> None:
-    deliveries = _deliveries(probe, UPLOAD)
-    assert sorted(d.function for d in deliveries) == ["OnAnything", "OnUpload"]
+    deliveries = _deliveries(probe, SNAPSHOT)
+    assert sorted(d.function for d in deliveries) == ["OnAnything", "OnSnapshot"]
     by_function = {d.function: d for d in deliveries}
     # JSON format: MNS's envelope, the VOD event as the Message string.
-    envelope = by_function["OnUpload"].invocation.json()["event"]
+    envelope = by_function["OnSnapshot"].invocation.json()["event"]
     assert envelope["TopicName"] == "vodfc-vod-events"
-    assert envelope["MessageTag"] == "FileUploadComplete"
-    assert json.loads(envelope["Message"]) == UPLOAD
+    assert envelope["MessageTag"] == "SnapshotComplete"
+    assert json.loads(envelope["Message"]) == SNAPSHOT
     assert envelope["MessageMD5"] == hashlib.md5(envelope["Message"].encode()).hexdigest().upper()
     assert isinstance(envelope["PublishTime"], int)
     # STREAM format: the message body itself.
-    assert by_function["OnAnything"].invocation.json()["event"] == UPLOAD
-    others = _deliveries(probe, {**UPLOAD, "EventType": "TranscodeComplete"})
+    assert by_function["OnAnything"].invocation.json()["event"] == SNAPSHOT
+    others = _deliveries(probe, {**SNAPSHOT, "EventType": "TranscodeComplete"})
     assert [d.function for d in others[len(deliveries) :]] == ["OnAnything"]
 
 
 def test_failed_deliveries_are_retried_as_mns_does(probe: Any) -> None:
     # The STREAM subscriber sees "raise" at the top of its event and fails; the JSON one gets an envelope.
-    deliveries = {d.function: d for d in _deliveries(probe, {**UPLOAD, "raise": "flaky"})}
+    deliveries = {d.function: d for d in _deliveries(probe, {**SNAPSHOT, "raise": "flaky"})}
     assert (deliveries["OnAnything"].attempts, deliveries["OnAnything"].invocation.ok) == (3, False)
     assert deliveries["OnAnything"].invocation.error["errorMessage"] == "flaky"
-    assert (deliveries["OnUpload"].attempts, deliveries["OnUpload"].invocation.ok) == (1, True)
+    assert (deliveries["OnSnapshot"].attempts, deliveries["OnSnapshot"].invocation.ok) == (1, True)
 
 
 def test_invocations_are_listed_on_the_control_plane(probe: Any) -> None:
-    _deliveries(probe, UPLOAD)
+    _deliveries(probe, SNAPSHOT)
     body = requests.get(f"{probe.base}/_vodfc/fc/invocations", timeout=10).json()
-    assert {d["function"] for d in body["deliveries"]} == {"OnAnything", "OnUpload"}
+    assert {d["function"] for d in body["deliveries"]} == {"OnAnything", "OnSnapshot"}
     assert all(i["kind"] == "mns" for i in body["invocations"])
     listed = requests.get(f"{probe.base}/_vodfc/fc/functions", timeout=10).json()["functions"]
     http = {f["function"]: f["httpUrl"] for f in listed}
@@ -119,6 +118,6 @@ def test_an_app_that_did_not_load_a_template_on_purpose_runs_no_event_functions(
     app = create_app(CONFIG)
     component = get_fc(app)
     assert component.runtime.functions()  # the API works with the default template...
-    get_bus(app).emit(UPLOAD)
+    get_bus(app).emit(SNAPSHOT)
     get_bus(app).flush(5)
     assert component.runtime.deliveries == []  # ...but events do not start functions
