@@ -277,6 +277,7 @@ class FunctionRuntime:
         self.sleep = sleep
         self.clock = clock
         self.log_sink = log_sink
+        self._log_lock = threading.Lock()
         self.mns_max_attempts = mns_max_attempts
         self._issue_credentials = issue_credentials
         self._credentials: tuple[Credentials, datetime] | None = None
@@ -608,17 +609,18 @@ class FunctionRuntime:
         with self._lock:
             self.history.append(result)
         if self.log_sink is not None:
-            for line in result.log_lines:
-                self.log_sink(line)
-            self.log_sink(
-                f"RequestId: {result.request_id}  Duration: {result.duration_ms:.2f} ms  "
-                f"Memory Size: {function.memory_size} MB  ({function.name}, {result.kind}"
-                f"{', cold start' if result.cold_start else ''})"
-            )
-            if result.error is not None:
+            # One invocation's block at a time: concurrent invocations must not interleave their lines.
+            with self._log_lock:
+                for line in result.log_lines:
+                    self.log_sink(line)
                 self.log_sink(
-                    f"  {function.name} failed: {result.error['errorType']}: {result.error['errorMessage']}"
+                    f"RequestId: {result.request_id}  Duration: {result.duration_ms:.2f} ms  "
+                    f"Memory Size: {function.memory_size} MB  ({function.name}, {result.kind}"
+                    f"{', cold start' if result.cold_start else ''})"
                 )
+                if result.error is not None:
+                    error = result.error
+                    self.log_sink(f"  {function.name} failed: {error['errorType']}: {error['errorMessage']}")
         return result
 
     def _line(self, result: Invocation, line: str) -> None:
