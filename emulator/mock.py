@@ -89,11 +89,7 @@ class WsgiReplay:
             "wsgi.run_once": False,
             MODE_KEY: "inprocess",
         }
-        # requests' CaseInsensitiveDict keeps (name as sent, value) pairs in ``_store``; reading them
-        # there skips its per-key lookups (this runs on every in-process call).
-        store = getattr(request.headers, "_store", None)
-        pairs = store.values() if isinstance(store, dict) else request.headers.items()
-        for name, value in pairs:
+        for name, value in request.headers.items():
             key = name.upper().replace("-", "_")
             if key == "CONTENT_TYPE":
                 environ["CONTENT_TYPE"] = value

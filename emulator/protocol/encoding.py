@@ -7,11 +7,6 @@ import re
 
 _UNRESERVED_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
-# Short strings already encoded: parameter names and most values (action, version, region, key id)
-# come back on every call.
-_SEEN: dict[str, str] = {}
-_SEEN_LENGTH = 64
-_SEEN_KEPT = 4096
 
 
 @functools.lru_cache(maxsize=4096)
@@ -25,15 +20,7 @@ def percent_encode(value: str) -> str:
     The same as ``urllib.parse.quote(value, safe="~")``, a few times faster: it runs two dozen times
     a call in the signature check, and quote() walks the string a byte at a time in Python.
     """
-    encoded = _SEEN.get(value)
-    if encoded is not None:
-        return encoded
-    encoded = value if _UNRESERVED.fullmatch(value) else _escape(value)
-    if len(value) <= _SEEN_LENGTH:
-        if len(_SEEN) >= _SEEN_KEPT:
-            _SEEN.clear()
-        _SEEN[value] = encoded
-    return encoded
+    return value if _UNRESERVED.fullmatch(value) else _escape(value)
 
 
 def _escape(value: str) -> str:
