@@ -78,8 +78,6 @@ class EmulatorState:
         # Called with the WSGI environ of every request the app answers itself (not one a host
         # route's handler answered), before it is answered; through Flask or the VOD fast path.
         self.request_hooks: list[RequestHook] = []
-        self._routed: dict[str, bool] = {}
-        self._routed_by = 0
         self.components: list[str] = []
         self._baseline: tuple[list[BeforeActionHook], list[AfterActionHook]] = ([], [])
 
@@ -89,22 +87,10 @@ class EmulatorState:
 
     def routes_host(self, host: str) -> bool:
         """True when a component registered ``host`` (a port, if any, is ignored)."""
-        routes = self.host_routes
-        if not routes:
+        if not self.host_routes:
             return False
-        # Asked on every VOD call, about the same few hosts; the answers hold until a route is added
-        # (then a new table replaces the old one, so a call still filling the old one changes nothing).
-        known = self._routed
-        if self._routed_by != len(routes):
-            known = self._routed = {}
-            self._routed_by = len(routes)
-        routed = known.get(host)
-        if routed is None:
-            bare = _PORT.sub("", host)
-            routed = any(route.pattern.fullmatch(bare) for route in routes)
-            if len(known) < 1024:
-                known[host] = routed
-        return routed
+        bare = _PORT.sub("", host)
+        return any(route.pattern.fullmatch(bare) for route in self.host_routes)
 
     def run_request_hooks(self, environ: Mapping[str, Any]) -> None:
         for hook in self.request_hooks:
