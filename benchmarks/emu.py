@@ -31,15 +31,15 @@ def require(module: str, what: str | None = None) -> Any:
 
 
 def require_vod() -> None:
-    require("emulator.vod.models", "emulator/vod/models.py")
-    require("emulator.vod.responses", "emulator/vod/responses.py")
+    require("vodfc.emulator.vod.models", "emulator/vod/models.py")
+    require("vodfc.emulator.vod.responses", "emulator/vod/responses.py")
 
 
 def build_app(**config_changes: Any) -> Any:
     """A fresh emulator app with every installed component and no demo library."""
     require_vod()
-    from emulator.app import create_app
-    from emulator.config import EmulatorConfig
+    from vodfc.emulator.app import create_app
+    from vodfc.emulator.config import EmulatorConfig
 
     return create_app(EmulatorConfig(seed=False).with_changes(**config_changes))
 

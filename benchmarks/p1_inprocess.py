@@ -46,7 +46,7 @@ class InProcess:
     """An emulator app behind ``mock_vod`` holding one video, and a client to fetch it."""
 
     def __init__(self) -> None:
-        from emulator.mock import MockVod
+        from vodfc.emulator.mock import MockVod
 
         self.mock = MockVod(app=emu.build_app())
         with self.mock:

@@ -1,6 +1,6 @@
 """Part 2: the same GetVideoInfo over loopback to ``ThreadedServer`` vs a bare Flask app on waitress.
 
-Both servers run side by side through the same ``emulator.server`` serving code (waitress, same
+Both servers run side by side through the same ``vodfc.emulator.server`` serving code (waitress, same
 threads), each with its own keep-alive ``AcsClient``; the bare app returns the emulator's own answer
 as a canned body, so the difference is the emulator's per-call work.
 """
@@ -32,10 +32,10 @@ def bare_app(body: bytes) -> Any:
 
 
 def run(profile: Profile, results: dict[str, float]) -> list[Row]:
-    from emulator.server import ThreadedServer
+    from vodfc.emulator.server import ThreadedServer
 
     app = emu.build_app()
-    from emulator.app import get_state
+    from vodfc.emulator.app import get_state
 
     video_id = emu.add_video(get_state(app).backend())
     with ThreadedServer(app) as server:

@@ -6,7 +6,7 @@ videos of one tag uploaded during the first day -- has the same ~20 hits at ever
 that uses its indexes should barely slow down as the catalogue grows, a full scan grows linearly.
 The Title substring query has to look at every title (1% of them match), so it is the scan case.
 
-Timed: ``emulator.vod.responses.dispatch`` on the backend, under its lock and a store transaction
+Timed: ``vodfc.emulator.vod.responses.dispatch`` on the backend, under its lock and a store transaction
 as the gateway runs it, without HTTP. The first call at each size (which may build indexes) is
 reported in the notes; the figure is the median of the calls after it.
 """
@@ -65,11 +65,11 @@ def grow(backend: Any, store: Any, start: int, stop: int) -> None:
 
 def run(profile: Profile, results: dict[str, float]) -> list[Row]:
     emu.require_vod()
-    emu.require("emulator.vod.search", "emulator/vod/search.py (SearchMedia)")
-    from emulator.protocol import RequestContext
-    from emulator.store import MemoryStore
-    from emulator.vod import responses
-    from emulator.vod.models import VodBackend
+    emu.require("vodfc.emulator.vod.search", "emulator/vod/search.py (SearchMedia)")
+    from vodfc.emulator.protocol import RequestContext
+    from vodfc.emulator.store import MemoryStore
+    from vodfc.emulator.vod import responses
+    from vodfc.emulator.vod.models import VodBackend
 
     if "SearchMedia" not in responses.actions():
         raise NotAvailable("SearchMedia is not in the emulator's action table")

@@ -4,7 +4,7 @@
 ceil(N/20) requests each (VOD's batch limit is 20). Requests are counted on the client (every HTTP
 attempt the SDK makes) and on the emulator (an ``after_action`` hook, completed calls).
 
-(b) Throughput under the emulator's QPS cap (``emulator.faults``, a token bucket on the emulator's
+(b) Throughput under the emulator's QPS cap (``vodfc.emulator.faults``, a token bucket on the emulator's
 clock): the same update + delete with the shared ``RetryPolicy`` backing off on ``Throttling``. The
 emulator clock and the client's ``sleep`` share a virtual clock -- real elapsed time plus the time
 slept -- so backoff costs nothing in wall time but counts fully in the throughput. Share of the cap
@@ -53,8 +53,8 @@ class Counted:
     """A VodClient whose SDK calls are counted per action (every attempt, throttled ones too)."""
 
     def __init__(self, sleep: Callable[[float], None] = time.sleep) -> None:
-        from shared.client import VodClient
-        from shared.retry import RetryPolicy
+        from vodfc.shared.client import VodClient
+        from vodfc.shared.retry import RetryPolicy
 
         self.client = VodClient(
             access_key_id=emu.ACCESS_KEY_ID,
@@ -87,8 +87,8 @@ def update_and_delete(counted: Counted, ids: list[str]) -> tuple[int, int]:
     An operation that gives up (a ``VodError`` after the retries) counts all its items as failed:
     which chunks landed before it is not something the caller learns either.
     """
-    from shared.errors import VodError
-    from shared.models import VideoUpdate
+    from vodfc.shared.errors import VodError
+    from vodfc.shared.models import VideoUpdate
 
     try:
         updated = counted.client.update_video_infos(
@@ -106,7 +106,7 @@ def update_and_delete(counted: Counted, ids: list[str]) -> tuple[int, int]:
 
 
 def run(profile: Profile, results: dict[str, float]) -> list[Row]:
-    from emulator.mock import MockVod
+    from vodfc.emulator.mock import MockVod
 
     rows = calls_rows(profile, MockVod(app=emu.build_app()), results)
     rows.extend(throughput_rows(profile, results))
@@ -149,8 +149,8 @@ def calls_rows(profile: Profile, mock: Any, results: dict[str, float]) -> list[R
 
 
 def throughput_rows(profile: Profile, results: dict[str, float]) -> list[Row]:
-    faults_module = emu.require("emulator.faults", "emulator/faults (QPS cap)")
-    from emulator.mock import MockVod
+    faults_module = emu.require("vodfc.emulator.faults", "emulator/faults (QPS cap)")
+    from vodfc.emulator.mock import MockVod
 
     clock = VirtualClock()
     mock = MockVod(app=emu.build_app(clock=clock))
@@ -161,7 +161,7 @@ def throughput_rows(profile: Profile, results: dict[str, float]) -> list[Row]:
             faults = faults_module.get_faults(mock.app)
             rule = faults.add("qps", qps=cap)
         except (AttributeError, KeyError, TypeError) as exc:
-            raise NotAvailable(f"emulator.faults has no QPS cap API as expected: {exc}") from None
+            raise NotAvailable(f"vodfc.emulator.faults has no QPS cap API as expected: {exc}") from None
         ids = load_videos(mock, n)
         completed: Counter[str] = Counter()
         mock.state.after_action.append(lambda backend, action, *rest: completed.update([action]))

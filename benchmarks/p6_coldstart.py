@@ -44,7 +44,7 @@ t0 = time.process_time()
 sys.path.insert(0, {func_dir!r})
 import index
 t1 = time.process_time()
-from shared.client import VodClient
+from vodfc.shared.client import VodClient
 client = VodClient(access_key_id="a", access_key_secret="b", region="cn-shanghai",
                    endpoint="http://127.0.0.1:9")
 for action in {actions!r}:
@@ -81,7 +81,7 @@ def _has_request_class(action: str) -> bool:
 
 def client_method_actions() -> dict[str, list[str]]:
     """VodClient method name -> the VOD actions its body sends (read off shared/ops' source)."""
-    from shared.client import VodClient
+    from vodfc.shared.client import VodClient
 
     table: dict[str, list[str]] = {}
     for name in dir(VodClient):
@@ -217,8 +217,8 @@ def package_sizes(names: list[str], deps: bool = True) -> dict[str, tuple[int, s
     """Each function's zip size: ``vodfc package`` (code + shared/ + pinned deps copied from this
     Python) when the packager has landed, else a zip of index.py + shared/ only."""
     try:
-        from emulator.fc.package import PackageError, package_functions
-        from emulator.fc.template import load_template
+        from vodfc.emulator.fc.package import PackageError, package_functions
+        from vodfc.emulator.fc.template import load_template
     except ImportError:
         return {
             name: (_plain_zip_size(name), " (index.py + shared/ only: no `vodfc package`)") for name in names

@@ -1,6 +1,6 @@
 """The vodfc emulator: ApsaraVideo VOD (and, through its components, OSS and Function Compute) offline.
 
-``from emulator import mock_vod`` for the in-process mock, ``create_app`` for the Flask app,
+``from vodfc import mock_vod`` for the in-process mock, ``create_app`` for the Flask app,
 ``ThreadedServer`` for a real loopback server. The names load lazily so that importing the package
 (as the pytest plugin does at startup) costs nothing.
 """
@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 _EXPORTS = {
-    "mock_vod": "emulator.mock",
-    "MockVod": "emulator.mock",
-    "create_app": "emulator.app",
-    "get_state": "emulator.app",
-    "ThreadedServer": "emulator.server",
-    "EmulatorConfig": "emulator.config",
+    "mock_vod": "vodfc.emulator.mock",
+    "MockVod": "vodfc.emulator.mock",
+    "create_app": "vodfc.emulator.app",
+    "get_state": "vodfc.emulator.app",
+    "ThreadedServer": "vodfc.emulator.server",
+    "EmulatorConfig": "vodfc.emulator.config",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -1,7 +1,7 @@
-"""``python -m emulator`` is ``vodfc``."""
+"""``python -m vodfc.emulator`` is ``vodfc`` (as is ``python -m vodfc``)."""
 
 import sys
 
-from emulator.cli import main
+from vodfc.emulator.cli import main
 
 sys.exit(main())

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from emulator.config import AccessKeyPair, utc_now
-from emulator.vod.exceptions import (
+from vodfc.emulator.config import AccessKeyPair, utc_now
+from vodfc.emulator.vod.exceptions import (
     InvalidAccessKeyIdInactive,
     InvalidAccessKeyIdNotFound,
     InvalidSecurityTokenExpired,

@@ -15,22 +15,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, request
-
-from emulator.accounts import Accounts
-from emulator.backends import BackendFactory, BackendRegistry, default_backend_factory
-from emulator.config import EmulatorConfig
-from emulator.protocol import Authenticator, RequestContext
-from emulator.store import Store, open_store
+from vodfc.emulator.accounts import Accounts
+from vodfc.emulator.backends import BackendFactory, BackendRegistry, default_backend_factory
+from vodfc.emulator.config import EmulatorConfig
+from vodfc.emulator.protocol import Authenticator, RequestContext
+from vodfc.emulator.store import Store, open_store
 
 # Component packages create_app wires in, in this order; the ones not (yet) installed are skipped.
 COMPONENTS = (
-    "emulator.oss",
-    "emulator.media",
-    "emulator.ingest",
-    "emulator.lifecycle",
-    "emulator.events",
-    "emulator.faults",
-    "emulator.fc",
+    "vodfc.emulator.oss",
+    "vodfc.emulator.media",
+    "vodfc.emulator.ingest",
+    "vodfc.emulator.lifecycle",
+    "vodfc.emulator.events",
+    "vodfc.emulator.faults",
+    "vodfc.emulator.fc",
 )
 
 Dispatch = Callable[[Any, str, Mapping[str, str], RequestContext], dict[str, Any]]
@@ -50,7 +49,7 @@ class HostRoute:
 
 
 def default_dispatch() -> Dispatch:
-    from emulator.vod.responses import dispatch
+    from vodfc.emulator.vod.responses import dispatch
 
     return dispatch  # type: ignore[no-any-return]
 
@@ -116,7 +115,7 @@ class EmulatorState:
 
     def seed(self, account_id: str | None = None, region: str | None = None) -> Any:
         """Load the demo library into a backend; returns what ``seed_demo_library`` returns."""
-        from emulator.vod.seed import seed_demo_library
+        from vodfc.emulator.vod.seed import seed_demo_library
 
         backend = self.backend(account_id, region)
         with backend.lock, self.store.transaction():
@@ -147,7 +146,7 @@ def _run_request_hooks() -> None:
 
 def flask_adds_nothing(app: Flask) -> bool:
     """True while Flask's request cycle runs no hook of its own but the two above for ``/``: the VOD
-    fast path (``emulator.gateway``) does their work itself and hands anything else to Flask."""
+    fast path (``vodfc.emulator.gateway``) does their work itself and hands anything else to Flask."""
     return (
         app.before_request_funcs.get(None) == [_route_by_host, _run_request_hooks]
         and not app.after_request_funcs.get(None)
@@ -170,7 +169,7 @@ def create_app(
     dispatch: Dispatch | None = None,
 ) -> Flask:
     """Build an emulator app; ``backend_factory`` and ``dispatch`` default to the VOD package's."""
-    from emulator import control, gateway
+    from vodfc.emulator import control, gateway
 
     config = config or EmulatorConfig()
     app = Flask("emulator")

@@ -1,6 +1,6 @@
 """One VOD backend per (account, region), created on first use, reset together.
 
-The backend class is injected (``emulator.vod.models.VodBackend`` by default) so that the
+The backend class is injected (``vodfc.emulator.vod.models.VodBackend`` by default) so that the
 transport can be tested without the VOD actions and the VOD package never imports Flask.
 """
 
@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from emulator.store import Store
+from vodfc.emulator.store import Store
 
 
 class Backend(Protocol):
@@ -25,7 +25,7 @@ BackendFactory = Callable[[str, str, Store], Any]
 
 
 def default_backend_factory() -> BackendFactory:
-    from emulator.vod.models import VodBackend
+    from vodfc.emulator.vod.models import VodBackend
 
     return VodBackend  # type: ignore[no-any-return]
 

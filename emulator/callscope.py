@@ -1,6 +1,6 @@
 """The HTTP call the emulator is answering, as code deep inside it needs to see it, without Flask.
 
-The app's WSGI front (``emulator.gateway``) opens one ``CallScope`` around every request, whether
+The app's WSGI front (``vodfc.emulator.gateway``) opens one ``CallScope`` around every request, whether
 the VOD fast path or Flask answers it. What code inside the call defers with ``after_call`` runs
 once the answer is ready and every lock the call took is released: the event bus queues its
 synchronous deliveries there, so a receiver that calls the emulator back (an FC function reading

@@ -51,7 +51,7 @@ class EmulatorConfig:
     rpc_default_format: str = "XML"
     data_dir: str | None = None
     seed: bool = False
-    # None means every component in emulator.app.COMPONENTS that is installed.
+    # None means every component in vodfc.emulator.app.COMPONENTS that is installed.
     components: tuple[str, ...] | None = None
     clock: Callable[[], datetime] = field(default=utc_now, compare=False)
 

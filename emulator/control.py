@@ -1,7 +1,7 @@
 """The control plane under ``/_vodfc/``: health, reset, seed, state, STS tokens.
 
 Not part of VOD: these paths exist so tests and tools can drive a running emulator over HTTP the
-way they drive an in-process one through ``emulator.app.get_state(app)``. Answers are plain JSON.
+way they drive an in-process one through ``vodfc.emulator.app.get_state(app)``. Answers are plain JSON.
 """
 
 from __future__ import annotations
@@ -9,10 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, jsonify, request
+from vodfc.emulator.app import get_state
+from vodfc.emulator.gateway import CONTROL_PREFIX
 from werkzeug.exceptions import HTTPException
-
-from emulator.app import get_state
-from emulator.gateway import CONTROL_PREFIX
 
 PREFIX = CONTROL_PREFIX
 

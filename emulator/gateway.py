@@ -10,7 +10,7 @@ A VOD call is also the hot path (every SDK call, in-process and in server mode),
 front (``wsgi_front``) answers ``/`` on a host no component claims straight through
 ``VodEndpoint.serve``, doing for it what Flask's request cycle would (an app context, the app's
 request hooks), and hands every other request to Flask. Both doors open the same call scope
-(``emulator.callscope``) and turn a dropped call into ``DropConnection`` out of the WSGI call.
+(``vodfc.emulator.callscope``) and turn a dropped call into ``DropConnection`` out of the WSGI call.
 """
 
 from __future__ import annotations
@@ -21,11 +21,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from flask import Flask, Response, current_app, g, has_app_context, request
-from werkzeug.exceptions import HTTPException
-from werkzeug.http import HTTP_STATUS_CODES
-
-from emulator.callscope import MODE_KEY, CallScope
-from emulator.protocol import (
+from vodfc.emulator.callscope import MODE_KEY, CallScope
+from vodfc.emulator.protocol import (
     DropConnection,
     RequestContext,
     check_action_and_version,
@@ -33,12 +30,14 @@ from emulator.protocol import (
     envelope,
     new_request_id,
 )
-from emulator.protocol import environ as wsgi
-from emulator.protocol.decoding import wanted_format
-from emulator.vod.exceptions import InternalError, InvalidApiNotFound, VodError
+from vodfc.emulator.protocol import environ as wsgi
+from vodfc.emulator.protocol.decoding import wanted_format
+from vodfc.emulator.vod.exceptions import InternalError, InvalidApiNotFound, VodError
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 if TYPE_CHECKING:
-    from emulator.app import EmulatorState
+    from vodfc.emulator.app import EmulatorState
 
 __all__ = ["CONTROL_PREFIX", "DROP_FLAG", "MODE_KEY", "Answer", "VodEndpoint", "get_endpoint", "init_app"]
 
@@ -131,7 +130,7 @@ class VodEndpoint:
     """The VOD API of one app: a WSGI environ in, an ``Answer`` out (``DropConnection`` aside)."""
 
     def __init__(self, app: Flask):
-        from emulator.app import flask_adds_nothing, get_state
+        from vodfc.emulator.app import flask_adds_nothing, get_state
 
         self.app = app
         self.state = get_state(app)
@@ -246,7 +245,7 @@ def get_endpoint(app: Flask) -> VodEndpoint:
 def _meta() -> _CallMeta:
     meta: _CallMeta | None = g.get("vodfc_call")
     if meta is None:
-        from emulator.app import get_state
+        from vodfc.emulator.app import get_state
 
         config = get_state(current_app).config
         params = {**request.args.to_dict(), **request.form.to_dict()}
@@ -264,7 +263,7 @@ def vod_api() -> Response:
 
 
 def handle_vod_error(error: VodError) -> Response:
-    from emulator.app import get_state
+    from vodfc.emulator.app import get_state
 
     return error_answer(get_state(current_app), error, _meta()).to_response()
 
@@ -278,7 +277,7 @@ def handle_drop(error: DropConnection) -> Response:
 def handle_unexpected(error: Exception) -> Any:
     if request.path.startswith(CONTROL_PREFIX + "/"):
         # Routing errors (404/405) are raised before the control blueprint's own handler can run.
-        from emulator.control import control_error
+        from vodfc.emulator.control import control_error
 
         return control_error(error)
     vod_error = vod_error_of(error, request.method, request.path)

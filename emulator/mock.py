@@ -28,12 +28,11 @@ import responses
 from aliyunsdkcore.vendored.requests import exceptions as vendored_exceptions
 from aliyunsdkcore.vendored.requests.adapters import HTTPAdapter as VendoredHTTPAdapter
 from flask import Flask
-
-from emulator.app import EmulatorState, create_app, get_state
-from emulator.callscope import MODE_KEY
-from emulator.config import EmulatorConfig
-from emulator.protocol import DropConnection, envelope, new_request_id
-from emulator.vod.exceptions import InvalidApiNotFound
+from vodfc.emulator.app import EmulatorState, create_app, get_state
+from vodfc.emulator.callscope import MODE_KEY
+from vodfc.emulator.config import EmulatorConfig
+from vodfc.emulator.protocol import DropConnection, envelope, new_request_id
+from vodfc.emulator.vod.exceptions import InvalidApiNotFound
 
 VENDORED_SEND = "aliyunsdkcore.vendored.requests.adapters.HTTPAdapter.send"
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")

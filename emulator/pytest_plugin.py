@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-
-from emulator.config import (
+from vodfc.emulator.config import (
     DEFAULT_ACCESS_KEY_ID,
     DEFAULT_ACCESS_KEY_SECRET,
     DEFAULT_ACCOUNT_ID,
@@ -40,7 +39,7 @@ class VodTarget:
     """One way of reaching the emulator, with the official clients already pointed at it."""
 
     def __init__(self, mode: str, app: Any, url: str | None, credentials: Credentials):
-        from emulator.app import get_state
+        from vodfc.emulator.app import get_state
 
         self.mode = mode
         self.app = app
@@ -104,14 +103,14 @@ def vodfc_credentials() -> Credentials:
 
 @pytest.fixture(scope="session")
 def _vodfc_mock_app() -> Any:
-    from emulator.app import create_app
+    from vodfc.emulator.app import create_app
 
     return create_app()
 
 
 @pytest.fixture
 def vod_mock(_vodfc_mock_app: Any) -> Iterator[Any]:
-    from emulator.mock import MockVod
+    from vodfc.emulator.mock import MockVod
 
     with MockVod(app=_vodfc_mock_app) as mock:
         yield mock
@@ -119,7 +118,7 @@ def vod_mock(_vodfc_mock_app: Any) -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def _vodfc_server() -> Iterator[Any]:
-    from emulator.server import ThreadedServer
+    from vodfc.emulator.server import ThreadedServer
 
     server = ThreadedServer().start()
     yield server
@@ -128,7 +127,7 @@ def _vodfc_server() -> Iterator[Any]:
 
 @pytest.fixture
 def vod_server(_vodfc_server: Any) -> Any:
-    from emulator.app import get_state
+    from vodfc.emulator.app import get_state
 
     get_state(_vodfc_server.app).reset()
     return _vodfc_server

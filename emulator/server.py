@@ -13,12 +13,11 @@ import threading
 from typing import Any
 
 from flask import Flask
+from vodfc.emulator.app import create_app
+from vodfc.emulator.config import DEFAULT_HOST, EmulatorConfig
+from vodfc.emulator.protocol import DropConnection
 from waitress.channel import ClientDisconnected
 from waitress.server import create_server
-
-from emulator.app import create_app
-from emulator.config import DEFAULT_HOST, EmulatorConfig
-from emulator.protocol import DropConnection
 
 # How long the serving loop sleeps in select() when idle; stop() wakes it at once anyway.
 _POLL_SECONDS = 1.0
@@ -139,7 +138,7 @@ def _announce(line: str) -> None:
 
 def serve_forever(app: Flask, host: str, port: int, announce: Any = _announce) -> None:
     """Serve in the foreground until interrupted; ``announce`` gets the startup lines."""
-    from emulator.app import get_state
+    from vodfc.emulator.app import get_state
 
     logging.getLogger("waitress").setLevel(logging.WARNING)
     server = make_server(app, host, port)

@@ -6,7 +6,7 @@ aliyun-python-sdk-vod, the two runtime requirements). It never imports the emula
 ``shared`` itself is nearly free: ``VodClient`` (and with it the core SDK's client) is loaded on first
 access, and each ``aliyunsdkvod`` request class only when an operation first sends that action.
 
-    from shared import VodClient
+    from . import VodClient
 
     def handler(event, context):
         vod = VodClient.from_context(context)
@@ -21,14 +21,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from shared.client import VodClient
+    from .client import VodClient
 
 __all__ = ["VodClient"]
 
 
 def __getattr__(name: str) -> Any:
     if name == "VodClient":
-        from shared.client import VodClient
+        from .client import VodClient
 
         return VodClient
     raise AttributeError(f"module 'shared' has no attribute {name!r}")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.ops.images import ImageOperations
-from shared.ops.listing import ListingOperations
-from shared.ops.streams import StreamOperations
-from shared.ops.videos import VideoOperations
+from .ops.images import ImageOperations
+from .ops.listing import ListingOperations
+from .ops.streams import StreamOperations
+from .ops.videos import VideoOperations
 
 
 class VodClient(VideoOperations, StreamOperations, ImageOperations, ListingOperations):

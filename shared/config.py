@@ -17,8 +17,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from shared._record import FrozenRecord
-from shared.errors import MissingCredentials, ValidationError
+from ._record import FrozenRecord
+from .errors import MissingCredentials, ValidationError
 
 DEFAULT_REGION = "cn-shanghai"
 ENV_ACCESS_KEY_ID = "ALIBABA_CLOUD_ACCESS_KEY_ID"

@@ -18,8 +18,8 @@ import random as _random
 from collections.abc import Callable
 from typing import Any
 
-from shared._record import FrozenRecord
-from shared.errors import ServerError, Throttled, TransportError, VodError
+from ._record import FrozenRecord
+from .errors import ServerError, Throttled, TransportError, VodError
 
 
 class RetryPolicy(FrozenRecord):

@@ -16,10 +16,10 @@ from typing import Any
 from aliyunsdkcore.acs_exception.exceptions import ClientException, ServerException
 from aliyunsdkcore.http import protocol_type
 
-from shared import config
-from shared._record import FrozenRecord
-from shared.errors import ValidationError, VodError, from_sdk_exception, redact
-from shared.retry import RetryPolicy, may_have_landed
+from . import config
+from ._record import FrozenRecord
+from .errors import ValidationError, VodError, from_sdk_exception, redact
+from .retry import RetryPolicy, may_have_landed
 
 logger = logging.getLogger("vodfc.shared")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Sequence
 
-from shared.errors import ValidationError
+from .errors import ValidationError
 
 MAX_BATCH = 20
 MAX_PAGE_SIZE = 100

@@ -24,9 +24,9 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:
-            module = importlib.import_module(f"emulator.cli.{name}")
+            module = importlib.import_module(f"vodfc.emulator.cli.{name}")
         except ModuleNotFoundError as exc:
-            if exc.name != f"emulator.cli.{name}":
+            if exc.name != f"vodfc.emulator.cli.{name}":
                 raise
             continue
         module.register(subparsers)

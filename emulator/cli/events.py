@@ -21,7 +21,7 @@ DEFAULT_URL = "http://127.0.0.1:9000"
 
 
 def register(subparsers: Any) -> None:
-    from shared.events.payloads import EVENT_TYPES
+    from vodfc.shared.events.payloads import EVENT_TYPES
 
     parser = subparsers.add_parser(
         "events",
@@ -75,7 +75,7 @@ def register(subparsers: Any) -> None:
     emit.add_argument("--account", help="account id (default: the emulator's default account)")
     emit.set_defaults(func=emit_event, envelope="raw")
 
-    from emulator.events.cli import add_commands
+    from vodfc.emulator.events.cli import add_commands
 
     add_commands(sub)  # log, callback, receive, flush: the event bus of a running emulator
     parser.set_defaults(func=lambda args: parser.print_help() or 2)
@@ -83,8 +83,8 @@ def register(subparsers: Any) -> None:
 
 def build(args: argparse.Namespace) -> Any:
     """The object (or bytes) ``generate`` prints, for tests and other callers."""
-    from shared.events import envelopes as env
-    from shared.events import payloads as p
+    from vodfc.shared.events import envelopes as env
+    from vodfc.shared.events import payloads as p
 
     now = _time(args.time)
     rng = random.Random(args.seed) if args.seed is not None else None
@@ -116,7 +116,7 @@ def build(args: argparse.Namespace) -> Any:
 
 
 def generate(args: argparse.Namespace) -> int:
-    from shared.events.payloads import encode
+    from vodfc.shared.events.payloads import encode
 
     try:
         value = build(args)
@@ -138,7 +138,7 @@ def emit_event(args: argparse.Namespace) -> int:
     import urllib.parse
     import urllib.request
 
-    from shared.events.payloads import encode
+    from vodfc.shared.events.payloads import encode
 
     try:
         event = build(args)
@@ -167,7 +167,7 @@ def emit_event(args: argparse.Namespace) -> int:
 def _time(value: str | None) -> datetime:
     if not value:
         return datetime.now(timezone.utc)
-    from shared.events.types import parse_time
+    from vodfc.shared.events.types import parse_time
 
     parsed = parse_time(value)
     if parsed is None:

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from emulator.config import DEFAULT_HOST, DEFAULT_PORT
+from vodfc.emulator.config import DEFAULT_HOST, DEFAULT_PORT
 
 DEFAULT_URL = f"http://{DEFAULT_HOST}:{DEFAULT_PORT}"
 KINDS = ("throttle", "error", "latency", "drop", "qps", "duplicate-event", "reorder-event", "drop-event")
@@ -62,7 +62,7 @@ def _url(parser: argparse.ArgumentParser) -> None:
 
 
 def _request(args: argparse.Namespace, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-    from emulator.events.cli import admin_request
+    from vodfc.emulator.events.cli import admin_request
 
     return admin_request(args.url.rstrip("/") + "/_vodfc/faults" + path, method, body)
 

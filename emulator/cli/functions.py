@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from emulator.config import DEFAULT_HOST, DEFAULT_PORT
+from vodfc.emulator.config import DEFAULT_HOST, DEFAULT_PORT
 
 SERVICE = "vodfc"
 
@@ -110,7 +110,7 @@ def register(subparsers: Any) -> None:
 
 
 def _template_path(value: str | None) -> Path:
-    from emulator.fc import default_template_path
+    from vodfc.emulator.fc import default_template_path
 
     return Path(value) if value else default_template_path()
 
@@ -132,8 +132,7 @@ def _read_event(args: argparse.Namespace) -> bytes:
 
 def _fc_client(url: str) -> Any:
     import fc2
-
-    from emulator.config import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET
+    from vodfc.emulator.config import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET
 
     if "://" not in url:
         url = "http://" + url  # fc2 would otherwise assume https (and retry a TLS handshake for 30 s)
@@ -174,7 +173,7 @@ def _print_error(error: dict[str, Any]) -> None:
 
 
 def _load_or_report(path: Path) -> Any:
-    from emulator.fc.template import TemplateError, load_template
+    from vodfc.emulator.fc.template import TemplateError, load_template
 
     try:
         return load_template(path)
@@ -189,7 +188,7 @@ def _load_or_report(path: Path) -> Any:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from emulator.fc.template import load_template, validate_file
+    from vodfc.emulator.fc.template import load_template, validate_file
 
     path = _template_path(args.template)
     issues = validate_file(path, check_imports=not args.no_import)
@@ -246,8 +245,8 @@ def _invoke_http(args: argparse.Namespace, body: bytes) -> int:
         )
         status, text = response.status_code, response.content
     else:
-        from emulator.fc import get_fc
-        from emulator.fc.runtime import wsgi_environ
+        from vodfc.emulator.fc import get_fc
+        from vodfc.emulator.fc.runtime import wsgi_environ
 
         template = _load_or_report(_template_path(args.template))
         if template is None:
@@ -304,8 +303,8 @@ def _invoke_remote(url: str, name: str, event: bytes, async_: bool) -> int:
 
 
 def _local_app(args: argparse.Namespace) -> Any:
-    from emulator.config import EmulatorConfig
-    from emulator.mock import mock_vod
+    from vodfc.emulator.config import EmulatorConfig
+    from vodfc.emulator.mock import mock_vod
 
     overrides: dict[str, Any] = {"seed": not getattr(args, "no_seed", True)}
     if getattr(args, "data_dir", None):
@@ -314,7 +313,7 @@ def _local_app(args: argparse.Namespace) -> Any:
 
 
 def _invoke_local(args: argparse.Namespace, event: bytes) -> int:
-    from emulator.fc import get_fc
+    from vodfc.emulator.fc import get_fc
 
     template = _load_or_report(_template_path(args.template))
     if template is None:
@@ -342,7 +341,7 @@ def _invoke_local(args: argparse.Namespace, event: bytes) -> int:
 
 
 def run_timer(args: argparse.Namespace) -> int:
-    from emulator.fc import get_fc
+    from vodfc.emulator.fc import get_fc
 
     if args.url:
         import requests
@@ -385,7 +384,7 @@ def run_timer(args: argparse.Namespace) -> int:
 
 
 def run_package(args: argparse.Namespace) -> int:
-    from emulator.fc.package import PackageError, package_functions
+    from vodfc.emulator.fc.package import PackageError, package_functions
 
     template = _load_or_report(_template_path(args.template))
     if template is None:
@@ -424,10 +423,10 @@ def _size(size: int) -> str:
 
 
 def run_up(args: argparse.Namespace) -> int:
-    from emulator.app import create_app
-    from emulator.config import EmulatorConfig
-    from emulator.fc import get_fc
-    from emulator.server import ThreadedServer
+    from vodfc.emulator.app import create_app
+    from vodfc.emulator.config import EmulatorConfig
+    from vodfc.emulator.fc import get_fc
+    from vodfc.emulator.server import ThreadedServer
 
     template = _load_or_report(_template_path(args.template))
     if template is None:
@@ -467,7 +466,7 @@ def run_up(args: argparse.Namespace) -> int:
     finally:
         server.stop()
         runtime.close()
-        from emulator.app import get_state
+        from vodfc.emulator.app import get_state
 
         get_state(app).store.close()
     return 0
@@ -523,7 +522,7 @@ def _quiet_logging() -> None:
 
 
 def announce(app: Any, url: str, template: Any) -> None:
-    from emulator.app import get_state
+    from vodfc.emulator.app import get_state
 
     state = get_state(app)
     key = state.config.access_keys[0]
@@ -561,8 +560,7 @@ def announce(app: Any, url: str, template: Any) -> None:
 def demo(app: Any, url: str) -> None:
     """A short tour of the loop, through the official clients against the running server."""
     import fc2
-
-    from emulator.fc import get_fc
+    from vodfc.emulator.fc import get_fc
 
     runtime = get_fc(app).runtime
     client = _fc_client(url)
@@ -647,15 +645,14 @@ def _timer_summary(outcome: Any) -> str:
 
 def _demo_upload(app: Any, url: str) -> None:
     """Upload a tiny generated video with oss2 and show the events and what the functions did."""
-    from emulator.app import get_state
+    from vodfc.emulator.app import get_state
 
     state = get_state(app)
-    if "emulator.oss" not in state.components or "emulator.events" not in state.components:
+    if "vodfc.emulator.oss" not in state.components or "vodfc.emulator.events" not in state.components:
         return
     try:
         import oss2
-
-        from emulator.media.synth import make_video
+        from vodfc.emulator.media.synth import make_video
     except ImportError:
         return
     import base64
@@ -692,7 +689,7 @@ def _demo_upload(app: Any, url: str) -> None:
         address["Bucket"],
     )
     bucket.put_object(address["FileName"], make_video())
-    from emulator.fc import get_fc
+    from vodfc.emulator.fc import get_fc
 
     bus = app.extensions.get("vodfc.events")
     if bus is not None:

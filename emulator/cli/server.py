@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from emulator.config import DEFAULT_HOST, DEFAULT_PORT, EmulatorConfig
+from vodfc.emulator.config import DEFAULT_HOST, DEFAULT_PORT, EmulatorConfig
 
 
 def register(subparsers: Any) -> None:
@@ -40,8 +40,8 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
 
 
 def run(args: argparse.Namespace) -> int:
-    from emulator.app import create_app
-    from emulator.server import serve_forever
+    from vodfc.emulator.app import create_app
+    from vodfc.emulator.server import serve_forever
 
     app = create_app(config_from_args(args))
     try:

@@ -1,7 +1,7 @@
 """VOD event notifications: the bus every emulator component emits events on.
 
 ``get_bus(app)`` returns the app's ``EventBus`` (``app.extensions["vodfc.events"]``). See
-``emulator.events.bus`` for delivery and docs/lifecycle-events-faults.md for the whole picture.
+``vodfc.emulator.events.bus`` for delivery and docs/lifecycle-events-faults.md for the whole picture.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from emulator.events.bus import (
+from vodfc.emulator.events.bus import (
     DeliveryAttempt,
     EventBus,
     EventRecord,
@@ -19,8 +19,8 @@ from emulator.events.bus import (
     callback_signature,
     encode_body,
 )
-from emulator.events.config import DEFAULT_APP_ID, CallbackConfig
-from emulator.events.mns import MnsMessage, MnsQueue
+from vodfc.emulator.events.config import DEFAULT_APP_ID, CallbackConfig
+from vodfc.emulator.events.mns import MnsMessage, MnsQueue
 
 EXTENSION_KEY = "vodfc.events"
 
@@ -48,10 +48,10 @@ def get_bus(app: Any) -> EventBus:
 
 
 def init_app(app: Any) -> None:
-    from emulator.app import get_state
-    from emulator.callscope import MODE_KEY
-    from emulator.events import control
-    from emulator.protocol.environ import host_url
+    from vodfc.emulator.app import get_state
+    from vodfc.emulator.callscope import MODE_KEY
+    from vodfc.emulator.events import control
+    from vodfc.emulator.protocol.environ import host_url
 
     state = get_state(app)
     bus = EventBus(

@@ -10,9 +10,9 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from emulator.events.config import CallbackConfig
-from emulator.protocol import RequestContext
-from emulator.vod.exceptions import InvalidParameter
+from vodfc.emulator.events.config import CallbackConfig
+from vodfc.emulator.protocol import RequestContext
+from vodfc.emulator.vod.exceptions import InvalidParameter
 
 MAX_URL_BYTES = 256
 _AUTH_KEY = re.compile(r"(?=.*[a-z])(?=.*[A-Z])(?=.*[0-9])[A-Za-z0-9]{1,32}")
@@ -20,8 +20,7 @@ _AUTH_KEY = re.compile(r"(?=.*[a-z])(?=.*[A-Z])(?=.*[0-9])[A-Za-z0-9]{1,32}")
 
 def _bus() -> Any:
     from flask import current_app
-
-    from emulator.events import get_bus
+    from vodfc.emulator.events import get_bus
 
     return get_bus(current_app)
 

@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from emulator.callscope import after_call, current_call
-from emulator.events.config import DEFAULT_APP_ID, CallbackConfig
-from emulator.events.mns import MnsQueues
+from vodfc.emulator.callscope import after_call, current_call
+from vodfc.emulator.events.config import DEFAULT_APP_ID, CallbackConfig
+from vodfc.emulator.events.mns import MnsQueues
 
 log = logging.getLogger("vodfc.events")
 
@@ -53,7 +53,7 @@ def callback_signature(url: str, timestamp: int | str, key: str) -> str:
 
 def encode_body(event: dict[str, Any]) -> bytes:
     """The body VOD sends: compact UTF-8 JSON in the payload's own key order."""
-    from shared.events.payloads import encode
+    from vodfc.shared.events.payloads import encode
 
     return encode(event)
 
@@ -177,7 +177,7 @@ def app_transport(app: Any, fallback: Transport = urllib_transport) -> Transport
     import re
     from urllib.parse import urlsplit
 
-    from emulator.app import get_state
+    from vodfc.emulator.app import get_state
 
     vod_host = re.compile(r"vod(?:\.[a-z0-9-]+)?\.aliyuncs\.com", re.IGNORECASE)
 
@@ -462,7 +462,7 @@ class EventBus:
 
         Wrap code that emits while holding a backend lock: a subscriber or receiver that calls the
         emulator back (an FC function reading the video) would otherwise wait for that lock forever.
-        Inside a request the held events wait for the end of the call (``emulator.callscope``).
+        Inside a request the held events wait for the end of the call (``vodfc.emulator.callscope``).
         """
         outer: list[EventRecord] | None = getattr(self._local, "deferred", None)
         mine: list[EventRecord] = []

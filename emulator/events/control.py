@@ -16,9 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
-
-from emulator.events.config import WIRE_FIELDS, CallbackConfig
-from emulator.gateway import CONTROL_PREFIX
+from vodfc.emulator.events.config import WIRE_FIELDS, CallbackConfig
+from vodfc.emulator.gateway import CONTROL_PREFIX
 
 bp = Blueprint("vodfc_events", __name__, url_prefix=f"{CONTROL_PREFIX}/events")
 
@@ -26,7 +25,7 @@ _RESERVED = {"type", "account", "limit"}
 
 
 def _bus() -> Any:
-    from emulator.events import get_bus
+    from vodfc.emulator.events import get_bus
 
     return get_bus(current_app)
 

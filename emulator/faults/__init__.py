@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.faults.rules import CALL_KINDS, EVENT_KINDS, KINDS, FaultError, FaultRule, Faults, media_ids
+from vodfc.emulator.faults.rules import (
+    CALL_KINDS,
+    EVENT_KINDS,
+    KINDS,
+    FaultError,
+    FaultRule,
+    Faults,
+    media_ids,
+)
 
 EXTENSION_KEY = "vodfc.faults"
 
@@ -33,8 +41,8 @@ def get_faults(app: Any) -> Faults:
 
 
 def init_app(app: Any) -> None:
-    from emulator.app import get_state
-    from emulator.faults import control
+    from vodfc.emulator.app import get_state
+    from vodfc.emulator.faults import control
 
     state = get_state(app)
     faults = Faults(state.config.clock)

@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
-
-from emulator.faults.rules import FaultError, FaultRule
-from emulator.gateway import CONTROL_PREFIX
+from vodfc.emulator.faults.rules import FaultError, FaultRule
+from vodfc.emulator.gateway import CONTROL_PREFIX
 
 bp = Blueprint("vodfc_faults", __name__, url_prefix=f"{CONTROL_PREFIX}/faults")
 
 
 def _faults() -> Any:
-    from emulator.faults import get_faults
+    from vodfc.emulator.faults import get_faults
 
     return get_faults(current_app)
 

@@ -18,9 +18,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from emulator.protocol import DropConnection
-from emulator.vod import exceptions
-from emulator.vod.exceptions import InternalError, ThrottlingUser, VodError
+from vodfc.emulator.protocol import DropConnection
+from vodfc.emulator.vod import exceptions
+from vodfc.emulator.vod.exceptions import InternalError, ThrottlingUser, VodError
 
 CALL_KINDS = ("throttle", "error", "latency", "drop", "qps")
 EVENT_KINDS = ("duplicate-event", "reorder-event", "drop-event")

@@ -1,8 +1,8 @@
 """The emulator's Function Compute component: template.yml's functions, run locally, behind FC's API.
 
-* :mod:`emulator.fc.template` — load and validate template.yml (Funcraft format);
-* :mod:`emulator.fc.runtime` — the warm in-process runtime (context, environment, timeout, triggers);
-* :mod:`emulator.fc.api` — the FC 2.0 API and HTTP-trigger proxy on the shared app, signature-checked.
+* :mod:`vodfc.emulator.fc.template` — load and validate template.yml (Funcraft format);
+* :mod:`vodfc.emulator.fc.runtime` — the warm in-process runtime (context, environment, timeout, triggers);
+* :mod:`vodfc.emulator.fc.api` — the FC 2.0 API and HTTP-trigger proxy on the shared app, signature-checked.
 
 ``get_fc(app)`` gives the component; ``get_fc(app).runtime`` the ``FunctionRuntime`` (loaded lazily from
 ``VODFC_TEMPLATE``, else ``./template.yml``, else the project's template.yml); ``get_fc(app).load(path)``
@@ -21,11 +21,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from emulator.callscope import MODE_KEY
-from emulator.fc.context import Credentials
-from emulator.fc.runtime import VOD_EVENTS_TOPIC, Delivery, FunctionRuntime, Invocation
-from emulator.fc.template import Function, Template, TemplateError, load_template
-from emulator.protocol.environ import host, host_url
+from vodfc.emulator.callscope import MODE_KEY
+from vodfc.emulator.fc.context import Credentials
+from vodfc.emulator.fc.runtime import VOD_EVENTS_TOPIC, Delivery, FunctionRuntime, Invocation
+from vodfc.emulator.fc.template import Function, Template, TemplateError, load_template
+from vodfc.emulator.protocol.environ import host, host_url
 
 EXTENSION_KEY = "vodfc.fc"
 FC_HOST = r"(?P<account>[0-9]+)\.(?P<region>[a-z0-9-]+)\.fc\.aliyuncs\.com"
@@ -61,7 +61,7 @@ class FcComponent:
     """The FC side of one emulator app: which template, and the runtime running it."""
 
     def __init__(self, app: Any):
-        from emulator.app import get_state
+        from vodfc.emulator.app import get_state
 
         self.app = app
         self.state = get_state(app)
@@ -169,8 +169,8 @@ def get_fc(app: Any) -> FcComponent:
 
 
 def init_app(app: Any) -> None:
-    from emulator.app import get_state
-    from emulator.fc.api import bp
+    from vodfc.emulator.app import get_state
+    from vodfc.emulator.fc.api import bp
 
     state = get_state(app)
     component = FcComponent(app)

@@ -27,9 +27,8 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from flask import Blueprint, Response, current_app, request
-
-from emulator.fc.runtime import Invocation, new_request_id, wsgi_environ
-from emulator.fc.template import Function, Service
+from vodfc.emulator.fc.runtime import Invocation, new_request_id, wsgi_environ
+from vodfc.emulator.fc.template import Function, Service
 
 API_VERSION = "2016-08-15"
 PREFIX = f"/{API_VERSION}"
@@ -48,7 +47,7 @@ class FcApiError(Exception):
 
 
 def _component() -> Any:
-    from emulator.fc import get_fc
+    from vodfc.emulator.fc import get_fc
 
     return get_fc(current_app)
 
@@ -121,8 +120,8 @@ def sign(secret: str, text: str) -> str:
 
 def verify_signature(proxy: bool) -> str:
     """Check FC's signature on the current request; returns the account id of the caller's key."""
-    from emulator.app import get_state
-    from emulator.vod.exceptions import VodError
+    from vodfc.emulator.app import get_state
+    from vodfc.emulator.vod.exceptions import VodError
 
     state = get_state(current_app)
     header = request.headers.get("Authorization", "")

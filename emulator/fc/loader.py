@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 from types import ModuleType
 
-from emulator.fc.template import module_file
+from vodfc.emulator.fc.template import module_file
 
 _import_lock = threading.RLock()
 
@@ -40,6 +40,7 @@ def load_module(code_dir: Path, module_name: str, unique_name: str) -> ModuleTyp
         added = code_path not in sys.path
         if added:
             sys.path.insert(0, code_path)
+        _make_shared_importable(code_dir)
         sys.modules[unique_name] = module
         try:
             spec.loader.exec_module(module)
@@ -62,6 +63,20 @@ def load_module(code_dir: Path, module_name: str, unique_name: str) -> ModuleTyp
             if added and code_path in sys.path:
                 sys.path.remove(code_path)
     return module
+
+
+def _make_shared_importable(code_dir: Path) -> None:
+    """Put the project's ``shared/`` on ``sys.path`` for a function loaded from its source folder.
+
+    A function's CodeUri in the source tree (``functions/<fn>/``) holds only its own code; its zip holds
+    ``shared/`` beside it. The project root (the nearest folder above the code that has ``shared/``) goes
+    last on the path, so code that ships its own ``shared`` still finds that one first.
+    """
+    for folder in code_dir.parents:
+        if (folder / "shared" / "__init__.py").is_file():
+            if str(folder) not in sys.path:
+                sys.path.append(str(folder))
+            return
 
 
 def resolve(module: ModuleType, module_name: str, func: str) -> object:

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from emulator.fc.template import Function, Template
+from vodfc.emulator.fc.template import Function, Template
 
 _SKIP_DIRS = {"__pycache__", ".pytest_cache", ".mypy_cache", ".git"}
 _SKIP_SUFFIXES = {".pyc", ".pyo"}

@@ -41,9 +41,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from emulator.fc.context import Credentials, FCContext, FunctionMeta, ServiceMeta
-from emulator.fc.loader import ImportModuleError, load_module, resolve
-from emulator.fc.template import Function, Template, Trigger
+from vodfc.emulator.fc.context import Credentials, FCContext, FunctionMeta, ServiceMeta
+from vodfc.emulator.fc.loader import ImportModuleError, load_module, resolve
+from vodfc.emulator.fc.template import Function, Template, Trigger
 
 log = logging.getLogger("vodfc.fc")
 

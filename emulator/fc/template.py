@@ -633,7 +633,7 @@ def module_file(code_dir: Path, module_name: str) -> Path | None:
 
 def try_import(code_dir: Path, module_name: str, func: str) -> str | None:
     """Import the module the way the runtime does (fresh name, code dir first on sys.path)."""
-    from emulator.fc.loader import ImportModuleError, load_module
+    from vodfc.emulator.fc.loader import ImportModuleError, load_module
 
     try:
         module = load_module(

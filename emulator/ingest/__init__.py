@@ -1,7 +1,7 @@
 """Real ingestion: upload credentials that work with oss2, and what happens when the file lands.
 
-* ``emulator.ingest.actions`` — CreateUploadVideo, CreateUploadImage, RefreshUploadVideo (loaded by
-  ``emulator.vod.responses``): a record in ``Uploading``, an object key in the account's VOD bucket,
+* ``vodfc.emulator.ingest.actions`` — CreateUploadVideo, CreateUploadImage, RefreshUploadVideo (loaded by
+  ``vodfc.emulator.vod.responses``): a record in ``Uploading``, an object key in the account's VOD bucket,
   and an STS token allowed to write that one key.
 * ``Ingest`` (``get_ingest(app)``) listens to the OSS component: when the object of a pending upload
   is complete (PutObject or CompleteMultipartUpload) it probes the real bytes with PyAV and updates
@@ -24,10 +24,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask
-
-from emulator.ingest.uploads import UploadTarget, object_prefix
-from emulator.media import MediaInfo, NotMedia, probe, vodformat
-from emulator.oss import ObjectEvent, get_oss
+from vodfc.emulator.ingest.uploads import UploadTarget, object_prefix
+from vodfc.emulator.media import MediaInfo, NotMedia, probe, vodformat
+from vodfc.emulator.oss import ObjectEvent, get_oss
 
 __all__ = ["EXTENSION_KEY", "Ingest", "UploadCompleted", "get_ingest", "init_app"]
 
@@ -94,7 +93,7 @@ class Ingest:
     """Pending uploads of one emulator app, and the listeners told when they complete."""
 
     def __init__(self, app: Flask):
-        from emulator.app import get_state
+        from vodfc.emulator.app import get_state
 
         self.app = app
         self.state = get_state(app)
@@ -119,7 +118,7 @@ class Ingest:
 
     def issue_credentials(self, ctx: Any, account_id: str, target: UploadTarget) -> Any:
         """An STS token for ``account_id`` that may touch only ``target``'s object; its bucket exists."""
-        from emulator.ingest.uploads import TOKEN_SECONDS
+        from vodfc.emulator.ingest.uploads import TOKEN_SECONDS
 
         # Public-read, like the lifecycle component's outputs in the same bucket: VOD serves its
         # storage through a CDN, so players and ImageURL readers use no OSS signature. Writes still
@@ -306,10 +305,10 @@ class Ingest:
         bus = self.app.extensions.get("vodfc.events")
         if bus is None:
             return
-        from shared.events import payloads
+        from vodfc.shared.events import payloads
 
         try:
-            from emulator.lifecycle.machine import callback_url_of, extend_of
+            from vodfc.emulator.lifecycle.machine import callback_url_of, extend_of
         except ImportError:  # without the lifecycle component: no per-media override, no Extend
 
             def callback_url_of(user_data: str | None) -> str | None:
@@ -346,7 +345,7 @@ def get_ingest(app: Flask) -> Ingest:
 
 
 def init_app(app: Flask) -> None:
-    from emulator.app import get_state
+    from vodfc.emulator.app import get_state
 
     if "vodfc.oss" not in app.extensions:
         return  # nothing to ingest from without the OSS component

@@ -1,6 +1,6 @@
 """CreateUploadVideo, CreateUploadImage and RefreshUploadVideo: VOD's upload-credential actions.
 
-Loaded by ``emulator.vod.responses`` (``ACTION_MODULES``). Field checks reuse the VOD actions'
+Loaded by ``vodfc.emulator.vod.responses`` (``ACTION_MODULES``). Field checks reuse the VOD actions'
 helpers, so limits and error codes match UpdateVideoInfo's; the extension check is the upload's own
 (``InvalidFileName.Extension``).
 """
@@ -11,9 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app
-
-from emulator.ingest import get_ingest
-from emulator.ingest.uploads import (
+from vodfc.emulator.ingest import get_ingest
+from vodfc.emulator.ingest.uploads import (
     IMAGE_EXTENSIONS,
     UploadTarget,
     bucket_of,
@@ -24,7 +23,7 @@ from emulator.ingest.uploads import (
     upload_auth,
     video_key,
 )
-from emulator.vod.actions.common import (
+from vodfc.emulator.vod.actions.common import (
     check_description,
     check_tags,
     check_title,
@@ -36,8 +35,8 @@ from emulator.vod.actions.common import (
     optional,
     required,
 )
-from emulator.vod.exceptions import InvalidParameter
-from emulator.vod.models import new_id
+from vodfc.emulator.vod.exceptions import InvalidParameter
+from vodfc.emulator.vod.models import new_id
 
 Params = Mapping[str, str]
 

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from emulator.vod.exceptions import VodError
+from vodfc.emulator.vod.exceptions import VodError
 
 TOKEN_SECONDS = 3600
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from emulator.lifecycle.hooks import MediaEvents
-from emulator.lifecycle.machine import (
+from vodfc.emulator.lifecycle.hooks import MediaEvents
+from vodfc.emulator.lifecycle.machine import (
     DEFAULT_GROUP,
     NO_TRANSCODE_GROUP,
     Delays,
@@ -24,7 +24,7 @@ from emulator.lifecycle.machine import (
     StreamSpec,
     scaled,
 )
-from emulator.lifecycle.scheduler import TIMINGS, Scheduler
+from vodfc.emulator.lifecycle.scheduler import TIMINGS, Scheduler
 
 EXTENSION_KEY = "vodfc.lifecycle"
 
@@ -51,8 +51,8 @@ def get_lifecycle(app: Any) -> Lifecycle:
 
 
 def init_app(app: Any) -> None:
-    from emulator.app import get_state
-    from emulator.lifecycle import control
+    from vodfc.emulator.app import get_state
+    from vodfc.emulator.lifecycle import control
 
     state = get_state(app)
     timing = os.environ.get("VODFC_LIFECYCLE_TIMING", "instant")

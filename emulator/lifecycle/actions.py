@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from emulator.vod.exceptions import (
+from vodfc.emulator.vod.exceptions import (
     ForbiddenIllegalStatus,
     InvalidParameter,
     InvalidVideoNotFound,
@@ -28,9 +28,8 @@ TRANSCODABLE = ("UploadSucc", "Normal", "Checking")
 
 def submit_transcode_jobs(backend: Any, params: Mapping[str, str], ctx: Any) -> dict[str, Any]:
     from flask import current_app
-
-    from emulator.lifecycle import get_lifecycle
-    from emulator.lifecycle.machine import DEFAULT_GROUP, NO_TRANSCODE_GROUP
+    from vodfc.emulator.lifecycle import get_lifecycle
+    from vodfc.emulator.lifecycle.machine import DEFAULT_GROUP, NO_TRANSCODE_GROUP
 
     video_id = _video_id(backend, params)
     group = params.get("TemplateGroupId") or ""
@@ -75,8 +74,7 @@ def _int(params: Mapping[str, str], name: str, default: int | None, minimum: int
 
 def submit_snapshot_job(backend: Any, params: Mapping[str, str], ctx: Any) -> dict[str, Any]:
     from flask import current_app
-
-    from emulator.lifecycle import get_lifecycle
+    from vodfc.emulator.lifecycle import get_lifecycle
 
     video_id = _video_id(backend, params)
     video = backend.get_video(video_id)

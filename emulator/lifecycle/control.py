@@ -15,15 +15,14 @@ from dataclasses import fields, replace
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
-
-from emulator.gateway import CONTROL_PREFIX
-from emulator.lifecycle.machine import Delays, Outcome
+from vodfc.emulator.gateway import CONTROL_PREFIX
+from vodfc.emulator.lifecycle.machine import Delays, Outcome
 
 bp = Blueprint("vodfc_lifecycle", __name__, url_prefix=f"{CONTROL_PREFIX}/lifecycle")
 
 
 def _lifecycle() -> Any:
-    from emulator.lifecycle import get_lifecycle
+    from vodfc.emulator.lifecycle import get_lifecycle
 
     return get_lifecycle(current_app)
 

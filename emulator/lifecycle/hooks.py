@@ -23,8 +23,8 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from emulator.lifecycle.machine import callback_url_of
-from shared.events import payloads
+from vodfc.emulator.lifecycle.machine import callback_url_of
+from vodfc.shared.events import payloads
 
 log = logging.getLogger("vodfc.lifecycle")
 

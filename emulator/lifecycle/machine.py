@@ -28,8 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from emulator.lifecycle.scheduler import Scheduler
-from shared.events import payloads
+from vodfc.emulator.lifecycle.scheduler import Scheduler
+from vodfc.shared.events import payloads
 
 log = logging.getLogger("vodfc.lifecycle")
 
@@ -162,7 +162,7 @@ def extend_of(user_data: str | None) -> Any:
 
 class Lifecycle:
     def __init__(self, app: Any, scheduler: Scheduler):
-        from emulator.app import get_state
+        from vodfc.emulator.app import get_state
 
         self.app = app
         self.state = get_state(app)
@@ -237,7 +237,7 @@ class Lifecycle:
     ) -> Job:
         """A video's source file is complete: start the pipeline (see the module docstring).
 
-        ``media`` is an ``emulator.media.MediaInfo`` the caller already probed (the ingest component
+        ``media`` is an ``vodfc.emulator.media.MediaInfo`` the caller already probed (the ingest component
         does, HLS segments included, and records the source file itself); without it the bytes in
         ``data`` are probed here. ``is_media=False`` says the caller found the bytes are not media.
         """
@@ -334,7 +334,7 @@ class Lifecycle:
         return None if stored is None else bytes(stored.data)
 
     def on_ingest_upload(self, upload: Any) -> None:
-        """The ingest component's listener (``emulator.ingest.UploadCompleted``): a video's source
+        """The ingest component's listener (``vodfc.emulator.ingest.UploadCompleted``): a video's source
         file is complete in OSS, probed and recorded (status ``UploadSucc``, or ``UploadFail`` for
         bytes that are not media — VOD sends no event then). A dict with the same names works too.
         Images are not processed here (ingest emits ImageUploadComplete itself).
@@ -520,7 +520,7 @@ class _Pipeline:
             self.source.duration, self.source.fps, self.source.bitrate_kbps = 10.0, 25.0, 2000.0
             return
         try:
-            from emulator.media import NotMedia, probe
+            from vodfc.emulator.media import NotMedia, probe
         except ImportError:  # the media component is optional
             self.source.width, self.source.height, self.source.duration = 1280, 720, 10.0
             return
@@ -791,8 +791,8 @@ class _Pipeline:
 
     def frame_jpeg(self, at: float, width: int | None, height: int | None) -> bytes:
         try:
-            from emulator.media import NotMedia, snapshot_jpeg
-            from emulator.media.synth import make_image
+            from vodfc.emulator.media import NotMedia, snapshot_jpeg
+            from vodfc.emulator.media.synth import make_image
         except ImportError:
             return b""
         if self.source.data is not None:
@@ -808,8 +808,8 @@ class _Pipeline:
 
     def cover_jpeg(self) -> bytes:
         try:
-            from emulator.media import NotMedia, snapshot_jpeg
-            from emulator.media.synth import make_image
+            from vodfc.emulator.media import NotMedia, snapshot_jpeg
+            from vodfc.emulator.media.synth import make_image
         except ImportError:
             return b""
         if self.source.data is not None:

@@ -2,8 +2,8 @@
 
 * ``probe(source) -> MediaInfo`` (raises ``NotMedia``), ``is_media(source)``;
 * ``snapshot_jpeg(source, at=seconds)`` — a real decoded frame as JPEG bytes;
-* ``emulator.media.vodformat`` — the probe in GetMezzanineInfo's shapes;
-* ``emulator.media.synth`` — ``make_video`` / ``make_audio`` / ``make_image`` for tests and demos.
+* ``vodfc.emulator.media.vodformat`` — the probe in GetMezzanineInfo's shapes;
+* ``vodfc.emulator.media.synth`` — ``make_video`` / ``make_audio`` / ``make_image`` for tests and demos.
 
 Everything runs on PyAV (FFmpeg's libraries); there is no per-app state, so ``init_app`` only records
 that the component is there.
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.media.probe import AudioStream, MediaInfo, NotMedia, VideoStream, is_media, probe
-from emulator.media.snapshot import snapshot_jpeg
+from vodfc.emulator.media.probe import AudioStream, MediaInfo, NotMedia, VideoStream, is_media, probe
+from vodfc.emulator.media.snapshot import snapshot_jpeg
 
 __all__ = [
     "AudioStream",

@@ -5,8 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import av
-
-from emulator.media.probe import NotMedia, Source, _open
+from vodfc.emulator.media.probe import NotMedia, Source, _open
 
 
 def snapshot_jpeg(

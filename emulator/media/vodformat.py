@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.media.probe import AudioStream, MediaInfo, VideoStream
+from vodfc.emulator.media.probe import AudioStream, MediaInfo, VideoStream
 
 
 def seconds(value: float) -> str:

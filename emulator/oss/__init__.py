@@ -18,9 +18,8 @@ import re
 from typing import Any
 
 from flask import Blueprint, Flask
-
-from emulator.oss.service import ObjectEvent, OssService
-from emulator.oss.storage import Bucket, StoredObject
+from vodfc.emulator.oss.service import ObjectEvent, OssService
+from vodfc.emulator.oss.storage import Bucket, StoredObject
 
 __all__ = ["Bucket", "ObjectEvent", "OssService", "StoredObject", "get_oss", "init_app"]
 
@@ -41,7 +40,7 @@ def get_oss(app: Flask) -> OssService:
 
 
 def init_app(app: Flask) -> None:
-    from emulator.app import get_state
+    from vodfc.emulator.app import get_state
 
     state = get_state(app)
     service = OssService(state)

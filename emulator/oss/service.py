@@ -26,9 +26,8 @@ from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 from flask import Response, request
-
-from emulator.oss import errors, signing
-from emulator.oss.storage import (
+from vodfc.emulator.oss import errors, signing
+from vodfc.emulator.oss.storage import (
     Bucket,
     MultipartUpload,
     ObjectStore,
@@ -40,8 +39,8 @@ from emulator.oss.storage import (
 )
 
 if TYPE_CHECKING:
-    from emulator.accounts import Credential
-    from emulator.app import EmulatorState
+    from vodfc.emulator.accounts import Credential
+    from vodfc.emulator.app import EmulatorState
 
 logger = logging.getLogger(__name__)
 

@@ -4,15 +4,15 @@ Decoding (RPC and ACS3 styles), signature checks, and the success/error envelope
 VOD actions receive plain parameters and a ``RequestContext`` and never see HTTP.
 """
 
-from emulator.protocol.context import DropConnection, Mode, RequestContext, new_request_id
-from emulator.protocol.decoding import (
+from vodfc.emulator.protocol.context import DropConnection, Mode, RequestContext, new_request_id
+from vodfc.emulator.protocol.decoding import (
     ApiCall,
     check_action_and_version,
     decode,
     is_vod_host,
     region_from_host,
 )
-from emulator.protocol.signatures import Authenticator, NonceCache
+from vodfc.emulator.protocol.signatures import Authenticator, NonceCache
 
 __all__ = [
     "ApiCall",

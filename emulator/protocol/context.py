@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from emulator.accounts import Accounts
+    from vodfc.emulator.accounts import Accounts
 
 Mode = Literal["inprocess", "server"]
 

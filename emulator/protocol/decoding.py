@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from emulator.config import VOD_API_VERSION, EmulatorConfig
-from emulator.protocol import environ as wsgi
-from emulator.vod.exceptions import InvalidVersion, MissingGatewayParameter
+from vodfc.emulator.config import VOD_API_VERSION, EmulatorConfig
+from vodfc.emulator.protocol import environ as wsgi
+from vodfc.emulator.vod.exceptions import InvalidVersion, MissingGatewayParameter
 
 Style = Literal["rpc", "acs3"]
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 from xml.sax.saxutils import escape
 
-from emulator.vod.exceptions import VodError
+from vodfc.emulator.vod.exceptions import VodError
 
 JSON_TYPE = "application/json;charset=utf-8"
 XML_TYPE = "text/xml;charset=utf-8"

@@ -1,6 +1,6 @@
 """A WSGI environ read the way werkzeug's ``Request`` reads it, without building one per call.
 
-The VOD fast path answers straight from the environ (``emulator.gateway``); each function here
+The VOD fast path answers straight from the environ (``vodfc.emulator.gateway``); each function here
 gives exactly what the ``Request`` attribute of the same name would, so the Flask route and the
 fast path decode a call identically.
 """

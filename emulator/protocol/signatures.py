@@ -20,11 +20,11 @@ from collections import deque
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 
-from emulator.accounts import Accounts, Credential
-from emulator.config import EmulatorConfig
-from emulator.protocol.decoding import ApiCall
-from emulator.protocol.encoding import percent_encode
-from emulator.vod.exceptions import (
+from vodfc.emulator.accounts import Accounts, Credential
+from vodfc.emulator.config import EmulatorConfig
+from vodfc.emulator.protocol.decoding import ApiCall
+from vodfc.emulator.protocol.encoding import percent_encode
+from vodfc.emulator.vod.exceptions import (
     IncompleteSignature,
     InvalidSignatureMethod,
     InvalidTimeStampExpired,

@@ -32,7 +32,7 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 from typing import Any, Union
 
-from emulator.vod.exceptions import ErrorMatchSyntax
+from vodfc.emulator.vod.exceptions import ErrorMatchSyntax
 
 MEDIA_TYPES = ("video", "audio", "image", "attached")
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, ClassVar, TypeVar
 
-from emulator.store import Record, Store
-from emulator.vod.exceptions import (
+from vodfc.emulator.store import Record, Store
+from vodfc.emulator.vod.exceptions import (
     CategoryLevelExceededMax,
     InvalidCategoryNotFound,
     InvalidParameter,
@@ -462,7 +462,7 @@ class Image(_RecordMixin):
 
 
 class MediaDocument:
-    """One media asset as SearchMedia sees it (``emulator.vod.search``'s ``SearchDocument``).
+    """One media asset as SearchMedia sees it (``vodfc.emulator.vod.search``'s ``SearchDocument``).
 
     ``search_body()`` is the SearchMedia sub-object (``Video``/``Audio``/``Image``) with every field it
     can return, VOD's wire names and JSON types; it is cached on the record until the record is saved

@@ -2,9 +2,9 @@
 
 Actions come from the modules in ``ACTION_MODULES``; each exposes ``ACTIONS``, a dict of action name
 to ``fn(backend, params, ctx) -> dict`` (the answer body without ``RequestId``). Modules that are not
-installed are skipped, so the VOD core, SearchMedia (``emulator.vod.search``), the upload actions
-(``emulator.ingest.actions``), the message-callback actions (``emulator.events.actions``) and the
-processing jobs (``emulator.lifecycle.actions``) are developed and shipped independently.
+installed are skipped, so the VOD core, SearchMedia (``vodfc.emulator.vod.search``), the upload actions
+(``vodfc.emulator.ingest.actions``), the message-callback actions (``vodfc.emulator.events.actions``) and the
+processing jobs (``vodfc.emulator.lifecycle.actions``) are developed and shipped independently.
 When two modules name the same action, the first module listed wins. The table is built once, on first use.
 """
 
@@ -16,19 +16,19 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from emulator.vod.exceptions import InvalidApiNotFound
+from vodfc.emulator.vod.exceptions import InvalidApiNotFound
 
 Action = Callable[[Any, Mapping[str, str], Any], dict[str, Any]]
 
 ACTION_MODULES: tuple[str, ...] = (
-    "emulator.vod.actions.videos",
-    "emulator.vod.actions.media",
-    "emulator.vod.actions.images",
-    "emulator.vod.actions.categories",
-    "emulator.vod.search",
-    "emulator.ingest.actions",
-    "emulator.events.actions",
-    "emulator.lifecycle.actions",
+    "vodfc.emulator.vod.actions.videos",
+    "vodfc.emulator.vod.actions.media",
+    "vodfc.emulator.vod.actions.images",
+    "vodfc.emulator.vod.actions.categories",
+    "vodfc.emulator.vod.search",
+    "vodfc.emulator.ingest.actions",
+    "vodfc.emulator.events.actions",
+    "vodfc.emulator.lifecycle.actions",
 )
 
 log = logging.getLogger(__name__)

@@ -23,12 +23,12 @@ from datetime import datetime, timedelta, timezone
 from operator import attrgetter
 from typing import Any, Protocol, runtime_checkable
 
-from emulator.vod.exceptions import (
+from vodfc.emulator.vod.exceptions import (
     InvalidParameter,
     InvalidScrollTokenExpired,
     SortByExceededMax,
 )
-from emulator.vod.match import (
+from vodfc.emulator.vod.match import (
     DEFAULT_OPTIONS,
     MEDIA_TYPES,
     And,

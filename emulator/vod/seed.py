@@ -13,7 +13,7 @@ import hashlib
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from emulator.vod.models import VodBackend, vod_time
+from vodfc.emulator.vod.models import VodBackend, vod_time
 
 BASE_TIME = datetime(2026, 1, 5, 8, 0, 0, tzinfo=timezone.utc)
 

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from shared._lazy import lazy_exports
+from .._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from shared.events.parse import EventFormatError, parse_event, parse_events
-    from shared.events.signature import CallbackRejected, CallbackVerifier, sign
-    from shared.events.types import (
+    from .parse import EventFormatError, parse_event, parse_events
+    from .signature import CallbackRejected, CallbackVerifier, sign
+    from .types import (
         DeleteMediaComplete,
         FileUploadComplete,
         ImageUploadComplete,

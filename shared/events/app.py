@@ -42,20 +42,20 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from shared._record import Record
-from shared.errors import AuthFailed, ServerError, Throttled, TransportError
-from shared.events.parse import EventFormatError, parse_events
-from shared.events.types import Delivery, TimerEvent, VodEvent, vod_event
-from shared.fc import fc3
-from shared.fc.app import request_id_of
-from shared.fc.clients import ClientProvider, register_context_secrets
-from shared.fc.errors import ConfigurationError, HttpError, error_response
-from shared.fc.logs import current_request_id, register_secret, setup_logging
-from shared.fc.router import Request, status_line
+from .._record import Record
+from ..errors import AuthFailed, ServerError, Throttled, TransportError
+from ..fc import fc3
+from ..fc.app import request_id_of
+from ..fc.clients import ClientProvider, register_context_secrets
+from ..fc.errors import ConfigurationError, HttpError, error_response
+from ..fc.logs import current_request_id, register_secret, setup_logging
+from ..fc.router import Request, status_line
+from .parse import EventFormatError, parse_events
+from .types import Delivery, TimerEvent, VodEvent, vod_event
 
 if TYPE_CHECKING:
-    from shared.client import VodClient
-    from shared.events.signature import CallbackVerifier, Verdict
+    from ..client import VodClient
+    from .signature import CallbackVerifier, Verdict
 
 logger = logging.getLogger("vodfc.events")
 
@@ -77,8 +77,8 @@ EVENT_RETRY_MAX_DELAY = 2.0
 
 
 def _event_client(context: Any) -> VodClient:
-    from shared.client import VodClient
-    from shared.retry import RetryPolicy
+    from ..client import VodClient
+    from ..retry import RetryPolicy
 
     retry = RetryPolicy(max_attempts=EVENT_RETRY_ATTEMPTS, base_delay=0.2, max_delay=EVENT_RETRY_MAX_DELAY)
     return VodClient.from_context(context, retry=retry)
@@ -278,7 +278,7 @@ class EventApp(Generic[C]):
         """FC 2.0 HTTP trigger (WSGI) receiving VOD's callback POST; checks X-VOD-SIGNATURE first."""
         # The signature checks are loaded by the first callback: the event face (MNS, EventBridge, timer)
         # never needs them, so they stay out of its cold start.
-        from shared.events.signature import CallbackRejected
+        from .signature import CallbackRejected
 
         setup_logging()
         context = environ.get("fc.context")
@@ -340,7 +340,7 @@ class EventApp(Generic[C]):
 
     def verifier(self, environ: Mapping[str, str] | None = None) -> CallbackVerifier | None:
         """The instance's callback verifier from the environment; None when auth is explicitly off."""
-        from shared.events.signature import CallbackVerifier  # callback face only, see http_handler
+        from .signature import CallbackVerifier  # callback face only, see http_handler
 
         env = os.environ if environ is None else environ
         mode = (env.get(ENV_AUTH) or "on").strip().lower()

@@ -32,9 +32,9 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from shared.events.parse import EventFormatError, parse_event, parse_events  # noqa: F401  (re-exported)
-from shared.events.payloads import encode
-from shared.events.signature import signed_headers
+from .parse import EventFormatError, parse_event, parse_events  # noqa: F401  (re-exported)
+from .payloads import encode
+from .signature import signed_headers
 
 ENVELOPES = ("callback", "mns-topic", "mns-json", "eventbridge", "timer")
 DEFAULT_TOPIC = "vodfc-vod-events"

@@ -15,7 +15,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from shared.events.types import Delivery, TimerEvent, VodEvent, vod_event
+from .types import Delivery, TimerEvent, VodEvent, vod_event
 
 
 class EventFormatError(ValueError):

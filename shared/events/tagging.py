@@ -29,8 +29,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from shared._record import FrozenRecord
-from shared.validation import MAX_TAGS, TAG_MAX_BYTES
+from .._record import FrozenRecord
+from ..validation import MAX_TAGS, TAG_MAX_BYTES
 
 RESOLUTION_CLASSES = ("4k", "2k", "hd", "sd")
 ORIENTATIONS = ("landscape", "portrait", "square")

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from shared._record import FrozenRecord
+from .._record import FrozenRecord
 
 SUCCESS = "success"
 

@@ -12,7 +12,7 @@
 
 Event functions (not operations) use the parts directly, e.g.::
 
-    from shared.fc import ClientProvider, decode_json_object, error_response, setup_logging
+    from . import ClientProvider, decode_json_object, error_response, setup_logging
 
     clients = ClientProvider()
 
@@ -26,14 +26,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from shared._lazy import lazy_exports
+from .._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from shared.fc.app import HttpBinding, OperationApp, request_id_of
-    from shared.fc.auth import HttpAuth
-    from shared.fc.clients import ClientProvider
-    from shared.fc.context import FcContext, FcCredentials
-    from shared.fc.errors import (
+    from .app import HttpBinding, OperationApp, request_id_of
+    from .auth import HttpAuth
+    from .clients import ClientProvider
+    from .context import FcContext, FcCredentials
+    from .errors import (
         BadRequest,
         ConfigurationError,
         ErrorResponse,
@@ -45,10 +45,10 @@ if TYPE_CHECKING:
         error_response,
         to_http_error,
     )
-    from shared.fc.events import decode_json_object
-    from shared.fc.logs import current_request_id, mask, register_secret, setup_logging
-    from shared.fc.router import Request, Response, Router
-    from shared.fc.schema import Field, Schema
+    from .events import decode_json_object
+    from .logs import current_request_id, mask, register_secret, setup_logging
+    from .router import Request, Response, Router
+    from .schema import Field, Schema
 
 # Each name is loaded from its module on first access, so a function pays only for the parts it uses: an
 # operation function never builds the stand-in FC context (``context``), which only local runs and tests need.

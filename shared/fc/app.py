@@ -22,18 +22,18 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from shared._record import FrozenRecord
-from shared.fc import fc3
-from shared.fc.auth import HttpAuth
-from shared.fc.clients import ClientProvider, register_context_secrets
-from shared.fc.errors import BadRequest, ErrorResponse, error_response, to_http_error
-from shared.fc.events import decode_json_object
-from shared.fc.logs import current_request_id, describe, setup_logging
-from shared.fc.router import Request, Response, Router, status_line, wsgi_headers
-from shared.fc.schema import Args, Schema, invalid
+from .._record import FrozenRecord
+from . import fc3
+from .auth import HttpAuth
+from .clients import ClientProvider, register_context_secrets
+from .errors import BadRequest, ErrorResponse, error_response, to_http_error
+from .events import decode_json_object
+from .logs import current_request_id, describe, setup_logging
+from .router import Request, Response, Router, status_line, wsgi_headers
+from .schema import Args, Schema, invalid
 
 if TYPE_CHECKING:
-    from shared.client import VodClient
+    from ..client import VodClient
 
 logger = logging.getLogger("vodfc.fc")
 

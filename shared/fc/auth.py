@@ -22,9 +22,9 @@ import hmac
 import os
 from collections.abc import Mapping
 
-from shared._record import FrozenRecord
-from shared.fc.errors import ConfigurationError, Forbidden, Unauthorized
-from shared.fc.logs import register_secret
+from .._record import FrozenRecord
+from .errors import ConfigurationError, Forbidden, Unauthorized
+from .logs import register_secret
 
 ENV_MODE = "VODFC_HTTP_AUTH"
 ENV_TOKEN = "VODFC_HTTP_TOKEN"

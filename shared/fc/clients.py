@@ -15,16 +15,16 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from shared.fc.logs import register_secret
+from .logs import register_secret
 
 if TYPE_CHECKING:
-    from shared.client import VodClient
+    from ..client import VodClient
 
 Factory = Callable[[Any], "VodClient"]
 
 
 def _default_factory(context: Any) -> VodClient:
-    from shared.client import VodClient
+    from ..client import VodClient
 
     return VodClient.from_context(context)
 

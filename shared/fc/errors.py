@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from shared._record import FrozenRecord
-from shared.errors import (
+from .._record import FrozenRecord
+from ..errors import (
     AuthFailed,
     IllegalStatus,
     InvalidParameter,

@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from shared.fc.errors import BadRequest
+from .errors import BadRequest
 
 INVALID_JSON = "InvalidJSON"
 

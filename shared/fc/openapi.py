@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from shared.fc.app import OperationApp
-from shared.fc.schema import Field
+from .app import OperationApp
+from .schema import Field
 
 ERROR_RESPONSES = {
     "400": (

@@ -6,8 +6,8 @@ split into so many VOD requests that the invocation risks FC's timeout halfway t
 
 from __future__ import annotations
 
-from shared import validation
-from shared.fc.schema import Field
+from .. import validation
+from .schema import Field
 
 MAX_IDS = 200
 

@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
-from shared._record import FrozenRecord, Record
-from shared.fc.errors import HttpError, MethodNotAllowed, RouteNotFound
-from shared.fc.events import decode_json_object
+from .._record import FrozenRecord, Record
+from .errors import HttpError, MethodNotAllowed, RouteNotFound
+from .events import decode_json_object
 
 _VARIABLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 MAX_BODY_BYTES = 6 * 1024 * 1024

@@ -16,8 +16,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
-from shared._record import FrozenRecord
-from shared.errors import ValidationError
+from .._record import FrozenRecord
+from ..errors import ValidationError
 
 Kind = Literal["string", "integer", "boolean", "strings", "json", "objects"]
 Args = dict[str, Any]

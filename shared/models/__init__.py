@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from shared._lazy import lazy_exports
+from .._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from shared.models.inputs import ImageUpdate, VideoUpdate
-    from shared.models.media import Image, ImageMezzanine, MediaItem, Video
-    from shared.models.results import (
+    from .inputs import ImageUpdate, VideoUpdate
+    from .media import Image, ImageMezzanine, MediaItem, Video
+    from .results import (
         DeleteImagesResult,
         DeleteMezzaninesResult,
         DeleteVideosResult,
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
         VideoInfosResult,
         VideoListPage,
     )
-    from shared.models.streams import AudioStreamInfo, Mezzanine, PlayInfo, Stream, VideoBase, VideoStreamInfo
+    from .streams import AudioStreamInfo, Mezzanine, PlayInfo, Stream, VideoBase, VideoStreamInfo
 
 _HOME = {
     "inputs": ("ImageUpdate", "VideoUpdate"),

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from shared import validation
-from shared.errors import ValidationError
+from .. import validation
+from ..errors import ValidationError
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from shared.models._parse import str_list, sub, tags, to_float, to_int, to_str
+from ._parse import str_list, sub, tags, to_float, to_int, to_str
 
 Raw = Mapping[str, Any]
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     # Annotations only (they stay strings): a handler that never builds a page should not pay for these.
-    from shared.models.media import Image, MediaItem, Video
+    from .media import Image, MediaItem, Video
 
 Raw = Mapping[str, Any]
 

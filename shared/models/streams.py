@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from shared.models._parse import obj_list, sub, to_bool, to_float, to_int, to_str
+from ._parse import obj_list, sub, to_bool, to_float, to_int, to_str
 
 Raw = Mapping[str, Any]
 

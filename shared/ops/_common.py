@@ -6,8 +6,8 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import TypeVar
 
-from shared.errors import ValidationError
-from shared.validation import MAX_BATCH
+from ..errors import ValidationError
+from ..validation import MAX_BATCH
 
 T = TypeVar("T")
 

@@ -6,15 +6,15 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from shared import validation
-from shared.errors import NotFound, ValidationError
-from shared.models._parse import obj_list, str_list
-from shared.ops._common import chunks
-from shared.ops.videos import error_raw, update_entries
-from shared.transport import VodTransport
+from .. import validation
+from ..errors import NotFound, ValidationError
+from ..models._parse import obj_list, str_list
+from ..transport import VodTransport
+from ._common import chunks
+from .videos import error_raw, update_entries
 
 if TYPE_CHECKING:
-    from shared.models import DeleteImagesResult, Image, ImageInfosResult, ImageUpdate, UpdateImagesResult
+    from ..models import DeleteImagesResult, Image, ImageInfosResult, ImageUpdate, UpdateImagesResult
 
 IMAGE_NOT_FOUND = ("NoSuchResource", "InvalidImage.NotFound")
 
@@ -22,8 +22,8 @@ IMAGE_NOT_FOUND = ("NoSuchResource", "InvalidImage.NotFound")
 class ImageOperations(VodTransport):
     def update_image_infos(self, updates: Iterable[ImageUpdate]) -> UpdateImagesResult:
         """Apply many image updates, 20 per request; all entries are validated before the first request."""
-        from shared.models.inputs import ImageUpdate
-        from shared.models.results import UpdateImagesResult
+        from ..models.inputs import ImageUpdate
+        from ..models.results import UpdateImagesResult
 
         entries = update_entries(updates, ImageUpdate)
         non_exist: list[str] = []
@@ -40,7 +40,7 @@ class ImageOperations(VodTransport):
         self, image_id: str, *, output_type: str | None = None, auth_timeout: int | None = None
     ) -> Image:
         """One image; raises ``NotFound`` (VOD's code is NoSuchResource) for an unknown ID."""
-        from shared.models.media import Image
+        from ..models.media import Image
 
         validation.require("ImageId", image_id)
         validation.one_of("OutputType", output_type, validation.OUTPUT_TYPES)
@@ -52,8 +52,8 @@ class ImageOperations(VodTransport):
 
     def get_image_infos(self, image_ids: str | Iterable[str]) -> ImageInfosResult:
         """Any number of images, 20 per request; unknown IDs land in ``non_exist_image_ids``."""
-        from shared.models.media import Image
-        from shared.models.results import ImageInfosResult
+        from ..models.media import Image
+        from ..models.results import ImageInfosResult
 
         ids = validation.ids("ImageIds", image_ids)
         images: list[Image] = []
@@ -98,7 +98,7 @@ class ImageOperations(VodTransport):
                 raise
 
     def _delete_each(self, mode: str, key: str, items: tuple[str, ...]) -> DeleteImagesResult:
-        from shared.models.results import DeleteImagesResult
+        from ..models.results import DeleteImagesResult
 
         deleted: list[str] = []
         not_found: list[str] = []

@@ -12,14 +12,14 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from shared import validation
-from shared.errors import ValidationError, WindowExhausted
-from shared.models._parse import obj_list, to_int, to_str
-from shared.ops._common import format_time, parse_time, shift, wire_time
-from shared.transport import VodTransport
+from .. import validation
+from ..errors import ValidationError, WindowExhausted
+from ..models._parse import obj_list, to_int, to_str
+from ..transport import VodTransport
+from ._common import format_time, parse_time, shift, wire_time
 
 if TYPE_CHECKING:
-    from shared.models import MediaItem, SearchPage, Video, VideoListPage
+    from ..models import MediaItem, SearchPage, Video, VideoListPage
 
 logger = logging.getLogger("vodfc.shared")
 
@@ -68,8 +68,8 @@ class ListingOperations(VodTransport):
         scroll_token: str | None = None,
     ) -> SearchPage:
         """One page of SearchMedia; ``match`` is VOD's filter (e.g. ``Title = 'cat'``)."""
-        from shared.models.media import MediaItem
-        from shared.models.results import SearchPage
+        from ..models.media import MediaItem
+        from ..models.results import SearchPage
 
         validation.one_of("SearchType", search_type, validation.SEARCH_TYPES)
         validation.page(page_no, page_size)
@@ -161,8 +161,8 @@ class ListingOperations(VodTransport):
         sort_by: str | None = None,
     ) -> VideoListPage:
         """One page of GetVideoList (filters on status, CreationTime range, category, storage location)."""
-        from shared.models.media import Video
-        from shared.models.results import VideoListPage
+        from ..models.media import Video
+        from ..models.results import VideoListPage
 
         statuses = validation.ids("Status", status) if status is not None else ()
         validation.each_one_of("Status", statuses, validation.VIDEO_STATUSES)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from shared import validation
-from shared.errors import NotFound
-from shared.models._parse import str_list
-from shared.ops.videos import VIDEO_NOT_FOUND, checked_reference_ids, error_raw, id_chunks
-from shared.transport import VodTransport
+from .. import validation
+from ..errors import NotFound
+from ..models._parse import str_list
+from ..transport import VodTransport
+from .videos import VIDEO_NOT_FOUND, checked_reference_ids, error_raw, id_chunks
 
 if TYPE_CHECKING:
-    from shared.models import DeleteMezzaninesResult, Mezzanine, PlayInfo
+    from ..models import DeleteMezzaninesResult, Mezzanine, PlayInfo
 
 
 def _choices(field: str, value: str | Iterable[str] | None, allowed: tuple[str, ...]) -> tuple[str, ...]:
@@ -33,7 +33,7 @@ class StreamOperations(VodTransport):
         auth_timeout: int | None = None,
     ) -> Mezzanine:
         """A video's source file, with its video/audio track lists (``addition_type``; None for neither)."""
-        from shared.models.streams import Mezzanine
+        from ..models.streams import Mezzanine
 
         validation.require("VideoId", video_id)
         additions = _choices("AdditionType", addition_type, validation.ADDITION_TYPES)
@@ -64,7 +64,7 @@ class StreamOperations(VodTransport):
 
         Raises ``NotFound`` with code InvalidVideo.NoneStream when no stream matches the filters.
         """
-        from shared.models.streams import PlayInfo
+        from ..models.streams import PlayInfo
 
         validation.require("VideoId", video_id)
         wire_formats = _choices("Formats", formats, validation.PLAY_FORMATS)
@@ -112,7 +112,7 @@ class StreamOperations(VodTransport):
         ``force=True`` is needed for NoTranscode/AsyncTranscode videos, whose source is also their stream.
         Repeating it is harmless (the source is gone either way), so it is retried like the reads.
         """
-        from shared.models.results import DeleteMezzaninesResult
+        from ..models.results import DeleteMezzaninesResult
 
         vids = validation.ids("VideoIds", video_ids)
         refs = checked_reference_ids(reference_ids)

@@ -9,14 +9,14 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from shared import validation
-from shared.errors import NotFound, ValidationError
-from shared.models._parse import obj_list, str_list
-from shared.ops._common import chunks
-from shared.transport import VodTransport
+from .. import validation
+from ..errors import NotFound, ValidationError
+from ..models._parse import obj_list, str_list
+from ..transport import VodTransport
+from ._common import chunks
 
 if TYPE_CHECKING:
-    from shared.models import (
+    from ..models import (
         DeleteVideosResult,
         ImageUpdate,
         UpdateVideosResult,
@@ -64,7 +64,7 @@ def update_entries(
 class VideoOperations(VodTransport):
     def get_video_info(self, video_id: str | None = None, *, reference_id: str | None = None) -> Video:
         """One video's metadata; raises ``NotFound`` (InvalidVideo.NotFound) for an unknown ID."""
-        from shared.models.media import Video
+        from ..models.media import Video
 
         if not video_id and not reference_id:
             validation.require("VideoId", None)
@@ -83,8 +83,8 @@ class VideoOperations(VodTransport):
         VOD answers 404 InvalidVideo.NotFound when *every* ID of a request is unknown (while a mixed
         request gets 200 with NonExistVideoIds); such a chunk is merged as "all non-existent".
         """
-        from shared.models.media import Video
-        from shared.models.results import VideoInfosResult
+        from ..models.media import Video
+        from ..models.results import VideoInfosResult
 
         vids = validation.ids("VideoIds", video_ids)
         refs = checked_reference_ids(reference_ids)
@@ -148,8 +148,8 @@ class VideoOperations(VodTransport):
 
     def update_video_infos(self, updates: Iterable[VideoUpdate]) -> UpdateVideosResult:
         """Apply many updates, 20 per request. Every entry is validated before the first request is sent."""
-        from shared.models.inputs import VideoUpdate
-        from shared.models.results import UpdateVideosResult
+        from ..models.inputs import VideoUpdate
+        from ..models.results import UpdateVideosResult
 
         entries = update_entries(updates, VideoUpdate)
         non_exist: list[str] = []
@@ -180,7 +180,7 @@ class VideoOperations(VodTransport):
         attempt deleted them: those IDs count as deleted (and are listed in ``assumed_deleted_*``), never
         as failures and never twice.
         """
-        from shared.models.results import DeleteVideosResult
+        from ..models.results import DeleteVideosResult
 
         vids = validation.ids("VideoIds", video_ids)
         refs = checked_reference_ids(reference_ids)

@@ -6,8 +6,8 @@ import base64
 import json
 
 import pytest
+from vodfc.emulator.cli import main
 
-from emulator.cli import main
 from shared.events import envelopes as env
 from shared.events import payloads as p
 from shared.events.signature import sign
@@ -87,7 +87,7 @@ def test_unknown_type_is_a_usage_error(capsys) -> None:
 
 
 def test_emit_puts_the_event_on_a_running_emulators_bus(capsys, vod_server) -> None:
-    from emulator.events import get_bus
+    from vodfc.emulator.events import get_bus
 
     # DeleteMediaComplete: no function of the template subscribes to it, so only the bus is involved
     assert (

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from vodfc.emulator.pytest_plugin import Credentials
 
-from emulator.pytest_plugin import Credentials
 from shared.client import VodClient
 from shared.errors import ServerError, Throttled
 from shared.events import envelopes as env
@@ -24,7 +24,7 @@ from shared.retry import RetryPolicy
 from .conftest import context, load_function
 
 try:
-    from emulator.vod.responses import SUPPORTED_ACTIONS
+    from vodfc.emulator.vod.responses import SUPPORTED_ACTIONS
 
     MISSING = {"GetMezzanineInfo", "GetPlayInfo", "DeleteMezzanines", "DeleteStream", "GetImageInfo"} - set(
         SUPPORTED_ACTIONS()
@@ -38,7 +38,7 @@ CREDS = Credentials()
 
 class Emulator:
     def __init__(self, app: Any, url: str | None) -> None:
-        from emulator.app import get_state
+        from vodfc.emulator.app import get_state
 
         self.app = app
         self.url = url
@@ -55,7 +55,7 @@ class Emulator:
         )
 
     def fault(self, kind: str, **fields: Any) -> None:
-        from emulator.faults import get_faults
+        from vodfc.emulator.faults import get_faults
 
         get_faults(self.app).add(kind, **fields)
 

@@ -13,17 +13,17 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("emulator.ingest")
-pytest.importorskip("emulator.lifecycle")
+pytest.importorskip("vodfc.emulator.ingest")
+pytest.importorskip("vodfc.emulator.lifecycle")
 oss2 = pytest.importorskip("oss2")
 
 from aliyunsdkvod.request.v20170321.CreateUploadVideoRequest import CreateUploadVideoRequest  # noqa: E402
+from vodfc.emulator.app import create_app, get_state  # noqa: E402
+from vodfc.emulator.config import EmulatorConfig  # noqa: E402
+from vodfc.emulator.fc import get_fc  # noqa: E402
+from vodfc.emulator.mock import MockVod  # noqa: E402
+from vodfc.emulator.pytest_plugin import Credentials, VodTarget  # noqa: E402
 
-from emulator.app import create_app, get_state  # noqa: E402
-from emulator.config import EmulatorConfig  # noqa: E402
-from emulator.fc import get_fc  # noqa: E402
-from emulator.mock import MockVod  # noqa: E402
-from emulator.pytest_plugin import Credentials, VodTarget  # noqa: E402
 from shared.client import VodClient  # noqa: E402
 
 from .conftest import REPO  # noqa: E402
@@ -31,7 +31,7 @@ from .conftest import REPO  # noqa: E402
 
 @pytest.fixture(scope="module")
 def clip() -> bytes:
-    from emulator.media.synth import make_video
+    from vodfc.emulator.media.synth import make_video
 
     return make_video(width=1280, height=720, seconds=0.5, audio=False)  # type: ignore[no-any-return]
 
@@ -65,7 +65,7 @@ def upload(target: VodTarget, clip: bytes, title: str = "clip") -> str:
 
 
 def settle(target: VodTarget) -> None:
-    from emulator.events import get_bus
+    from vodfc.emulator.events import get_bus
 
     assert get_bus(target.app).flush(10)
     assert get_fc(target.app).runtime.drain(10)
@@ -108,7 +108,7 @@ def test_upload_is_tagged_and_the_source_deleted_once_transcoded(target: VodTarg
 
 
 def test_a_partial_transcode_keeps_the_source(target: VodTarget, clip: bytes) -> None:
-    from emulator.lifecycle import get_lifecycle
+    from vodfc.emulator.lifecycle import get_lifecycle
 
     lifecycle = get_lifecycle(target.app)
     lifecycle.set_outcome(failed_definitions={"LD"})

@@ -64,7 +64,7 @@ def test_event_function_has_one_unfiltered_mns_trigger(name: str, folder: str) -
 
 
 def test_the_template_passes_vodfc_validate_without_errors_or_warnings() -> None:
-    from emulator.fc.template import validate_file
+    from vodfc.emulator.fc.template import validate_file
 
     issues = validate_file(REPO / "template.yml")
     assert [i for i in issues if i.level != "note"] == []

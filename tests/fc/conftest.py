@@ -12,16 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from vodfc.emulator.app import create_app, get_state
+from vodfc.emulator.config import EmulatorConfig
+from vodfc.emulator.fc import FunctionRuntime, get_fc
+from vodfc.emulator.mock import MockVod
+from vodfc.emulator.server import ThreadedServer
 
-from emulator.app import create_app, get_state
-from emulator.config import EmulatorConfig
-from emulator.fc import FunctionRuntime, get_fc
-from emulator.mock import MockVod
-from emulator.server import ThreadedServer
 from tests.fc.support import fc_client, write_project
 
 # Only what these tests need: VOD (always there), the event bus, and FC.
-CONFIG = EmulatorConfig(components=("emulator.events", "emulator.fc"))
+CONFIG = EmulatorConfig(components=("vodfc.emulator.events", "vodfc.emulator.fc"))
 
 
 @dataclass

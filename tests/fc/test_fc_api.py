@@ -9,9 +9,8 @@ from typing import Any
 import fc2
 import pytest
 import requests
-
-from emulator.app import get_state
-from emulator.fc.api import canonical_resource, sign, string_to_sign
+from vodfc.emulator.app import get_state
+from vodfc.emulator.fc.api import canonical_resource, sign, string_to_sign
 
 
 def _error(exc: fc2.FcError) -> dict[str, Any]:

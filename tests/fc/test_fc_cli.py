@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from vodfc.emulator.cli import main
 
-from emulator.cli import main
 from tests.fc.support import REPO, write_project
 
 
@@ -61,9 +61,10 @@ def test_invoke_the_projects_function_over_the_seeded_library(capsys: pytest.Cap
 
 
 def test_invoke_against_a_running_server(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    from emulator.app import create_app
-    from emulator.fc import get_fc
-    from emulator.server import ThreadedServer
+    from vodfc.emulator.app import create_app
+    from vodfc.emulator.fc import get_fc
+    from vodfc.emulator.server import ThreadedServer
+
     from tests.fc.conftest import CONFIG
 
     app = create_app(CONFIG)
@@ -107,9 +108,10 @@ def test_package_without_dependencies(
 
 
 def test_up_announces_endpoints_keys_and_trigger_urls(capsys: pytest.CaptureFixture[str]) -> None:
-    from emulator.app import create_app
-    from emulator.cli.functions import announce
-    from emulator.fc.template import load_template
+    from vodfc.emulator.app import create_app
+    from vodfc.emulator.cli.functions import announce
+    from vodfc.emulator.fc.template import load_template
+
     from tests.fc.conftest import CONFIG
 
     template = load_template(REPO / "template.yml")
@@ -121,10 +123,11 @@ def test_up_announces_endpoints_keys_and_trigger_urls(capsys: pytest.CaptureFixt
 
 
 def test_up_demo_runs_against_a_server(capsys: pytest.CaptureFixture[str]) -> None:
-    from emulator.app import create_app, get_state
-    from emulator.cli.functions import demo
-    from emulator.fc import get_fc
-    from emulator.server import ThreadedServer
+    from vodfc.emulator.app import create_app, get_state
+    from vodfc.emulator.cli.functions import demo
+    from vodfc.emulator.fc import get_fc
+    from vodfc.emulator.server import ThreadedServer
+
     from tests.fc.conftest import CONFIG
 
     app: Any = create_app(CONFIG)
@@ -173,9 +176,10 @@ def test_invoke_http_in_process_and_over_the_server(
         main(["invoke", "ProbeOpen", "--template", str(project), "--no-seed", "--http", "GET", "/fail"]) == 1
     )
 
-    from emulator.app import create_app
-    from emulator.fc import get_fc
-    from emulator.server import ThreadedServer
+    from vodfc.emulator.app import create_app
+    from vodfc.emulator.fc import get_fc
+    from vodfc.emulator.server import ThreadedServer
+
     from tests.fc.conftest import CONFIG
 
     app = create_app(CONFIG)

@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from vodfc.emulator.app import create_app, get_state
+from vodfc.emulator.config import EmulatorConfig
+from vodfc.emulator.fc import get_fc
+from vodfc.emulator.mock import MockVod
+from vodfc.emulator.server import ThreadedServer
 
-from emulator.app import create_app, get_state
-from emulator.config import EmulatorConfig
-from emulator.fc import get_fc
-from emulator.mock import MockVod
-from emulator.server import ThreadedServer
 from tests.fc.conftest import Target
 from tests.fc.support import REPO
 
@@ -53,8 +53,7 @@ def _upload(target: Target) -> str:
     import oss2
     from aliyunsdkcore.client import AcsClient
     from aliyunsdkcore.request import CommonRequest
-
-    from emulator.media.synth import make_video
+    from vodfc.emulator.media.synth import make_video
 
     acs = AcsClient("vodfc-access-key-id", "vodfc-access-key-secret", "cn-shanghai")
     domain = target.url.removeprefix("http://") if target.url else "vod.cn-shanghai.aliyuncs.com"
@@ -75,7 +74,7 @@ def _upload(target: Target) -> str:
 
 
 def test_an_upload_runs_the_event_functions_and_the_operations_see_their_work(loop: Target) -> None:
-    from emulator.events import get_bus
+    from vodfc.emulator.events import get_bus
 
     runtime = loop.runtime
     event_functions = {

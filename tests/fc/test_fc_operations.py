@@ -15,11 +15,11 @@ from typing import Any
 
 import fc2
 import pytest
+from vodfc.emulator.app import create_app, get_state
+from vodfc.emulator.fc import get_fc
+from vodfc.emulator.mock import MockVod
+from vodfc.emulator.server import ThreadedServer
 
-from emulator.app import create_app, get_state
-from emulator.fc import get_fc
-from emulator.mock import MockVod
-from emulator.server import ThreadedServer
 from tests.fc.conftest import CONFIG, Target
 from tests.fc.support import REPO
 
@@ -190,7 +190,7 @@ def test_the_table_covers_every_operation_function() -> None:
 
 
 def _supported() -> set[str]:
-    from emulator.vod import responses
+    from vodfc.emulator.vod import responses
 
     names = getattr(responses, "SUPPORTED_ACTIONS", ())
     return set(names() if callable(names) else names)

@@ -14,11 +14,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from vodfc.emulator.app import create_app, get_state
+from vodfc.emulator.fc.package import package_functions, pins
+from vodfc.emulator.fc.template import load_template
+from vodfc.emulator.server import ThreadedServer
 
-from emulator.app import create_app, get_state
-from emulator.fc.package import package_functions, pins
-from emulator.fc.template import load_template
-from emulator.server import ThreadedServer
 from tests.fc.conftest import CONFIG
 from tests.fc.support import REPO
 

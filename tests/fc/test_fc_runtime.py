@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from vodfc.emulator.fc import FunctionRuntime
+from vodfc.emulator.fc.context import Credentials
+from vodfc.emulator.fc.runtime import encode_result
+from vodfc.emulator.fc.template import load_template
 
-from emulator.fc import FunctionRuntime
-from emulator.fc.context import Credentials
-from emulator.fc.runtime import encode_result
-from emulator.fc.template import load_template
 from tests.fc.support import write_project
 
 STUBS = "def handler(e, c): pass\ndef init(c): pass\ndef wsgi(e, s): pass\n"
@@ -175,7 +175,7 @@ def test_nested_invocations_from_a_handler_run_inside_the_callers_turn(tmp_path:
 
 
 def test_http_handler_gets_fcs_environ(runtime: FunctionRuntime) -> None:
-    from emulator.fc.runtime import wsgi_environ
+    from vodfc.emulator.fc.runtime import wsgi_environ
 
     environ = wsgi_environ(
         method="GET",

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from vodfc.emulator.cli import main
+from vodfc.emulator.fc.template import TemplateError, cron_problem, load_template, validate, validate_file
 
-from emulator.cli import main
-from emulator.fc.template import TemplateError, cron_problem, load_template, validate, validate_file
 from tests.fc.support import REPO, template_text, write_project
 
 

@@ -8,10 +8,9 @@ from typing import Any
 
 import pytest
 import requests
-
-from emulator.events import get_bus
-from emulator.fc.runtime import mns_topic_event, timer_event
-from emulator.fc.template import Trigger
+from vodfc.emulator.events import get_bus
+from vodfc.emulator.fc.runtime import mns_topic_event, timer_event
+from vodfc.emulator.fc.template import Trigger
 
 SNAPSHOT = {
     "EventTime": "2026-11-30T10:00:00Z",
@@ -111,8 +110,9 @@ def test_event_shapes() -> None:
 
 
 def test_an_app_that_did_not_load_a_template_on_purpose_runs_no_event_functions() -> None:
-    from emulator.app import create_app
-    from emulator.fc import get_fc
+    from vodfc.emulator.app import create_app
+    from vodfc.emulator.fc import get_fc
+
     from tests.fc.conftest import CONFIG
 
     app = create_app(CONFIG)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.vod.actions.common import (
+from vodfc.emulator.vod.actions.common import (
     CATE_NAME_MAX,
     Params,
     check_text,
@@ -15,7 +15,7 @@ from emulator.vod.actions.common import (
     sort_desc,
     to_int,
 )
-from emulator.vod.models import VodBackend
+from vodfc.emulator.vod.models import VodBackend
 
 TYPES = ("default", "material")
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from emulator.vod.exceptions import (
+from vodfc.emulator.vod.exceptions import (
     IllegalCharacters,
     InvalidParameter,
     LengthExceededMax,

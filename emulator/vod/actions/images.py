@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.vod.actions.common import (
+from vodfc.emulator.vod.actions.common import (
     BATCH_MAX,
     Params,
     check_description,
@@ -18,7 +18,7 @@ from emulator.vod.actions.common import (
     required,
     to_int,
 )
-from emulator.vod.exceptions import (
+from vodfc.emulator.vod.exceptions import (
     CountExceededMax,
     ImageIdsExceededMax,
     InvalidParameter,
@@ -26,7 +26,7 @@ from emulator.vod.exceptions import (
     NoSuchResource,
     VodError,
 )
-from emulator.vod.models import Image, VodBackend
+from vodfc.emulator.vod.models import Image, VodBackend
 
 AUTH_TIMEOUT_MAX = 2592000
 

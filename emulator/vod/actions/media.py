@@ -8,7 +8,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from emulator.vod.actions.common import (
+from vodfc.emulator.vod.actions.common import (
     BATCH_MAX,
     Params,
     bool_param,
@@ -18,8 +18,8 @@ from emulator.vod.actions.common import (
     optional,
     required,
 )
-from emulator.vod.actions.videos import collect_videos, resolve_video
-from emulator.vod.exceptions import (
+from vodfc.emulator.vod.actions.videos import collect_videos, resolve_video
+from vodfc.emulator.vod.exceptions import (
     ForbiddenIllegalStatus,
     InvalidFileNotFound,
     InvalidParameter,
@@ -28,7 +28,7 @@ from emulator.vod.exceptions import (
     MissingParameter,
     VodError,
 )
-from emulator.vod.models import Mezzanine, Stream, VodBackend, compact_number, new_id
+from vodfc.emulator.vod.models import Mezzanine, Stream, VodBackend, compact_number, new_id
 
 FORMATS = ("mp4", "m3u8", "mp3", "flv", "mpd")
 DEFINITIONS = ("FD", "LD", "SD", "HD", "OD", "2K", "4K", "SQ", "HQ", "AUTO")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from emulator.vod.actions.common import (
+from vodfc.emulator.vod.actions.common import (
     BATCH_MAX,
     Params,
     check_description,
@@ -22,7 +22,7 @@ from emulator.vod.actions.common import (
     sort_desc,
     to_int,
 )
-from emulator.vod.exceptions import (
+from vodfc.emulator.vod.exceptions import (
     CountExceededMax,
     InvalidParameter,
     InvalidVideoNotFound,
@@ -31,7 +31,7 @@ from emulator.vod.exceptions import (
     VideoIdsExceededMax,
     VideoListExceededMax,
 )
-from emulator.vod.models import VIDEO_STATUSES, Video, VodBackend
+from vodfc.emulator.vod.models import VIDEO_STATUSES, Video, VodBackend
 
 
 def resolve_video(backend: VodBackend, params: Params) -> Video:

@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from emulator.events import get_bus
+from vodfc.emulator.events import get_bus
 
 
 def load_support() -> Any:
@@ -26,7 +25,7 @@ def load_support() -> Any:
 
 
 support = load_support()
-_server_app, target = support.targets(("emulator.events",))
+_server_app, target = support.targets(("vodfc.emulator.events",))
 
 
 @pytest.fixture

@@ -17,14 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from emulator.app import create_app, get_state
-from emulator.config import EmulatorConfig
-from emulator.events import get_bus
-from emulator.mock import MockVod
-from emulator.protocol import RequestContext
-from emulator.pytest_plugin import Credentials, VodTarget
-from emulator.server import ThreadedServer
+from vodfc.emulator.app import create_app, get_state
+from vodfc.emulator.config import EmulatorConfig
+from vodfc.emulator.events import get_bus
+from vodfc.emulator.mock import MockVod
+from vodfc.emulator.protocol import RequestContext
+from vodfc.emulator.pytest_plugin import Credentials, VodTarget
+from vodfc.emulator.server import ThreadedServer
 
 
 def _load_fakes() -> Any:
@@ -43,7 +42,7 @@ fakes = _load_fakes()
 
 
 def dispatch(backend: Any, action: str, params: Mapping[str, str], ctx: RequestContext) -> dict[str, Any]:
-    from emulator.events.actions import ACTIONS
+    from vodfc.emulator.events.actions import ACTIONS
 
     if action in ACTIONS:
         return ACTIONS[action](backend, params, ctx)
@@ -102,7 +101,7 @@ class Receiver:
         self.server.server_close()
 
 
-def make_app(clock: Clock | None = None, components: tuple[str, ...] = ("emulator.events",)) -> Any:
+def make_app(clock: Clock | None = None, components: tuple[str, ...] = ("vodfc.emulator.events",)) -> Any:
     config = EmulatorConfig(components=components)
     if clock is not None:
         config = config.with_changes(clock=clock)

@@ -8,9 +8,9 @@ import threading
 from typing import Any
 
 import pytest
+from vodfc.emulator.app import get_state
+from vodfc.emulator.events import CallbackConfig, callback_signature
 
-from emulator.app import get_state
-from emulator.events import CallbackConfig, callback_signature
 from shared.events import payloads
 
 EVENT = payloads.file_upload_complete(
@@ -214,12 +214,12 @@ def test_subscriptions_made_at_startup_survive_reset(app: Any, bus: Any) -> None
 def test_callback_config_survives_a_restart_with_a_data_dir(tmp_path: Any) -> None:
     import sys
 
-    from emulator.app import create_app
-    from emulator.config import EmulatorConfig
-    from emulator.events import get_bus
+    from vodfc.emulator.app import create_app
+    from vodfc.emulator.config import EmulatorConfig
+    from vodfc.emulator.events import get_bus
 
     support = sys.modules["vodfc_events_support"]
-    config = EmulatorConfig(components=("emulator.events",), data_dir=str(tmp_path))
+    config = EmulatorConfig(components=("vodfc.emulator.events",), data_dir=str(tmp_path))
 
     def start() -> Any:
         return create_app(config, backend_factory=support.fakes.FakeBackend, dispatch=support.dispatch)

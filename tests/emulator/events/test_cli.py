@@ -1,4 +1,4 @@
-"""The event-bus subcommands (``emulator.events.cli``) against a running emulator."""
+"""The event-bus subcommands (``vodfc.emulator.events.cli``) against a running emulator."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import socket
 from typing import Any
 
 import pytest
+from vodfc.emulator.events import get_bus
+from vodfc.emulator.events.cli import add_commands
 
-from emulator.events import get_bus
-from emulator.events.cli import add_commands
 from shared.events import payloads
 
 
@@ -23,7 +23,7 @@ def run(*argv: str) -> int:
 
 
 def test_the_vodfc_command_has_the_bus_subcommands(capsys: pytest.CaptureFixture[str]) -> None:
-    from emulator.cli import main
+    from vodfc.emulator.cli import main
 
     for name in ("log", "callback", "receive", "flush"):
         with pytest.raises(SystemExit) as stop:

@@ -13,8 +13,8 @@ from aliyunsdkvod.request.v20170321.GetMessageCallbackRequest import GetMessageC
 from aliyunsdkvod.request.v20170321.GetVideoInfoRequest import GetVideoInfoRequest
 from aliyunsdkvod.request.v20170321.SetMessageCallbackRequest import SetMessageCallbackRequest
 from aliyunsdkvod.request.v20170321.UpdateVideoInfoRequest import UpdateVideoInfoRequest
+from vodfc.emulator.events import callback_signature, get_bus
 
-from emulator.events import callback_signature, get_bus
 from shared.events import payloads
 
 

@@ -25,7 +25,7 @@ def _load_support() -> Any:
 
 
 support = _load_support()
-COMPONENTS = ("emulator.events", "emulator.faults")
+COMPONENTS = ("vodfc.emulator.events", "vodfc.emulator.faults")
 _server_app, target = support.targets(COMPONENTS)
 
 
@@ -43,7 +43,7 @@ def clock() -> Any:
 
 @pytest.fixture
 def app(clock: Any) -> Any:
-    from emulator.events import get_bus
+    from vodfc.emulator.events import get_bus
 
     app = support.make_app(clock, COMPONENTS)
     get_bus(app).sleep = lambda seconds: None

@@ -13,10 +13,10 @@ import pytest
 from aliyunsdkcore.acs_exception.exceptions import ClientException, ServerException
 from aliyunsdkvod.request.v20170321.GetVideoInfoRequest import GetVideoInfoRequest
 from aliyunsdkvod.request.v20170321.UpdateVideoInfoRequest import UpdateVideoInfoRequest
+from vodfc.emulator.app import get_state
+from vodfc.emulator.events import get_bus
+from vodfc.emulator.faults import FaultError, FaultRule, Faults, get_faults
 
-from emulator.app import get_state
-from emulator.events import get_bus
-from emulator.faults import FaultError, FaultRule, Faults, get_faults
 from shared.events import payloads
 
 
@@ -278,7 +278,7 @@ def test_admin_endpoint(videos: Any) -> None:
 def test_command_line(videos: Any, capsys: pytest.CaptureFixture[str]) -> None:
     if videos.mode != "server":
         pytest.skip("the command line talks to a server")
-    from emulator.cli import main
+    from vodfc.emulator.cli import main
 
     assert main(["faults", "add", "error", "--action", "GetVideoInfo", "--code", "ServiceUnAvailable",
                  "--times", "1", "--url", videos.url]) == 0  # fmt: skip
@@ -301,7 +301,7 @@ def test_command_line(videos: Any, capsys: pytest.CaptureFixture[str]) -> None:
 def test_command_line_without_a_server(capsys: pytest.CaptureFixture[str]) -> None:
     import socket
 
-    from emulator.cli import main
+    from vodfc.emulator.cli import main
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

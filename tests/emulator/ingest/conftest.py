@@ -7,9 +7,8 @@ from typing import Any
 
 import oss2
 import pytest
-
-from emulator.app import get_state
-from emulator.oss import OssService, get_oss
+from vodfc.emulator.app import get_state
+from vodfc.emulator.oss import OssService, get_oss
 
 BUCKET = "outin-ingest-tests"
 

@@ -16,10 +16,9 @@ from aliyunsdkcore.client import AcsClient
 from aliyunsdkvod.request.v20170321.CreateUploadImageRequest import CreateUploadImageRequest
 from aliyunsdkvod.request.v20170321.CreateUploadVideoRequest import CreateUploadVideoRequest
 from aliyunsdkvod.request.v20170321.RefreshUploadVideoRequest import RefreshUploadVideoRequest
-
-from emulator.app import get_state
-from emulator.ingest import UploadCompleted, get_ingest
-from emulator.media.synth import make_audio, make_image, make_video
+from vodfc.emulator.app import get_state
+from vodfc.emulator.ingest import UploadCompleted, get_ingest
+from vodfc.emulator.media.synth import make_audio, make_image, make_video
 
 
 def decode(blob: str) -> dict[str, Any]:
@@ -306,9 +305,9 @@ def test_get_mezzanine_info_shows_the_probed_facts(vod: Any, clip: bytes) -> Non
 
 
 def test_pending_uploads_survive_a_restart_with_a_data_dir(tmp_path: Any, clip: bytes) -> None:
-    from emulator.app import create_app
-    from emulator.config import EmulatorConfig
-    from emulator.server import ThreadedServer
+    from vodfc.emulator.app import create_app
+    from vodfc.emulator.config import EmulatorConfig
+    from vodfc.emulator.server import ThreadedServer
 
     config = EmulatorConfig(data_dir=str(tmp_path), seed=False)
     with ThreadedServer(create_app(config)) as first:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
-
-from emulator.media import NotMedia, is_media, probe, snapshot_jpeg, vodformat
-from emulator.media.synth import make_audio, make_image, make_video
+from vodfc.emulator.media import NotMedia, is_media, probe, snapshot_jpeg, vodformat
+from vodfc.emulator.media.synth import make_audio, make_image, make_video
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,11 @@ from typing import Any
 import oss2
 import pytest
 import requests
-
-from emulator.app import create_app, get_state
-from emulator.config import EmulatorConfig
-from emulator.media.synth import make_video
-from emulator.mock import MockVod
-from emulator.oss import ObjectEvent, get_oss
+from vodfc.emulator.app import create_app, get_state
+from vodfc.emulator.config import EmulatorConfig
+from vodfc.emulator.media.synth import make_video
+from vodfc.emulator.mock import MockVod
+from vodfc.emulator.oss import ObjectEvent, get_oss
 
 ACCOUNT = "1234567890123456"
 
@@ -266,7 +265,7 @@ def test_path_style_on_the_region_host_and_clock_skew(clip: bytes) -> None:
         bucket.put_object("p.mp4", clip)
         assert bucket.get_object("p.mp4").read() == clip
     late = EmulatorConfig().with_changes(
-        clock=lambda: __import__("emulator.config").config.utc_now() + timedelta(hours=1)
+        clock=lambda: __import__("vodfc.emulator.config").emulator.config.utc_now() + timedelta(hours=1)
     )
     with MockVod(late) as mock:
         get_oss(mock.app).create_bucket("skew-test", ACCOUNT, "cn-shanghai")
@@ -307,7 +306,7 @@ def test_virtual_hosted_requests_through_a_proxy_reach_the_server(vod_server: An
 def test_upload_endpoints_per_mode() -> None:
     from types import SimpleNamespace
 
-    from emulator.ingest.uploads import endpoint_for
+    from vodfc.emulator.ingest.uploads import endpoint_for
 
     assert (
         endpoint_for(

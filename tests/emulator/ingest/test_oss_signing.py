@@ -13,11 +13,10 @@ import oss2
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from emulator.config import EmulatorConfig
-from emulator.mock import MockVod
-from emulator.oss import get_oss, signing
-from emulator.oss.signing import SUBRESOURCES
+from vodfc.emulator.config import EmulatorConfig
+from vodfc.emulator.mock import MockVod
+from vodfc.emulator.oss import get_oss, signing
+from vodfc.emulator.oss.signing import SUBRESOURCES
 
 ACCOUNT = "1234567890123456"
 KEY_CHARS = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
@@ -80,7 +79,7 @@ def test_v1_resource_keeps_only_sub_resources(query: dict[str, str]) -> None:
 @settings(max_examples=40, deadline=None)
 @given(key=keys, data=st.binary(max_size=64))
 def test_any_key_round_trips_through_the_mock(version: str, key: str, data: bytes) -> None:
-    with MockVod(EmulatorConfig(components=("emulator.oss",))) as mock:
+    with MockVod(EmulatorConfig(components=("vodfc.emulator.oss",))) as mock:
         get_oss(mock.app).create_bucket("prop-bucket", ACCOUNT, "cn-shanghai")
         token = mock.state.accounts.issue_sts_token(ACCOUNT)
         auth = oss2.StsAuth(

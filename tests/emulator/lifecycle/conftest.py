@@ -30,7 +30,7 @@ support = _load_support()
 @pytest.fixture(scope="session")
 def source_video() -> bytes:
     """A real 480x270 half-second H.264 clip (made once: encoding costs a few hundred ms)."""
-    from emulator.media.synth import make_video
+    from vodfc.emulator.media.synth import make_video
 
     return make_video(480, 270, seconds=0.5, audio=False)  # type: ignore[no-any-return]
 
@@ -44,7 +44,7 @@ def receiver() -> Iterator[Any]:
 
 @pytest.fixture
 def lifecycle(vod: Any, bus: Any) -> Any:
-    from emulator.lifecycle import get_lifecycle
+    from vodfc.emulator.lifecycle import get_lifecycle
 
     return get_lifecycle(vod.app)
 
@@ -53,7 +53,7 @@ def lifecycle(vod: Any, bus: Any) -> Any:
 def bus(vod: Any) -> Iterator[Any]:
     """The app's bus with its subscribers muted: the template's event functions (FC runtime) would
     otherwise react to the test's events with VOD calls and events of their own."""
-    from emulator.events import get_bus
+    from vodfc.emulator.events import get_bus
 
     bus = get_bus(vod.app)
     bus.sleep = lambda seconds: None

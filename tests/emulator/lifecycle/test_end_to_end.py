@@ -11,8 +11,7 @@ from typing import Any
 import oss2
 from aliyunsdkvod.request.v20170321.CreateUploadVideoRequest import CreateUploadVideoRequest
 from aliyunsdkvod.request.v20170321.GetVideoInfoRequest import GetVideoInfoRequest
-
-from emulator.events import callback_signature
+from vodfc.emulator.events import callback_signature
 
 
 def call(vod: Any, request: Any) -> dict[str, Any]:
@@ -66,7 +65,7 @@ def test_upload_to_normal_with_every_event(vod: Any, bus: Any, receiver: Any, so
         expected = callback_signature(receiver.url, headers["x-vod-timestamp"], "Abc123xyz")
         assert headers["x-vod-signature"] == expected
     # The outputs are objects of the account's (private) VOD bucket, on the address the client used.
-    from emulator.oss import get_oss
+    from vodfc.emulator.oss import get_oss
 
     stream = vod.backend.streams_of(video_id)[0]
     bucket = vod.backend.storage_location.split(".", 1)[0]
@@ -87,7 +86,7 @@ def test_a_file_that_is_not_media_sends_no_upload_event(vod: Any, bus: Any) -> N
 
 
 def test_ingest_can_leave_broken_files_to_transcoding(vod: Any, bus: Any) -> None:
-    from emulator.ingest import get_ingest
+    from vodfc.emulator.ingest import get_ingest
 
     get_ingest(vod.app).non_media_status = "UploadSucc"  # the reference's inferred VOD behaviour
     try:

@@ -10,8 +10,7 @@ from aliyunsdkcore.acs_exception.exceptions import ServerException
 from aliyunsdkvod.request.v20170321.DeleteVideoRequest import DeleteVideoRequest
 from aliyunsdkvod.request.v20170321.UpdateVideoInfoRequest import UpdateVideoInfoRequest
 from aliyunsdkvod.request.v20170321.UpdateVideoInfosRequest import UpdateVideoInfosRequest
-
-from emulator.protocol import RequestContext, new_request_id
+from vodfc.emulator.protocol import RequestContext, new_request_id
 
 
 def new_video(vod: Any, **fields: Any) -> str:
@@ -112,7 +111,7 @@ def test_a_failed_call_sends_nothing(vod: Any, bus: Any) -> None:
 def drive(
     vod: Any, action: str, params: dict[str, str], change: Any, result: dict[str, Any] | None = None
 ) -> None:
-    from emulator.lifecycle import get_lifecycle
+    from vodfc.emulator.lifecycle import get_lifecycle
 
     hooks = get_lifecycle(vod.app).media_events
     backend = vod.backend

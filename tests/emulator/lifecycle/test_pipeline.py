@@ -10,10 +10,9 @@ from urllib.request import Request, urlopen
 
 import pytest
 from aliyunsdkvod.request.v20170321.GetVideoInfoRequest import GetVideoInfoRequest
-
-from emulator.app import get_state
-from emulator.events import callback_signature
-from emulator.lifecycle import NO_TRANSCODE_GROUP, StreamSpec, scaled
+from vodfc.emulator.app import get_state
+from vodfc.emulator.events import callback_signature
+from vodfc.emulator.lifecycle import NO_TRANSCODE_GROUP, StreamSpec, scaled
 
 
 def video_info(vod: Any, video_id: str) -> dict[str, Any]:

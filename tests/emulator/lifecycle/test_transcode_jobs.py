@@ -9,13 +9,12 @@ from typing import Any
 import pytest
 from aliyunsdkcore.acs_exception.exceptions import ServerException
 from aliyunsdkvod.request.v20170321.SubmitTranscodeJobsRequest import SubmitTranscodeJobsRequest
-
-from emulator.lifecycle import StreamSpec
-from emulator.lifecycle.actions import ACTIONS
+from vodfc.emulator.lifecycle import StreamSpec
+from vodfc.emulator.lifecycle.actions import ACTIONS
 
 
 def test_the_vod_action_table_lists_the_processing_jobs() -> None:
-    from emulator.vod import responses
+    from vodfc.emulator.vod import responses
 
     for name, fn in ACTIONS.items():
         assert responses.actions()[name] is fn
@@ -66,7 +65,7 @@ def test_more_streams_for_a_normal_video(
 
 
 def test_an_upload_succ_video_goes_through_transcoding(vod: Any, lifecycle: Any, source_video: bytes) -> None:
-    from emulator.lifecycle import NO_TRANSCODE_GROUP
+    from vodfc.emulator.lifecycle import NO_TRANSCODE_GROUP
 
     video_id = uploaded(
         vod, lifecycle, source_video, file_name="clip.avi", template_group_id=NO_TRANSCODE_GROUP
@@ -108,7 +107,7 @@ def snapshot(vod: Any, video_id: str, **params: str) -> dict[str, Any]:
 
 
 def test_snapshot_job_takes_real_frames(vod: Any, lifecycle: Any, bus: Any, source_video: bytes) -> None:
-    from emulator.oss import get_oss
+    from vodfc.emulator.oss import get_oss
 
     video_id = uploaded(vod, lifecycle, source_video)
     first = len(bus.log)

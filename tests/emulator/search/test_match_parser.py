@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from emulator.vod.exceptions import ErrorMatchSyntax, VodError
-from emulator.vod.match import (
+from vodfc.emulator.vod.exceptions import ErrorMatchSyntax, VodError
+from vodfc.emulator.vod.match import (
     And,
     Condition,
     MatchAll,

@@ -16,8 +16,7 @@ from alibabacloud_tea_openapi import exceptions as tea_exceptions
 from alibabacloud_vod20170321 import models as tea_models
 from aliyunsdkcore.acs_exception.exceptions import ServerException
 from aliyunsdkvod.request.v20170321.SearchMediaRequest import SearchMediaRequest
-
-from emulator.vod.search import set_search_options
+from vodfc.emulator.vod.search import set_search_options
 
 BASE = datetime(2024, 3, 1, tzinfo=timezone.utc)
 TAGS = ["cat,pet", "dog,pet", "city,night", "cat,night", "sea"]

@@ -12,15 +12,14 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from emulator.vod.exceptions import (
+from vodfc.emulator.vod.exceptions import (
     ErrorMatchSyntax,
     InvalidParameter,
     InvalidScrollTokenExpired,
     SortByExceededMax,
 )
-from emulator.vod.match import compile_match
-from emulator.vod.search import (
+from vodfc.emulator.vod.match import compile_match
+from vodfc.emulator.vod.search import (
     INDEX_KEY,
     SearchOptions,
     options_from_env,
@@ -306,7 +305,7 @@ fakes.populate(_SHARED, 400, seed=3)
 @given(_matches(), st.sampled_from(["CreationTime:Desc", "CreationTime:Asc", "ModificationTime:Desc"]))
 def test_indexed_search_equals_a_full_scan(match, sort_by):
     result = search_media(_SHARED, {"Match": match, "PageSize": 100, "SortBy": sort_by}, Ctx())
-    from emulator.vod.match import filter_values
+    from vodfc.emulator.vod.match import filter_values
 
     _, predicate = compile_match(match)
     expected = [d for d in _SHARED.docs.values() if predicate(filter_values("video", d.body))]
@@ -333,7 +332,7 @@ def test_random_writes_keep_incremental_index_exact():
         if step % 20 == 0:
             for match in ["Status = 'Blocked'", "Tags = 's1'", "Tags in ('s2','s3') and Status = 'Normal'"]:
                 _, predicate = compile_match(match)
-                from emulator.vod.match import filter_values
+                from vodfc.emulator.vod.match import filter_values
 
                 expected = sum(predicate(filter_values("video", d.body)) for d in b.docs.values())
                 assert search_media(b, {"Match": match}, Ctx())["Total"] == expected
@@ -367,7 +366,7 @@ _PARAM_TEXT = st.one_of(
     )
 )
 def test_arbitrary_parameters_give_an_answer_or_a_vod_error(params):
-    from emulator.vod.exceptions import VodError
+    from vodfc.emulator.vod.exceptions import VodError
 
     params = {k: v for k, v in params.items() if v is not None}
     try:
@@ -381,7 +380,7 @@ def test_arbitrary_parameters_give_an_answer_or_a_vod_error(params):
 @settings(max_examples=60, deadline=None)
 @given(_matches(), st.booleans(), st.booleans())
 def test_indexes_agree_with_a_scan_under_every_matching_switch(match, exact_tags, case_sensitive):
-    from emulator.vod.match import MatchOptions, filter_values
+    from vodfc.emulator.vod.match import MatchOptions, filter_values
 
     backend = FakeBackend(docs=_SHARED.docs, revision=_SHARED.revision)
     set_search_options(
@@ -419,7 +418,7 @@ def test_scroll_resumes_after_its_last_result_even_when_that_one_is_deleted(sort
 
 
 def test_a_bad_environment_switch_falls_back_to_the_defaults(monkeypatch, caplog):
-    from emulator.vod.search import search_options
+    from vodfc.emulator.vod.search import search_options
 
     monkeypatch.setenv("VODFC_SEARCH", "window=lots")
     assert search_options(FakeBackend()) == SearchOptions()

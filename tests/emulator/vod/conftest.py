@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from emulator.pytest_plugin import VodTarget
+from vodfc.emulator.pytest_plugin import VodTarget
 
 
 def _load_helper(stem: str) -> Any:

@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 from alibabacloud_tea_openapi import exceptions as tea_exceptions
-
-from emulator.vod import exceptions as vod_errors
+from vodfc.emulator.vod import exceptions as vod_errors
 
 CASES = [
     (

@@ -8,14 +8,13 @@ from datetime import datetime, timezone
 from typing import Any
 
 import pytest
-
-from emulator.protocol import RequestContext
-from emulator.store import MemoryStore
-from emulator.vod import exceptions as exc
-from emulator.vod.actions.common import check_tags, check_text
-from emulator.vod.models import VodBackend
-from emulator.vod.responses import SUPPORTED_ACTIONS, dispatch
-from emulator.vod.seed import seed_demo_library
+from vodfc.emulator.protocol import RequestContext
+from vodfc.emulator.store import MemoryStore
+from vodfc.emulator.vod import exceptions as exc
+from vodfc.emulator.vod.actions.common import check_tags, check_text
+from vodfc.emulator.vod.models import VodBackend
+from vodfc.emulator.vod.responses import SUPPORTED_ACTIONS, dispatch
+from vodfc.emulator.vod.seed import seed_demo_library
 
 NOW = datetime(2026, 3, 1, 12, 0, 0, tzinfo=timezone.utc)
 

@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from emulator.protocol import RequestContext
-from emulator.store import MemoryStore, SQLiteStore
-from emulator.vod.exceptions import (
+from vodfc.emulator.protocol import RequestContext
+from vodfc.emulator.store import MemoryStore, SQLiteStore
+from vodfc.emulator.vod.exceptions import (
     CategoryLevelExceededMax,
     InvalidCategoryNotFound,
     InvalidStreamNotFound,
@@ -19,9 +18,9 @@ from emulator.vod.exceptions import (
     LengthExceededMax,
     NoSuchResource,
 )
-from emulator.vod.models import Category, Image, Mezzanine, Stream, Video, VodBackend
-from emulator.vod.responses import dispatch
-from emulator.vod.seed import seed_demo_library
+from vodfc.emulator.vod.models import Category, Image, Mezzanine, Stream, Video, VodBackend
+from vodfc.emulator.vod.responses import dispatch
+from vodfc.emulator.vod.seed import seed_demo_library
 
 HEX32 = re.compile(r"[0-9a-f]{32}")
 NOW = datetime(2026, 3, 1, 12, 0, 0, tzinfo=timezone.utc)

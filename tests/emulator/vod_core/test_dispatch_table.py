@@ -8,8 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from emulator.vod.responses import build_table
+from vodfc.emulator.vod.responses import build_table
 
 
 @pytest.fixture

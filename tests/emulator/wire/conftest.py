@@ -15,12 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from emulator.app import create_app, get_state
-from emulator.config import EmulatorConfig
-from emulator.mock import MockVod
-from emulator.pytest_plugin import Credentials, VodTarget
-from emulator.server import ThreadedServer
+from vodfc.emulator.app import create_app, get_state
+from vodfc.emulator.config import EmulatorConfig
+from vodfc.emulator.mock import MockVod
+from vodfc.emulator.pytest_plugin import Credentials, VodTarget
+from vodfc.emulator.server import ThreadedServer
 
 
 def _load_helper(stem: str) -> Any:

@@ -10,9 +10,9 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from emulator.protocol import RequestContext
-from emulator.store import Store
-from emulator.vod.exceptions import InvalidApiNotFound, InvalidVideoNotFound, MissingParameter
+from vodfc.emulator.protocol import RequestContext
+from vodfc.emulator.store import Store
+from vodfc.emulator.vod.exceptions import InvalidApiNotFound, InvalidVideoNotFound, MissingParameter
 
 SUPPORTED_ACTIONS = ("DeleteVideo", "GetVideoInfo", "UpdateVideoInfo")
 

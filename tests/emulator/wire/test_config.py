@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 from aliyunsdkcore.client import AcsClient
 from aliyunsdkvod.request.v20170321.GetVideoInfoRequest import GetVideoInfoRequest
-
-from emulator.config import DEFAULT_ACCESS_KEY, AccessKeyPair, EmulatorConfig, parse_access_keys
-from emulator.mock import MockVod
+from vodfc.emulator.config import DEFAULT_ACCESS_KEY, AccessKeyPair, EmulatorConfig, parse_access_keys
+from vodfc.emulator.mock import MockVod
 
 
 def test_environment_variables_override_the_defaults() -> None:

@@ -6,11 +6,10 @@ import io
 from typing import Any
 
 import pytest
+from vodfc.emulator.protocol import environ as wsgi
 from werkzeug.exceptions import ClientDisconnected
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
-
-from emulator.protocol import environ as wsgi
 
 FORM = "application/x-www-form-urlencoded"
 QUERIES = ["", "&", "=", "a", "a=1&a=2&b=", "a+b=c+d&%41=%42", "x=%ff%zz%&y=%e2%82%ac", "x=1=2&&z"]

@@ -1,4 +1,4 @@
-"""The VOD fast path (``emulator.gateway.wsgi_front``) answers exactly as the Flask route on ``/`` does,
+"""The VOD fast path (``vodfc.emulator.gateway.wsgi_front``) answers exactly as the Flask route on ``/`` does,
 and keeps what Flask's request cycle gave: host routing, request hooks, events after the lock."""
 
 from __future__ import annotations
@@ -15,14 +15,13 @@ import requests
 from aliyunsdkcore.client import AcsClient
 from aliyunsdkvod.request.v20170321.UpdateVideoInfoRequest import UpdateVideoInfoRequest
 from flask import Flask, Response
+from vodfc.emulator.app import get_state
+from vodfc.emulator.events import get_bus
+from vodfc.emulator.gateway import get_endpoint
+from vodfc.emulator.mock import MockVod
+from vodfc.emulator.server import ThreadedServer
+from vodfc.emulator.vod.exceptions import ThrottlingUser
 from werkzeug.test import EnvironBuilder
-
-from emulator.app import get_state
-from emulator.events import get_bus
-from emulator.gateway import get_endpoint
-from emulator.mock import MockVod
-from emulator.server import ThreadedServer
-from emulator.vod.exceptions import ThrottlingUser
 
 HOST = "vod.cn-shanghai.aliyuncs.com"
 SIGNED_AT = datetime.now(timezone.utc)
@@ -201,7 +200,7 @@ def _get_video(video_id: str) -> Any:
 
 
 def test_events_of_an_in_process_call_are_delivered_after_the_backend_lock(make_fake_app: Any) -> None:
-    app = make_fake_app(components=("emulator.events",))
+    app = make_fake_app(components=("vodfc.emulator.events",))
     state, bus = get_state(app), get_bus(app)
     lock_free: list[bool] = []
     titles: list[str] = []

@@ -5,8 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-
-from emulator.store import MemoryStore
+from vodfc.emulator.store import MemoryStore
 
 
 def test_a_failed_transaction_undoes_its_writes_and_lets_go_of_the_lock() -> None:

@@ -12,10 +12,9 @@ from aliyunsdkcore.client import AcsClient
 from aliyunsdkcore.vendored.requests.adapters import HTTPAdapter as VendoredHTTPAdapter
 from aliyunsdkvod.request.v20170321.GetVideoInfoRequest import GetVideoInfoRequest
 from flask import Response
-
-from emulator.app import get_state
-from emulator.mock import MockVod, mock_vod
-from emulator.server import ThreadedServer
+from vodfc.emulator.app import get_state
+from vodfc.emulator.mock import MockVod, mock_vod
+from vodfc.emulator.server import ThreadedServer
 
 ORIGINAL_VENDORED_SEND = VendoredHTTPAdapter.send
 ORIGINAL_SEND = requests.adapters.HTTPAdapter.send

@@ -6,9 +6,8 @@ import random
 from urllib.parse import quote
 
 import pytest
-
-from emulator.protocol.encoding import percent_encode
-from emulator.protocol.signatures import rpc_v1_string_to_sign
+from vodfc.emulator.protocol.encoding import percent_encode
+from vodfc.emulator.protocol.signatures import rpc_v1_string_to_sign
 
 
 def test_percent_encode_is_quote_with_only_the_tilde_safe() -> None:

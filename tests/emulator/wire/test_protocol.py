@@ -12,10 +12,9 @@ from alibabacloud_tea_openapi.utils import Utils as TeaUtils
 from aliyunsdkcore.auth.composer import rpc_signature_composer
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from emulator.protocol import envelope
-from emulator.protocol.decoding import ApiCall
-from emulator.protocol.signatures import (
+from vodfc.emulator.protocol import envelope
+from vodfc.emulator.protocol.decoding import ApiCall
+from vodfc.emulator.protocol.signatures import (
     NonceCache,
     acs3_canonical_request,
     acs3_signature,
@@ -25,7 +24,7 @@ from emulator.protocol.signatures import (
     rpc_v1_signature,
     rpc_v1_string_to_sign,
 )
-from emulator.vod.exceptions import (
+from vodfc.emulator.vod.exceptions import (
     InvalidSignatureMethod,
     InvalidTimeStampFormat,
     SignatureNonceUsed,

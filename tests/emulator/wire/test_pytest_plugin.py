@@ -8,9 +8,8 @@ from typing import Any
 import requests
 from alibabacloud_vod20170321 import models as vod_models
 from aliyunsdkvod.request.v20170321.GetVideoInfoRequest import GetVideoInfoRequest
-
-from emulator.mock import MockVod
-from emulator.pytest_plugin import Credentials, VodTarget
+from vodfc.emulator.mock import MockVod
+from vodfc.emulator.pytest_plugin import Credentials, VodTarget
 
 
 def test_credentials_are_the_documented_defaults(vodfc_credentials: Credentials) -> None:

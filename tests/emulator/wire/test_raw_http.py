@@ -10,10 +10,9 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-
-from emulator.app import get_state
-from emulator.mock import MockVod
-from emulator.pytest_plugin import VodTarget
+from vodfc.emulator.app import get_state
+from vodfc.emulator.mock import MockVod
+from vodfc.emulator.pytest_plugin import VodTarget
 
 
 @pytest.fixture

@@ -16,10 +16,9 @@ from aliyunsdkcore.request import CommonRequest
 from aliyunsdkvod.request.v20170321.GetVideoInfoRequest import GetVideoInfoRequest
 from aliyunsdkvod.request.v20170321.UpdateVideoInfoRequest import UpdateVideoInfoRequest
 from darabonba.exceptions import UnretryableException
-
-from emulator.protocol import DropConnection
-from emulator.pytest_plugin import VodTarget
-from emulator.vod.exceptions import ThrottlingUser
+from vodfc.emulator.protocol import DropConnection
+from vodfc.emulator.pytest_plugin import VodTarget
+from vodfc.emulator.vod.exceptions import ThrottlingUser
 
 
 def core_get(client: AcsClient, video_id: str = "v1") -> dict[str, Any]:

@@ -16,11 +16,10 @@ from alibabacloud_vod20170321.client import Client
 from aliyunsdkcore.client import AcsClient
 from aliyunsdkcore.request import CommonRequest
 from aliyunsdkvod.request.v20170321.GetVideoInfoRequest import GetVideoInfoRequest
-
-from emulator.app import get_state
-from emulator.cli import build_parser
-from emulator.cli.server import config_from_args
-from emulator.server import ThreadedServer
+from vodfc.emulator.app import get_state
+from vodfc.emulator.cli import build_parser
+from vodfc.emulator.cli.server import config_from_args
+from vodfc.emulator.server import ThreadedServer
 
 
 def client_for(server: ThreadedServer) -> AcsClient:
@@ -96,7 +95,7 @@ def test_seed_loads_the_demo_library_through_the_vod_package(server: Any, monkey
         return ["demo1"]
 
     monkeypatch.setitem(
-        sys.modules, "emulator.vod.seed", types.SimpleNamespace(seed_demo_library=seed_demo_library)
+        sys.modules, "vodfc.emulator.vod.seed", types.SimpleNamespace(seed_demo_library=seed_demo_library)
     )
     answer = requests.post(server.url + "/_vodfc/seed", timeout=5).json()
     assert answer == {"status": "ok", "seeded": ["demo1"]}

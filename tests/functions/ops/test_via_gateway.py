@@ -13,12 +13,12 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
+from vodfc.emulator.app import get_state
+from vodfc.emulator.config import EmulatorConfig
+from vodfc.emulator.mock import mock_vod
+from vodfc.emulator.protocol import DropConnection
+from vodfc.emulator.vod.exceptions import ForbiddenIllegalStatus, InvalidVideoNotFound, ThrottlingUser
 
-from emulator.app import get_state
-from emulator.config import EmulatorConfig
-from emulator.mock import mock_vod
-from emulator.protocol import DropConnection
-from emulator.vod.exceptions import ForbiddenIllegalStatus, InvalidVideoNotFound, ThrottlingUser
 from shared import VodClient
 from shared.fc import FcContext, FcCredentials
 from shared.retry import RetryPolicy

@@ -14,12 +14,12 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from vodfc.emulator.app import get_state
+from vodfc.emulator.config import EmulatorConfig
+from vodfc.emulator.mock import mock_vod
+from vodfc.emulator.protocol import DropConnection
+from vodfc.emulator.vod.exceptions import InvalidApiNotFound, InvalidVideoNotFound, ThrottlingUser
 
-from emulator.app import get_state
-from emulator.config import EmulatorConfig
-from emulator.mock import mock_vod
-from emulator.protocol import DropConnection
-from emulator.vod.exceptions import InvalidApiNotFound, InvalidVideoNotFound, ThrottlingUser
 from shared import VodClient
 from shared.errors import AuthFailed, NotFound, TransportError, VodError
 from shared.retry import RetryPolicy
@@ -144,8 +144,8 @@ def test_a_connection_that_keeps_dropping_gives_up(emulator):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[Any]:
-    from emulator.app import create_app
-    from emulator.server import ThreadedServer
+    from vodfc.emulator.app import create_app
+    from vodfc.emulator.server import ThreadedServer
 
     app = create_app(EmulatorConfig(components=()), backend_factory=TinyBackend, dispatch=dispatch)
     running = ThreadedServer(app, port=0).start()

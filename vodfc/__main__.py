@@ -1,0 +1,7 @@
+"""``python -m vodfc`` is the ``vodfc`` command."""
+
+import sys
+
+from vodfc.emulator.cli import main
+
+sys.exit(main())
