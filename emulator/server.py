@@ -4,16 +4,23 @@
 port, ``start()`` returns once the socket listens, ``.url`` says where, ``stop()`` closes every
 connection and joins the thread. ``serve_forever`` is the foreground form behind
 ``vodfc emulator``.
+
+A server has ``VODFC_SERVER_THREADS`` threads (default 64). Requests that hold their thread for a long
+time (an FC invocation waits for its function) may hold all but ``RESERVED_THREADS`` of them: each
+request carries the server's ``ThreadBudget`` in its environ, and the FC API answers FC's throttling
+error when the budget is spent, so the emulator's own APIs always find a free thread.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from typing import Any
 
 from flask import Flask
 from vodfc.emulator.app import create_app
+from vodfc.emulator.callscope import MODE_KEY
 from vodfc.emulator.config import DEFAULT_HOST, EmulatorConfig
 from vodfc.emulator.protocol import DropConnection
 from waitress.channel import ClientDisconnected
@@ -21,16 +28,51 @@ from waitress.server import create_server
 
 # How long the serving loop sleeps in select() when idle; stop() wakes it at once anyway.
 _POLL_SECONDS = 1.0
+DEFAULT_THREADS = 64
+# Threads long requests can never take: health checks, VOD calls and the control plane get these.
+RESERVED_THREADS = 8
+BUDGET_KEY = "vodfc.server.budget"
 
 
-def drop_as_disconnect(app: Flask) -> Any:
-    """WSGI wrapper: a ``DropConnection`` closes the socket without an answer.
+class ThreadBudget:
+    """How many of a server's threads long-held requests (FC invocations) may hold at once."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self._free = threading.BoundedSemaphore(max(1, limit))
+
+    def take(self) -> bool:
+        """Hold one thread's worth; False (never blocks) when the budget is spent."""
+        return self._free.acquire(blocking=False)
+
+    def give_back(self) -> None:
+        self._free.release()
+
+
+def server_threads() -> int:
+    text = os.environ.get("VODFC_SERVER_THREADS", "").strip()
+    try:
+        threads = int(text) if text else DEFAULT_THREADS
+    except ValueError:
+        raise ValueError(f"VODFC_SERVER_THREADS must be an integer, got {text!r}") from None
+    if threads <= RESERVED_THREADS:
+        raise ValueError(f"VODFC_SERVER_THREADS must be more than {RESERVED_THREADS}, got {threads}")
+    return threads
+
+
+def drop_as_disconnect(app: Flask, budget: ThreadBudget | None = None, mode: str | None = None) -> Any:
+    """WSGI wrapper: a ``DropConnection`` closes the socket without an answer; every request gets the
+    server's ``budget`` and, for a server other than the public one, its ``mode`` (``MODE_KEY``).
 
     waitress treats ``ClientDisconnected`` from the application as "the peer is gone": it writes
     nothing (the headers were not flushed yet) and closes the channel.
     """
 
     def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
+        if budget is not None:
+            environ[BUDGET_KEY] = budget
+        if mode is not None:
+            environ[MODE_KEY] = mode
         try:
             return app(environ, start_response)
         except DropConnection:
@@ -39,11 +81,15 @@ def drop_as_disconnect(app: Flask) -> Any:
     return wsgi
 
 
-def make_server(app: Flask, host: str = DEFAULT_HOST, port: int = 0, threads: int = 8) -> Any:
+def make_server(
+    app: Flask, host: str = DEFAULT_HOST, port: int = 0, threads: int | None = None, mode: str | None = None
+) -> Any:
+    threads = threads or server_threads()
+    budget = ThreadBudget(threads - RESERVED_THREADS)
     # waitress logs a dropped call at INFO and a client gone mid-answer as a socket error; both are
     # expected here, so its own logging stays quiet unless something is really wrong.
     return create_server(
-        drop_as_disconnect(app),
+        drop_as_disconnect(app, budget, mode),
         host=host,
         port=port,
         threads=threads,
@@ -63,10 +109,16 @@ class ThreadedServer:
         config: EmulatorConfig | None = None,
         host: str = DEFAULT_HOST,
         port: int = 0,
+        threads: int | None = None,
+        mode: str | None = None,
     ):
+        """``mode`` tags every request (``MODE_KEY``): the FC component's internal server says
+        ``internal``; None is the public server (``server``)."""
         self.app = app if app is not None else create_app(config)
         self.host = host
         self.port = port
+        self.threads = threads
+        self.mode = mode
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -93,7 +145,7 @@ class ThreadedServer:
             raise RuntimeError("the server is already running")
         self._stopping.clear()
         self._closed = False
-        self._server = make_server(self.app, self.host, self.port)
+        self._server = make_server(self.app, self.host, self.port, self.threads, self.mode)
         self._thread = threading.Thread(target=self._serve, name=f"vodfc-server-{self.port}", daemon=True)
         self._thread.start()
         return self

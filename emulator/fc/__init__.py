@@ -1,7 +1,9 @@
 """The emulator's Function Compute component: template.yml's functions, run locally, behind FC's API.
 
 * :mod:`vodfc.emulator.fc.template` — load and validate template.yml (Funcraft format);
-* :mod:`vodfc.emulator.fc.runtime` — the warm in-process runtime (context, environment, timeout, triggers);
+* :mod:`vodfc.emulator.fc.runtime` — the runtime: instances (subprocesses), context, environment,
+  timeouts, triggers; :mod:`~vodfc.emulator.fc.pool`, :mod:`~vodfc.emulator.fc.instances` and
+  :mod:`~vodfc.emulator.fc.worker` (the bootstrap each instance runs) below it;
 * :mod:`vodfc.emulator.fc.api` — the FC 2.0 API and HTTP-trigger proxy on the shared app, signature-checked.
 
 ``get_fc(app)`` gives the component; ``get_fc(app).runtime`` the ``FunctionRuntime`` (loaded lazily from
@@ -9,6 +11,12 @@
 switches templates. Once a template is loaded that way, VOD events from the event bus reach every
 function with an ``MNSTopic`` trigger on the ``vodfc-vod-events`` topic whose ``FilterTag`` (if any) is
 the event's ``EventType``; the lazily loaded default template serves the API only (``deliver_events``).
+
+The template's services belong to one account, ``account_id`` (``VODFC_FC_ACCOUNT``, else the default
+account): the FC API finds them only for that account's keys, the instances get STS credentials of
+that account, and only that account's VOD events reach the functions. The instances' own calls go to
+an internal server of this app (started on first use, loopback, a thread pool of its own), so however
+many invocations hold the public server's threads, a function's call back into VOD is served.
 """
 
 from __future__ import annotations
@@ -16,16 +24,13 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from vodfc.emulator.callscope import MODE_KEY
 from vodfc.emulator.fc.context import Credentials
-from vodfc.emulator.fc.runtime import VOD_EVENTS_TOPIC, Delivery, FunctionRuntime, Invocation
+from vodfc.emulator.fc.runtime import VOD_EVENTS_TOPIC, Delivery, FunctionRuntime, Invocation, Throttled
 from vodfc.emulator.fc.template import Function, Template, TemplateError, load_template
-from vodfc.emulator.protocol.environ import host, host_url
 
 EXTENSION_KEY = "vodfc.fc"
 FC_HOST = r"(?P<account>[0-9]+)\.(?P<region>[a-z0-9-]+)\.fc\.aliyuncs\.com"
@@ -41,6 +46,7 @@ __all__ = [
     "Invocation",
     "Template",
     "TemplateError",
+    "Throttled",
     "default_template_path",
     "get_fc",
     "init_app",
@@ -58,7 +64,7 @@ def default_template_path() -> Path:
 
 
 class FcComponent:
-    """The FC side of one emulator app: which template, and the runtime running it."""
+    """The FC side of one emulator app: which template, the runtime running it, its internal server."""
 
     def __init__(self, app: Any):
         from vodfc.emulator.app import get_state
@@ -69,14 +75,15 @@ class FcComponent:
         self.loaded_at = datetime.now(timezone.utc)
         self.sleep: Any = None
         self.log_sink: Any = None
+        self.account_id = owning_account(self.state.config, self.state.accounts.account_ids())
         self._runtime: FunctionRuntime | None = None
         self._lock = threading.Lock()
+        self._internal: Any = None
+        self._internal_lock = threading.Lock()
         # VOD events reach the functions only once a template was loaded on purpose (``load``: vodfc up,
         # vodfc invoke, a test): an app that merely serves the FC API lazily must not start running
         # event functions behind the back of tests that count events or tags.
         self.deliver_events = False
-        # The address a server-mode client reached this app at: the functions' own VOD calls go there.
-        self.server_url: str | None = None
         self.checksums: dict[str, str] = {}
 
     @property
@@ -100,14 +107,14 @@ class FcComponent:
             )
             self.deliver_events = True
         if old is not None:
-            old.reset()
             old.close()
         return self._runtime
 
     def _build(self, template: Template, path: Path | None, **options: Any) -> FunctionRuntime:
         config = self.state.config
-        account_id = config.default_account_id
+        account_id = self.account_id
 
+        # The one place the functions' credentials are issued: STS tokens of the owning account.
         def issue() -> Credentials:
             token = self.state.accounts.issue_sts_token(account_id, int(timedelta(hours=36).total_seconds()))
             return Credentials(token.access_key_id, token.access_key_secret, token.security_token or "")
@@ -119,30 +126,38 @@ class FcComponent:
         options.setdefault("account_id", account_id)
         options.setdefault("region", config.region)
         options.setdefault("clock", config.clock)
-        options.setdefault("vod_endpoint", self.server_url)
+        options.setdefault("vod_endpoint", self.internal_url)
         if self.sleep is not None:
             options.setdefault("sleep", self.sleep)
         if self.log_sink is not None:
             options.setdefault("log_sink", self.log_sink)
         return FunctionRuntime(template, **options)
 
-    def note_request(self, environ: Mapping[str, Any]) -> None:
-        """Remember the address of a server-mode request that reached the server by its own address."""
-        if self.server_url is not None or environ.get(MODE_KEY, "server") != "server":
-            return
-        # A request sent through HTTP_PROXY names the cloud's host: it says nothing of where we listen.
-        if host(environ).split(":")[0].lower().endswith(".aliyuncs.com"):
-            return
-        self.remember_server(host_url(environ).rstrip("/"))
+    def internal_url(self) -> str:
+        """The internal server's URL (started on first use): where the instances' own calls go.
 
-    def remember_server(self, url: str) -> None:
-        """Called on every server-mode request: the first address seen becomes the VOD endpoint."""
-        if self.server_url is not None:
-            return
-        self.server_url = url
+        It serves this same app (STS tokens and state live here) on a loopback port with its own
+        threads; its requests are tagged ``internal``, so their events never change how the user's own
+        calls are delivered, and never wait for the functions they start.
+        """
+        with self._internal_lock:
+            if self._internal is None:
+                from vodfc.emulator.server import ThreadedServer
+
+                threads = int(os.environ.get("VODFC_FC_INTERNAL_THREADS", "") or 32)
+                self._internal = ThreadedServer(self.app, threads=threads, mode="internal").start()
+            return str(self._internal.url)
+
+    def close(self) -> None:
+        """Stop every instance and the internal server."""
         with self._lock:
-            if self._runtime is not None and not self._runtime.vod_endpoint:
-                self._runtime.vod_endpoint = url
+            runtime, self._runtime = self._runtime, None
+        if runtime is not None:
+            runtime.close()
+        with self._internal_lock:
+            internal, self._internal = self._internal, None
+        if internal is not None:
+            internal.stop()
 
     def reset(self) -> None:
         with self._lock:
@@ -152,7 +167,7 @@ class FcComponent:
             runtime.reset()
 
     def on_event(self, event: dict[str, Any]) -> None:
-        """The event bus's subscriber: publish the VOD event to the functions' MNS topic."""
+        """The event bus's subscriber (for the owning account's events): publish to the functions' topic."""
         if not self.deliver_events:
             return
         try:
@@ -161,6 +176,17 @@ class FcComponent:
             log.warning("VOD event not delivered to functions: template.yml is invalid: %s", exc)
             return
         runtime.deliver_event(event)
+
+
+def owning_account(config: Any, known: list[str]) -> str:
+    """The account the template's FC resources belong to: ``VODFC_FC_ACCOUNT``, else the default one."""
+    chosen = os.environ.get("VODFC_FC_ACCOUNT", "").strip()
+    if not chosen:
+        return str(config.default_account_id)
+    if chosen not in known:
+        accounts = ", ".join(known)
+        raise ValueError(f"VODFC_FC_ACCOUNT={chosen} is not one of the configured accounts ({accounts})")
+    return chosen
 
 
 def get_fc(app: Any) -> FcComponent:
@@ -179,9 +205,7 @@ def init_app(app: Any) -> None:
     # The FC API host of every account and region (also <region>-internal); routed by path.
     state.add_host_route(FC_HOST)
     state.on_reset.append(component.reset)
-    # VOD events can reach functions before any FC call did (a VOD upload in server mode): learn the
-    # server's address from whatever request comes first.
-    state.request_hooks.append(component.note_request)
     bus_key = "vodfc.events"
     if bus_key in app.extensions:
-        app.extensions[bus_key].subscribe(component.on_event, permanent=True)
+        # Only the owning account's events: another account's uploads never start these functions.
+        app.extensions[bus_key].subscribe(component.on_event, account_id=component.account_id, permanent=True)

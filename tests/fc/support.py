@@ -27,7 +27,49 @@ WATCHED = (
     "FC_FUNCTION_NAME", "FC_SERVICE_NAME", "FC_FUNCTION_HANDLER", "FC_FUNCTION_MEMORY_SIZE", "FC_REGION",
     "FC_ACCOUNT_ID", "FC_QUALIFIER", "FC_INSTANCE_ID", "FC_RUNTIME_VERSION", "ALIBABA_CLOUD_ACCESS_KEY_ID",
     "ALIBABA_CLOUD_SECURITY_TOKEN", "accessKeyID", "PROBE_SETTING", "VOD_ENDPOINT", "TMPDIR",
+    "PROBE_HOST_ONLY", "PROBE_CHANGED",
 )
+
+
+def act(data, context):
+    # What a test asks the instance to do; the answers come back in the result's "out".
+    out = {}
+    if "oswrite" in data:
+        os.write(2, ("\\n" + data["oswrite"] + "\\n").encode())
+    if "setenv" in data:
+        os.environ.update(data["setenv"])
+    if "write" in data:
+        with open(data["write"][0], "w") as f:
+            f.write(data["write"][1])
+    if "read" in data:
+        path = data["read"]
+        out["read"] = open(path).read() if os.path.exists(path) else None
+    if "tick" in data:
+        # Side effects until stopped: one line every 20 ms.
+        while True:
+            with open(data["tick"], "a") as f:
+                f.write("tick\\n")
+            time.sleep(0.02)
+    if "spin" in data:
+        end = time.time() + data["spin"]
+        while time.time() < end:
+            pass
+    if "exit" in data:
+        os._exit(data["exit"])
+    if "nested" in data:
+        # Another function, through the FC API of the emulator this instance was given.
+        import fc2
+
+        creds = context.credentials
+        client = fc2.Client(
+            endpoint=os.environ["VOD_ENDPOINT"],
+            accessKeyID=creds.access_key_id,
+            accessKeySecret=creds.access_key_secret,
+            securityToken=creds.security_token,
+        )
+        out["nested"] = json.loads(client.invoke_function(context.service.name, data["nested"], b"{}").data)
+    return out
+
 
 
 def init(context):
@@ -47,8 +89,12 @@ def handler(event, context):
         time.sleep(data["sleep"])
     if data.get("raw"):
         return data["raw"]
+    out = act(data, context)
     creds = context.credentials
     return {
+        "out": out,
+        "pid": os.getpid(),
+        "cwd": os.getcwd(),
         "event": data,
         "event_type": type(event).__name__,
         "init": STATE["init"],
