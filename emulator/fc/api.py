@@ -18,7 +18,9 @@ Throttling: a function whose instances are busy and whose queue is full answers 
 ``x-fc-error-type: FcCommonError``, as FC's do.
 
 The control plane adds ``POST /_vodfc/fc/timers/<function>`` (fire a timer trigger now),
-``GET /_vodfc/fc/functions``, ``GET /_vodfc/fc/invocations`` and ``GET /_vodfc/fc/instances``.
+``GET /_vodfc/fc/functions``, ``GET /_vodfc/fc/invocations``, ``GET /_vodfc/fc/instances`` and
+``DELETE /_vodfc/fc/instances`` (stop them all: the next invocations start cold, with the code as it
+is on disk now).
 """
 
 from __future__ import annotations
@@ -635,6 +637,13 @@ def invocations() -> Response:
             ],
         }
     )
+
+
+@bp.delete("/_vodfc/fc/instances")
+def stop_instances() -> Response:
+    """Stop every instance: the next invocations start cold (and load the code again)."""
+    _component().runtime.stop_instances()
+    return _json({"status": "ok"})
 
 
 @bp.get("/_vodfc/fc/instances")

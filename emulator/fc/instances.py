@@ -56,6 +56,7 @@ PASSTHROUGH = (
 )
 START_TIMEOUT = 30.0
 TICK_SECONDS = 1.0
+OUTPUT_GRACE = 4 * bootstrap.FLUSH_SECONDS
 
 
 def host_environment() -> dict[str, str]:
@@ -320,14 +321,17 @@ class Supervisor:
         """A worker that was killed or exited: close its socket, reap it, remove its folder (now if it
         has exited, else on a later tick)."""
         with self._lock:
-            if worker not in self._living:
-                return
+            first = worker in self._living
             self._living.discard(worker)
-        self.hub.drop(worker)
-        if worker.popen.poll() is None:
-            with self._lock:
+        if first:
+            self.hub.drop(worker)
+        exited = worker.popen.poll() is not None
+        with self._lock:
+            if exited and worker in self._dying:
+                self._dying.remove(worker)
+            elif not exited and worker not in self._dying:
                 self._dying.append(worker)
-        else:
+        if exited:
             shutil.rmtree(worker.folder, ignore_errors=True)
 
     def register(self, pool: Reapable) -> None:
@@ -525,6 +529,10 @@ class Instance:
                 self._calls.pop(rid, None)
             raise InstanceLost(self._lost_message(), []) from None
         finished = call.event.wait(timeout)
+        if not finished:
+            # What the function wrote up to its deadline is on its way (the child forwards output
+            # within FLUSH_SECONDS): wait that long before the caller kills it.
+            time.sleep(OUTPUT_GRACE)
         with self._lock:
             self._calls.pop(rid, None)
         if not finished:

@@ -210,10 +210,15 @@ class FunctionRuntime:
     def reset(self) -> None:
         """Cold start everything: stop every instance, forget cached credentials and the logs."""
         with self._lock:
-            pools = list(self._pools.values())
             self._credentials = None
             self.history.clear()
             self.deliveries = []
+        self.stop_instances()
+
+    def stop_instances(self) -> None:
+        """Stop every instance (running invocations fail): the next invocations start cold."""
+        with self._lock:
+            pools = list(self._pools.values())
         for pool in pools:
             pool.clear()
 

@@ -17,10 +17,11 @@ it wrote: the child syncs its output forwarder before answering.
 File descriptors 1 and 2 are a pipe a forwarder thread drains, so ``print``, ``logging`` (in FC's
 line format), and output of C code or child processes all reach the parent in the order written, and
 what a function wrote before a timeout killed it is still delivered. The child exits as soon as its
-socket closes (the parent died or dropped it), and asks the kernel for SIGKILL if the parent dies
-(``PR_SET_PDEATHSIG``). With ``private`` /tmp, it moves into a mount namespace of its own before any
-thread starts and mounts its instance folder on ``/tmp``; folders under the host's ``/tmp`` that the
-function needs (its code, the interpreter) are mounted back at the same path.
+socket closes (the parent died or dropped it; the parent kills a busy instance before it drops it),
+and asks the kernel for SIGKILL if the parent dies (``PR_SET_PDEATHSIG``). With ``private`` /tmp, it
+moves into a mount namespace of its own before any thread starts and mounts its instance folder on
+``/tmp``; folders under the host's ``/tmp`` that the function needs (its code, the interpreter) are
+mounted back at the same path.
 """
 
 from __future__ import annotations
@@ -31,12 +32,13 @@ import io
 import json
 import logging
 import os
-import queue
+import select
 import signal
 import socket
 import struct
 import sys
 import threading
+import time
 import traceback
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -46,6 +48,9 @@ from typing import Any
 FRAME = struct.Struct("!II")
 SYNC_PREFIX = b"\x00vodfc-sync-"
 LOG_CHUNK = 65536
+# Output is sent at most this long after it was written, with whatever followed it meanwhile: a
+# handler's log lines then travel in one frame, usually with its answer.
+FLUSH_SECONDS = 0.005
 
 # --- frames -------------------------------------------------------------------------------------------
 
@@ -189,7 +194,8 @@ class _Channel:
 
 
 class _Output:
-    """Fds 1 and 2 are the write end of a pipe; a thread forwards what arrives as ``log`` frames.
+    """Fds 1 and 2 are the write end of a pipe; a thread forwards what arrives as ``log`` frames
+    (within ``FLUSH_SECONDS``).
 
     ``sync()`` returns once everything written to the pipe before the call has been sent: a marker
     goes through the pipe and the forwarder signals when it reaches it.
@@ -226,39 +232,51 @@ class _Output:
         event.wait(5.0)
 
     def _forward(self) -> None:
-        pending = b""
+        pending = b""  # read, not yet looked at for markers
+        unsent = bytearray()
+        since = 0.0
         while True:
-            try:
-                chunk = os.read(self._read_end, LOG_CHUNK)
-            except OSError:
-                return
-            if not chunk:
-                return
-            pending += chunk
-            while True:
-                at = pending.find(SYNC_PREFIX)
-                if at < 0:
-                    # Keep a tail that could be the start of a marker.
-                    keep = _marker_start(pending)
-                    self._emit(pending[: len(pending) - keep])
-                    pending = pending[len(pending) - keep :]
-                    break
-                end = pending.find(b"\x00", at + len(SYNC_PREFIX))
-                if end < 0:
-                    self._emit(pending[:at])
-                    pending = pending[at:]
-                    break
-                self._emit(pending[:at])
-                number = int(pending[at + len(SYNC_PREFIX) : end] or b"0")
-                pending = pending[end + 1 :]
-                with self._lock:
-                    event = self._marks.pop(number, None)
-                if event is not None:
-                    event.set()
+            timeout = None if not unsent else max(0.0, since + FLUSH_SECONDS - time.monotonic())
+            ready, _, _ = select.select([self._read_end], [], [], timeout)
+            if ready:
+                try:
+                    chunk = os.read(self._read_end, LOG_CHUNK)
+                except OSError:
+                    chunk = b""
+                if not chunk:
+                    self._emit(unsent)
+                    return
+                pending += chunk
+                while pending:
+                    at = pending.find(SYNC_PREFIX)
+                    if at < 0:
+                        # Keep a tail that could be the start of a marker.
+                        cut = len(pending) - _marker_start(pending)
+                    else:
+                        end = pending.find(b"\x00", at + len(SYNC_PREFIX))
+                        cut = at if end < 0 or at > 0 else end + 1
+                    if cut <= 0:
+                        break
+                    text, pending = pending[:cut], pending[cut:]
+                    if not text.startswith(SYNC_PREFIX):
+                        if not unsent:
+                            since = time.monotonic()
+                        unsent += text
+                        continue
+                    # Everything before the marker goes now; then its writer may answer.
+                    self._emit(unsent)
+                    unsent = bytearray()
+                    with self._lock:
+                        event = self._marks.pop(int(text[len(SYNC_PREFIX) : -1] or b"0"), None)
+                    if event is not None:
+                        event.set()
+            if unsent and (time.monotonic() - since >= FLUSH_SECONDS or len(unsent) >= LOG_CHUNK):
+                self._emit(unsent)
+                unsent = bytearray()
 
-    def _emit(self, data: bytes) -> None:
+    def _emit(self, data: bytes | bytearray) -> None:
         if data:
-            self.channel.send({"op": "log", "id": self.current()}, data)
+            self.channel.send({"op": "log", "id": self.current()}, bytes(data))
 
 
 def _marker_start(data: bytes) -> int:
@@ -551,34 +569,26 @@ def main(argv: list[str]) -> None:
     channel = _Channel(socket.socket(fileno=fd))
     instance = Instance(channel, private)
     instance.output = _Output(channel, instance.current)
-    work: queue.Queue[tuple[dict[str, Any], bytes] | None] = queue.Queue()
-
-    def receive() -> None:
-        parser = FrameParser()
-        while True:
-            try:
-                data = channel.sock.recv(LOG_CHUNK)
-            except OSError:
-                data = b""
-            if not data:
-                # The parent closed the socket or is gone: the instance goes with it, now.
-                os._exit(0)
-            for frame in parser.feed(data):
-                work.put(frame)
-
-    threading.Thread(target=receive, name="fc-receive", daemon=True).start()
     channel.send({"op": "ready", "pid": os.getpid(), "private_tmp": private is not None, "why": tmp_problem})
+    # The main thread reads the socket and runs the handler itself (a handler may install signal
+    # handlers, which only the main thread can): with one request at a time nothing else arrives
+    # meanwhile, and the parent kills an instance before it drops it.
+    parser = FrameParser()
     while True:
-        item = work.get()
-        if item is None:
-            return
-        header, body = item
-        if header["op"] == "assign":
-            instance.assign(header)
-        elif instance.concurrency > 1 and header["op"] == "invoke":
-            threading.Thread(target=instance.run, args=(header, body), daemon=True).start()
-        else:
-            instance.run(header, body)
+        try:
+            data = channel.sock.recv(LOG_CHUNK)
+        except OSError:
+            data = b""
+        if not data:
+            # The parent closed the socket or is gone: the instance goes with it, now.
+            os._exit(0)
+        for header, body in parser.feed(data):
+            if header["op"] == "assign":
+                instance.assign(header)
+            elif instance.concurrency > 1 and header["op"] == "invoke":
+                threading.Thread(target=instance.run, args=(header, body), daemon=True).start()
+            else:
+                instance.run(header, body)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ PROBE_CODE = """
 import json
 import logging
 import os
+import sys
 import time
 
 STATE = {"init": 0, "calls": 0}
@@ -56,6 +57,35 @@ def act(data, context):
             pass
     if "exit" in data:
         os._exit(data["exit"])
+    if "barrier" in data:
+        # Meet the other invocations: each leaves a file and waits until there are n.
+        folder, n = data["barrier"]
+        open(os.path.join(folder, f"{os.getpid()}-{context.request_id}"), "w").close()
+        end = time.time() + 20
+        while len(os.listdir(folder)) < n and time.time() < end:
+            time.sleep(0.01)
+        out["met"] = len(os.listdir(folder))
+    if "wait_for" in data:
+        end = time.time() + 20
+        while not os.path.exists(data["wait_for"]) and time.time() < end:
+            time.sleep(0.01)
+    if "vodcall" in data:
+        # A VOD call of this function's own, with its credentials, at its VOD_ENDPOINT.
+        from aliyunsdkcore.acs_exception.exceptions import ServerException
+        from aliyunsdkcore.client import AcsClient
+        from aliyunsdkcore.request import CommonRequest
+
+        creds = context.credentials
+        client = AcsClient(creds.access_key_id, creds.access_key_secret, context.region,
+                           auto_retry=False)
+        request = CommonRequest(domain=os.environ["VOD_ENDPOINT"].split("://")[1],
+                                version="2017-03-21", action_name="GetVideoInfo")
+        request.set_method("POST")
+        request.add_query_param("VideoId", data["vodcall"])
+        try:
+            out["vod"] = json.loads(client.do_action_with_exception(request))["Video"]["Title"]
+        except ServerException as exc:
+            out["vod"] = exc.get_error_code()
     if "nested" in data:
         # Another function, through the FC API of the emulator this instance was given.
         import fc2
@@ -95,6 +125,8 @@ def handler(event, context):
         "out": out,
         "pid": os.getpid(),
         "cwd": os.getcwd(),
+        "path": sys.path[:2],
+        "module": __name__,
         "event": data,
         "event_type": type(event).__name__,
         "init": STATE["init"],
@@ -126,6 +158,16 @@ def wsgi(environ, start_response):
     }).encode()
     if environ["PATH_INFO"] == "/fail":
         raise RuntimeError("http boom")
+    if environ["PATH_INFO"] == "/wait":
+        from urllib.parse import parse_qs
+
+        flag = parse_qs(environ["QUERY_STRING"])["f"][0]
+        end = time.time() + 20
+        while not os.path.exists(flag) and time.time() < end:
+            time.sleep(0.01)
+    if environ["PATH_INFO"] == "/teapot":
+        start_response("418 I'm a teapot", [("Content-Type", "application/json")])
+        return [b'{"Code": "Teapot", "Message": "short and stout"}']
     start_response("201 Created", [("Content-Type", "application/json"), ("X-Probe", "yes")])
     return [body]
 """

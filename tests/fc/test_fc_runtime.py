@@ -253,3 +253,11 @@ def test_print_logging_and_raw_output_reach_the_invocation_log_in_order(
     assert logged < lines.index("hello from print") < lines.index("no newline yet")
     assert lines.index("no newline yet") < lines.index("straight to fd 2") < len(lines) - 1
     assert "hello from print" not in capfd.readouterr().out
+
+
+def test_an_instance_imports_its_code_as_fc_does(runtime: FunctionRuntime, tmp_path: Path) -> None:
+    answer = runtime.invoke("Probe", b"{}").json()
+    code = str(tmp_path / "code")
+    # The code folder is the working directory and first on sys.path; the module has its own name.
+    assert answer["cwd"] == code and answer["path"][0] == code
+    assert answer["module"] == "main"
