@@ -44,6 +44,8 @@ from typing import Any
 from vodfc.emulator.fc.context import Credentials, FCContext, FunctionMeta, ServiceMeta
 from vodfc.emulator.fc.loader import ImportModuleError, load_module, resolve
 from vodfc.emulator.fc.template import Function, Template, Trigger
+from vodfc.shared.fc.logs import FC_DATE_FORMAT
+from vodfc.shared.validation import format_time
 
 log = logging.getLogger("vodfc.fc")
 
@@ -239,7 +241,7 @@ class _Capture(logging.Handler):
         if record.thread != self.thread_id:
             return
         try:
-            when = datetime.fromtimestamp(record.created, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+            when = datetime.fromtimestamp(record.created, timezone.utc).strftime(FC_DATE_FORMAT)
             # shared.fc.logs stamps records with its own request id ("-" outside its handlers).
             rid = getattr(record, "fc_request_id", None)
             rid = rid if rid and rid != "-" else self.request_id
@@ -682,7 +684,7 @@ class FunctionRuntime:
 
 def timer_event(trigger: Trigger, now: datetime) -> bytes:
     event = {
-        "triggerTime": now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "triggerTime": format_time(now),
         "triggerName": trigger.name,
         "payload": str(trigger.properties.get("Payload", "")),
     }
