@@ -34,7 +34,8 @@ from typing import Any
 from shared.errors import IllegalStatus, NotFound
 from shared.events.app import ConfigSource, EventApp, RetryLater, Run
 from shared.events.tagging import check_tag
-from shared.events.types import TranscodeComplete, parse_time
+from shared.events.types import TranscodeComplete
+from shared.validation import parse_time
 
 logger = logging.getLogger("vodfc.delete_source")
 
