@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from shared.events.app import ConfigSource, EventApp, Run
 from shared.events.types import TimerEvent
+from shared.fc.deploy import Deploy, Timer
 from shared.validation import MAX_BATCH, format_time, parse_time
 
 if TYPE_CHECKING:
@@ -107,8 +108,14 @@ class Settings:
 
 app: EventApp[Settings] = EventApp(
     "sweep_failed_uploads",
+    description="deletes videos whose upload failed or stalled",
     config=ConfigSource(
         "VODFC_SWEEP_CONFIG", Settings.from_dict, file=Path(__file__).with_name("config.json")
+    ),
+    deploy=Deploy(
+        timeout=300,
+        timer=Timer("daily", "0 0 3 * * *"),  # 03:00 UTC: FC runs cron in UTC
+        config={"min_age_seconds": 86400, "max_per_run": 2000},
     ),
 )
 

@@ -55,6 +55,7 @@ from .types import Delivery, TimerEvent, VodEvent, vod_event
 
 if TYPE_CHECKING:
     from ..client import VodClient
+    from ..fc.deploy import Deploy
     from .signature import CallbackVerifier, Verdict
 
 logger = logging.getLogger("vodfc.events")
@@ -188,12 +189,17 @@ class EventApp(Generic[C]):
         self,
         name: str,
         *,
+        description: str = "",
         config: ConfigSource[C] | None = None,
         clients: ClientProvider | None = None,
         clock: Callable[[], float] = time.time,
+        deploy: Deploy | None = None,
     ) -> None:
         self.name = name
+        self.description = description
         self.config = config
+        # Read by ``vodfc generate`` only (template.yml); None: the project's defaults.
+        self.deploy = deploy
         self.clients = clients or ClientProvider(_event_client)
         self.clock = clock
         self.handlers: dict[str, Handler[C]] = {}

@@ -34,6 +34,7 @@ from .schema import Args, Schema, invalid
 
 if TYPE_CHECKING:
     from ..client import VodClient
+    from .deploy import Deploy
 
 logger = logging.getLogger("vodfc.fc")
 
@@ -111,6 +112,7 @@ class OperationApp:
         returns: Mapping[str, str] | None = None,
         clients: ClientProvider | None = None,
         auth: HttpAuth | None = None,
+        deploy: Deploy | None = None,
     ) -> None:
         self.name = name
         self.schema = schema
@@ -118,6 +120,8 @@ class OperationApp:
         self.returns: dict[str, str] = dict(returns or {})
         self.clients = clients or ClientProvider()
         self.auth = auth
+        # Read by ``vodfc generate`` only (template.yml); None: the project's defaults.
+        self.deploy = deploy
         self.router = Router()
         self.bindings: list[HttpBinding] = []
         self._operation: Operation | None = None
