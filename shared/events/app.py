@@ -2,7 +2,12 @@
 
 An event function registers one callable per event type::
 
-    app = EventApp("auto_tag", config=ConfigSource("VODFC_AUTO_TAG_CONFIG", parse=Rules.from_dict))
+    app = EventApp(
+        "auto_tag",
+        description="tags and categorises uploaded videos",
+        config=ConfigSource("VODFC_AUTO_TAG_CONFIG", parse=Rules.from_dict),
+        deploy=Deploy(timeout=30, config={"keyword_rules": []}),  # read by ``vodfc generate`` only
+    )
 
 
     @app.on("FileUploadComplete")

@@ -8,6 +8,9 @@ requests map onto that input (``app.route``: path variables, query parameters, J
   returning a JSON string (what ``fc2.Client.invoke_function`` gets back);
 * ``http_handler = app.http_handler`` — the FC 2.0 HTTP-trigger face, a WSGI application.
 
+How it is deployed (timeout, memory, the trigger's auth type) is ``deploy=Deploy(...)``
+(:mod:`shared.fc.deploy`); ``vodfc generate`` writes template.yml from these declarations.
+
 Both faces run the same checks and the same code and answer failures with the same ``Code``/``Message``; the
 event face adds ``HttpStatus`` to an error result because it has no status line of its own. Neither ever lets
 a traceback reach the caller: unexpected exceptions are logged with their traceback and answered as
