@@ -6,8 +6,8 @@ its ``app`` read: an ``OperationApp`` or an ``EventApp``, with an optional ``Dep
 nothing else says. The VOD actions come from the source (:mod:`.vod_actions`). Importing is cheap: a
 function's ``index.py`` loads the standard library and ``shared`` only, no SDK.
 
-The functions import the top-level ``shared`` of their own project, not this package's ``vodfc.shared``, so
-their classes are recognised by name, and the client is analysed from the project's ``shared.client``.
+The functions import the top-level ``shared`` (their zip's copy of shared/), not ``vodfc.shared``, so their
+classes are recognised by name; the client's source is read through ``vodfc.shared``, the same folder.
 Every inconsistency between a declaration and its module (a folder not named after the function, a face
 not exported, a timer without a timer handler, settings its parser refuses, ...) is collected and raised
 together as :class:`DeclarationError`.
@@ -16,7 +16,6 @@ together as :class:`DeclarationError`.
 from __future__ import annotations
 
 import functools
-import importlib
 import json
 import re
 from pathlib import Path
@@ -34,6 +33,7 @@ from vodfc.emulator.project.model import (
     TimerTrigger,
 )
 from vodfc.emulator.project.vod_actions import AnalysisError, client_actions, hidden_calls, module_calls
+from vodfc.shared.client import VodClient
 from vodfc.shared.fc.deploy import Deploy
 
 TIMER = "timer"  # the EventApp handler key of timer ticks
@@ -76,10 +76,15 @@ def _discover(root: Path) -> Project:
     folders = function_folders(root)
     if not folders:
         raise DeclarationError([f"{root / 'functions'}: no <folder>/index.py"])
-    modules = {folder: load_function(root, folder) for folder in folders}
     problems: list[str] = []
-    # The client the functions' own shared defines (importable now that a function has loaded it).
-    actions = client_actions(importlib.import_module("shared.client").VodClient)
+    modules = {}
+    for folder in folders:
+        try:
+            modules[folder] = load_function(root, folder)
+        except DeclarationError as exc:
+            problems += exc.problems
+    # The functions' ``shared`` is this installation's shared/ folder, which vodfc installs as vodfc.shared.
+    actions = client_actions(VodClient)
     shared = [
         path
         for path in sorted((root / "shared").rglob("*.py"))

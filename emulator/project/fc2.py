@@ -5,8 +5,9 @@ folder becomes up to two FC functions, its *faces*:
 
 * an operation: ``<Name>`` (``index.handler``, invoked with a JSON event) and ``<Name>Http``
   (``index.http_handler`` behind an HTTP trigger whose methods are the routes' methods FC 2.0 accepts);
-* an event function: ``<Name>`` (``index.handler``, an MNSTopic subscription to the VOD events topic, or its
-  Timer) and ``<Name>Callback`` (``index.callback_handler``, VOD's HTTP callback) when it handles VOD events.
+* an event function: ``<Name>`` (``index.handler``, with an MNSTopic subscription to the VOD events topic
+  when it handles VOD events, and its Timer when it handles ``"timer"``) and, when it handles VOD events,
+  ``<Name>Callback`` (``index.callback_handler``, VOD's HTTP callback).
 
 FC 2.0 also gives one role per service, so the service's policy is the union of the functions' VOD actions
 (one statement per kind of function); each function's block names its own in a comment.
@@ -22,6 +23,7 @@ import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from vodfc.emulator.fc.template import FORMAT_VERSION, FUNCTION_TYPE, SERVICE_TYPE, TRANSFORM
 from vodfc.emulator.project.model import (
     EVENTS_TOPIC,
     REGION,
@@ -34,8 +36,6 @@ from vodfc.emulator.project.model import (
 )
 from vodfc.shared.fc.app import FC2_TRIGGER_METHODS
 
-FORMAT_VERSION = "2015-09-01"
-TRANSFORM = "Aliyun::Serverless-2018-04-03"
 WIDTH = 110
 EVENTS_TRIGGER = "vod-events"  # the MNSTopic trigger's name
 HEADER = """\
@@ -67,19 +67,9 @@ def faces(function: Function) -> list[Face]:
         if function.http is not None:
             found.append(_http_face(function, function.http))
         return found
-    if function.timer is not None:
-        timer = function.timer
-        triggers = (
-            f"{timer.name}:",
-            "  Type: Timer",
-            "  Properties:",
-            "    # FC runs cron expressions in UTC",
-            f"    CronExpression: {_scalar(timer.cron)}",
-            f"    Enable: {'true' if timer.enable else 'false'}",
-            f"    Payload: {_scalar(timer.payload)}",
-        )
-    elif function.events:
-        triggers = (
+    triggers: tuple[str, ...] = ()
+    if function.events:
+        triggers += (
             "# One subscription, unfiltered: MNS allows filter tags of at most 16 characters and every VOD",
             "# event type is longer; the function acknowledges the event types it does not handle.",
             f"{EVENTS_TRIGGER}:",
@@ -90,8 +80,17 @@ def faces(function: Function) -> list[Face]:
             "    NotifyContentFormat: JSON",
             "    NotifyStrategy: BACKOFF_RETRY",
         )
-    else:
-        triggers = ()
+    if function.timer is not None:
+        timer = function.timer
+        triggers += (
+            f"{timer.name}:",
+            "  Type: Timer",
+            "  Properties:",
+            "    # FC runs cron expressions in UTC",
+            f"    CronExpression: {_scalar(timer.cron)}",
+            f"    Enable: {'true' if timer.enable else 'false'}",
+            f"    Payload: {_scalar(timer.payload)}",
+        )
     found = [Face(function.name, function.handler, function, function.env, triggers=triggers)]
     if function.callback is not None:
         found.append(_callback_face(function, function.callback))
@@ -114,7 +113,7 @@ def render(project: Project) -> str:
         f"Transform: {_scalar(TRANSFORM)}",
         "Resources:",
         f"  {SERVICE}:",
-        "    Type: 'Aliyun::Serverless::Service'",
+        f"    Type: {_scalar(SERVICE_TYPE)}",
         "    Properties:",
         f"      Description: {_scalar(SERVICE_DESCRIPTION)}",
         "      Policies:",
@@ -228,7 +227,7 @@ def _face(face: Face) -> list[str]:
     function = face.function
     lines = [
         f"    {face.name}:",
-        "      Type: 'Aliyun::Serverless::Function'",
+        f"      Type: {_scalar(FUNCTION_TYPE)}",
         "      Properties:",
         f"        Handler: {_scalar(face.handler)}",
         f"        Runtime: {_scalar(RUNTIME)}",

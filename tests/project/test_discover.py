@@ -164,8 +164,9 @@ def test_inconsistent_declarations_are_named_by_their_function(
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
-    found = problems(project(tmp_path, wrong_folder=OPERATION, nothing="x = 1\n"))
+    found = problems(project(tmp_path, wrong_folder=OPERATION, nothing="x = 1\n", broken="import nowhere\n"))
     assert "functions/wrong_folder:" in found and "functions/nothing:" in found
+    assert "functions/broken: ImportModuleError" in found
 
 
 def test_an_operation_that_fc2_cannot_reach_is_refused_by_the_fc2_renderer(tmp_path: Path) -> None:
