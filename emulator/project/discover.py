@@ -116,7 +116,7 @@ def discover(root: Path | str) -> Project:
 def _function(
     root: Path, folder: str, module: ModuleType, actions: Any, problems: list[str]
 ) -> Function | None:
-    app = getattr(module, "app", None)
+    app: Any = getattr(module, "app", None)
     kinds = {cls.__name__ for cls in type(app).__mro__}
     if not kinds & {"OperationApp", "EventApp"}:
         problems.append("index.py defines no app (an OperationApp or an EventApp)")
