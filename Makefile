@@ -21,6 +21,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/vodfc generate --check
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -19,6 +19,8 @@ import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from vodfc.shared.validation import format_time
+
 from benchmarks import emu
 from benchmarks.harness import NotAvailable, Profile, Row, count_text, ms, time_calls, verdict_at_most
 
@@ -47,7 +49,7 @@ def video_fields(i: int) -> dict[str, Any]:
     return {
         "title": f"Clip {i:06d} {WORDS[i % len(WORDS)]} {WORDS[(i * 7 + 3) % len(WORDS)]}",
         "status": STATUSES[i % len(STATUSES)],
-        "now": (START + STEP * i).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "now": format_time(START + STEP * i),
         "tags": f"{TAGS[i % len(TAGS)]},{TAGS[(i * 3 + 1) % len(TAGS)]}",
         "cate_id": None,
         "duration": 10.0 + i % 600,

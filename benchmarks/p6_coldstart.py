@@ -13,8 +13,6 @@ in the notes.
 from __future__ import annotations
 
 import concurrent.futures
-import importlib.util
-import inspect
 import io
 import os
 import re
@@ -34,8 +32,6 @@ TARGET = 1.2
 ROOT = Path(__file__).resolve().parent.parent
 FUNCTIONS = ROOT / "functions"
 REQUEST_PACKAGE = "aliyunsdkvod.request.v20170321"
-_SENDS = re.compile(r"""self\.(?:call|send)\(\s*["'](\w+)["']""")
-_CALLS = re.compile(r"\.(\w+)\(")
 _COLLECTED = re.compile(r"Collected : (\d+)")
 
 _HANDLER = """
@@ -75,43 +71,14 @@ def function_names(profile: Profile) -> list[str]:
     return names
 
 
-def _has_request_class(action: str) -> bool:
-    return importlib.util.find_spec(f"{REQUEST_PACKAGE}.{action}Request") is not None
-
-
-def client_method_actions() -> dict[str, list[str]]:
-    """VodClient method name -> the VOD actions its body sends (read off shared/ops' source)."""
-    from vodfc.shared.client import VodClient
-
-    table: dict[str, list[str]] = {}
-    for name in dir(VodClient):
-        if name.startswith("_"):
-            continue
-        try:
-            source = inspect.getsource(getattr(VodClient, name))
-        except (TypeError, OSError):
-            continue
-        found = [a for a in dict.fromkeys(_SENDS.findall(source)) if _has_request_class(a)]
-        if found:
-            table[name] = found
-    return table
-
-
 def actions_of(name: str) -> list[str]:
-    """The VOD actions a function sends: its own name for an operation function (get_video_info ->
-    GetVideoInfo), else the VodClient methods its index.py calls."""
-    action = "".join(part.capitalize() for part in name.split("_"))
-    if _has_request_class(action):
-        return [action]
-    source = (FUNCTIONS / name / "index.py").read_text(encoding="utf-8")
-    methods = client_method_actions()
-    actions: dict[str, None] = {}
-    for method in _CALLS.findall(source):
-        for found in methods.get(method, []):
-            actions[found] = None
+    """The VOD actions function ``name`` sends, as ``vodfc generate`` derives them for its role."""
+    from vodfc.emulator.project.discover import discover
+
+    actions = list(discover(ROOT).function(name).vod_actions)
     if not actions:
         raise NotAvailable(f"no VOD action found in functions/{name}/index.py")
-    return list(actions)
+    return actions
 
 
 def _sample(code: str) -> tuple[float, float]:

@@ -20,6 +20,7 @@ from vodfc.emulator.vod.exceptions import (
     InvalidSecurityTokenMismatch,
     MissingGatewayParameter,
 )
+from vodfc.shared.validation import format_time
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class Credential:
             "AccessKeyId": self.access_key_id,
             "AccessKeySecret": self.access_key_secret,
             "SecurityToken": self.security_token,
-            "Expiration": self.expiration.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "Expiration": format_time(self.expiration),
         }
 
 

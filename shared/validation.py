@@ -1,32 +1,47 @@
-"""Checks for input VOD would refuse, run before anything is sent.
+"""VOD's rules in one place, and the checks shared/ runs before it sends anything.
 
-Failing here costs nothing and names the field; failing at VOD costs a request, a throttling-budget slot, and
-for a batch can leave some chunks applied and others not. Limits follow VOD's documentation (bytes, not
-characters, for Title/Description/Tags on the update APIs). Each check raises
-:class:`shared.errors.ValidationError` with VOD's own error code where VOD has one.
+This module is the one home of what VOD accepts and how it writes things: batch, page and field limits,
+statuses, the value sets of enumerated parameters, the characters VOD refuses, the default AppId, and VOD's
+time format with its parsers. Everything is a plain constant or a small function. shared/ reads them here
+(``from .validation import ...``), functions as ``shared.validation`` and the emulator as
+``vodfc.shared.validation``; nobody keeps a copy. The home is this module rather than one of its own because
+shared/ can never import the emulator, every reader in shared/ and functions/ already looked the limits up
+here, and the module loads only :mod:`shared.errors` and the standard library: a cold start and the emulator
+both get it for almost nothing. Patterns are compiled on first use, never at import.
+
+The checks below are the client side: failing here costs nothing and names the field; failing at VOD costs a
+request, a throttling-budget slot, and for a batch can leave some chunks applied and others not. Each raises
+:class:`shared.errors.ValidationError` with VOD's own error code where VOD has one. Limits follow VOD's
+documentation (bytes, not characters, for Title/Description/Tags on the update APIs). The emulator enforces
+the same constants with its own VOD errors and switches (``VodOptions``).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterable, Sequence
+from datetime import date, datetime, timezone
 
 from .errors import ValidationError
 
-MAX_BATCH = 20
+# --- batches and pages ---------------------------------------------------------------------------------
+
+MAX_BATCH = 20  # ids (or UpdateContent entries) in one request
 MAX_PAGE_SIZE = 100
-MAX_WINDOW = 5000
+MAX_WINDOW = 5000  # PageNo x PageSize reachable without a ScrollToken (GetVideoList, SearchMedia)
+
+# --- field limits: UTF-8 bytes (the Update* pages; the emulator can count characters instead) -----------
+
 TITLE_MAX_BYTES = 128
 DESCRIPTION_MAX_BYTES = 1024
 TAG_MAX_BYTES = 32
 MAX_TAGS = 16
+CATE_NAME_MAX_BYTES = 64
+USER_DATA_MAX_BYTES = 1024
 
-# Patterns are compiled on first use (re caches them), not on every cold start.
-_REFERENCE_ID = r"^[A-Za-z0-9_-]{6,64}$"
-# Emoji and other astral-plane symbols (VOD refuses them in image Title/Description/Tags).
-_EMOJI = "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f1e6-\U0001f1ff\ufe0f]"
+# --- statuses ------------------------------------------------------------------------------------------
 
-SEARCH_TYPES = ("video", "audio", "image", "attached")
 VIDEO_STATUSES = (
     "Uploading",
     "UploadFail",
@@ -38,16 +53,151 @@ VIDEO_STATUSES = (
     "Normal",
     "ProduceFail",
 )
+IMAGE_STATUSES = ("Uploading", "Normal", "UploadFail")
+MEZZANINE_STATUSES = ("Uploading", "Normal", "UploadFail", "Deleted")
+
+# --- values of enumerated parameters -------------------------------------------------------------------
+
+SEARCH_TYPES = ("video", "audio", "image", "attached")
 OUTPUT_TYPES = ("oss", "cdn")
 ADDITION_TYPES = ("video", "audio")
 SORT_VALUES = ("CreationTime:Desc", "CreationTime:Asc")
 SEARCH_SORT_FIELDS = ("CreationTime", "ModificationTime")
 DELETE_IMAGE_TYPES = ("ImageURL", "ImageId", "VideoId")
-VIDEO_IMAGE_TYPES = ("CoverSnapshot", "NormalSnapshot", "SpriteSnapshot", "SpriteOriginSnapshot", "All")
+SNAPSHOT_TYPES = ("CoverSnapshot", "NormalSnapshot", "SpriteSnapshot", "SpriteOriginSnapshot")
+VIDEO_IMAGE_TYPES = (*SNAPSHOT_TYPES, "All")  # DeleteImage's ImageType; "All" only on its own
 PLAY_FORMATS = ("mp4", "m3u8", "mp3", "flv", "mpd")
+# Also the order GetPlayInfo lists streams in within one format (captures: LD before SD).
 DEFINITIONS = ("FD", "LD", "SD", "HD", "OD", "2K", "4K", "SQ", "HQ", "AUTO")
 STREAM_TYPES = ("video", "audio")
 RESULT_TYPES = ("Single", "Multiple")
+
+DEFAULT_APP_ID = "app-1000000"  # the application every account starts with
+
+# --- characters ----------------------------------------------------------------------------------------
+
+# What answers IllegalCharacters ("contains illegal emoticon or special characters"). INFERRED: VOD names
+# no code points. This set is every character outside the BMP (emoji, and every other 4-byte UTF-8
+# character, which is what a store limited to 3-byte UTF-8 refuses and what "special characters" suggests),
+# plus the BMP's symbol and dingbat blocks (U+2600-27BF, U+2B00-2BFF) and the pieces emoji sequences are
+# built from (variation selector U+FE0F, joiner U+200D, keycap U+20E3). It refuses astral CJK (U+20000+)
+# too, which VOD may accept. VOD documents the check for image fields and CreateUploadVideo; shared checks
+# image fields only, the emulator also video fields (VodOptions.reject_emoji_in_video_fields) and CateName.
+ILLEGAL_CHARACTERS = "[\U00010000-\U0010ffff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\u20e3]"
+
+_REFERENCE_ID = "[A-Za-z0-9_-]{6,64}"
+
+
+@functools.cache
+def _pattern(source: str) -> re.Pattern[str]:
+    """A module pattern, compiled when first used rather than on every cold start."""
+    return re.compile(source)
+
+
+def has_illegal_characters(text: str) -> bool:
+    """Whether VOD refuses ``text`` in a Title, Description, Tag or CateName (see ILLEGAL_CHARACTERS)."""
+    return _pattern(ILLEGAL_CHARACTERS).search(text) is not None
+
+
+# --- time ----------------------------------------------------------------------------------------------
+
+# VOD's time: UTC, whole seconds, "2017-11-14T09:15:50Z". Requests, answers and event payloads all use it.
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+# The same, optionally with a fraction of a second (the SDKs' Timestamp, Match literals).
+_UTC_TIME = "([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:[.]([0-9]{1,9}))?Z"
+_PLAIN_UTC_TIME = "([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z"
+_EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal()
+
+
+def format_time(moment: datetime | None = None) -> str:
+    """``moment`` (naive means UTC; None means now) in VOD's time format."""
+    if moment is None:
+        moment = datetime.now(timezone.utc)
+    elif moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime(TIME_FORMAT)
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """A time as an aware UTC datetime, leniently: for event payloads and times a caller hands in.
+
+    Accepts VOD's ``2020-07-10T06:49:51Z``, ImageUploadComplete's ``2024-04-10T01:37:14:627Z`` (a colon
+    before the milliseconds), ``.627Z``, and any other ISO 8601 form (an offset is converted, naive means
+    UTC); None for anything else.
+    """
+    if not value:
+        return None
+    text = value.strip()
+    if text.endswith("Z"):
+        text = text[:-1]
+    if len(text) > 19 and text[19] == ":":
+        text = text[:19] + "." + text[20:]
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def _utc_parts(text: str) -> tuple[datetime, str] | None:
+    """VOD's form with an optional fraction, as the whole-second datetime and the fraction's digits."""
+    match = _pattern(_UTC_TIME).fullmatch(text)
+    if match is None:
+        return None
+    try:
+        year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
+        moment = datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
+    except ValueError:  # no such day or time
+        return None
+    return moment, match.group(7) or ""
+
+
+def parse_utc_time(text: str, *, fraction: bool = False) -> datetime | None:
+    """Strictly VOD's form, ``2017-11-14T09:15:50Z`` naming a real time, as an aware datetime; None if not.
+
+    For wire parameters (StartTime, EndTime, the SDK's Timestamp). ``fraction`` also accepts
+    ``…50.123Z`` (kept to the microsecond).
+    """
+    parts = _utc_parts(text)
+    if parts is None:
+        return None
+    moment, digits = parts
+    if not digits:
+        return moment
+    if not fraction:
+        return None
+    return moment.replace(microsecond=int(digits[:6].ljust(6, "0")))
+
+
+@functools.lru_cache(maxsize=4096)
+def _epoch_day(day: str) -> int | None:
+    try:
+        return date.fromisoformat(day).toordinal() - _EPOCH_ORDINAL
+    except ValueError:
+        return None
+
+
+def epoch_seconds(text: str) -> float | None:
+    """VOD's form, with an optional fraction, as seconds since the epoch; None if not one.
+
+    The search engine's hot path: the plain form every record carries is read without building a datetime,
+    and records share days, so the calendar part is cached.
+    """
+    plain = _pattern(_PLAIN_UTC_TIME).fullmatch(text)
+    if plain is not None:
+        days = _epoch_day(plain.group(1))
+        hour, minute, second = int(plain.group(2)), int(plain.group(3)), int(plain.group(4))
+        if days is None or hour > 23 or minute > 59 or second > 59:
+            return None
+        return float(days * 86400 + hour * 3600 + minute * 60 + second)
+    parts = _utc_parts(text)
+    if parts is None:
+        return None
+    moment, digits = parts
+    return moment.timestamp() + (float("0." + digits) if digits else 0.0)
+
+
+# --- checks --------------------------------------------------------------------------------------------
 
 
 def require(field: str, value: object) -> None:
@@ -103,14 +253,14 @@ def normalize_tags(value: str | Iterable[str] | None, field: str = "Tags") -> st
 
 
 def reference_id(value: str, field: str = "ReferenceId") -> None:
-    if not re.match(_REFERENCE_ID, value):
+    if not _pattern(_REFERENCE_ID).fullmatch(value):
         raise ValidationError(
             field, f"{field} {value!r} must be 6-64 characters of A-Z, a-z, 0-9, '_' or '-'"
         )
 
 
 def no_emoji(field: str, value: str | None) -> None:
-    if value and re.search(_EMOJI, value):
+    if value and has_illegal_characters(value):
         raise ValidationError(
             field,
             f"The specified {field} contains illegal emoticon or special characters.",

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 # Modules under emulator/cli/ that contribute subcommands, in the order --help lists them.
-COMMAND_MODULES = ("server", "functions", "events", "faults")
+COMMAND_MODULES = ("server", "functions", "events", "faults", "generate")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -167,7 +167,7 @@ def emit_event(args: argparse.Namespace) -> int:
 def _time(value: str | None) -> datetime:
     if not value:
         return datetime.now(timezone.utc)
-    from vodfc.shared.events.types import parse_time
+    from vodfc.shared.validation import parse_time
 
     parsed = parse_time(value)
     if parsed is None:

@@ -19,13 +19,12 @@ from vodfc.emulator.events.bus import (
     callback_signature,
     encode_body,
 )
-from vodfc.emulator.events.config import DEFAULT_APP_ID, CallbackConfig
+from vodfc.emulator.events.config import CallbackConfig
 from vodfc.emulator.events.mns import MnsMessage, MnsQueue
 
 EXTENSION_KEY = "vodfc.events"
 
 __all__ = [
-    "DEFAULT_APP_ID",
     "CallbackConfig",
     "DeliveryAttempt",
     "EventBus",

@@ -36,8 +36,9 @@ from datetime import datetime
 from typing import Any
 
 from vodfc.emulator.callscope import after_call, current_call
-from vodfc.emulator.events.config import DEFAULT_APP_ID, CallbackConfig
+from vodfc.emulator.events.config import CallbackConfig
 from vodfc.emulator.events.mns import MnsQueues
+from vodfc.shared.validation import DEFAULT_APP_ID
 
 log = logging.getLogger("vodfc.events")
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-DEFAULT_APP_ID = "app-1000000"
+from vodfc.shared.validation import DEFAULT_APP_ID
+
 AI_EVENTS = frozenset({"AIMediaAuditComplete", "AIMediaDNAComplete", "AIVideoTagComplete"})
 
 # SetMessageCallback's wire names, and the field each one sets.

@@ -372,8 +372,12 @@ def _proxy(service_name: str, function_name: str) -> Response:
 # --- metadata -----------------------------------------------------------------------------------------
 
 
+# FC's API time format (createdTime, lastModifiedTime): milliseconds and an explicit +0000 offset.
+FC_API_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.000+0000"
+
+
 def _timestamp(component: Any) -> str:
-    return str(component.loaded_at.strftime("%Y-%m-%dT%H:%M:%S.000+0000"))
+    return str(component.loaded_at.strftime(FC_API_TIME_FORMAT))
 
 
 def code_checksum(function: Function) -> str:

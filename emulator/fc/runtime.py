@@ -46,6 +46,7 @@ from vodfc.emulator.fc.pool import FunctionPool, Throttled
 from vodfc.emulator.fc.settings import RuntimeSettings
 from vodfc.emulator.fc.template import Function, Template, Trigger
 from vodfc.emulator.fc.worker import encode_result, error_body
+from vodfc.shared.validation import format_time
 
 __all__ = [
     "VOD_EVENTS_TOPIC",
@@ -641,7 +642,7 @@ def code_path(code_dir: Path) -> list[str]:
 
 def timer_event(trigger: Trigger, now: datetime) -> bytes:
     event = {
-        "triggerTime": now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "triggerTime": format_time(now),
         "triggerName": trigger.name,
         "payload": str(trigger.properties.get("Payload", "")),
     }

@@ -27,6 +27,7 @@ from flask import Flask
 from vodfc.emulator.ingest.uploads import UploadTarget, object_prefix
 from vodfc.emulator.media import MediaInfo, NotMedia, probe, vodformat
 from vodfc.emulator.oss import ObjectEvent, get_oss
+from vodfc.shared.validation import IMAGE_STATUSES, format_time
 
 __all__ = ["EXTENSION_KEY", "Ingest", "UploadCompleted", "get_ingest", "init_app"]
 
@@ -279,7 +280,7 @@ class Ingest:
                 video.media_type = "audio"
         video.status = status
         upload = dict(video.extra.get("upload") or {})
-        upload.update(completed_at=event.time.strftime("%Y-%m-%dT%H:%M:%SZ"), size=size)
+        upload.update(completed_at=format_time(event.time), size=size)
         video.extra["upload"] = upload
         backend.touch(video, event.time)
         backend.save_video(video)
@@ -289,14 +290,14 @@ class Ingest:
         self, backend: Any, image_id: str, event: ObjectEvent, media: MediaInfo | None
     ) -> str | None:
         image = backend.images.get(image_id)
-        if image is None or image.status not in ("Uploading", "UploadFail", "Normal"):
+        if image is None or image.status not in IMAGE_STATUSES:
             return None
         image.file_size = event.object.size
         if media is not None and media.video_streams:
             image.width, image.height, image.status = media.width, media.height, "Normal"
         else:
             image.status = "UploadFail"
-        image.modification_time = event.time.strftime("%Y-%m-%dT%H:%M:%SZ")
+        image.modification_time = format_time(event.time)
         backend.save_image(image)
         return str(image.status)
 

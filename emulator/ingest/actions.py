@@ -37,6 +37,7 @@ from vodfc.emulator.vod.actions.common import (
 )
 from vodfc.emulator.vod.exceptions import InvalidParameter
 from vodfc.emulator.vod.models import new_id
+from vodfc.shared.validation import MAX_BATCH
 
 Params = Mapping[str, str]
 
@@ -152,7 +153,7 @@ def create_upload_image(backend: Any, params: Params, ctx: Any) -> dict[str, Any
 def get_upload_details(backend: Any, params: Params, ctx: Any) -> dict[str, Any]:
     """Upload progress of videos. Objects land whole here, so a video's upload is either not started
     (``UploadSize`` 0, or the parts of an unfinished multipart upload) or done."""
-    ids = id_list(params, "MediaIds", 20)
+    ids = id_list(params, "MediaIds", MAX_BATCH)
     if not ids:
         required(params, "MediaIds")
     choice(params, "MediaType", ("video",), "video")

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from vodfc.emulator.vod.exceptions import VodError
+from vodfc.shared.validation import format_time
 
 TOKEN_SECONDS = 3600
 
@@ -164,7 +165,7 @@ def upload_auth(ctx: Any, credential: Any, region: str, now: datetime) -> str:
         {
             "SecurityToken": credential.security_token,
             "AccessKeyId": credential.access_key_id,
-            "ExpireUTCTime": credential.expiration.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "ExpireUTCTime": format_time(credential.expiration),
             "AccessKeySecret": credential.access_key_secret,
             "Expiration": str(remaining),
             "Region": region,

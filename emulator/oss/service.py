@@ -244,9 +244,7 @@ class OssService:
             except ValueError:
                 raise errors.InvalidArgument("Expires is not a number.") from None
             if now > expires:
-                raise errors.AccessDenied(
-                    "Request has expired.", Expires=expires.strftime("%Y-%m-%dT%H:%M:%S.000Z")
-                )
+                raise errors.AccessDenied("Request has expired.", Expires=_iso(expires))
             return
         try:
             if claim.version in ("v1", "v2"):
@@ -266,7 +264,7 @@ class OssService:
         if abs(now - signed_at) > skew:
             raise errors.RequestTimeTooSkewed(
                 RequestTime=claim.date,
-                ServerTime=now.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                ServerTime=_iso(now),
                 MaxAllowedSkewMilliseconds=str(int(skew.total_seconds() * 1000)),
             )
 

@@ -30,8 +30,12 @@ def crc64(data: bytes) -> int:
     return int(_crc64(data))
 
 
+# OSS's own time format (LastModified, error details): UTC with a millisecond part that is always .000.
+OSS_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.000Z"
+
+
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return moment.astimezone(timezone.utc).strftime(OSS_TIME_FORMAT)
 
 
 @dataclass

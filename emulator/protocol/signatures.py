@@ -18,7 +18,7 @@ import re
 import threading
 from collections import deque
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from vodfc.emulator.accounts import Accounts, Credential
 from vodfc.emulator.config import EmulatorConfig
@@ -33,9 +33,9 @@ from vodfc.emulator.vod.exceptions import (
     SignatureDoesNotMatch,
     SignatureNonceUsed,
 )
+from vodfc.shared.validation import parse_utc_time
 
 ACS3_ALGORITHM = "ACS3-HMAC-SHA256"
-_TIMESTAMP = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?Z")
 _ACS3_FIELD = re.compile(r"\s*(Credential|SignedHeaders|Signature)=([^,\s]*)\s*")
 
 
@@ -104,14 +104,11 @@ def parse_acs3_authorization(authorization: str) -> tuple[str, list[str], str]:
 
 @functools.lru_cache(maxsize=256)  # calls made within the same second share their Timestamp
 def parse_timestamp(text: str) -> datetime:
-    match = _TIMESTAMP.fullmatch(text.strip())
-    if not match:
+    """The SDK's ``Timestamp`` (VOD's time, optionally with a fraction), to the second."""
+    moment = parse_utc_time(text.strip(), fraction=True)
+    if moment is None:
         raise InvalidTimeStampFormat()
-    try:
-        year, month, day, hour, minute, second = map(int, match.groups())
-        return datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
-    except ValueError as exc:
-        raise InvalidTimeStampFormat() from exc
+    return moment.replace(microsecond=0)
 
 
 class NonceCache:

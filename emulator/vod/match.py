@@ -28,13 +28,12 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from functools import lru_cache
 from typing import Any, Union
 
 from vodfc.emulator.vod.exceptions import ErrorMatchSyntax
 
-MEDIA_TYPES = ("video", "audio", "image", "attached")
+# A time literal is VOD's time (a fraction allowed), compared as epoch seconds like the indexed times.
+from vodfc.shared.validation import epoch_seconds as parse_time
 
 # --- options ------------------------------------------------------------------------------------------
 
@@ -458,43 +457,6 @@ def _describe(tok: Token) -> str:
     if tok.kind == "STRING":
         return f"the value {tok.value!r}"
     return repr(tok.value)
-
-
-_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z")
-
-
-_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-_PLAIN_TIME = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d):(\d\d):(\d\d)Z", re.ASCII)
-
-
-@lru_cache(maxsize=4096)
-def _epoch_day(day: str) -> int | None:
-    try:
-        return date.fromisoformat(day).toordinal() - _EPOCH_ORDINAL
-    except ValueError:
-        return None
-
-
-def parse_time(text: str) -> float | None:
-    """``yyyy-MM-ddTHH:mm:ss[.fff]Z`` (UTC, VOD's time format) as epoch seconds; None if not one."""
-    plain = _PLAIN_TIME.fullmatch(text)
-    if plain is not None:
-        # The form every record carries; records share days, so the calendar part is cached.
-        days = _epoch_day(plain.group(1))
-        h, mi, sec = int(plain.group(2)), int(plain.group(3)), int(plain.group(4))
-        if days is None or h > 23 or mi > 59 or sec > 59:
-            return None
-        return float(days * 86400 + h * 3600 + mi * 60 + sec)
-    m = _TIME.fullmatch(text)
-    if not m:
-        return None
-    try:
-        y, mo, d, h, mi, sec = (int(g) for g in m.groups()[:6])
-        dt = datetime(y, mo, d, h, mi, sec, tzinfo=timezone.utc)
-    except ValueError:
-        return None
-    fraction = float("0." + m.group(7)) if m.group(7) else 0.0
-    return dt.timestamp() + fraction
 
 
 def convert_value(spec: FieldSpec, raw: str, quoted: bool) -> Any:

@@ -20,7 +20,7 @@ import threading
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
 from vodfc.emulator.store import Record, Store
@@ -32,25 +32,8 @@ from vodfc.emulator.vod.exceptions import (
     InvalidVideoNotFound,
     NoSuchResource,
 )
+from vodfc.shared.validation import DEFAULT_APP_ID, DEFINITIONS, MAX_WINDOW, VIDEO_STATUSES, format_time
 
-TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-DEFAULT_APP_ID = "app-1000000"
-
-VIDEO_STATUSES = (
-    "Uploading",
-    "UploadFail",
-    "UploadSucc",
-    "Transcoding",
-    "TranscodeFail",
-    "Checking",
-    "Blocked",
-    "Normal",
-    "ProduceFail",
-)
-IMAGE_STATUSES = ("Uploading", "Normal", "UploadFail")
-MEZZANINE_STATUSES = ("Uploading", "Normal", "UploadFail", "Deleted")
-# GetPlayInfo lists definitions in this order inside one format (captures: LD before SD).
-DEFINITION_ORDER = ("FD", "LD", "SD", "HD", "OD", "2K", "4K", "SQ", "HQ", "AUTO")
 MAX_CATEGORY_LEVEL = 2  # levels 0, 1, 2: three levels of categories
 FIRST_CATEGORY_ID = 1000000001
 CHANGE_LOG_MAX = 20000
@@ -59,14 +42,6 @@ CHANGE_LOG_MAX = 20000
 def new_id() -> str:
     """A VOD media or job id: 32 lower-case hex digits."""
     return uuid.uuid4().hex
-
-
-def vod_time(when: datetime | None = None) -> str:
-    """VOD's time format, ``2017-11-14T09:15:50Z`` (UTC, whole seconds)."""
-    when = when or datetime.now(timezone.utc)
-    if when.tzinfo is not None:
-        when = when.astimezone(timezone.utc)
-    return when.strftime(TIME_FORMAT)
 
 
 def compact_number(value: float | int | str | None) -> str | None:
@@ -379,9 +354,9 @@ class Stream(_RecordMixin):
 
     def definition_rank(self) -> int:
         try:
-            return DEFINITION_ORDER.index(self.definition)
+            return DEFINITIONS.index(self.definition)
         except ValueError:
-            return len(DEFINITION_ORDER)
+            return len(DEFINITIONS)
 
 
 @dataclass(eq=False)
@@ -517,15 +492,16 @@ class VodOptions:
     # Title/Description/Tags limits are counted in UTF-8 bytes (Update* pages); False counts characters
     # (CreateUpload* pages say "characters").
     limits_in_bytes: bool = True
-    # Emoji and other non-BMP characters in video Title/Description/Tags answer IllegalCharacters
-    # (documented for CreateUploadVideo; inferred for UpdateVideoInfo(s)). Images always check.
+    # Illegal characters (emoji, every non-BMP character: vodfc.shared.validation.ILLEGAL_CHARACTERS) in
+    # video Title/Description/Tags answer IllegalCharacters (documented for CreateUploadVideo; inferred for
+    # UpdateVideoInfo(s)). Images and CateName always check.
     reject_emoji_in_video_fields: bool = True
     # An UpdateVideoInfo(s) / UpdateImageInfos CateId that names no category: InvalidCateId.NotFound.
     check_cate_id_exists: bool = True
     # HTTP status of Forbidden.IllegalStatus from GetPlayInfo (403 per the op page; inferred).
     play_illegal_status_http: int = 403
     # GetVideoList answers only the first N matches (PageNo * PageSize beyond it: VideoListExceededMax).
-    video_list_window: int = 5000
+    video_list_window: int = MAX_WINDOW
     # DeleteMezzanines refuses (UnRemoveableVideoIds) sources that are the playback stream
     # (NoTranscode / AsyncTranscode videos) unless Force=true.
     protect_untranscoded_sources: bool = True
@@ -640,7 +616,7 @@ class VodBackend:
         ``fields`` are ``Video`` attributes (``description``, ``tags``, ``cate_id``, ``reference_id``,
         ``user_data``, ``template_group_id``, ``storage_location`` ...).
         """
-        stamp = now if isinstance(now, str) else vod_time(now)
+        stamp = now if isinstance(now, str) else format_time(now)
         video = Video(
             video_id=video_id or new_id(),
             title=title,
@@ -710,7 +686,7 @@ class VodBackend:
         return ordered
 
     def touch(self, video: Video, now: datetime | str | None = None) -> None:
-        video.modification_time = now if isinstance(now, str) else vod_time(now)
+        video.modification_time = now if isinstance(now, str) else format_time(now)
 
     def delete_video(self, video_id: str) -> Video:
         """Remove the video with its source record and streams; ``InvalidVideo.NotFound`` if unknown."""
@@ -784,7 +760,7 @@ class VodBackend:
     ) -> Stream:
         """Add (or replace, same job id) a playable stream; ``fields`` are ``Stream`` attributes."""
         self.get_video(video_id)
-        stamp = now if isinstance(now, str) else vod_time(now)
+        stamp = now if isinstance(now, str) else format_time(now)
         fields.setdefault("creation_time", stamp)
         fields.setdefault("modification_time", stamp)
         stream = Stream(job_id=job_id or new_id(), video_id=video_id, **fields)
@@ -817,7 +793,7 @@ class VodBackend:
         **fields: Any,
     ) -> Image:
         """A new image (``Uploading`` by default) with VOD-style URLs in this backend's bucket; saved."""
-        stamp = now if isinstance(now, str) else vod_time(now)
+        stamp = now if isinstance(now, str) else format_time(now)
         image_id = image_id or new_id()
         location = fields.pop("storage_location", None) or self.storage_location
         default_url = f"https://{location}/image/{image_type}/{image_id.upper()}-6-2.{image_ext}"
@@ -902,7 +878,7 @@ class VodBackend:
             parent_id=parent_id,
             level=level,
             type=type,
-            creation_time=now if isinstance(now, str) else vod_time(now),
+            creation_time=now if isinstance(now, str) else format_time(now),
         )
         self.save_category(cate)
         self.store.put(self.namespace, "meta", "counters", {"next_cate_id": self._next_cate_id})

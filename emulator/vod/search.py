@@ -30,7 +30,6 @@ from vodfc.emulator.vod.exceptions import (
 )
 from vodfc.emulator.vod.match import (
     DEFAULT_OPTIONS,
-    MEDIA_TYPES,
     And,
     Condition,
     MatchAll,
@@ -39,8 +38,14 @@ from vodfc.emulator.vod.match import (
     compile_node,
     filter_values,
     parse,
-    parse_time,
     split_tags,
+)
+from vodfc.shared.validation import (
+    MAX_PAGE_SIZE,
+    MAX_WINDOW,
+    SEARCH_SORT_FIELDS,
+    SEARCH_TYPES,
+    epoch_seconds,
 )
 
 log = logging.getLogger(__name__)
@@ -80,7 +85,6 @@ BASIC_FIELDS: dict[str, tuple[str, ...]] = {
     "image": ("ImageId", "Title", "URL", "Status", "CreationTime", "ModificationTime"),
     "attached": ("MediaId", "Title", "URL", "Status", "CreationTime", "ModificationTime"),
 }
-SORT_FIELDS = ("CreationTime", "ModificationTime")
 
 
 # --- options ------------------------------------------------------------------------------------------
@@ -95,11 +99,11 @@ class SearchOptions:
     """
 
     match: MatchOptions = DEFAULT_OPTIONS
-    window: int = 5000  # results reachable by PageNo/PageSize without a ScrollToken
+    window: int = MAX_WINDOW  # results reachable by PageNo/PageSize without a ScrollToken
     scroll_window: int = 1200  # records a ScrollToken request may move from the token's position
     scroll_ttl: timedelta = timedelta(minutes=10)  # inferred: VOD does not document the lifetime
     max_scroll_tokens: int = 1024  # oldest tokens are forgotten past this (memory bound)
-    max_page_size: int = 100
+    max_page_size: int = MAX_PAGE_SIZE
     max_sort_fields: int = 3
     window_error: bool = True  # False: past the window answer an empty MediaList instead of an error
     basic_fields: bool = True  # False: without Fields return only the id and the two times
@@ -236,11 +240,11 @@ class Entry:
         except (TypeError, ValueError):
             self.cate = None
         raw_ct = body.get("CreationTime")
-        ct = parse_time(str(raw_ct)) if raw_ct else None
+        ct = epoch_seconds(str(raw_ct)) if raw_ct else None
         self.has_ct = ct is not None
         self.ct: float = ct if ct is not None else 0.0
         raw_mt = body.get("ModificationTime")
-        mt = ct if raw_mt == raw_ct else (parse_time(str(raw_mt)) if raw_mt else None)
+        mt = ct if raw_mt == raw_ct else (epoch_seconds(str(raw_mt)) if raw_mt else None)
         self.mt: float = mt if mt is not None else self.ct
 
     @property
@@ -366,18 +370,18 @@ class TypeIndex:
 class SearchIndex:
     def __init__(self, options: MatchOptions):
         self.options = options
-        self.types: dict[str, TypeIndex] = {t: self._new_type() for t in MEDIA_TYPES}
+        self.types: dict[str, TypeIndex] = {t: self._new_type() for t in SEARCH_TYPES}
         self.marker: Any = None
 
     def _new_type(self) -> TypeIndex:
         return TypeIndex(fold=not self.options.fuzzy_case_sensitive)
 
     def rebuild(self, docs: Iterable[Any]) -> None:
-        grouped: dict[str, list[Entry]] = {t: [] for t in MEDIA_TYPES}
+        grouped: dict[str, list[Entry]] = {t: [] for t in SEARCH_TYPES}
         for doc in docs:
             entry = as_entry(doc, self.options)
             grouped[entry.media_type].append(entry)
-        self.types = {t: self._new_type() for t in MEDIA_TYPES}
+        self.types = {t: self._new_type() for t in SEARCH_TYPES}
         for media_type, entries in grouped.items():
             self.types[media_type].bulk_load(entries)
 
@@ -451,7 +455,7 @@ def parse_search_types(raw: Any, options: SearchOptions) -> list[str]:
     if len(names) > 1 and not options.allow_type_list:
         raise invalid_parameter("SearchType", "one of video, audio, image, attached")
     for name in names:
-        if name not in MEDIA_TYPES:
+        if name not in SEARCH_TYPES:
             raise invalid_parameter("SearchType", "one of video, audio, image, attached")
     return list(dict.fromkeys(names))
 
@@ -465,8 +469,10 @@ def parse_sort(raw: Any, options: SearchOptions, scrolling: bool) -> list[tuple[
     for part in text.split(","):
         name, _, direction = part.strip().partition(":")
         name, direction = name.strip(), direction.strip() or "Desc"
-        if name not in SORT_FIELDS:
-            raise invalid_parameter("SortBy", f"{name!r} is not sortable; use {' or '.join(SORT_FIELDS)}")
+        if name not in SEARCH_SORT_FIELDS:
+            raise invalid_parameter(
+                "SortBy", f"{name!r} is not sortable; use {' or '.join(SEARCH_SORT_FIELDS)}"
+            )
         if direction.lower() not in ("asc", "desc"):
             raise invalid_parameter("SortBy", f"{direction!r} is not Asc or Desc")
         keys.append((name, direction.lower() == "desc"))

@@ -13,7 +13,8 @@ import hashlib
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from vodfc.emulator.vod.models import VodBackend, vod_time
+from vodfc.emulator.vod.models import VodBackend
+from vodfc.shared.validation import format_time
 
 BASE_TIME = datetime(2026, 1, 5, 8, 0, 0, tzinfo=timezone.utc)
 
@@ -160,7 +161,7 @@ def seed_demo_library(backend: VodBackend) -> dict[str, Any]:
         if cate_id in backend.categories:
             category_ids.append(cate_id)
             continue
-        cate = backend.add_category(name, parent, cate_id=cate_id, now=vod_time(BASE_TIME))
+        cate = backend.add_category(name, parent, cate_id=cate_id, now=format_time(BASE_TIME))
         category_ids.append(cate.cate_id)
 
     video_ids: list[str] = []
@@ -168,7 +169,7 @@ def seed_demo_library(backend: VodBackend) -> dict[str, Any]:
     for n, (title, status, tags, video_cate, ref, duration, size, mode) in enumerate(VIDEOS, start=1):
         video_id = demo_id("video", n)
         created = BASE_TIME + timedelta(hours=n)
-        stamp = vod_time(created)
+        stamp = format_time(created)
         if video_id in backend.videos:
             backend.delete_video(video_id)
         uploaded = status not in ("Uploading", "UploadFail")
@@ -217,7 +218,7 @@ def seed_demo_library(backend: VodBackend) -> dict[str, Any]:
                 f"https://{location}/{video_id}/snapshots/sprite/{video_id[:8].upper()}-00001.jpg"
             ]
             video.cover_url = snapshots[0]
-            stream_time = vod_time(created + timedelta(minutes=5))
+            stream_time = format_time(created + timedelta(minutes=5))
             if mode == "NoTranscode":
                 # An untranscoded video plays its source file; VOD names that stream <VideoId>02.
                 backend.add_stream(
@@ -258,7 +259,7 @@ def seed_demo_library(backend: VodBackend) -> dict[str, Any]:
                 video.audit_status = "Blocked"
             else:
                 video.audit_status = "Normal"
-        video.modification_time = vod_time(created + timedelta(minutes=10)) if uploaded else stamp
+        video.modification_time = format_time(created + timedelta(minutes=10)) if uploaded else stamp
         backend.save_video(video)
         video_ids.append(video_id)
         by_status.setdefault(status, []).append(video_id)
@@ -275,7 +276,7 @@ def seed_demo_library(backend: VodBackend) -> dict[str, Any]:
             image_type=image_type,
             image_ext="jpg",
             status=status,
-            now=vod_time(BASE_TIME + timedelta(hours=20 + n)),
+            now=format_time(BASE_TIME + timedelta(hours=20 + n)),
             title=title,
             description=f"Demo image {n}: {title}.",
             tags=tags,

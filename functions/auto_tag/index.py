@@ -22,14 +22,17 @@ from shared.errors import NotFound
 from shared.events.app import ConfigSource, EventApp, Run
 from shared.events.tagging import Facts, Rules, plan
 from shared.events.types import FileUploadComplete, UploadByURLComplete, VideoAnalysisComplete
+from shared.fc.deploy import Deploy
 
 logger = logging.getLogger("vodfc.auto_tag")
 
 app: EventApp[Rules] = EventApp(
     "auto_tag",
+    description="tags and categorises uploaded videos",
     config=ConfigSource(
         "VODFC_AUTO_TAG_CONFIG", Rules.from_dict, file=Path(__file__).with_name("config.json")
     ),
+    deploy=Deploy(timeout=30, config={"keyword_rules": []}),
 )
 
 

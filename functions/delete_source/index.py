@@ -34,7 +34,9 @@ from typing import Any
 from shared.errors import IllegalStatus, NotFound
 from shared.events.app import ConfigSource, EventApp, RetryLater, Run
 from shared.events.tagging import check_tag
-from shared.events.types import TranscodeComplete, parse_time
+from shared.events.types import TranscodeComplete
+from shared.fc.deploy import Deploy
+from shared.validation import parse_time
 
 logger = logging.getLogger("vodfc.delete_source")
 
@@ -71,9 +73,11 @@ class Settings:
 
 app: EventApp[Settings] = EventApp(
     "delete_source",
+    description="deletes the source file once every stream of the transcode plays",
     config=ConfigSource(
         "VODFC_DELETE_SOURCE_CONFIG", Settings.from_dict, file=Path(__file__).with_name("config.json")
     ),
+    deploy=Deploy(timeout=30, config={"keep_tag": "keep-source", "min_age_seconds": 0}),
 )
 
 

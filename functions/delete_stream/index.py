@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from shared import validation
-from shared.fc import OperationApp, Schema
+from shared.fc import Deploy, OperationApp, Schema
 from shared.fc.params import VIDEO_ID, ids
 
 if TYPE_CHECKING:
@@ -23,6 +23,7 @@ app = OperationApp(
     ),
     description="Delete transcoded streams of a video.",
     returns={},
+    deploy=Deploy(timeout=15),
 )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from shared.fc import Field, OperationApp, Schema
+from shared.fc import Deploy, Field, OperationApp, Schema
 from shared.fc.params import AUTH_TIMEOUT, OUTPUT_TYPE
 
 if TYPE_CHECKING:
@@ -18,6 +18,7 @@ app = OperationApp(
     Schema(Field("ImageId", required=True, description="The image's ID."), OUTPUT_TYPE, AUTH_TIMEOUT),
     description="Get one image.",
     returns={"ImageInfo": "The image as VOD describes it (Title, URL, ImageType, Mezzanine, ...)."},
+    deploy=Deploy(timeout=15),
 )
 
 

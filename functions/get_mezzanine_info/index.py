@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from shared import validation
-from shared.fc import Field, OperationApp, Schema
+from shared.fc import Deploy, Field, OperationApp, Schema
 from shared.fc.params import AUTH_TIMEOUT, OUTPUT_TYPE, VIDEO_ID
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ app = OperationApp(
     ),
     description="Get a video's source file information.",
     returns={"Mezzanine": "The source file as VOD describes it (FileURL, Size, stream lists, ...)."},
+    deploy=Deploy(timeout=15),
 )
 
 

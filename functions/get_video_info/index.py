@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from shared.fc import Field, OperationApp, Schema
+from shared.fc import Deploy, Field, OperationApp, Schema
 
 if TYPE_CHECKING:
     from shared.client import VodClient
@@ -22,6 +22,7 @@ app = OperationApp(
     ),
     description="Get one video's metadata.",
     returns={"Video": "The video as VOD describes it (Title, Status, Duration, CoverURL, Snapshots, ...)."},
+    deploy=Deploy(timeout=15),
 )
 
 

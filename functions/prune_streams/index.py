@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from shared.errors import IllegalStatus, NotFound
 from shared.events.app import ConfigSource, EventApp, RetryLater, Run
 from shared.events.types import StreamTranscodeComplete, TranscodeComplete
+from shared.fc.deploy import Deploy
 from shared.validation import DEFINITIONS, MAX_BATCH, PLAY_FORMATS
 
 if TYPE_CHECKING:
@@ -82,9 +83,11 @@ def _names(data: Mapping[str, Any], key: str, allowed: Sequence[str], *, upper: 
 
 app: EventApp[Settings] = EventApp(
     "prune_streams",
+    description="deletes streams of unwanted definitions (dry_run until keep_definitions is chosen)",
     config=ConfigSource(
         "VODFC_PRUNE_STREAMS_CONFIG", Settings.from_dict, file=Path(__file__).with_name("config.json")
     ),
+    deploy=Deploy(config={"keep_definitions": ["SD", "HD"], "dry_run": True}),
 )
 
 

@@ -35,8 +35,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from shared.events.app import ConfigSource, EventApp, Run
-from shared.events.types import TimerEvent, parse_time
-from shared.validation import MAX_BATCH
+from shared.events.types import TimerEvent
+from shared.fc.deploy import Deploy, Timer
+from shared.validation import MAX_BATCH, format_time, parse_time
 
 if TYPE_CHECKING:
     # Annotations only: the model classes are built on first use (cold-start cost, see docs/shared.md).
@@ -107,8 +108,14 @@ class Settings:
 
 app: EventApp[Settings] = EventApp(
     "sweep_failed_uploads",
+    description="deletes videos whose upload failed or stalled",
     config=ConfigSource(
         "VODFC_SWEEP_CONFIG", Settings.from_dict, file=Path(__file__).with_name("config.json")
+    ),
+    deploy=Deploy(
+        timeout=300,
+        timer=Timer("daily", "0 0 3 * * *"),  # 03:00 UTC: FC runs cron in UTC
+        config={"min_age_seconds": 86400, "max_per_run": 2000},
     ),
 )
 
@@ -170,10 +177,6 @@ def save_cursor(path: str, cursor: Cursor) -> None:
 # --- the sweep ----------------------------------------------------------------------------------------------
 
 
-def _time(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 @app.on("timer")
 def sweep(event: TimerEvent, run: Run[Settings]) -> dict[str, Any]:
     settings = run.config.override(event.payload_json)
@@ -185,11 +188,11 @@ def sweep(event: TimerEvent, run: Run[Settings]) -> dict[str, Any]:
         settings = replace(settings, state_file=os.path.join(tmp, STATE_FILE_NAME))
     cursor = load_cursor(settings.state_file)
     statuses = ",".join(f"'{s}'" for s in settings.statuses)
-    match = f"Status in ({statuses}) and CreationTime = ['{cursor.creation_time}','{_time(cutoff)}']"
+    match = f"Status in ({statuses}) and CreationTime = ['{cursor.creation_time}','{format_time(cutoff)}']"
     report: dict[str, Any] = {
         "Outcome": "would-delete" if settings.dry_run else "deleted",
         "DryRun": settings.dry_run,
-        "Cutoff": _time(cutoff),
+        "Cutoff": format_time(cutoff),
         "Examined": 0,
         "Deleted": [],
         "Skipped": [],

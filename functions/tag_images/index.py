@@ -18,15 +18,18 @@ from shared.errors import NotFound
 from shared.events.app import ConfigSource, EventApp, Run
 from shared.events.tagging import Facts, Rules, plan
 from shared.events.types import ImageUploadComplete
+from shared.fc.deploy import Deploy
 from shared.models.inputs import ImageUpdate
 
 logger = logging.getLogger("vodfc.tag_images")
 
 app: EventApp[Rules] = EventApp(
     "tag_images",
+    description="tags and categorises uploaded images",
     config=ConfigSource(
         "VODFC_TAG_IMAGES_CONFIG", Rules.from_dict, file=Path(__file__).with_name("config.json")
     ),
+    deploy=Deploy(timeout=30, config={"keyword_rules": []}),
 )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from shared.fc import Field, OperationApp, Schema
+from shared.fc import Deploy, Field, OperationApp, Schema
 from shared.fc.params import CATE_ID, DESCRIPTION, TAGS, TITLE, VIDEO_ID
 
 if TYPE_CHECKING:
@@ -27,6 +27,7 @@ app = OperationApp(
     ),
     description="Update one video's metadata.",
     returns={},
+    deploy=Deploy(timeout=15),
 )
 
 

@@ -2,7 +2,12 @@
 
 An event function registers one callable per event type::
 
-    app = EventApp("auto_tag", config=ConfigSource("VODFC_AUTO_TAG_CONFIG", parse=Rules.from_dict))
+    app = EventApp(
+        "auto_tag",
+        description="tags and categorises uploaded videos",
+        config=ConfigSource("VODFC_AUTO_TAG_CONFIG", parse=Rules.from_dict),
+        deploy=Deploy(timeout=30, config={"keyword_rules": []}),  # read by ``vodfc generate`` only
+    )
 
 
     @app.on("FileUploadComplete")
@@ -55,6 +60,7 @@ from .types import Delivery, TimerEvent, VodEvent, vod_event
 
 if TYPE_CHECKING:
     from ..client import VodClient
+    from ..fc.deploy import Deploy
     from .signature import CallbackVerifier, Verdict
 
 logger = logging.getLogger("vodfc.events")
@@ -188,12 +194,17 @@ class EventApp(Generic[C]):
         self,
         name: str,
         *,
+        description: str = "",
         config: ConfigSource[C] | None = None,
         clients: ClientProvider | None = None,
         clock: Callable[[], float] = time.time,
+        deploy: Deploy | None = None,
     ) -> None:
         self.name = name
+        self.description = description
         self.config = config
+        # Read by ``vodfc generate`` only (template.yml); None: the project's defaults.
+        self.deploy = deploy
         self.clients = clients or ClientProvider(_event_client)
         self.clock = clock
         self.handlers: dict[str, Handler[C]] = {}

@@ -32,6 +32,7 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from ..validation import TIME_FORMAT
 from .parse import EventFormatError, parse_event, parse_events  # noqa: F401  (re-exported)
 from .payloads import encode
 from .signature import signed_headers
@@ -133,7 +134,7 @@ def timer_event(
     """The event a Timer trigger hands the function."""
     when = (trigger_time or datetime.now(timezone.utc)).astimezone(timezone.utc)
     data = {
-        "triggerTime": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "triggerTime": when.strftime(TIME_FORMAT),
         "triggerName": trigger_name,
         "payload": payload,
     }

@@ -35,9 +35,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from ..validation import DEFAULT_APP_ID, TIME_FORMAT
+
 SUCCESS = "success"
 FAIL = "fail"
-DEFAULT_APP_ID = "app-1000000"
 
 FILE_UPLOAD_COMPLETE = "FileUploadComplete"
 UPLOAD_BY_URL_COMPLETE = "UploadByURLComplete"
@@ -61,7 +62,7 @@ def format_time(value: TimeLike = None) -> str:
     if isinstance(value, str):
         return value
     moment = _utc(value)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.strftime(TIME_FORMAT)
 
 
 def format_image_time(value: TimeLike = None) -> str:

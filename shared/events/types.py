@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from .._record import FrozenRecord
+from ..validation import parse_time
 
 SUCCESS = "success"
 
@@ -84,26 +85,6 @@ class DictWrapper(Mapping[str, Any]):
             return value
         text = str(value).strip().lower()
         return True if text in ("true", "1") else False if text in ("false", "0") else None
-
-
-def parse_time(value: str | None) -> datetime | None:
-    """An event time as an aware UTC datetime.
-
-    Accepts ``2020-07-10T06:49:51Z`` and ImageUploadComplete's ``2024-04-10T01:37:14:627Z`` (colon before the
-    milliseconds) as well as the ISO ``.627Z`` form; None for anything else.
-    """
-    if not value:
-        return None
-    text = value.strip()
-    if text.endswith("Z"):
-        text = text[:-1]
-    if len(text) > 19 and text[19] == ":":
-        text = text[:19] + "." + text[20:]
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 class VodEvent(DictWrapper):

@@ -8,7 +8,8 @@
 * :mod:`shared.fc.auth` — bearer-token check for anonymous HTTP triggers;
 * :mod:`shared.fc.logs` — FC's log line format and secret masking;
 * :mod:`shared.fc.clients` — the lazily built, per-instance VodClient;
-* :mod:`shared.fc.context` — a stand-in FC context for local runs and tests.
+* :mod:`shared.fc.context` — a stand-in FC context for local runs and tests;
+* :mod:`shared.fc.deploy` — a function's deployment knobs (timeout, timer, ...), read by ``vodfc generate``.
 
 Event functions (not operations) use the parts directly, e.g.::
 
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from .auth import HttpAuth
     from .clients import ClientProvider
     from .context import FcContext, FcCredentials
+    from .deploy import Deploy, Timer
     from .errors import (
         BadRequest,
         ConfigurationError,
@@ -57,6 +59,7 @@ _HOME = {
     "auth": ("HttpAuth",),
     "clients": ("ClientProvider",),
     "context": ("FcContext", "FcCredentials"),
+    "deploy": ("Deploy", "Timer"),
     "errors": (
         "BadRequest",
         "ConfigurationError",
@@ -79,6 +82,7 @@ __all__ = [
     "BadRequest",
     "ClientProvider",
     "ConfigurationError",
+    "Deploy",
     "ErrorResponse",
     "FcContext",
     "FcCredentials",
@@ -94,6 +98,7 @@ __all__ = [
     "RouteNotFound",
     "Router",
     "Schema",
+    "Timer",
     "Unauthorized",
     "current_request_id",
     "decode_json_object",

@@ -8,6 +8,9 @@ requests map onto that input (``app.route``: path variables, query parameters, J
   returning a JSON string (what ``fc2.Client.invoke_function`` gets back);
 * ``http_handler = app.http_handler`` — the FC 2.0 HTTP-trigger face, a WSGI application.
 
+How it is deployed (timeout, memory, the trigger's auth type) is ``deploy=Deploy(...)``
+(:mod:`shared.fc.deploy`); ``vodfc generate`` writes template.yml from these declarations.
+
 Both faces run the same checks and the same code and answer failures with the same ``Code``/``Message``; the
 event face adds ``HttpStatus`` to an error result because it has no status line of its own. Neither ever lets
 a traceback reach the caller: unexpected exceptions are logged with their traceback and answered as
@@ -34,6 +37,7 @@ from .schema import Args, Schema, invalid
 
 if TYPE_CHECKING:
     from ..client import VodClient
+    from .deploy import Deploy
 
 logger = logging.getLogger("vodfc.fc")
 
@@ -111,6 +115,7 @@ class OperationApp:
         returns: Mapping[str, str] | None = None,
         clients: ClientProvider | None = None,
         auth: HttpAuth | None = None,
+        deploy: Deploy | None = None,
     ) -> None:
         self.name = name
         self.schema = schema
@@ -118,6 +123,8 @@ class OperationApp:
         self.returns: dict[str, str] = dict(returns or {})
         self.clients = clients or ClientProvider()
         self.auth = auth
+        # Read by ``vodfc generate`` only (template.yml); None: the project's defaults.
+        self.deploy = deploy
         self.router = Router()
         self.bindings: list[HttpBinding] = []
         self._operation: Operation | None = None

@@ -2,9 +2,9 @@
 
 Each operation function declares its parameters once, with VOD's names (``VideoId``, ``PageSize``), as a
 :class:`Schema`. The same schema checks an invocation event and the parameters an HTTP route gathered from
-path, query and body, and it describes the input in the OpenAPI document. Values arrive as JSON types from
-an event and as strings from a query, so numbers and booleans are accepted in both spellings (VOD itself
-takes every parameter as a query string).
+path, query and body, and ``vodfc generate`` describes it in the OpenAPI document. Values arrive as JSON
+types from an event and as strings from a query, so numbers and booleans are accepted in both spellings
+(VOD itself takes every parameter as a query string).
 
 Failures raise :class:`shared.errors.ValidationError` with code ``MissingParameter`` or
 ``InvalidParameter`` (or a ``<Field>ExceededMax`` code for too many items), and VOD's message wording.
@@ -94,40 +94,6 @@ class Field(FrozenRecord):
                 f"The {self.name} exceeded maximum: {len(items)} given, at most {self.max_items} per call."
             )
             raise ValidationError(self.name, message, code=self.too_many_code or "InvalidParameter")
-
-    def json_schema(self) -> dict[str, Any]:
-        """This parameter as a JSON Schema (the OpenAPI document is built from it)."""
-        schema: dict[str, Any]
-        if self.kind == "string":
-            schema = {"type": "string"}
-            if self.choices:
-                schema["enum"] = list(self.choices)
-        elif self.kind == "integer":
-            schema = {"type": "integer"}
-            if self.minimum is not None:
-                schema["minimum"] = self.minimum
-            if self.maximum is not None:
-                schema["maximum"] = self.maximum
-        elif self.kind == "boolean":
-            schema = {"type": "boolean"}
-        elif self.kind == "strings":
-            item: dict[str, Any] = {"type": "string"}
-            if self.choices:
-                item["enum"] = list(self.choices)
-            array: dict[str, Any] = {"type": "array", "items": item}
-            if self.max_items is not None:
-                array["maxItems"] = self.max_items
-            schema = {"oneOf": [array, {"type": "string", "description": "comma-separated"}]}
-        elif self.kind == "json":
-            schema = {"oneOf": [{"type": "object"}, {"type": "string", "description": "JSON text"}]}
-        else:
-            array = {"type": "array", "items": {"type": "object"}}
-            if self.max_items is not None:
-                array["maxItems"] = self.max_items
-            schema = {"oneOf": [array, {"type": "string", "description": "a JSON array as text"}]}
-        if self.description:
-            schema["description"] = self.description
-        return schema
 
 
 def _string(field: Field, value: Any) -> str:
@@ -303,15 +269,3 @@ class Schema:
             if len(given) > 1:
                 raise invalid(given[1], f"give only one of {', '.join(group)}")
         return args
-
-    def json_schema(self) -> dict[str, Any]:
-        """The whole input as one JSON Schema object (the event body of the operation)."""
-        schema: dict[str, Any] = {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {name: field.json_schema() for name, field in self.fields.items()},
-        }
-        required = [name for name, field in self.fields.items() if field.required]
-        if required:
-            schema["required"] = required
-        return schema

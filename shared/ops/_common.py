@@ -1,43 +1,21 @@
-"""Helpers the operation mixins share: chunking into VOD-sized batches and VOD's UTC time format."""
+"""Helpers the operation mixins share: chunking into VOD-sized batches and time arguments in VOD's format."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from ..errors import ValidationError
-from ..validation import MAX_BATCH
+from ..validation import MAX_BATCH, format_time, parse_time
 
 T = TypeVar("T")
-
-TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 def chunks(items: Sequence[T], size: int = MAX_BATCH) -> Iterator[tuple[T, ...]]:
     """Consecutive slices of at most ``size`` items (VOD takes at most 20 IDs per request)."""
     for start in range(0, len(items), size):
         yield tuple(items[start : start + size])
-
-
-def parse_time(value: str) -> datetime | None:
-    """VOD's ``2017-11-14T09:15:50Z`` (other ISO 8601 forms accepted too) as an aware UTC datetime."""
-    text = value.strip()
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
-
-
-def format_time(value: datetime) -> str:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).strftime(TIME_FORMAT)
 
 
 def wire_time(field: str, value: str | datetime | None) -> str | None:

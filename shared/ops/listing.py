@@ -16,7 +16,8 @@ from .. import validation
 from ..errors import ValidationError, WindowExhausted
 from ..models._parse import obj_list, to_int, to_str
 from ..transport import VodTransport
-from ._common import format_time, parse_time, shift, wire_time
+from ..validation import format_time, parse_time
+from ._common import shift, wire_time
 
 if TYPE_CHECKING:
     from ..models import MediaItem, SearchPage, Video, VideoListPage

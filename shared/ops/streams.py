@@ -28,7 +28,7 @@ class StreamOperations(VodTransport):
         self,
         video_id: str,
         *,
-        addition_type: str | Iterable[str] | None = ("video", "audio"),
+        addition_type: str | Iterable[str] | None = validation.ADDITION_TYPES,
         output_type: str | None = None,
         auth_timeout: int | None = None,
     ) -> Mezzanine:

@@ -2,39 +2,34 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
+from vodfc.emulator.project import discover
 
 from shared.fc.context import FcContext, FcCredentials, FcFunctionMeta
 
 from .fakes import FakeVod
 
 REPO = Path(__file__).resolve().parents[2]
-FUNCTIONS = ("auto_tag", "delete_source", "tag_images", "sweep_failed_uploads", "prune_streams")
+PROJECT = discover.discover(REPO)
+FUNCTIONS = tuple(function.folder for function in PROJECT.event_functions)
 NOW = 1_780_000_000.0  # 2026-05-28T20:26:40Z
-
-_loaded: dict[str, ModuleType] = {}
 
 
 def load_function(folder: str) -> ModuleType:
     """functions/<folder>/index.py under a unique module name, once per session (a warm instance)."""
-    if folder not in _loaded:
-        name = f"vodfc_event_fn_{folder}"
-        spec = importlib.util.spec_from_file_location(name, REPO / "functions" / folder / "index.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-        _loaded[folder] = module
-    return _loaded[folder]
+    return discover.load_function(REPO, folder)
+
+
+def sends_exactly(vod: FakeVod, folder: str) -> bool:
+    """The VOD actions ``vod`` saw are exactly those the static analysis found in the function's code."""
+    return {action for action, _ in vod.calls} == set(PROJECT.function(folder).vod_actions)
 
 
 class Clock:
@@ -68,9 +63,11 @@ def fn(
 ) -> Iterator[Callable[..., Any]]:
     """``fn("auto_tag")`` -> the module, its app using ``vod`` and ``clock``; config env vars cleared."""
     used: list[ModuleType] = []
-    for name in ("AUTO_TAG", "DELETE_SOURCE", "TAG_IMAGES", "PRUNE_STREAMS", "SWEEP"):
-        monkeypatch.delenv(f"VODFC_{name}_CONFIG", raising=False)
-        monkeypatch.delenv(f"VODFC_{name}_CONFIG_FILE", raising=False)
+    for function in PROJECT.event_functions:
+        config = function.app.config
+        if config is not None:
+            monkeypatch.delenv(config.env, raising=False)
+            monkeypatch.delenv(config.file_env, raising=False)
     monkeypatch.setenv("VODFC_SWEEP_CONFIG", json.dumps({"state_file": str(tmp_path / "sweep.json")}))
 
     def get(folder: str) -> ModuleType:
@@ -84,6 +81,9 @@ def fn(
     yield get
     for module in used:
         module.app.clients.override(None)
+    # Every action sent at run time was found by the analysis that writes the service role's policy.
+    declared = {action for module in used for action in PROJECT.function(module.app.name).vod_actions}
+    assert {action for action, _ in vod.calls} <= declared
 
 
 def invoke(module: ModuleType, event: Any, timeout: int = 60) -> dict[str, Any]:

@@ -28,7 +28,11 @@ def auto_tag(fn, monkeypatch, vod):
 
 
 def body(event: dict | None = None) -> bytes:
-    return p.encode(event or p.file_upload_complete("v1", size=1, file_url="http://b/x.mp4"))
+    # A fixed EventTime: two calls must give the same body, also across a second boundary.
+    default = p.file_upload_complete(
+        "v1", size=1, file_url="http://b/x.mp4", event_time="2026-05-28T20:26:40Z"
+    )
+    return p.encode(event or default)
 
 
 def test_unknown_and_unhandled_events_are_acknowledged(auto_tag, vod, caplog) -> None:

@@ -10,7 +10,7 @@ from shared.errors import Throttled
 from shared.events import envelopes as env
 from shared.events import payloads as p
 
-from .conftest import invoke
+from .conftest import invoke, sends_exactly
 from .fakes import FakeVideo
 
 RULES = {
@@ -39,6 +39,7 @@ def test_tags_from_resolution_orientation_duration_and_keywords(auto_tag, vod) -
     assert report["Outcome"] == "updated"
     assert vod.videos["v1"].tags == ["mine", "hd", "landscape", "short", "trailer"]
     assert vod.videos["v1"].cate_id == 7
+    assert sends_exactly(vod, "auto_tag")
 
 
 def test_user_category_is_never_overwritten(auto_tag, vod) -> None:

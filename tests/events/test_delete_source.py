@@ -11,7 +11,7 @@ from shared.errors import ServerError, Throttled
 from shared.events import payloads as p
 from shared.events.app import RetryLater
 
-from .conftest import NOW, invoke
+from .conftest import NOW, invoke, sends_exactly
 from .fakes import FakeStream, FakeVideo
 
 JOBS = {"SD": "job-sd", "FD": "job-fd", "LD": "job-ld"}
@@ -45,6 +45,7 @@ def test_deletes_when_every_stream_succeeded_and_plays(delete_source, vod) -> No
     assert report["Outcome"] == "deleted"
     assert vod.videos["v1"].source is False
     assert vod.actions("DeleteMezzanines") == [("DeleteMezzanines", ["v1"])]
+    assert sends_exactly(vod, "delete_source")
 
 
 def test_partial_transcode_keeps_the_source(delete_source, vod) -> None:

@@ -21,14 +21,12 @@ from shared.events import payloads as p
 from shared.events.app import RetryLater
 from shared.retry import RetryPolicy
 
-from .conftest import context, load_function
+from .conftest import PROJECT, context, load_function
 
 try:
     from vodfc.emulator.vod.responses import SUPPORTED_ACTIONS
 
-    MISSING = {"GetMezzanineInfo", "GetPlayInfo", "DeleteMezzanines", "DeleteStream", "GetImageInfo"} - set(
-        SUPPORTED_ACTIONS()
-    )
+    MISSING = {a for f in PROJECT.event_functions for a in f.vod_actions} - set(SUPPORTED_ACTIONS())
 except ImportError:  # pragma: no cover - the VOD core is not installed
     MISSING = {"everything"}
 
@@ -79,14 +77,8 @@ def run(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     used = []
 
     def call(folder: str, event: Any, retries: int = 1, **settings: Any) -> dict[str, Any]:
-        name = {
-            "auto_tag": "AUTO_TAG",
-            "delete_source": "DELETE_SOURCE",
-            "prune_streams": "PRUNE_STREAMS",
-            "tag_images": "TAG_IMAGES",
-        }[folder]
-        monkeypatch.setenv(f"VODFC_{name}_CONFIG", json.dumps(settings))
         module = load_function(folder)
+        monkeypatch.setenv(module.app.config.env, json.dumps(settings))
         module.app.clients.override(emulator.client(retries))
         used.append(module)
         payload = event if isinstance(event, bytes) else json.dumps(event).encode()

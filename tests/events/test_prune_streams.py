@@ -9,7 +9,7 @@ import pytest
 from shared.events import payloads as p
 from shared.events.app import RetryLater
 
-from .conftest import invoke
+from .conftest import invoke, sends_exactly
 from .fakes import FakeStream, FakeVideo
 
 
@@ -39,6 +39,7 @@ def test_unwanted_stream_is_deleted_when_a_kept_one_plays(prune, vod) -> None:
     report = report_of(prune, stream_event("FD", "fd"))
     assert report["Outcome"] == "deleted" and report["JobIds"] == ["fd"]
     assert [s.job_id for s in vod.videos["v1"].streams] == ["sd"]
+    assert sends_exactly(vod, "prune_streams")
 
 
 def test_kept_definition_with_suffix_is_kept(prune, vod) -> None:

@@ -11,7 +11,7 @@ from shared.errors import ServerError, Throttled
 from shared.events import envelopes as env
 from shared.events import payloads as p
 
-from .conftest import NOW, invoke
+from .conftest import NOW, invoke, sends_exactly
 from .fakes import FakeImage, FakeVideo
 
 DAY = 86400
@@ -52,6 +52,7 @@ def test_sweeps_old_failed_uploads_in_batches_of_twenty(sweep, vod) -> None:
     assert report["Complete"] and len(report["Deleted"]) == 45
     assert set(vod.videos) == {"young", "good"}
     assert [len(c[1]) for c in vod.actions("DeleteVideo")] == [20, 20, 5]
+    assert sends_exactly(vod, "sweep_failed_uploads")
 
 
 def test_dry_run_reports_and_deletes_nothing(sweep, vod) -> None:
@@ -153,6 +154,7 @@ def test_image_is_tagged_and_categorised(tag_images, vod) -> None:
     assert vod.images["i1"].tags == ["mine", "hd", "portrait", "poster"] and vod.images["i1"].cate_id == 5
     assert results(tag_images, image_event())["Outcome"] == "unchanged"
     assert len(vod.actions("UpdateImageInfos")) == 1
+    assert sends_exactly(vod, "tag_images")
 
 
 def test_missing_image_is_skipped(tag_images, vod) -> None:

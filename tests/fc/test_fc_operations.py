@@ -1,4 +1,4 @@
-"""The 13 operation functions of template.yml, run by the local FC runtime over the demo library.
+"""The operation functions of template.yml, run by the local FC runtime over the demo library.
 
 Each is invoked through the official fc2 client (``invoke_function``) and through its HTTP trigger
 (``do_http_request``, signed: the triggers are ``AuthType: function``), in-process and against a

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from aliyunsdkcore.client import AcsClient
 from aliyunsdkvod.request.v20170321.SearchMediaRequest import SearchMediaRequest
+from vodfc.emulator.project.discover import discover
+from vodfc.emulator.project.fc2 import all_faces
 
 REPO = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 90
@@ -83,7 +85,8 @@ def test_up_serves_the_functions_runs_the_demo_and_stops_on_a_signal(up: UpProce
     url = match.group(1)
     out = up.output
     assert "AccessKeyId:     vodfc-access-key-id" in out
-    assert "Functions (35, from" in out
+    # Every FC function template.yml declares: each code folder's faces (event, Http, Callback).
+    assert f"Functions ({len(all_faces(discover(REPO)))}, from" in out
     for delivered in (
         "FileUploadComplete delivered to AutoTag (ok",
         "TranscodeComplete delivered to DeleteSource (ok",

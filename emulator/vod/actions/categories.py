@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from vodfc.emulator.vod.actions.common import (
-    CATE_NAME_MAX,
     Params,
     check_text,
     choice,
@@ -16,6 +15,7 @@ from vodfc.emulator.vod.actions.common import (
     to_int,
 )
 from vodfc.emulator.vod.models import VodBackend
+from vodfc.shared.validation import CATE_NAME_MAX_BYTES
 
 TYPES = ("default", "material")
 
@@ -23,7 +23,7 @@ TYPES = ("default", "material")
 def _cate_name(backend: VodBackend, params: Params) -> str:
     name = required(params, "CateName")
     return check_text(
-        "CateName", name, CATE_NAME_MAX, in_bytes=backend.options.limits_in_bytes, no_emoji=True
+        "CateName", name, CATE_NAME_MAX_BYTES, in_bytes=backend.options.limits_in_bytes, no_emoji=True
     )
 
 

@@ -1,17 +1,16 @@
 """Parameter parsing and field checks shared by the VOD actions.
 
 Every helper raises the ``VodError`` VOD answers for that kind of bad input, so an action body is a
-sequence of checks followed by the change. The field limits are VOD's: Title ≤128, Description
-≤1024, CateName ≤64 (bytes of UTF-8 by default, see ``VodOptions.limits_in_bytes``), Tags ≤16 tags
-of ≤32 each; emoji answer ``IllegalCharacters``.
+sequence of checks followed by the change. The limits, value sets and the illegal characters are VOD's
+rules from ``vodfc.shared.validation`` (Title ≤128, Description ≤1024, CateName ≤64, UserData ≤1024,
+Tags ≤16 of ≤32 each); here they are counted in bytes of UTF-8 or in characters as
+``VodOptions.limits_in_bytes`` says, and illegal characters answer ``IllegalCharacters``.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from vodfc.emulator.vod.exceptions import (
@@ -22,21 +21,19 @@ from vodfc.emulator.vod.exceptions import (
     TagsExceededMax,
     VodError,
 )
+from vodfc.shared.validation import (
+    DESCRIPTION_MAX_BYTES,
+    MAX_PAGE_SIZE,
+    MAX_TAGS,
+    SORT_VALUES,
+    TAG_MAX_BYTES,
+    TITLE_MAX_BYTES,
+    USER_DATA_MAX_BYTES,
+    has_illegal_characters,
+    parse_utc_time,
+)
 
 Params = Mapping[str, str]
-
-TITLE_MAX = 128
-DESCRIPTION_MAX = 1024
-TAG_MAX = 32
-TAGS_MAX = 16
-CATE_NAME_MAX = 64
-BATCH_MAX = 20
-PAGE_SIZE_MAX = 100
-
-# Emoji and pictographs: everything outside the BMP, plus the BMP's symbol/dingbat blocks and the
-# variation selector/joiner that build emoji sequences.
-_EMOJI = re.compile("[\U00010000-\U0010ffff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\u20e3]")
-_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 
 
 def required(params: Params, name: str) -> str:
@@ -144,20 +141,20 @@ def check_text(name: str, value: Any, limit: int, *, in_bytes: bool = True, no_e
             raise InvalidParameter(name)
     if _size(value, in_bytes) > limit:
         raise LengthExceededMax(name, limit)
-    if no_emoji and _EMOJI.search(value):
+    if no_emoji and has_illegal_characters(value):
         raise IllegalCharacters(name)
     return str(value)
 
 
 def check_title(value: Any, *, in_bytes: bool = True, no_emoji: bool = False) -> str:
-    title = check_text("Title", value, TITLE_MAX, in_bytes=in_bytes, no_emoji=no_emoji)
+    title = check_text("Title", value, TITLE_MAX_BYTES, in_bytes=in_bytes, no_emoji=no_emoji)
     if not title.strip():
         raise InvalidParameter("Title", "it must not be empty")
     return title
 
 
 def check_description(value: Any, *, in_bytes: bool = True, no_emoji: bool = False) -> str:
-    return check_text("Description", value, DESCRIPTION_MAX, in_bytes=in_bytes, no_emoji=no_emoji)
+    return check_text("Description", value, DESCRIPTION_MAX_BYTES, in_bytes=in_bytes, no_emoji=no_emoji)
 
 
 def check_tags(value: Any, *, in_bytes: bool = True, no_emoji: bool = False) -> str:
@@ -167,12 +164,12 @@ def check_tags(value: Any, *, in_bytes: bool = True, no_emoji: bool = False) -> 
     if not isinstance(value, str):
         raise InvalidParameter("Tags")
     tags = [t.strip() for t in value.split(",") if t.strip()]
-    if len(tags) > TAGS_MAX:
+    if len(tags) > MAX_TAGS:
         raise TagsExceededMax()
     for tag in tags:
-        if _size(tag, in_bytes) > TAG_MAX:
-            raise LengthExceededMax("Tags", TAG_MAX)
-        if no_emoji and _EMOJI.search(tag):
+        if _size(tag, in_bytes) > TAG_MAX_BYTES:
+            raise LengthExceededMax("Tags", TAG_MAX_BYTES)
+        if no_emoji and has_illegal_characters(tag):
             raise IllegalCharacters("Tags")
     return ",".join(dict.fromkeys(tags))
 
@@ -189,8 +186,8 @@ def check_user_data(value: Any) -> str:
         raise InvalidParameter("UserData", "it is not valid JSON") from None
     if not isinstance(parsed, dict):
         raise InvalidParameter("UserData", "it must be a JSON object")
-    if len(value.encode("utf-8")) > 1024:
-        raise LengthExceededMax("UserData", 1024)
+    if len(value.encode("utf-8")) > USER_DATA_MAX_BYTES:
+        raise LengthExceededMax("UserData", USER_DATA_MAX_BYTES)
     return value
 
 
@@ -200,22 +197,18 @@ def check_url(name: str, value: Any) -> str:
     return value
 
 
-def parse_time(params: Params, name: str) -> str | None:
+def time_param(params: Params, name: str) -> str | None:
     """A UTC time parameter ``yyyy-MM-ddTHH:mm:ssZ``; returned in the same (sortable) form."""
     raw = optional(params, name)
     if raw is None:
         return None
     raw = raw.strip()
-    if not _TIME.fullmatch(raw):
+    if parse_utc_time(raw) is None:
         raise InvalidParameter(name, "use the UTC format yyyy-MM-ddTHH:mm:ssZ")
-    try:
-        datetime.strptime(raw, "%Y-%m-%dT%H:%M:%SZ")
-    except ValueError:
-        raise InvalidParameter(name) from None
     return raw
 
 
-def page(params: Params, default_size: int = 10, max_size: int = PAGE_SIZE_MAX) -> tuple[int, int]:
+def page(params: Params, default_size: int = 10, max_size: int = MAX_PAGE_SIZE) -> tuple[int, int]:
     page_no = int_param(params, "PageNo", 1, minimum=1)
     page_size = int_param(params, "PageSize", default_size, minimum=1, maximum=max_size)
     assert page_no is not None and page_size is not None
@@ -223,5 +216,5 @@ def page(params: Params, default_size: int = 10, max_size: int = PAGE_SIZE_MAX) 
 
 
 def sort_desc(params: Params, name: str = "SortBy") -> bool:
-    value = choice(params, name, ("CreationTime:Desc", "CreationTime:Asc"), "CreationTime:Desc")
+    value = choice(params, name, SORT_VALUES, "CreationTime:Desc")
     return value == "CreationTime:Desc"

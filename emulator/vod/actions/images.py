@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from vodfc.emulator.vod.actions.common import (
-    BATCH_MAX,
     Params,
     check_description,
     check_tags,
@@ -27,6 +26,13 @@ from vodfc.emulator.vod.exceptions import (
     VodError,
 )
 from vodfc.emulator.vod.models import Image, VodBackend
+from vodfc.shared.validation import (
+    DELETE_IMAGE_TYPES,
+    MAX_BATCH,
+    OUTPUT_TYPES,
+    SNAPSHOT_TYPES,
+    format_time,
+)
 
 AUTH_TIMEOUT_MAX = 2592000
 
@@ -38,11 +44,8 @@ class ImageURLsExceededMax(VodError):
     message = "The ImageURLs exceeded maximum."
 
 
-SNAPSHOT_TYPES = ("CoverSnapshot", "NormalSnapshot", "SpriteSnapshot", "SpriteOriginSnapshot")
-
-
 def _output_params(params: Params) -> None:
-    choice(params, "OutputType", ("oss", "cdn"), "cdn")
+    choice(params, "OutputType", OUTPUT_TYPES, "cdn")
     int_param(params, "AuthTimeout", 3600, minimum=1, maximum=AUTH_TIMEOUT_MAX)
 
 
@@ -55,7 +58,7 @@ def get_image_info(backend: VodBackend, params: Params, ctx: Any) -> dict[str, A
 
 def get_image_infos(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
     required(params, "ImageIds")
-    image_ids = id_list(params, "ImageIds", BATCH_MAX, ImageIdsExceededMax)
+    image_ids = id_list(params, "ImageIds", MAX_BATCH, ImageIdsExceededMax)
     _output_params(params)
     infos = []
     non_exist = []
@@ -87,7 +90,7 @@ def image_changes(backend: VodBackend, entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def update_image_infos(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
-    entries = json_list(params, "UpdateContent", BATCH_MAX, CountExceededMax)
+    entries = json_list(params, "UpdateContent", MAX_BATCH, CountExceededMax)
     plan: list[tuple[Image, dict[str, Any]]] = []
     non_exist: list[str] = []
     # The whole batch is checked before anything is written.
@@ -106,19 +109,19 @@ def update_image_infos(backend: VodBackend, params: Params, ctx: Any) -> dict[st
     for image, changes in plan:
         for name, value in changes.items():
             setattr(image, name, value)
-        image.modification_time = ctx.now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        image.modification_time = format_time(ctx.now)
         backend.save_image(image)
     # The one answer where VOD wraps an id list.
     return {"NonExistImageIds": {"ImageId": non_exist}}
 
 
 def delete_image(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
-    mode = choice(params, "DeleteImageType", ("ImageURL", "ImageId", "VideoId"))
+    mode = choice(params, "DeleteImageType", DELETE_IMAGE_TYPES)
     if mode is None:
         raise MissingParameter("DeleteImageType")
     if mode == "ImageId":
         required(params, "ImageIds")
-        image_ids = id_list(params, "ImageIds", BATCH_MAX, ImageIdsExceededMax)
+        image_ids = id_list(params, "ImageIds", MAX_BATCH, ImageIdsExceededMax)
         if any(image_id not in backend.images for image_id in image_ids):
             raise NoSuchResource()
         for image_id in image_ids:
@@ -126,7 +129,7 @@ def delete_image(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any
         return {}
     if mode == "ImageURL":
         required(params, "ImageURLs")
-        urls = id_list(params, "ImageURLs", BATCH_MAX, ImageURLsExceededMax)
+        urls = id_list(params, "ImageURLs", MAX_BATCH, ImageURLsExceededMax)
         doomed: dict[str, None] = {}
         for url in urls:
             found = backend.find_images_by_url(url)

@@ -9,7 +9,6 @@ from datetime import timedelta
 from typing import Any
 
 from vodfc.emulator.vod.actions.common import (
-    BATCH_MAX,
     Params,
     bool_param,
     choice,
@@ -29,9 +28,17 @@ from vodfc.emulator.vod.exceptions import (
     VodError,
 )
 from vodfc.emulator.vod.models import Mezzanine, Stream, VodBackend, compact_number, new_id
+from vodfc.shared.validation import (
+    ADDITION_TYPES,
+    DEFINITIONS,
+    MAX_BATCH,
+    OUTPUT_TYPES,
+    PLAY_FORMATS,
+    RESULT_TYPES,
+    STREAM_TYPES,
+    format_time,
+)
 
-FORMATS = ("mp4", "m3u8", "mp3", "flv", "mpd")
-DEFINITIONS = ("FD", "LD", "SD", "HD", "OD", "2K", "4K", "SQ", "HQ", "AUTO")
 # A video in one of these has nothing VOD will play yet (or any more): Forbidden.IllegalStatus.
 UNPLAYABLE_STATUSES = frozenset(
     {"Uploading", "UploadFail", "UploadSucc", "Transcoding", "ProduceFail", "Blocked"}
@@ -55,13 +62,13 @@ def _additions(params: Params) -> list[str]:
         return []
     parts = [p.strip() for p in raw.split(",") if p.strip()]
     for part in parts:
-        if part not in ("video", "audio"):
+        if part not in ADDITION_TYPES:
             raise InvalidParameter("AdditionType", "video and/or audio")
     return parts
 
 
 def get_mezzanine_info(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
-    output_type = choice(params, "OutputType", ("oss", "cdn"), "cdn")
+    output_type = choice(params, "OutputType", OUTPUT_TYPES, "cdn")
     int_param(params, "AuthTimeout", 3600, minimum=1, maximum=OSS_AUTH_TIMEOUT_MAX)
     additions = _additions(params)
     video = resolve_video(backend, params)
@@ -117,7 +124,7 @@ def delete_stream(backend: VodBackend, params: Params, ctx: Any) -> dict[str, An
     if optional(params, "VideoId") is None and optional(params, "ReferenceId") is None:
         raise MissingParameter("VideoId")
     required(params, "JobIds")
-    job_ids = id_list(params, "JobIds", BATCH_MAX, JobIdsExceededMax)
+    job_ids = id_list(params, "JobIds", MAX_BATCH, JobIdsExceededMax)
     video = resolve_video(backend, params)
     backend.delete_streams(video.video_id, job_ids)
     return {}
@@ -145,11 +152,11 @@ def _newest_per_rendition(streams: list[Stream]) -> list[Stream]:
 
 
 def get_play_info(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
-    formats = _comma_set(params, "Formats", FORMATS)
+    formats = _comma_set(params, "Formats", PLAY_FORMATS)
     definitions = _comma_set(params, "Definition", DEFINITIONS)
-    stream_type = choice(params, "StreamType", ("video", "audio"))
-    output_type = choice(params, "OutputType", ("oss", "cdn"), "cdn")
-    result_type = choice(params, "ResultType", ("Single", "Multiple"), "Single")
+    stream_type = choice(params, "StreamType", STREAM_TYPES)
+    output_type = choice(params, "OutputType", OUTPUT_TYPES, "cdn")
+    result_type = choice(params, "ResultType", RESULT_TYPES, "Single")
     int_param(params, "AuthTimeout", 3600, minimum=1, maximum=PLAY_AUTH_TIMEOUT_MAX)
     video = resolve_video(backend, params)
     if video.status in UNPLAYABLE_STATUSES:
@@ -212,7 +219,7 @@ def get_video_play_auth(backend: VodBackend, params: Params, ctx: Any) -> dict[s
         "Duration": video.duration,
     }
     meta = {k: v for k, v in meta.items() if v is not None}
-    expire = (ctx.now + timedelta(seconds=timeout)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    expire = format_time(ctx.now + timedelta(seconds=timeout))
     auth_info = {"CI": new_id(), "Caller": ctx.access_key_id, "ExpireTime": expire, "MediaId": video.video_id}
     token = {
         "AccessKeyId": "STS.vodfc" + new_id()[:16],

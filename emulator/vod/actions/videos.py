@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from vodfc.emulator.vod.actions.common import (
-    BATCH_MAX,
     Params,
     check_description,
     check_tags,
@@ -18,8 +17,8 @@ from vodfc.emulator.vod.actions.common import (
     json_list,
     optional,
     page,
-    parse_time,
     sort_desc,
+    time_param,
     to_int,
 )
 from vodfc.emulator.vod.exceptions import (
@@ -31,7 +30,8 @@ from vodfc.emulator.vod.exceptions import (
     VideoIdsExceededMax,
     VideoListExceededMax,
 )
-from vodfc.emulator.vod.models import VIDEO_STATUSES, Video, VodBackend
+from vodfc.emulator.vod.models import Video, VodBackend
+from vodfc.shared.validation import MAX_BATCH, VIDEO_STATUSES
 
 
 def resolve_video(backend: VodBackend, params: Params) -> Video:
@@ -49,8 +49,8 @@ def resolve_video(backend: VodBackend, params: Params) -> Video:
 def collect_videos(backend: VodBackend, params: Params) -> tuple[dict[str, Video], list[str], list[str]]:
     """The videos ``VideoIds`` and ``ReferenceIds`` name (≤20 each, at least one id), in request order,
     with the unknown ids and the unknown reference ids."""
-    video_ids = id_list(params, "VideoIds", BATCH_MAX, VideoIdsExceededMax)
-    reference_ids = id_list(params, "ReferenceIds", BATCH_MAX, ReferenceIdsExceededMax)
+    video_ids = id_list(params, "VideoIds", MAX_BATCH, VideoIdsExceededMax)
+    reference_ids = id_list(params, "ReferenceIds", MAX_BATCH, ReferenceIdsExceededMax)
     if not video_ids and not reference_ids:
         raise MissingParameter("VideoIds")
     found: dict[str, Video] = {}
@@ -129,7 +129,7 @@ def update_video_info(backend: VodBackend, params: Params, ctx: Any) -> dict[str
 
 
 def update_video_infos(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
-    entries = json_list(params, "UpdateContent", BATCH_MAX, CountExceededMax)
+    entries = json_list(params, "UpdateContent", MAX_BATCH, CountExceededMax)
     non_exist: list[str] = []
     non_exist_refs: list[str] = []
     forbidden: list[str] = []
@@ -185,13 +185,13 @@ def get_video_list(backend: VodBackend, params: Params, ctx: Any) -> dict[str, A
         unknown = statuses - set(VIDEO_STATUSES)
         if unknown:
             raise InvalidParameter("Status", f"unknown status {sorted(unknown)[0]}")
-    start = parse_time(params, "StartTime")
-    end = parse_time(params, "EndTime")
+    start = time_param(params, "StartTime")
+    end = time_param(params, "EndTime")
     if start is not None and end is not None and end <= start:
         raise InvalidParameter("EndTime", "it must be later than StartTime")
     cate_id = int_param(params, "CateId")
     location = optional(params, "StorageLocation")
-    reference_ids = set(id_list(params, "ReferenceIds", BATCH_MAX, ReferenceIdsExceededMax))
+    reference_ids = set(id_list(params, "ReferenceIds", MAX_BATCH, ReferenceIdsExceededMax))
     page_no, page_size = page(params)
     descending = sort_desc(params)
     window = backend.options.video_list_window

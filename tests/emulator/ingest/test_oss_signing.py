@@ -21,6 +21,9 @@ from vodfc.emulator.oss.signing import SUBRESOURCES
 ACCOUNT = "1234567890123456"
 KEY_CHARS = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
 keys = st.text(KEY_CHARS, min_size=1, max_size=40).filter(lambda k: not k.startswith("/"))
+# A "." or ".." segment never leaves the client: requests (urllib3) removes dot segments from the URL
+# after oss2 signed the key, so no server, OSS included, can see the key that was signed.
+url_keys = keys.filter(lambda k: not {".", ".."} & set(k.split("/")))
 header_values = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=20)
 meta = st.dictionaries(
     st.sampled_from(["x-oss-meta-a", "x-oss-meta-b", "x-oss-meta-c"]), header_values, max_size=2
@@ -77,7 +80,7 @@ def test_v1_resource_keeps_only_sub_resources(query: dict[str, str]) -> None:
 
 @pytest.mark.parametrize("version", ["v1", "v4"])
 @settings(max_examples=40, deadline=None)
-@given(key=keys, data=st.binary(max_size=64))
+@given(key=url_keys, data=st.binary(max_size=64))
 def test_any_key_round_trips_through_the_mock(version: str, key: str, data: bytes) -> None:
     with MockVod(EmulatorConfig(components=("vodfc.emulator.oss",))) as mock:
         get_oss(mock.app).create_bucket("prop-bucket", ACCOUNT, "cn-shanghai")

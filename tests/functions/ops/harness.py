@@ -1,17 +1,15 @@
 """Loading operation functions the way FC does, and calling their two faces.
 
-The FC runtime imports ``index.py`` from the function's code directory; every function has an ``index``
-module, so each is loaded here under its own module name (as the local FC runtime does) and cached for the
-session, like a warm instance.
+The functions come from their declarations (``vodfc.emulator.project``): the FC runtime imports ``index.py``
+from the function's code directory, so each is loaded under its own module name and cached for the session,
+like a warm instance.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
 import io
 import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -19,41 +17,18 @@ from typing import Any
 from urllib.parse import urlencode
 
 import yaml
+from vodfc.emulator.project import discover
 
 REPO = Path(__file__).resolve().parents[3]
 TEMPLATE = REPO / "template.yml"
+PROJECT = discover.discover(REPO)
 
 # FC function name (event face) -> code folder; the HTTP face is "<name>Http".
-OPERATIONS = {
-    "SearchMedia": "search_media",
-    "GetVideoInfo": "get_video_info",
-    "GetVideoInfos": "get_video_infos",
-    "UpdateVideoInfo": "update_video_info",
-    "UpdateVideoInfos": "update_video_infos",
-    "DeleteVideo": "delete_video",
-    "GetMezzanineInfo": "get_mezzanine_info",
-    "GetVideoList": "get_video_list",
-    "DeleteStream": "delete_stream",
-    "DeleteMezzanines": "delete_mezzanines",
-    "UpdateImageInfos": "update_image_infos",
-    "GetImageInfo": "get_image_info",
-    "DeleteImage": "delete_image",
-}
-
-_loaded: dict[str, ModuleType] = {}
+OPERATIONS = {function.name: function.folder for function in PROJECT.operations}
 
 
 def load_function(folder: str) -> ModuleType:
-    if folder not in _loaded:
-        path = REPO / "functions" / folder / "index.py"
-        name = f"vodfc_test_fn_{folder}"
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-        _loaded[folder] = module
-    return _loaded[folder]
+    return discover.load_function(REPO, folder)
 
 
 def template_functions() -> dict[str, dict[str, Any]]:
@@ -158,17 +133,3 @@ def http_apps() -> list[tuple[str, Any]]:
             folder = props["CodeUri"].rstrip("/").rsplit("/", 1)[-1]
             apps.append((name, load_function(folder).app))
     return apps
-
-
-def openapi_text() -> str:
-    from shared.fc.openapi import build_document
-
-    return json.dumps(build_document(http_apps()), indent=2, ensure_ascii=False) + "\n"
-
-
-if __name__ == "__main__":
-    # Regenerate functions/openapi.json after changing a route or a parameter:
-    #   .venv/bin/python tests/functions/ops/harness.py
-    sys.path.insert(0, str(REPO))
-    OPENAPI.write_text(openapi_text())
-    print(f"wrote {OPENAPI}")

@@ -28,7 +28,7 @@ from shared.models import (
     VideoUpdate,
 )
 from shared.models.streams import Mezzanine
-from tests.functions.ops.harness import OPERATIONS, SpyVod, call_event, call_http, load_function
+from tests.functions.ops.harness import OPERATIONS, PROJECT, SpyVod, call_event, call_http, load_function
 
 VIDEO = {"VideoId": "v1", "Title": "cat", "Status": "Normal"}
 
@@ -248,6 +248,12 @@ CASES = [
 
 def test_every_operation_has_a_case() -> None:
     assert sorted(case.function for case in CASES) == sorted(OPERATIONS)
+
+
+def test_each_case_calls_a_method_the_static_analysis_found_in_its_function() -> None:
+    # The analysis that writes the service role's VOD actions must see every call the functions make.
+    for case in CASES:
+        assert case.call[0] in PROJECT.function(case.function).vod_methods, case.function
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from vodfc.emulator.project.openapi import input_schema
 
 from shared.errors import ValidationError
 from shared.fc.schema import Field, Schema
@@ -85,7 +86,7 @@ def test_null_and_empty_values_count_as_absent() -> None:
 
 def test_json_schema_lists_required_fields_and_refuses_extras() -> None:
     schema = Schema(Field("ImageId", required=True), Field("AuthTimeout", "integer", minimum=1))
-    document = schema.json_schema()
+    document = input_schema(schema)
     assert document["required"] == ["ImageId"]
     assert document["additionalProperties"] is False
     assert document["properties"]["AuthTimeout"] == {"type": "integer", "minimum": 1}

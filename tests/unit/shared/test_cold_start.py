@@ -13,6 +13,7 @@ import pytest
 from shared._record import FrozenRecord, Record
 from shared.config import Credentials, Endpoint
 from shared.events.tagging import Rules
+from shared.fc.deploy import Deploy, Timer
 from shared.fc.router import Response, Route
 from shared.retry import RetryPolicy
 
@@ -70,6 +71,14 @@ def test_frozen_records_compare_hash_and_refuse_assignment_like_frozen_dataclass
     with pytest.raises(dataclasses.FrozenInstanceError):
         del endpoint.scheme
     assert isinstance(endpoint, FrozenRecord)
+
+
+def test_deploy_knobs_are_frozen_records_that_compare_and_hash_their_mappings() -> None:
+    knobs = Deploy(timeout=300, timer=Timer("daily", "0 0 3 * * *"), config={"keep": ["SD", "HD"]})
+    same = Deploy(timeout=300, timer=Timer("daily", "0 0 3 * * *"), config={"keep": ["SD", "HD"]})
+    assert knobs == same and hash(knobs) == hash(same)
+    assert knobs != Deploy(timeout=300, timer=Timer("daily", "0 0 3 * * *"), config={"keep": ["SD"]})
+    assert isinstance(knobs, FrozenRecord) and Deploy().env == {} and Deploy().timeout == 60
 
 
 def test_hidden_fields_stay_out_of_the_repr_and_uncompared_ones_out_of_equality() -> None:

@@ -1,7 +1,8 @@
-"""Build the OpenAPI 3 document of the operation functions' HTTP routes from what they register.
+"""functions/openapi.json: the OpenAPI 3 document of the operation functions' HTTP routes.
 
 Generating the document from the same ``OperationApp`` declarations that route the requests means the two
-cannot disagree; ``functions/openapi.json`` is the checked-in output and a test keeps it current.
+cannot disagree; ``vodfc generate`` writes it and a test keeps it current. It lives here, not in ``shared``,
+because no function needs it at run time (``shared`` ships in every function's zip).
 
 FC 2.0 gives every HTTP-triggered function its own URL prefix (``/2016-08-15/proxy/<service>/<function>``),
 so each path here starts with the function's name: ``/GetVideoInfoHttp/videos/{video_id}`` under the server
@@ -10,11 +11,17 @@ so each path here starts with the function's name: ``/GetVideoInfoHttp/videos/{v
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .app import OperationApp
-from .schema import Field
+from vodfc.emulator.project.fc2 import faces
+from vodfc.emulator.project.model import SERVICE, Project
+
+if TYPE_CHECKING:
+    # The functions' apps come from their own (top-level) ``shared``; these are the same classes.
+    from vodfc.shared.fc.app import OperationApp
+    from vodfc.shared.fc.schema import Field, Schema
 
 ERROR_RESPONSES = {
     "400": (
@@ -41,7 +48,18 @@ ERROR_RESPONSES = {
 }
 
 
-def build_document(apps: Iterable[tuple[str, OperationApp]], *, service: str = "vodfc") -> dict[str, Any]:
+def render(project: Project) -> str:
+    """functions/openapi.json's text: the routes of every operation's HTTP face (FC 2.0 names)."""
+    apps = [
+        (face.name, function.app)
+        for function in project.operations
+        for face in faces(function)
+        if function.http is not None and face.handler == function.http.handler
+    ]
+    return json.dumps(build_document(apps), indent=2, ensure_ascii=False) + "\n"
+
+
+def build_document(apps: Iterable[tuple[str, OperationApp]], *, service: str = SERVICE) -> dict[str, Any]:
     """The OpenAPI document for ``(http_function_name, app)`` pairs."""
     paths: dict[str, dict[str, Any]] = {}
     for function_name, app in apps:
@@ -175,7 +193,7 @@ def _operation(app: OperationApp, binding: Any, operation_id: str, method: str) 
     if parameters:
         operation["parameters"] = parameters
     if binding.body:
-        body = app.schema.json_schema()
+        body = input_schema(app.schema)
         taken = set(binding.path.values())
         body["properties"] = {k: v for k, v in body["properties"].items() if k not in taken}
         if "required" in body:
@@ -201,3 +219,51 @@ def _query_schema(field: Field) -> dict[str, Any]:
     if field.kind == "strings":
         return {"type": "string", "description": "comma-separated"}
     return {"type": "string"}
+
+
+def input_schema(schema: Schema) -> dict[str, Any]:
+    """An operation's whole input as one JSON Schema object (its event, and a route's JSON body)."""
+    document: dict[str, Any] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {name: field_schema(field) for name, field in schema.fields.items()},
+    }
+    required = [name for name, field in schema.fields.items() if field.required]
+    if required:
+        document["required"] = required
+    return document
+
+
+def field_schema(field: Field) -> dict[str, Any]:
+    """One parameter as a JSON Schema (see ``shared.fc.schema.Field`` for what each kind accepts)."""
+    schema: dict[str, Any]
+    if field.kind == "string":
+        schema = {"type": "string"}
+        if field.choices:
+            schema["enum"] = list(field.choices)
+    elif field.kind == "integer":
+        schema = {"type": "integer"}
+        if field.minimum is not None:
+            schema["minimum"] = field.minimum
+        if field.maximum is not None:
+            schema["maximum"] = field.maximum
+    elif field.kind == "boolean":
+        schema = {"type": "boolean"}
+    elif field.kind == "strings":
+        item: dict[str, Any] = {"type": "string"}
+        if field.choices:
+            item["enum"] = list(field.choices)
+        array: dict[str, Any] = {"type": "array", "items": item}
+        if field.max_items is not None:
+            array["maxItems"] = field.max_items
+        schema = {"oneOf": [array, {"type": "string", "description": "comma-separated"}]}
+    elif field.kind == "json":
+        schema = {"oneOf": [{"type": "object"}, {"type": "string", "description": "JSON text"}]}
+    else:
+        array = {"type": "array", "items": {"type": "object"}}
+        if field.max_items is not None:
+            array["maxItems"] = field.max_items
+        schema = {"oneOf": [array, {"type": "string", "description": "a JSON array as text"}]}
+    if field.description:
+        schema["description"] = field.description
+    return schema
