@@ -6,7 +6,8 @@ the demo library), the clients in this process.
 * (a) latency: one ``fc2.Client.invoke_function`` of the GetVideoInfo function vs one direct VOD
   GetVideoInfo through the core SDK (keep-alive ``AcsClient``), interleaved round by round. The
   invocation is two HTTP hops (fc2 to the FC API, the function's own call to VOD) plus the instance's
-  work, so 2× is the floor;
+  work, so 2× is the floor; a second row times the first hop alone (the function refuses an empty
+  event without calling VOD);
 * (b) throughput: 16 client threads, each with its own ``fc2.Client``, 50 invocations each, vs 16
   threads of direct calls (their own ``AcsClient``); every invocation must succeed;
 * (c) cold start: an invocation that has to start a new instance (``DELETE /_vodfc/fc/instances``
@@ -52,11 +53,11 @@ REPO = Path(__file__).resolve().parents[1]
 class Up:
     """``vodfc up`` in a subprocess, on a free port; stopped with SIGTERM."""
 
-    def __init__(self) -> None:
+    def __init__(self, template: Path = REPO / "template.yml") -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         env.pop("VOD_ENDPOINT", None)
         command = [sys.executable, "-m", "vodfc.emulator", "up", "--port", "0", "--no-demo", "--quiet"]
-        command += ["--template", str(REPO / "template.yml")]
+        command += ["--template", str(template)]
         self.proc = subprocess.Popen(
             command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
@@ -141,6 +142,33 @@ def _measure(url: str, profile: Profile, results: dict[str, float]) -> list[Row]
             f"2 HTTP hops vs 1; median of {profile.rounds}×{profile.inner} calls",
         )
     ]
+
+    # The first hop alone (fc2 to the FC API, the instance's work, no call to VOD): for scale.
+    def refused() -> None:
+        client.invoke_function("vodfc", "GetVideoInfo", payload=b"{}")
+
+    hop, direct_again = compare(
+        [
+            Side("fc2 invoke, no VOD call", refused),
+            Side("direct VOD", lambda: emu.get_video_info(acs, video_id)),
+        ],
+        warmup=profile.warmup,
+        rounds=profile.rounds,
+        inner=profile.inner,
+    )
+    rows.append(
+        Row(
+            PART,
+            "the first hop alone: fc2 invoke of GetVideoInfo refusing an empty event (no VOD call) vs "
+            "direct VOD GetVideoInfo",
+            ms(hop),
+            ms(direct_again),
+            hop / direct_again,
+            "for scale",
+            "—",
+            "what FC adds to the function's own call: fc2's client, the FC API, the instance round trip",
+        )
+    )
 
     # (b) throughput under 16 concurrent clients
     per_client = max(2, min(50, profile.inner + profile.rounds))

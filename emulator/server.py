@@ -13,9 +13,11 @@ error when the budget is spent, so the emulator's own APIs always find a free th
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from flask import Flask
@@ -47,6 +49,23 @@ class ThreadBudget:
 
     def give_back(self) -> None:
         self._free.release()
+
+
+@contextlib.contextmanager
+def thread_held(environ: Mapping[str, Any]) -> Iterator[bool]:
+    """Count the request's thread against its server's budget while the block runs; yields False
+    (holding nothing) when the budget is spent. A request no server budgets (in-process) holds none."""
+    budget: ThreadBudget | None = environ.get(BUDGET_KEY)
+    if budget is None:
+        yield True
+        return
+    if not budget.take():
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        budget.give_back()
 
 
 def server_threads() -> int:

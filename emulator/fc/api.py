@@ -41,7 +41,7 @@ from urllib.parse import unquote_plus
 from flask import Blueprint, Response, current_app, request
 from vodfc.emulator.fc.runtime import Invocation, Throttled, new_request_id, wsgi_environ
 from vodfc.emulator.fc.template import Function, Service
-from vodfc.emulator.server import BUDGET_KEY
+from vodfc.emulator.server import thread_held
 
 API_VERSION = "2016-08-15"
 PREFIX = f"/{API_VERSION}"
@@ -218,23 +218,15 @@ def _function(service_name: str, function_name: str, account_id: str | None) -> 
 
 @contextmanager
 def _server_thread() -> Iterator[None]:
-    """Hold one of the server's threads for a whole invocation, if its budget allows (see
-    ``vodfc.emulator.server``); in-process calls hold none."""
-    budget = request.environ.get(BUDGET_KEY)
-    if budget is None:
+    """Hold one of the server's threads for a whole invocation (see ``vodfc.emulator.server``)."""
+    with thread_held(request.environ) as held:
+        if not held:
+            raise FcApiError(
+                503,
+                "ResourceThrottled",
+                "every server thread invocations may hold is busy (VODFC_SERVER_THREADS): try again later",
+            )
         yield
-        return
-    if not budget.take():
-        raise FcApiError(
-            503,
-            "ResourceThrottled",
-            f"all {budget.limit} server threads that invocations may hold are busy "
-            f"(VODFC_SERVER_THREADS): try again later",
-        )
-    try:
-        yield
-    finally:
-        budget.give_back()
 
 
 def _throttled(exc: Throttled) -> FcApiError:

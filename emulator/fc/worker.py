@@ -12,7 +12,7 @@ bytes (an event, a result, log output). Parent to child: ``assign`` (which funct
 ``sys.path``, code folder, handler), ``init`` (run the Initializer), ``invoke`` (an event or an HTTP
 request); child to parent: ``ready``, ``log`` (output, attributed to a request id when one is
 running), ``done`` (a result or FC's error body). An invocation's ``done`` always follows every byte
-it wrote: the child syncs its output forwarder before answering.
+it wrote: the child reads its output pipe empty and sends what is left with the answer, in one write.
 
 File descriptors 1 and 2 are a pipe a forwarder thread drains, so ``print``, ``logging`` (in FC's
 line format), and output of C code or child processes all reach the parent in the order written, and
@@ -32,6 +32,7 @@ import io
 import json
 import logging
 import os
+import resource
 import select
 import signal
 import socket
@@ -46,7 +47,6 @@ from decimal import Decimal
 from typing import Any
 
 FRAME = struct.Struct("!II")
-SYNC_PREFIX = b"\x00vodfc-sync-"
 LOG_CHUNK = 65536
 # Output is sent at most this long after it was written, with whatever followed it meanwhile: a
 # handler's log lines then travel in one frame, usually with its answer.
@@ -181,24 +181,23 @@ def _error_payload(exc: BaseException) -> dict[str, Any]:
 
 
 class _Channel:
-    """The socket to the parent; frames are sent whole by one thread at a time."""
+    """The socket to the parent; what one thread sends goes out whole."""
 
     def __init__(self, sock: socket.socket):
         self.sock = sock
         self._lock = threading.Lock()
 
-    def send(self, header: dict[str, Any], body: bytes = b"") -> None:
-        data = encode_frame(header, body)
+    def send(self, data: bytes) -> None:
         with self._lock:
             self.sock.sendall(data)
 
 
 class _Output:
-    """Fds 1 and 2 are the write end of a pipe; a thread forwards what arrives as ``log`` frames
-    (within ``FLUSH_SECONDS``).
+    """Fds 1 and 2 are the write end of a pipe; what arrives there is sent as ``log`` frames.
 
-    ``sync()`` returns once everything written to the pipe before the call has been sent: a marker
-    goes through the pipe and the forwarder signals when it reaches it.
+    A thread forwards output ``FLUSH_SECONDS`` after it starts arriving, with all that arrived
+    meanwhile (a 64 KB pipe holds more than that); ``answer`` sends a reply after everything written
+    before it (Python's buffers flushed, the pipe read empty), in one write.
     """
 
     def __init__(self, channel: _Channel, current: Any):
@@ -208,83 +207,57 @@ class _Output:
         os.dup2(write_end, 1)
         os.dup2(write_end, 2)
         os.close(write_end)
+        os.set_blocking(read_end, False)
         self._read_end = read_end
-        self._marks: dict[int, threading.Event] = {}
-        self._next = 0
         self._lock = threading.Lock()
+        self._unsent = bytearray()
         sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8", write_through=True)
         sys.stderr = io.TextIOWrapper(
             io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace", write_through=True
         )
         threading.Thread(target=self._forward, name="fc-output", daemon=True).start()
 
-    def sync(self) -> None:
+    def answer(self, header: dict[str, Any], body: bytes) -> None:
+        """Send ``header``/``body`` after all the output written so far."""
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
             except Exception:  # a handler may have replaced or closed them
                 pass
         with self._lock:
-            self._next += 1
-            number = self._next
-            event = self._marks[number] = threading.Event()
-        os.write(1, SYNC_PREFIX + str(number).encode() + b"\x00")
-        event.wait(5.0)
+            self._drain()
+            self.channel.send(self._log_frame() + encode_frame(header, body))
 
     def _forward(self) -> None:
-        pending = b""  # read, not yet looked at for markers
-        unsent = bytearray()
-        since = 0.0
+        alive = True
+        while alive:
+            select.select([self._read_end], [], [])
+            # Output arrived: let what follows it join it (an answer usually takes it all along).
+            time.sleep(FLUSH_SECONDS)
+            with self._lock:
+                alive = self._drain()
+                if self._unsent:
+                    self.channel.send(self._log_frame())
+
+    def _drain(self) -> bool:
+        """Read what the pipe holds into the unsent output (lock held); False once it is closed."""
         while True:
-            timeout = None if not unsent else max(0.0, since + FLUSH_SECONDS - time.monotonic())
-            ready, _, _ = select.select([self._read_end], [], [], timeout)
-            if ready:
-                try:
-                    chunk = os.read(self._read_end, LOG_CHUNK)
-                except OSError:
-                    chunk = b""
-                if not chunk:
-                    self._emit(unsent)
-                    return
-                pending += chunk
-                while pending:
-                    at = pending.find(SYNC_PREFIX)
-                    if at < 0:
-                        # Keep a tail that could be the start of a marker.
-                        cut = len(pending) - _marker_start(pending)
-                    else:
-                        end = pending.find(b"\x00", at + len(SYNC_PREFIX))
-                        cut = at if end < 0 or at > 0 else end + 1
-                    if cut <= 0:
-                        break
-                    text, pending = pending[:cut], pending[cut:]
-                    if not text.startswith(SYNC_PREFIX):
-                        if not unsent:
-                            since = time.monotonic()
-                        unsent += text
-                        continue
-                    # Everything before the marker goes now; then its writer may answer.
-                    self._emit(unsent)
-                    unsent = bytearray()
-                    with self._lock:
-                        event = self._marks.pop(int(text[len(SYNC_PREFIX) : -1] or b"0"), None)
-                    if event is not None:
-                        event.set()
-            if unsent and (time.monotonic() - since >= FLUSH_SECONDS or len(unsent) >= LOG_CHUNK):
-                self._emit(unsent)
-                unsent = bytearray()
+            try:
+                chunk = os.read(self._read_end, LOG_CHUNK)
+            except BlockingIOError:
+                return True
+            except OSError:
+                return False
+            if not chunk:
+                return False
+            self._unsent += chunk
 
-    def _emit(self, data: bytes | bytearray) -> None:
-        if data:
-            self.channel.send({"op": "log", "id": self.current()}, bytes(data))
-
-
-def _marker_start(data: bytes) -> int:
-    """How many trailing bytes of ``data`` could begin a sync marker."""
-    for size in range(min(len(data), len(SYNC_PREFIX) - 1), 0, -1):
-        if SYNC_PREFIX.startswith(data[-size:]):
-            return size
-    return 0
+    def _log_frame(self) -> bytes:
+        if not self._unsent:
+            return b""
+        frame = encode_frame({"op": "log", "id": self.current()}, bytes(self._unsent))
+        self._unsent.clear()
+        return frame
 
 
 class _FcLogHandler(logging.Handler):
@@ -500,12 +473,11 @@ class Instance:
         self._local.request_id = None
 
     def _answer(self, reply: dict[str, Any], result: bytes) -> None:
-        import resource
-
         reply["memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         if self.output is not None:
-            self.output.sync()
-        self.channel.send(reply, result)
+            self.output.answer(reply, result)
+        else:
+            self.channel.send(encode_frame(reply, result))
 
     def _http(
         self, request: dict[str, Any], body: bytes, ctx: FCContext
@@ -569,7 +541,8 @@ def main(argv: list[str]) -> None:
     channel = _Channel(socket.socket(fileno=fd))
     instance = Instance(channel, private)
     instance.output = _Output(channel, instance.current)
-    channel.send({"op": "ready", "pid": os.getpid(), "private_tmp": private is not None, "why": tmp_problem})
+    ready = {"op": "ready", "pid": os.getpid(), "private_tmp": private is not None, "why": tmp_problem}
+    channel.send(encode_frame(ready))
     # The main thread reads the socket and runs the handler itself (a handler may install signal
     # handlers, which only the main thread can): with one request at a time nothing else arrives
     # meanwhile, and the parent kills an instance before it drops it.
