@@ -41,7 +41,7 @@ class FunctionPool:
     def __init__(
         self,
         name: str,
-        start: Callable[[], Instance],
+        start: Callable[[FunctionPool], Instance],
         *,
         cap: int,
         concurrency: int = 1,
@@ -96,9 +96,9 @@ class FunctionPool:
                         f"(VODFC_FC_QUEUE_WAIT; {self.cap} instance(s), VODFC_FC_MAX_INSTANCES)"
                     )
             if grant is not _START:
-                return grant, False  # type: ignore[no-any-return]
+                return grant, False
         try:
-            instance = self._start()
+            instance = self._start(self)
         except BaseException:
             with self._lock:
                 self._starting -= 1

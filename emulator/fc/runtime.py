@@ -19,7 +19,6 @@ import base64
 import collections
 import io
 import json
-import logging
 import random
 import sys
 import threading
@@ -61,8 +60,6 @@ __all__ = [
     "timer_event",
     "wsgi_environ",
 ]
-
-log = logging.getLogger("vodfc.fc")
 
 VOD_EVENTS_TOPIC = "vodfc-vod-events"
 TAIL_BYTES = 4096
@@ -191,7 +188,7 @@ class FunctionRuntime:
                 settings = self.settings
                 found = FunctionPool(
                     function.name,
-                    lambda: self._start_instance(function, found),  # type: ignore[arg-type]
+                    lambda pool: self._start_instance(function, pool),
                     cap=settings.max_instances,
                     concurrency=function.instance_concurrency,
                     queue_size=settings.queue_size,

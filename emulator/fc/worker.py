@@ -331,8 +331,8 @@ class _PrivateTmp:
             self._exposed.add(path)
 
 
-class Instance:
-    """One function's instance: its module cache, its initializer state, the request running now."""
+class Runner:
+    """What runs inside the instance: the function it was assigned, its modules, the requests running."""
 
     def __init__(self, channel: _Channel, private_tmp: _PrivateTmp | None):
         self.channel = channel
@@ -374,7 +374,8 @@ class Instance:
             self.assign_error = f"cannot enter the code folder {header['code_dir']}: {exc.strerror}"
         root = logging.getLogger()
         root.handlers[:] = [_FcLogHandler(self.current)]
-        root.setLevel(os.environ.get("FC_SERVER_LOG_LEVEL", "INFO").upper())
+        level = os.environ.get("FC_SERVER_LOG_LEVEL", "INFO").upper()
+        root.setLevel(level if isinstance(logging.getLevelName(level), int) else logging.INFO)
 
     def context(self, header: dict[str, Any]) -> FCContext:
         meta = self.meta
@@ -539,8 +540,8 @@ def main(argv: list[str]) -> None:
         if tmp_problem is not None:
             private = None
     channel = _Channel(socket.socket(fileno=fd))
-    instance = Instance(channel, private)
-    instance.output = _Output(channel, instance.current)
+    runner = Runner(channel, private)
+    runner.output = _Output(channel, runner.current)
     ready = {"op": "ready", "pid": os.getpid(), "private_tmp": private is not None, "why": tmp_problem}
     channel.send(encode_frame(ready))
     # The main thread reads the socket and runs the handler itself (a handler may install signal
@@ -557,11 +558,11 @@ def main(argv: list[str]) -> None:
             os._exit(0)
         for header, body in parser.feed(data):
             if header["op"] == "assign":
-                instance.assign(header)
-            elif instance.concurrency > 1 and header["op"] == "invoke":
-                threading.Thread(target=instance.run, args=(header, body), daemon=True).start()
+                runner.assign(header)
+            elif runner.concurrency > 1 and header["op"] == "invoke":
+                threading.Thread(target=runner.run, args=(header, body), daemon=True).start()
             else:
-                instance.run(header, body)
+                runner.run(header, body)
 
 
 if __name__ == "__main__":
