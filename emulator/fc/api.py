@@ -10,7 +10,8 @@ anonymous trigger). Requests are checked against FC's own signature scheme (``Au
 ``{errorMessage, errorType, stackTrace}``, as FC answers them.
 
 The control plane adds ``POST /_vodfc/fc/timers/<function>`` (fire a timer trigger now),
-``GET /_vodfc/fc/functions`` and ``GET /_vodfc/fc/invocations``.
+``GET /_vodfc/fc/functions`` and ``GET /_vodfc/fc/invocations``. ``blueprint(component)`` serves all of
+it for one emulator's ``FcComponent``.
 """
 
 from __future__ import annotations
@@ -20,15 +21,21 @@ import email.utils
 import hashlib
 import hmac
 import json
+import logging
 import secrets
 import zlib
 from datetime import timedelta, timezone
 from typing import Any
 from urllib.parse import unquote_plus
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
+from vodfc.emulator.fc.component import FcComponent
 from vodfc.emulator.fc.runtime import Invocation, new_request_id, wsgi_environ
 from vodfc.emulator.fc.template import Function, Service
+from vodfc.emulator.paths import CONTROL_PREFIX
+from vodfc.emulator.views import ComponentViews
+from vodfc.emulator.vod.exceptions import VodError
+from werkzeug.exceptions import HTTPException
 
 API_VERSION = "2016-08-15"
 PREFIX = f"/{API_VERSION}"
@@ -37,19 +44,14 @@ ASYNC_PAYLOAD_LIMIT = 128 * 1024
 CLOCK_SKEW = timedelta(minutes=15)
 METHODS = ["GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"]
 
-bp = Blueprint("vodfc_fc", __name__)
+views: ComponentViews[FcComponent] = ComponentViews()
+log = logging.getLogger("vodfc.fc")
 
 
 class FcApiError(Exception):
     def __init__(self, status: int, code: str, message: str):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
-
-
-def _component() -> Any:
-    from vodfc.emulator.fc import get_fc
-
-    return get_fc(current_app)
 
 
 def _request_id() -> str:
@@ -67,18 +69,14 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -
     return response
 
 
-@bp.errorhandler(FcApiError)
 def _api_error(error: FcApiError) -> Response:
     return _json({"ErrorCode": error.code, "ErrorMessage": error.message}, error.status)
 
 
-@bp.errorhandler(Exception)
 def _unexpected(error: Exception) -> Response:
-    from werkzeug.exceptions import HTTPException
-
     if isinstance(error, HTTPException) and error.code is not None and error.code < 500:
         return _json({"ErrorCode": "PathNotSupported", "ErrorMessage": error.description or ""}, error.code)
-    current_app.logger.exception("FC API failed on %s %s", request.method, request.path)
+    log.error("FC API failed on %s %s", request.method, request.path, exc_info=error)
     return _json(
         {"ErrorCode": "InternalServerError", "ErrorMessage": f"{type(error).__name__}: {error}"}, 500
     )
@@ -118,12 +116,9 @@ def sign(secret: str, text: str) -> str:
     return base64.b64encode(hmac.new(secret.encode(), text.encode(), hashlib.sha256).digest()).decode()
 
 
-def verify_signature(proxy: bool) -> str:
+def verify_signature(component: FcComponent, proxy: bool) -> str:
     """Check FC's signature on the current request; returns the account id of the caller's key."""
-    from vodfc.emulator.app import get_state
-    from vodfc.emulator.vod.exceptions import VodError
-
-    state = get_state(current_app)
+    state = component.core
     header = request.headers.get("Authorization", "")
     if not header:
         raise FcApiError(
@@ -176,9 +171,9 @@ def _split_qualifier(service_name: str) -> tuple[str, str | None]:
     return name, (qualifier if dot else None)
 
 
-def _service(service_name: str) -> Service:
+def _service(component: FcComponent, service_name: str) -> Service:
     name, qualifier = _split_qualifier(service_name)
-    runtime = _component().runtime
+    runtime = component.runtime
     service = runtime.template.services.get(name)
     if service is None:
         raise FcApiError(404, "ServiceNotFound", f"service '{name}' does not exist")
@@ -189,8 +184,8 @@ def _service(service_name: str) -> Service:
     return service  # type: ignore[no-any-return]
 
 
-def _function(service_name: str, function_name: str) -> Function:
-    service = _service(service_name)
+def _function(component: FcComponent, service_name: str, function_name: str) -> Function:
+    service = _service(component, service_name)
     function = service.functions.get(function_name)
     if function is None:
         raise FcApiError(
@@ -199,21 +194,21 @@ def _function(service_name: str, function_name: str) -> Function:
     return function
 
 
-def _note_endpoint() -> None:
+def _note_endpoint(component: FcComponent) -> None:
     """In server mode the functions' own VOD calls go back to this server, at the address the caller used."""
-    _component().note_request(request.environ)
+    component.note_request(request.environ)
 
 
 # --- invoke -------------------------------------------------------------------------------------------
 
 
-def _invocation_headers(result: Invocation, function: Function) -> dict[str, str]:
+def _invocation_headers(component: FcComponent, result: Invocation, function: Function) -> dict[str, str]:
     headers = {
         "x-fc-request-id": result.request_id,
         "x-fc-invocation-duration": str(max(1, round(result.duration_ms))),
         "x-fc-invocation-service-version": "LATEST",
         "x-fc-max-memory-usage": "0",
-        "x-fc-code-checksum": code_checksum(function),
+        "x-fc-code-checksum": code_checksum(component, function),
     }
     if request.headers.get("x-fc-log-type", "").lower() == "tail":
         headers["x-fc-log-result"] = result.log_tail()
@@ -222,14 +217,14 @@ def _invocation_headers(result: Invocation, function: Function) -> dict[str, str
     return headers
 
 
-@bp.post(f"{PREFIX}/services/<service_name>/functions/<function_name>/invocations")
-def invoke(service_name: str, function_name: str) -> Response:
-    verify_signature(proxy=False)
-    function = _function(service_name, function_name)
-    _note_endpoint()
+@views.post(f"{PREFIX}/services/<service_name>/functions/<function_name>/invocations")
+def invoke(component: FcComponent, service_name: str, function_name: str) -> Response:
+    verify_signature(component, proxy=False)
+    function = _function(component, service_name, function_name)
+    _note_endpoint(component)
     body = request.get_data()
     mode = request.headers.get("x-fc-invocation-type", "Sync")
-    runtime = _component().runtime
+    runtime = component.runtime
     if mode.lower() == "async":
         if len(body) > ASYNC_PAYLOAD_LIMIT:
             raise FcApiError(
@@ -248,7 +243,7 @@ def invoke(service_name: str, function_name: str) -> Response:
             400, "EntityTooLarge", f"payload size exceeds maximum allowed size ({SYNC_PAYLOAD_LIMIT} bytes)"
         )
     result = runtime.invoke(function.name, body, service=function.service, request_id=_request_id())
-    headers = _invocation_headers(result, function)
+    headers = _invocation_headers(component, result, function)
     if result.error is not None:
         return _json(result.error, 200, headers)
     response = Response(result.body, status=200, content_type="application/octet-stream")
@@ -260,11 +255,11 @@ def invoke(service_name: str, function_name: str) -> Response:
 # --- HTTP triggers ------------------------------------------------------------------------------------
 
 
-@bp.route(f"{PREFIX}/proxy/<service_name>/<function_name>", methods=METHODS, defaults={"rest": ""})
-@bp.route(f"{PREFIX}/proxy/<service_name>/<function_name>/", methods=METHODS, defaults={"rest": ""})
-@bp.route(f"{PREFIX}/proxy/<service_name>/<function_name>/<path:rest>", methods=METHODS)
-def proxy(service_name: str, function_name: str, rest: str) -> Response:
-    function = _function(service_name, function_name)
+@views.route(f"{PREFIX}/proxy/<service_name>/<function_name>", methods=METHODS, defaults={"rest": ""})
+@views.route(f"{PREFIX}/proxy/<service_name>/<function_name>/", methods=METHODS, defaults={"rest": ""})
+@views.route(f"{PREFIX}/proxy/<service_name>/<function_name>/<path:rest>", methods=METHODS)
+def proxy(component: FcComponent, service_name: str, function_name: str, rest: str) -> Response:
+    function = _function(component, service_name, function_name)
     trigger = function.http_trigger
     if trigger is None:
         raise FcApiError(
@@ -273,7 +268,7 @@ def proxy(service_name: str, function_name: str, rest: str) -> Response:
             f"function '{function.name}' has no HTTP trigger (it is invoked through the API)",
         )
     if trigger.auth_type == "function":
-        verify_signature(proxy=True)
+        verify_signature(component, proxy=True)
     if request.method.upper() not in trigger.methods:
         raise FcApiError(
             405,
@@ -281,7 +276,7 @@ def proxy(service_name: str, function_name: str, rest: str) -> Response:
             f"{request.method} is not allowed by the HTTP trigger of '{function.name}' "
             f"(Methods: {', '.join(trigger.methods)})",
         )
-    _note_endpoint()
+    _note_endpoint(component)
     prefix = f"{PREFIX}/proxy/{service_name}/{function_name}"
     raw_uri = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.full_path
     query = request.query_string.decode("latin-1")
@@ -294,11 +289,11 @@ def proxy(service_name: str, function_name: str, rest: str) -> Response:
         request_uri=raw_uri if "?" in raw_uri or not query else f"{raw_uri}?{query}",
         client_ip=request.remote_addr or "127.0.0.1",
     )
-    result = _component().runtime.invoke_http(
+    result = component.runtime.invoke_http(
         function.name, environ, service=function.service, request_id=_request_id()
     )
     if result.error is not None:
-        headers = _invocation_headers(result, function)
+        headers = _invocation_headers(component, result, function)
         return _json(result.error, 502, headers)
     response = Response(result.body, status=result.status)
     response.headers.clear()
@@ -316,14 +311,14 @@ def proxy(service_name: str, function_name: str, rest: str) -> Response:
 FC_API_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.000+0000"
 
 
-def _timestamp(component: Any) -> str:
+def _timestamp(component: FcComponent) -> str:
     return str(component.loaded_at.strftime(FC_API_TIME_FORMAT))
 
 
-def code_checksum(function: Function) -> str:
+def code_checksum(component: FcComponent, function: Function) -> str:
     """A checksum of the code directory's .py files (FC's is the CRC64 of the zip; only stability
     matters), computed once per directory for each loaded template."""
-    cache: dict[str, str] = _component().checksums
+    cache: dict[str, str] = component.checksums
     key = str(function.code_dir)
     if key not in cache:
         cache[key] = _crc(function)
@@ -337,7 +332,7 @@ def _crc(function: Function) -> str:
     return str(digest)
 
 
-def service_json(service: Service, component: Any) -> dict[str, Any]:
+def service_json(service: Service, component: FcComponent) -> dict[str, Any]:
     return {
         "serviceName": service.name,
         "serviceId": _stable_id(service.name),
@@ -352,7 +347,7 @@ def service_json(service: Service, component: Any) -> dict[str, Any]:
     }
 
 
-def function_json(function: Function, component: Any) -> dict[str, Any]:
+def function_json(function: Function, component: FcComponent) -> dict[str, Any]:
     size = sum(
         p.stat().st_size for p in function.code_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts
     )
@@ -367,7 +362,7 @@ def function_json(function: Function, component: Any) -> dict[str, Any]:
         "initializationTimeout": function.initialization_timeout,
         "memorySize": function.memory_size,
         "codeSize": size,
-        "codeChecksum": code_checksum(function),
+        "codeChecksum": code_checksum(component, function),
         "environmentVariables": dict(function.environment),
         "instanceConcurrency": 1,
         "instanceType": "e1",
@@ -380,7 +375,7 @@ def function_json(function: Function, component: Any) -> dict[str, Any]:
 _TRIGGER_TYPES = {"HTTP": "http", "Timer": "timer", "MNSTopic": "mns_topic", "OSS": "oss", "Log": "log"}
 
 
-def trigger_json(function: Function, trigger: Any, component: Any) -> dict[str, Any]:
+def trigger_json(function: Function, trigger: Any, component: FcComponent) -> dict[str, Any]:
     props = trigger.properties
     if trigger.type == "HTTP":
         config: dict[str, Any] = {"authType": trigger.auth_type, "methods": list(trigger.methods)}
@@ -424,10 +419,9 @@ def _page(items: list[dict[str, Any]], key: str) -> dict[str, Any]:
     return {"items": page, "nextToken": str(rest[0][key]) if rest else None}
 
 
-@bp.get(f"{PREFIX}/services")
-def list_services() -> Response:
-    verify_signature(proxy=False)
-    component = _component()
+@views.get(f"{PREFIX}/services")
+def list_services(component: FcComponent) -> Response:
+    verify_signature(component, proxy=False)
     found = _page(
         [service_json(s, component) for s in component.runtime.template.services.values()], "serviceName"
     )
@@ -437,19 +431,17 @@ def list_services() -> Response:
     return _json(body)
 
 
-@bp.get(f"{PREFIX}/services/<service_name>")
-def get_service(service_name: str) -> Response:
-    verify_signature(proxy=False)
-    component = _component()
-    service = _service(service_name)
+@views.get(f"{PREFIX}/services/<service_name>")
+def get_service(component: FcComponent, service_name: str) -> Response:
+    verify_signature(component, proxy=False)
+    service = _service(component, service_name)
     return _json(service_json(service, component), headers={"etag": _stable_id(service.name)})
 
 
-@bp.get(f"{PREFIX}/services/<service_name>/functions")
-def list_functions(service_name: str) -> Response:
-    verify_signature(proxy=False)
-    component = _component()
-    service = _service(service_name)
+@views.get(f"{PREFIX}/services/<service_name>/functions")
+def list_functions(component: FcComponent, service_name: str) -> Response:
+    verify_signature(component, proxy=False)
+    service = _service(component, service_name)
     found = _page([function_json(f, component) for f in service.functions.values()], "functionName")
     body: dict[str, Any] = {"functions": found["items"]}
     if found["nextToken"]:
@@ -457,25 +449,23 @@ def list_functions(service_name: str) -> Response:
     return _json(body)
 
 
-@bp.get(f"{PREFIX}/services/<service_name>/functions/<function_name>")
-def get_function(service_name: str, function_name: str) -> Response:
-    verify_signature(proxy=False)
-    component = _component()
-    function = _function(service_name, function_name)
+@views.get(f"{PREFIX}/services/<service_name>/functions/<function_name>")
+def get_function(component: FcComponent, service_name: str, function_name: str) -> Response:
+    verify_signature(component, proxy=False)
+    function = _function(component, service_name, function_name)
     body = function_json(function, component)
     return _json(body, headers={"etag": body["codeChecksum"]})
 
 
-@bp.get(f"{PREFIX}/services/<service_name>/functions/<function_name>/triggers")
-def list_triggers(service_name: str, function_name: str) -> Response:
-    verify_signature(proxy=False)
-    component = _component()
-    function = _function(service_name, function_name)
+@views.get(f"{PREFIX}/services/<service_name>/functions/<function_name>/triggers")
+def list_triggers(component: FcComponent, service_name: str, function_name: str) -> Response:
+    verify_signature(component, proxy=False)
+    function = _function(component, service_name, function_name)
     return _json({"triggers": [trigger_json(function, t, component) for t in function.triggers]})
 
 
-@bp.route(f"{PREFIX}/<path:rest>", methods=METHODS)
-def unsupported(rest: str) -> Response:
+@views.route(f"{PREFIX}/<path:rest>", methods=METHODS)
+def unsupported(component: FcComponent, rest: str) -> Response:
     raise FcApiError(
         400, "PathNotSupported", f"the vodfc emulator does not serve {request.method} /{API_VERSION}/{rest}"
     )
@@ -504,10 +494,10 @@ def _invocation_json(result: Invocation) -> dict[str, Any]:
     }
 
 
-@bp.post("/_vodfc/fc/timers/<function_name>")
-def fire_timer(function_name: str) -> Response:
-    runtime = _component().runtime
-    _note_endpoint()
+@views.post(f"{CONTROL_PREFIX}/fc/timers/<function_name>")
+def fire_timer(component: FcComponent, function_name: str) -> Response:
+    runtime = component.runtime
+    _note_endpoint(component)
     try:
         result = runtime.fire_timer(
             function_name, request.args.get("trigger") or None, service=request.args.get("service")
@@ -521,9 +511,8 @@ def fire_timer(function_name: str) -> Response:
     return _json(_invocation_json(result))
 
 
-@bp.get("/_vodfc/fc/functions")
-def describe_functions() -> Response:
-    component = _component()
+@views.get(f"{CONTROL_PREFIX}/fc/functions")
+def describe_functions(component: FcComponent) -> Response:
     base = request.host_url.rstrip("/")
     listed = []
     for function in component.runtime.functions():
@@ -542,9 +531,9 @@ def describe_functions() -> Response:
     return _json({"template": str(component.template_path), "functions": listed})
 
 
-@bp.get("/_vodfc/fc/invocations")
-def invocations() -> Response:
-    runtime = _component().runtime
+@views.get(f"{CONTROL_PREFIX}/fc/invocations")
+def invocations(component: FcComponent) -> Response:
+    runtime = component.runtime
     return _json(
         {
             "invocations": [_invocation_json(r) for r in list(runtime.history)],
@@ -560,3 +549,11 @@ def invocations() -> Response:
             ],
         }
     )
+
+
+def blueprint(component: FcComponent) -> Blueprint:
+    """FC's API, its HTTP-trigger proxy and ``/_vodfc/fc`` for ``component``, with FC's error shapes."""
+    bp = views.blueprint(component, "vodfc_fc", __name__)
+    bp.register_error_handler(FcApiError, _api_error)
+    bp.register_error_handler(Exception, _unexpected)
+    return bp

@@ -1,85 +1,69 @@
-"""The VOD action table: ``dispatch(backend, action, params, ctx)`` for the gateway.
+"""The VOD action table: which function answers which ``Action``.
 
-Actions come from the modules in ``ACTION_MODULES``; each exposes ``ACTIONS``, a dict of action name
-to ``fn(backend, params, ctx) -> dict`` (the answer body without ``RequestId``). Modules that are not
-installed are skipped, so the VOD core, SearchMedia (``vodfc.emulator.vod.search``), the upload actions
-(``vodfc.emulator.ingest.actions``), the message-callback actions (``vodfc.emulator.events.actions``) and the
-processing jobs (``vodfc.emulator.lifecycle.actions``) are developed and shipped independently.
-When two modules name the same action, the first module listed wins. The table is built once, on first use.
+An action is ``fn(backend, params, ctx) -> dict`` (the answer body without ``RequestId``). The VOD
+core's actions (``CORE_ACTIONS``: the ``vod.actions`` modules and SearchMedia) are always there; the
+emulator's build adds those of the components it selected (uploads, message callbacks, processing
+jobs), bound to that emulator's components, into one ``ActionTable`` per emulator. A name defined
+twice is an error when the table is made, never a silent choice.
 """
 
 from __future__ import annotations
 
-import importlib
-import logging
-import threading
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
+from vodfc.emulator.protocol import RequestContext
+from vodfc.emulator.vod import search
+from vodfc.emulator.vod.actions import categories, images, media, videos
 from vodfc.emulator.vod.exceptions import InvalidApiNotFound
 
-Action = Callable[[Any, Mapping[str, str], Any], dict[str, Any]]
+if TYPE_CHECKING:
+    from vodfc.emulator.vod.models import VodBackend
 
-ACTION_MODULES: tuple[str, ...] = (
-    "vodfc.emulator.vod.actions.videos",
-    "vodfc.emulator.vod.actions.media",
-    "vodfc.emulator.vod.actions.images",
-    "vodfc.emulator.vod.actions.categories",
-    "vodfc.emulator.vod.search",
-    "vodfc.emulator.ingest.actions",
-    "vodfc.emulator.events.actions",
-    "vodfc.emulator.lifecycle.actions",
-)
-
-log = logging.getLogger(__name__)
-_table: dict[str, Action] | None = None
-_table_lock = threading.Lock()
+Action = Callable[["VodBackend", Mapping[str, str], RequestContext], dict[str, Any]]
 
 
-def build_table(modules: tuple[str, ...] = ACTION_MODULES) -> dict[str, Action]:
-    table: dict[str, Action] = {}
-    for name in modules:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name is not None and name.startswith(exc.name):
-                continue  # not installed (yet): its actions answer InvalidApi.NotFound
-            log.exception("VOD action module %s failed to import; its actions are unavailable", name)
-            continue
-        except Exception:
-            # A broken component must not take every other action down with it.
-            log.exception("VOD action module %s failed to import; its actions are unavailable", name)
-            continue
-        for action, fn in getattr(module, "ACTIONS", {}).items():
-            table.setdefault(action, fn)
-    return table
+class DuplicateAction(ValueError):
+    """Two parts of one table define the same action."""
 
 
-def actions() -> dict[str, Action]:
-    global _table
-    table = _table
-    if table is None:
-        with _table_lock:
-            if _table is None:
-                _table = build_table()
-            table = _table
-    return table
+class ActionTable(Mapping[str, Action]):
+    """Action name -> function, merged from parts that must not overlap."""
+
+    def __init__(self, *parts: Mapping[str, Action]):
+        merged: dict[str, Action] = {}
+        for part in parts:
+            for name, fn in part.items():
+                if name in merged:
+                    raise DuplicateAction(f"the VOD action {name} is defined twice")
+                merged[name] = fn
+        self._actions = merged
+        self.names: tuple[str, ...] = tuple(sorted(merged))
+
+    def __getitem__(self, name: str) -> Action:
+        return self._actions[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._actions)
+
+    def __len__(self) -> int:
+        return len(self._actions)
+
+    def dispatch(
+        self, backend: VodBackend, action: str, params: Mapping[str, str], ctx: RequestContext
+    ) -> dict[str, Any]:
+        """Run one action; the body without ``RequestId``. Unknown actions: ``InvalidApi.NotFound``."""
+        fn = self._actions.get(action)
+        if fn is None:
+            raise InvalidApiNotFound()
+        return fn(backend, params, ctx)
 
 
-def reload_actions() -> None:
-    """Rebuild the table on next use (after installing a module at run time, in tests)."""
-    global _table
-    with _table_lock:
-        _table = None
+CORE_ACTIONS = ActionTable(videos.ACTIONS, media.ACTIONS, images.ACTIONS, categories.ACTIONS, search.ACTIONS)
 
 
-def SUPPORTED_ACTIONS() -> list[str]:  # the gateway looks this name up
-    return sorted(actions())
-
-
-def dispatch(backend: Any, action: str, params: Mapping[str, str], ctx: Any) -> dict[str, Any]:
-    """Run one VOD action; the body without ``RequestId``. Unknown actions: ``InvalidApi.NotFound``."""
-    fn = (_table or actions()).get(action)
-    if fn is None:
-        raise InvalidApiNotFound()
-    return fn(backend, params, ctx)
+def dispatch(
+    backend: VodBackend, action: str, params: Mapping[str, str], ctx: RequestContext
+) -> dict[str, Any]:
+    """One of the VOD core's actions, without an emulator around it (tests, benchmarks)."""
+    return CORE_ACTIONS.dispatch(backend, action, params, ctx)
