@@ -14,7 +14,7 @@ Components are chosen by short name (``EmulatorConfig.components``; ``None`` mea
 | ``media`` | real probing and snapshots with PyAV (``vodfc.emulator.media``) | | |
 | ``events`` | the event bus and the message-callback actions (``vodfc.emulator.events``) | | |
 | ``ingest`` | upload credentials and completed uploads (``vodfc.emulator.ingest``) | oss, media | events |
-| ``lifecycle`` | the status machine, processing jobs (``vodfc.emulator.lifecycle``) | | ingest, events, oss |
+| ``lifecycle`` | video status machine, jobs (``vodfc.emulator.lifecycle``) | | ingest, events, oss, media |
 | ``faults`` | fault injection (``vodfc.emulator.faults``) | | events |
 | ``fc`` | Function Compute: API, runtime, triggers (``vodfc.emulator.fc``) | | events |
 
@@ -145,7 +145,13 @@ def build(
         parts.append(ingest_actions.actions(ingest))
 
     if "lifecycle" in chosen:
-        lifecycle = Lifecycle(state, scheduler_from_env(config.clock, os.environ), bus=events, oss=oss)
+        lifecycle = Lifecycle(
+            state,
+            scheduler_from_env(config.clock, os.environ),
+            bus=events,
+            oss=oss,
+            media="media" in chosen,
+        )
         if events is not None:
             media_events = lifecycle.media_events = MediaEvents(events)
             state.before_action.append(media_events.before_action)

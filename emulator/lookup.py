@@ -2,12 +2,15 @@
 
 ``vodfc.emulator.build`` keeps the one ``Emulator`` it built in ``app.extensions[EXTENSION_KEY]``.
 Components never look each other up here: each receives what it needs when it is built. This module
-imports nothing of the emulator's, so every package's ``get_X(app)`` accessor can use it.
+imports nothing of the emulator's, so every package's ``get_X(app)`` accessor can use it without an
+import circle.
 """
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
+
+from flask import Flask
 
 EXTENSION_KEY = "vodfc"
 
@@ -18,7 +21,7 @@ class ComponentNotSelected(LookupError):
     """The app was built without the component asked for (see ``EmulatorConfig.components``)."""
 
 
-def component_of(app: Any, name: str, kind: type[T]) -> T:
+def component_of(app: Flask, name: str, kind: type[T]) -> T:
     """The ``name`` component of the emulator behind ``app`` (a Flask app), checked to be a ``kind``."""
     found = getattr(app.extensions[EXTENSION_KEY], name)
     if found is None:

@@ -126,11 +126,11 @@ class Ingest:
         """An STS token for ``account_id`` that may touch only ``target``'s object; its bucket exists."""
         from vodfc.emulator.ingest.uploads import TOKEN_SECONDS
 
+        if ctx.accounts is None:
+            raise ValueError("the call carries no key ring to issue upload credentials from")
         # Public-read, like the lifecycle component's outputs in the same bucket: VOD serves its
         # storage through a CDN, so players and ImageURL readers use no OSS signature. Writes still
         # need the owner's keys or this token.
-        if ctx.accounts is None:
-            raise ValueError("the call carries no key ring to issue upload credentials from")
         self.oss.create_bucket(target.bucket, account_id, target.region, acl="public-read")
         credential = ctx.accounts.issue_sts_token(account_id, TOKEN_SECONDS)
         prefix = object_prefix(target)

@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 from vodfc.emulator.lifecycle.scheduler import Scheduler
 from vodfc.emulator.lifecycle.user_data import callback_url_of, extend_of
+from vodfc.emulator.media import NotMedia, probe, snapshot_jpeg
+from vodfc.emulator.media.synth import make_image
 from vodfc.shared.events import payloads
 
 if TYPE_CHECKING:
@@ -146,7 +148,9 @@ def scaled(width: int, height: int, short_side: int) -> tuple[int, int]:
 class Lifecycle:
     """The status machine of one emulator. ``bus`` and ``oss`` are the emulator's event bus and OSS
     service when those components are there: without a bus nothing is emitted, without OSS the
-    outputs are not stored and processing jobs read no source bytes."""
+    outputs are not stored and processing jobs read no source bytes. ``media`` says whether the
+    media component is there: without it sources are not probed (a plain 16:9 clip is assumed)
+    and snapshots are empty."""
 
     def __init__(
         self,
@@ -155,10 +159,12 @@ class Lifecycle:
         *,
         bus: EventBus | None = None,
         oss: OssService | None = None,
+        media: bool = True,
     ):
         self.core = core
         self.bus = bus
         self.oss = oss
+        self.media = media
         self.scheduler = scheduler
         self.delays = Delays()
         self.default_outcome = Outcome()
@@ -507,9 +513,7 @@ class _Pipeline:
             self.source.width, self.source.height = 1280, 720
             self.source.duration, self.source.fps, self.source.bitrate_kbps = 10.0, 25.0, 2000.0
             return
-        try:
-            from vodfc.emulator.media import NotMedia, probe
-        except ImportError:  # the media component is optional
+        if not self.lc.media:
             self.source.width, self.source.height, self.source.duration = 1280, 720, 10.0
             return
         try:
@@ -778,10 +782,7 @@ class _Pipeline:
         self.emit(event)
 
     def frame_jpeg(self, at: float, width: int | None, height: int | None) -> bytes:
-        try:
-            from vodfc.emulator.media import NotMedia, snapshot_jpeg
-            from vodfc.emulator.media.synth import make_image
-        except ImportError:
+        if not self.lc.media:
             return b""
         if self.source.data is not None:
             try:
@@ -795,10 +796,7 @@ class _Pipeline:
         return make_image(size[0], size[1], "jpeg")
 
     def cover_jpeg(self) -> bytes:
-        try:
-            from vodfc.emulator.media import NotMedia, snapshot_jpeg
-            from vodfc.emulator.media.synth import make_image
-        except ImportError:
+        if not self.lc.media:
             return b""
         if self.source.data is not None:
             try:

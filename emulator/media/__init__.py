@@ -6,7 +6,8 @@
 * ``vodfc.emulator.media.synth`` — ``make_video`` / ``make_audio`` / ``make_image`` for tests and demos.
 
 Everything runs on PyAV (FFmpeg's libraries); there is no per-app state: selecting the ``media``
-component (``vodfc.emulator.build``) says that the emulator may use it, and ingest needs it.
+component (``vodfc.emulator.build``) says that the emulator may use it. Ingest needs it; without it
+the lifecycle assumes what it would have probed and takes empty snapshots.
 """
 
 from __future__ import annotations

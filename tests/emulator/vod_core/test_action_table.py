@@ -96,3 +96,6 @@ def test_the_lifecycle_follows_ingest_whatever_the_order() -> None:
     emulator = build(EmulatorConfig(components=("lifecycle", "ingest", "media", "oss")))
     assert emulator.ingest is not None and emulator.lifecycle is not None
     assert emulator.ingest.on_upload_complete == [emulator.lifecycle.on_ingest_upload]
+    assert emulator.lifecycle.media and emulator.lifecycle.oss is emulator.oss
+    alone = build(EmulatorConfig(components=("lifecycle",))).lifecycle
+    assert alone is not None and not alone.media and alone.oss is None and alone.bus is None
