@@ -23,7 +23,14 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/vodfc generate --check
 
+# mypy finds vodfc.emulator through links named like the installed package (see pyproject.toml).
+TYPECHECK_TREE := build/typecheck/vodfc
+
 typecheck: $(STAMP)
+	mkdir -p $(TYPECHECK_TREE)
+	ln -sfn ../../../vodfc/__init__.py $(TYPECHECK_TREE)/__init__.py
+	ln -sfn ../../../emulator $(TYPECHECK_TREE)/emulator
+	ln -sfn ../../../shared $(TYPECHECK_TREE)/shared
 	$(BIN)/mypy
 
 unit: $(STAMP)

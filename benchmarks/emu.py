@@ -32,7 +32,7 @@ def require(module: str, what: str | None = None) -> Any:
 
 def require_vod() -> None:
     require("vodfc.emulator.vod.models", "emulator/vod/models.py")
-    require("vodfc.emulator.vod.responses", "emulator/vod/responses.py")
+    require("vodfc.emulator.vod.action_table", "emulator/vod/action_table.py")
 
 
 def build_app(**config_changes: Any) -> Any:

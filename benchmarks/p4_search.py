@@ -6,7 +6,7 @@ videos of one tag uploaded during the first day -- has the same ~20 hits at ever
 that uses its indexes should barely slow down as the catalogue grows, a full scan grows linearly.
 The Title substring query has to look at every title (1% of them match), so it is the scan case.
 
-Timed: ``vodfc.emulator.vod.responses.dispatch`` on the backend, under its lock and a store transaction
+Timed: ``vodfc.emulator.vod.action_table.dispatch`` on the backend, under its lock and a store transaction
 as the gateway runs it, without HTTP. The first call at each size (which may build indexes) is
 reported in the notes; the figure is the median of the calls after it.
 """
@@ -70,10 +70,10 @@ def run(profile: Profile, results: dict[str, float]) -> list[Row]:
     emu.require("vodfc.emulator.vod.search", "emulator/vod/search.py (SearchMedia)")
     from vodfc.emulator.protocol import RequestContext
     from vodfc.emulator.store import MemoryStore
-    from vodfc.emulator.vod import responses
+    from vodfc.emulator.vod import action_table
     from vodfc.emulator.vod.models import VodBackend
 
-    if "SearchMedia" not in responses.actions():
+    if "SearchMedia" not in action_table.CORE_ACTIONS:
         raise NotAvailable("SearchMedia is not in the emulator's action table")
     store = MemoryStore()
     backend = VodBackend(emu.ACCOUNT_ID, emu.REGION, store)
@@ -90,7 +90,7 @@ def run(profile: Profile, results: dict[str, float]) -> list[Row]:
     def search(match: str) -> dict[str, Any]:
         params = {"SearchType": "video", "Match": match, "PageSize": "10", "Fields": "Title,Tags,Status"}
         with backend.lock, store.transaction():
-            return responses.dispatch(backend, "SearchMedia", params, ctx)
+            return action_table.dispatch(backend, "SearchMedia", params, ctx)
 
     timings: dict[str, dict[int, float]] = {q: {} for q in QUERIES}
     notes: dict[str, dict[int, str]] = {q: {} for q in QUERIES}

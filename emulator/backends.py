@@ -1,33 +1,31 @@
 """One VOD backend per (account, region), created on first use, reset together.
 
 The backend class is injected (``vodfc.emulator.vod.models.VodBackend`` by default) so that the
-transport can be tested without the VOD actions and the VOD package never imports Flask.
+transport can be tested without the VOD actions and the VOD package never imports Flask. Every
+component and VOD action is written against ``VodBackend``. A stand-in (the wire tests' fake backends)
+needs ``account_id``, ``region``, ``lock`` and ``reset()`` (``reload()`` too, to follow a failed
+write) and comes with actions written for it (``create_app(actions=...)``).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING
 
 from vodfc.emulator.store import Store
 
-
-class Backend(Protocol):
-    """What the transport needs from a backend: a lock to serialise actions, and a reset."""
-
-    lock: Any  # threading.RLock
-
-    def reset(self) -> None: ...
+if TYPE_CHECKING:
+    from vodfc.emulator.vod.models import VodBackend
 
 
-BackendFactory = Callable[[str, str, Store], Any]
+BackendFactory = Callable[[str, str, Store], "VodBackend"]
 
 
 def default_backend_factory() -> BackendFactory:
     from vodfc.emulator.vod.models import VodBackend
 
-    return VodBackend  # type: ignore[no-any-return]
+    return VodBackend
 
 
 class BackendRegistry:
@@ -37,9 +35,9 @@ class BackendRegistry:
         self.store = store
         self._factory = factory
         self._lock = threading.RLock()
-        self._backends: dict[tuple[str, str], Any] = {}
+        self._backends: dict[tuple[str, str], VodBackend] = {}
 
-    def get(self, account_id: str, region: str) -> Any:
+    def get(self, account_id: str, region: str) -> VodBackend:
         key = (account_id, region)
         backend = self._backends.get(key)
         if backend is None:
@@ -49,7 +47,7 @@ class BackendRegistry:
                     backend = self._backends[key] = self._factory(account_id, region, self.store)
         return backend
 
-    def items(self) -> list[tuple[tuple[str, str], Any]]:
+    def items(self) -> list[tuple[tuple[str, str], VodBackend]]:
         with self._lock:
             return sorted(self._backends.items(), key=lambda item: item[0])
 

@@ -1,7 +1,7 @@
 """The HTTP call the emulator is answering, as code deep inside it needs to see it, without Flask.
 
-The app's WSGI front (``vodfc.emulator.gateway``) opens one ``CallScope`` around every request, whether
-the VOD fast path or Flask answers it. What code inside the call defers with ``after_call`` runs
+The app's WSGI entry (``vodfc.emulator.front``) opens one ``CallScope`` around every request, whether
+the VOD endpoint or Flask answers it. What code inside the call defers with ``after_call`` runs
 once the answer is ready and every lock the call took is released: the event bus queues its
 synchronous deliveries there, so a receiver that calls the emulator back (an FC function reading
 the video) neither waits for the backend lock nor sees half-written state.
@@ -22,7 +22,7 @@ log = logging.getLogger("vodfc")
 
 
 class CallScope:
-    """One request in flight: a context manager, entered by the WSGI front around the request."""
+    """One request in flight: a context manager, entered by the WSGI entry around the request."""
 
     def __init__(self, environ: Mapping[str, Any]):
         self.mode = str(environ.get(MODE_KEY, "server"))

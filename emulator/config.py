@@ -51,7 +51,7 @@ class EmulatorConfig:
     rpc_default_format: str = "XML"
     data_dir: str | None = None
     seed: bool = False
-    # None means every component in vodfc.emulator.app.COMPONENTS that is installed.
+    # Short names ("oss", "events", ...; see vodfc.emulator.build); None means every component.
     components: tuple[str, ...] | None = None
     clock: Callable[[], datetime] = field(default=utc_now, compare=False)
 

@@ -28,10 +28,12 @@ import responses
 from aliyunsdkcore.vendored.requests import exceptions as vendored_exceptions
 from aliyunsdkcore.vendored.requests.adapters import HTTPAdapter as VendoredHTTPAdapter
 from flask import Flask
-from vodfc.emulator.app import EmulatorState, create_app, get_state
+from vodfc.emulator.app import create_app, get_state
 from vodfc.emulator.callscope import MODE_KEY
 from vodfc.emulator.config import EmulatorConfig
-from vodfc.emulator.protocol import DropConnection, envelope, new_request_id
+from vodfc.emulator.gateway import CallMeta, render_error
+from vodfc.emulator.protocol import DropConnection, new_request_id
+from vodfc.emulator.state import EmulatorState
 from vodfc.emulator.vod.exceptions import InvalidApiNotFound
 
 VENDORED_SEND = "aliyunsdkcore.vendored.requests.adapters.HTTPAdapter.send"
@@ -252,15 +254,15 @@ def _router(state: EmulatorState, replay: WsgiReplay, drop_error: type[Exception
     return route
 
 
-def _refusal(host: str, region: str) -> tuple[int, list[tuple[str, str]], str]:
+def _refusal(host: str, region: str) -> tuple[int, list[tuple[str, str]], bytes]:
     """An ``*.aliyuncs.com`` host nothing emulates: answer in VOD's error shape, never the network."""
     error = InvalidApiNotFound(
         f"Specified api is not found, please check your url and method. The vodfc emulator does not "
         f"emulate {host}; it answers vod.<region>.aliyuncs.com and the hosts its components register."
     )
-    request_id = new_request_id()
-    text, content_type = envelope.failure(error, request_id, region, "JSON")
-    return error.status, [("Content-Type", content_type), ("x-acs-request-id", request_id)], text
+    answer = render_error(error, CallMeta(new_request_id(), region))
+    # As for a replayed answer: the client's own stack sets the length.
+    return answer.status, [(k, v) for k, v in answer.headers if k.lower() != "content-length"], answer.body
 
 
 def mock_vod(config: EmulatorConfig | None = None, **app_options: Any) -> MockVod:

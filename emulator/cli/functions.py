@@ -653,10 +653,10 @@ def _timer_summary(outcome: Any) -> str:
 
 def _demo_upload(app: Any, url: str) -> None:
     """Upload a tiny generated video with oss2 and show the events and what the functions did."""
-    from vodfc.emulator.app import get_state
+    from vodfc.emulator.app import emulator_of
 
-    state = get_state(app)
-    if "vodfc.emulator.oss" not in state.components or "vodfc.emulator.events" not in state.components:
+    emulator = emulator_of(app)
+    if emulator.oss is None or emulator.events is None:
         return
     try:
         import oss2
@@ -668,8 +668,8 @@ def _demo_upload(app: Any, url: str) -> None:
     from aliyunsdkcore.client import AcsClient
     from aliyunsdkcore.request import CommonRequest
 
-    key = state.config.access_keys[0]
-    region = state.config.region
+    key = emulator.config.access_keys[0]
+    region = emulator.config.region
     acs = AcsClient(key.access_key_id, key.access_key_secret, region)
     acs.add_endpoint(region, "vod", url.removeprefix("http://"))
     request = CommonRequest(
@@ -699,7 +699,7 @@ def _demo_upload(app: Any, url: str) -> None:
     bucket.put_object(address["FileName"], make_video())
     from vodfc.emulator.fc import get_fc
 
-    bus = app.extensions.get("vodfc.events")
+    bus = emulator.events
     if bus is not None:
         bus.flush(timeout=20)
     time.sleep(0.2)

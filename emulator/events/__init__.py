@@ -1,6 +1,7 @@
 """VOD event notifications: the bus every emulator component emits events on.
 
-``get_bus(app)`` returns the app's ``EventBus`` (``app.extensions["vodfc.events"]``). See
+``bus_from_env(core)`` makes an emulator's ``EventBus`` (``vodfc.emulator.build`` wires it and hands it
+to the components that emit events); ``get_bus(app)`` finds it from an app, for tests and tools. See
 ``vodfc.emulator.events.bus`` for delivery and docs/lifecycle-events-faults.md for the whole picture.
 """
 
@@ -8,8 +9,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
 
+from flask import Flask
+from vodfc.emulator.core import Core
 from vodfc.emulator.events.bus import (
     DeliveryAttempt,
     EventBus,
@@ -21,8 +23,7 @@ from vodfc.emulator.events.bus import (
 )
 from vodfc.emulator.events.config import CallbackConfig
 from vodfc.emulator.events.mns import MnsMessage, MnsQueue
-
-EXTENSION_KEY = "vodfc.events"
+from vodfc.emulator.lookup import component_of
 
 __all__ = [
     "CallbackConfig",
@@ -33,42 +34,27 @@ __all__ = [
     "MnsQueue",
     "Subscription",
     "app_transport",
+    "bus_from_env",
     "callback_signature",
     "encode_body",
     "get_bus",
-    "init_app",
 ]
 
 
-def get_bus(app: Any) -> EventBus:
-    """The app's event bus (created by ``init_app``)."""
-    bus: EventBus = app.extensions[EXTENSION_KEY]
-    return bus
+def get_bus(app: Flask) -> EventBus:
+    """The app's event bus."""
+    return component_of(app, "events", EventBus)
 
 
-def init_app(app: Any) -> None:
-    from vodfc.emulator.app import get_state
-    from vodfc.emulator.callscope import MODE_KEY
-    from vodfc.emulator.events import control
-    from vodfc.emulator.protocol.environ import host_url
-
-    state = get_state(app)
+def bus_from_env(core: Core, environ: Mapping[str, str] = os.environ) -> EventBus:
+    """An emulator's bus: ``VODFC_EVENT_DELIVERY`` and ``VODFC_MNS_BASE64`` from ``environ``, the
+    accounts' callback configurations from the store."""
     bus = EventBus(
-        state.config.clock,
-        default_account_id=state.config.default_account_id,
-        delivery=os.environ.get("VODFC_EVENT_DELIVERY", "auto"),
-        mns_base64=os.environ.get("VODFC_MNS_BASE64", "1").strip().lower() not in {"0", "false", "no", "off"},
-        store=state.store,
+        core.config.clock,
+        default_account_id=core.config.default_account_id,
+        delivery=environ.get("VODFC_EVENT_DELIVERY", "auto"),
+        mns_base64=environ.get("VODFC_MNS_BASE64", "1").strip().lower() not in {"0", "false", "no", "off"},
+        store=core.store,
     )
-    bus.transport = app_transport(app)
-    bus.load_configs(state.accounts.account_ids())
-    app.extensions[EXTENSION_KEY] = bus
-
-    def _started(environ: Mapping[str, Any]) -> None:
-        bus.started = True
-        if bus.served_url is None and environ.get(MODE_KEY, "server") == "server":
-            bus.served_url = host_url(environ).rstrip("/")
-
-    state.request_hooks.append(_started)
-    state.on_reset.append(bus.reset)
-    app.register_blueprint(control.bp)
+    bus.load_configs(core.accounts.account_ids())
+    return bus

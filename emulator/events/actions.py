@@ -1,31 +1,32 @@
 """VOD's message-callback actions: SetMessageCallback, GetMessageCallback, DeleteMessageCallback.
 
 They read and write the event bus's per-account configuration, so a callback set through the SDK
-is the one the emulator's events are delivered to.
+is the one the emulator's events are delivered to. ``actions(bus)`` binds them to one emulator's bus.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from vodfc.emulator.events.bus import EventBus
 from vodfc.emulator.events.config import CallbackConfig
 from vodfc.emulator.protocol import RequestContext
+from vodfc.emulator.vod.action_table import Action
 from vodfc.emulator.vod.exceptions import InvalidParameter
+
+if TYPE_CHECKING:
+    from vodfc.emulator.vod.models import VodBackend
 
 MAX_URL_BYTES = 256
 _AUTH_KEY = re.compile(r"(?=.*[a-z])(?=.*[A-Z])(?=.*[0-9])[A-Za-z0-9]{1,32}")
 
 
-def _bus() -> Any:
-    from flask import current_app
-    from vodfc.emulator.events import get_bus
-
-    return get_bus(current_app)
-
-
-def set_message_callback(backend: Any, params: Mapping[str, str], ctx: RequestContext) -> dict[str, Any]:
+def set_message_callback(
+    bus: EventBus, backend: VodBackend, params: Mapping[str, str], ctx: RequestContext
+) -> dict[str, Any]:
     callback_type = params.get("CallbackType")
     if callback_type is not None and callback_type.upper() not in {"HTTP", "MNS"}:
         raise InvalidParameter("CallbackType", "it must be HTTP or MNS")
@@ -43,7 +44,6 @@ def set_message_callback(backend: Any, params: Mapping[str, str], ctx: RequestCo
         raise InvalidParameter(
             "AuthKey", "it must be up to 32 letters and digits with upper, lower and digits"
         )
-    bus = _bus()
     base = bus.callback_config(ctx.account_id, params.get("AppId") or None)
     values = dict(params)
     if callback_type is not None:
@@ -52,19 +52,28 @@ def set_message_callback(backend: Any, params: Mapping[str, str], ctx: RequestCo
     return {}
 
 
-def get_message_callback(backend: Any, params: Mapping[str, str], ctx: RequestContext) -> dict[str, Any]:
-    config = _bus().callback_config(ctx.account_id, params.get("AppId") or None)
+def get_message_callback(
+    bus: EventBus, backend: VodBackend, params: Mapping[str, str], ctx: RequestContext
+) -> dict[str, Any]:
+    config = bus.callback_config(ctx.account_id, params.get("AppId") or None)
     # Before any configuration the reference suggests an answer without MessageCallback (not verified).
     return {"MessageCallback": config.as_vod_dict()} if config is not None else {}
 
 
-def delete_message_callback(backend: Any, params: Mapping[str, str], ctx: RequestContext) -> dict[str, Any]:
-    _bus().delete_config(ctx.account_id, params.get("AppId") or None)
+def delete_message_callback(
+    bus: EventBus, backend: VodBackend, params: Mapping[str, str], ctx: RequestContext
+) -> dict[str, Any]:
+    bus.delete_config(ctx.account_id, params.get("AppId") or None)
     return {}
 
 
-ACTIONS: dict[str, Callable[[Any, Mapping[str, str], RequestContext], dict[str, Any]]] = {
+ACTIONS: dict[str, Callable[[EventBus, VodBackend, Mapping[str, str], RequestContext], dict[str, Any]]] = {
     "SetMessageCallback": set_message_callback,
     "GetMessageCallback": get_message_callback,
     "DeleteMessageCallback": delete_message_callback,
 }
+
+
+def actions(bus: EventBus) -> dict[str, Action]:
+    """The message-callback actions of the emulator whose bus is ``bus``."""
+    return {name: functools.partial(fn, bus) for name, fn in ACTIONS.items()}

@@ -30,15 +30,19 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from vodfc.emulator.callscope import after_call, current_call
+from vodfc.emulator.callscope import MODE_KEY, after_call, current_call
 from vodfc.emulator.events.config import CallbackConfig
 from vodfc.emulator.events.mns import MnsQueues
+from vodfc.emulator.protocol.environ import host_url
 from vodfc.shared.validation import DEFAULT_APP_ID
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 log = logging.getLogger("vodfc.events")
 
@@ -171,9 +175,12 @@ def urllib_transport(url: str, body: bytes, headers: dict[str, str], timeout: fl
         return int(error.code)
 
 
-def app_transport(app: Any, fallback: Transport = urllib_transport) -> Transport:
-    """Deliver to hosts the emulator itself answers (FC HTTP triggers at ``*.fc.aliyuncs.com``, OSS,
-    VOD) through the app, without a network; everything else goes to ``fallback``.
+def app_transport(
+    emulates: Callable[[str], bool], app: Flask, fallback: Transport = urllib_transport
+) -> Transport:
+    """Deliver to hosts the emulator itself answers (``emulates(host)``: FC HTTP triggers at
+    ``*.fc.aliyuncs.com``, OSS; and VOD) through ``app``, without a network; everything else goes to
+    ``fallback``.
 
     A callback URL pointing at an FC function's HTTP trigger then works in-process exactly like
     against a server, where the same URL reaches the emulator through its port or a proxy.
@@ -181,20 +188,15 @@ def app_transport(app: Any, fallback: Transport = urllib_transport) -> Transport
     import re
     from urllib.parse import urlsplit
 
-    from vodfc.emulator.app import get_state
-
     vod_host = re.compile(r"vod(?:\.[a-z0-9-]+)?\.aliyuncs\.com", re.IGNORECASE)
 
     def transport(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
-        routes = get_state(app).host_routes
-        if not (vod_host.fullmatch(host) or any(route.pattern.fullmatch(host) for route in routes)):
+        if not (vod_host.fullmatch(host) or emulates(host)):
             return fallback(url, body, headers, timeout)
-        path = parts.path or "/"
-        client = app.test_client()
-        response = client.post(
-            path,
+        response = app.test_client().post(
+            parts.path or "/",
             query_string=parts.query,
             data=body,
             headers=headers,
@@ -255,6 +257,13 @@ class EventBus:
         self.started = False
 
     # --- configuration ---------------------------------------------------------------------------
+
+    def note_request(self, environ: Mapping[str, Any]) -> None:
+        """The request hook: the app is serving (later subscriptions are not permanent), and the
+        address of the first server-mode request is where the emulator is served."""
+        self.started = True
+        if self.served_url is None and environ.get(MODE_KEY, "server") == "server":
+            self.served_url = host_url(environ).rstrip("/")
 
     def set_delivery(self, mode: str) -> None:
         if mode not in DELIVERY_MODES:
@@ -323,7 +332,7 @@ class EventBus:
         called in the delivery thread (so in the background worker in background mode). An
         exception in a subscriber is logged and does not stop delivery. ``reset`` drops
         subscriptions unless they are permanent; by default those made while the app starts
-        (before its first request or reset — a component's ``init_app``) are.
+        (before its first request or reset — the build's, such as the FC component's) are.
         """
         subscription = Subscription(
             callback,
@@ -605,7 +614,6 @@ class EventBus:
             self._configs.clear()
             self._held.clear()
             self.mns.clear()
-            self.fault_hook = None
             self.delivery = self.initial_delivery
             self._subscribers[:] = [sub for sub in self._subscribers if sub.permanent]
             self.started = True

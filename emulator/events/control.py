@@ -15,19 +15,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
+from vodfc.emulator.events.bus import EventBus
 from vodfc.emulator.events.config import WIRE_FIELDS, CallbackConfig
-from vodfc.emulator.gateway import CONTROL_PREFIX
+from vodfc.emulator.paths import CONTROL_PREFIX
+from vodfc.emulator.views import ComponentViews
 
-bp = Blueprint("vodfc_events", __name__, url_prefix=f"{CONTROL_PREFIX}/events")
+views: ComponentViews[EventBus] = ComponentViews()
 
 _RESERVED = {"type", "account", "limit"}
-
-
-def _bus() -> Any:
-    from vodfc.emulator.events import get_bus
-
-    return get_bus(current_app)
 
 
 def _args() -> dict[str, Any]:
@@ -42,10 +38,10 @@ def _bad(message: str) -> tuple[Response, int]:
     return jsonify(error="InvalidParameter", message=message), 400
 
 
-@bp.get("")
-def list_events() -> Any:
+@views.get("")
+def list_events(bus: EventBus) -> Any:
     args = dict(request.args.items())
-    records = _bus().log
+    records = bus.log
     if args.get("type"):
         records = [record for record in records if record.event_type == args["type"]]
     if args.get("account"):
@@ -60,12 +56,12 @@ def list_events() -> Any:
     return jsonify(events=[record.as_json() for record in records])
 
 
-@bp.post("")
-def emit_event() -> Any:
+@views.post("")
+def emit_event(bus: EventBus) -> Any:
     event = request.get_json(silent=True)
     if not isinstance(event, dict) or not event.get("EventType"):
         return _bad("the body must be a JSON object with an EventType")
-    record = _bus().emit(
+    record = bus.emit(
         event,
         account_id=request.args.get("account") or None,
         callback_url=request.args.get("callback_url") or None,
@@ -73,18 +69,17 @@ def emit_event() -> Any:
     return jsonify(record.as_json())
 
 
-@bp.post("/flush")
-def flush() -> Any:
+@views.post("/flush")
+def flush(bus: EventBus) -> Any:
     try:
         timeout = float(_args().get("timeout", 10))
     except (TypeError, ValueError):
         return _bad("timeout must be a number")
-    return jsonify(idle=_bus().flush(timeout))
+    return jsonify(idle=bus.flush(timeout))
 
 
-@bp.get("/config")
-def get_config() -> Any:
-    bus = _bus()
+@views.get("/config")
+def get_config(bus: EventBus) -> Any:
     return jsonify(
         delivery=bus.delivery,
         mns_base64=bus.mns_base64,
@@ -92,10 +87,9 @@ def get_config() -> Any:
     )
 
 
-@bp.post("/config")
-def set_config() -> Any:
+@views.post("/config")
+def set_config(bus: EventBus) -> Any:
     args = _args()
-    bus = _bus()
     if "delivery" in args:
         try:
             bus.set_delivery(str(args["delivery"]))
@@ -108,19 +102,18 @@ def set_config() -> Any:
         base = bus.callback_config(account, args.get("AppId")) or CallbackConfig()
         config = bus.configure(account, CallbackConfig.from_vod(args, base))
         return jsonify(account=account, **config.as_vod_dict())
-    return get_config()
+    return get_config(bus)
 
 
-@bp.delete("/config")
-def delete_config() -> Any:
+@views.delete("/config")
+def delete_config(bus: EventBus) -> Any:
     args = _args()
-    deleted = _bus().delete_config(args.get("account") or None, args.get("AppId") or None)
+    deleted = bus.delete_config(args.get("account") or None, args.get("AppId") or None)
     return jsonify(deleted=deleted)
 
 
-@bp.get("/queues")
-def list_queues() -> Any:
-    bus = _bus()
+@views.get("/queues")
+def list_queues(bus: EventBus) -> Any:
     return jsonify(
         queues=[
             {"account": account, "name": name, "messages": len(bus.mns.queue(account, name))}
@@ -129,10 +122,9 @@ def list_queues() -> Any:
     )
 
 
-@bp.post("/queues/<name>/receive")
-def receive(name: str) -> Any:
+@views.post("/queues/<name>/receive")
+def receive(bus: EventBus, name: str) -> Any:
     args = _args()
-    bus = _bus()
     try:
         visibility = float(args.get("VisibilityTimeout", 30))
     except (TypeError, ValueError):
@@ -143,10 +135,13 @@ def receive(name: str) -> Any:
     return jsonify(message.as_json())
 
 
-@bp.delete("/queues/<name>/messages/<receipt>")
-def delete_message(name: str, receipt: str) -> Any:
-    bus = _bus()
+@views.delete("/queues/<name>/messages/<receipt>")
+def delete_message(bus: EventBus, name: str, receipt: str) -> Any:
     account = request.args.get("account") or bus.default_account_id
     if not bus.mns.queue(account, name).delete(receipt):
         return jsonify(error="ReceiptHandleError", message="The receipt handle is not valid."), 404
     return Response(status=204)
+
+
+def blueprint(bus: EventBus) -> Blueprint:
+    return views.blueprint(bus, "vodfc_events", __name__, url_prefix=f"{CONTROL_PREFIX}/events")

@@ -16,11 +16,14 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from vodfc.emulator.protocol import DropConnection
+from vodfc.emulator.protocol import DropConnection, RequestContext
 from vodfc.emulator.vod import exceptions
 from vodfc.emulator.vod.exceptions import InternalError, ThrottlingUser, VodError
+
+if TYPE_CHECKING:
+    from vodfc.emulator.vod.models import VodBackend
 
 CALL_KINDS = ("throttle", "error", "latency", "drop", "qps")
 EVENT_KINDS = ("duplicate-event", "reorder-event", "drop-event")
@@ -253,7 +256,9 @@ class Faults:
         with self._lock:
             return list(self._rules)
 
-    def before_action(self, backend: Any, action: str, params: Mapping[str, str], ctx: Any) -> None:
+    def before_action(
+        self, backend: VodBackend, action: str, params: Mapping[str, str], ctx: RequestContext
+    ) -> None:
         """Apply the matching call rules in the order they were added; the first failure wins."""
         with self._lock:
             matching = [rule for rule in self._rules if rule.matches_call(action, params)]

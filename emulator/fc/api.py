@@ -14,13 +14,13 @@ an HTTP-triggered function's own answer passes through as the function wrote it.
 
 Throttling: a function whose instances are busy and whose queue is full answers 429
 ``ResourceExhausted``; a server whose threads are all held by invocations answers 503
-``ResourceThrottled`` (``vodfc.emulator.server.ThreadBudget``); through an HTTP trigger both carry
+``ResourceThrottled`` (``vodfc.emulator.thread_budget``); through an HTTP trigger both carry
 ``x-fc-error-type: FcCommonError``, as FC's do.
 
 The control plane adds ``POST /_vodfc/fc/timers/<function>`` (fire a timer trigger now),
 ``GET /_vodfc/fc/functions``, ``GET /_vodfc/fc/invocations``, ``GET /_vodfc/fc/instances`` and
 ``DELETE /_vodfc/fc/instances`` (stop them all: the next invocations start cold, with the code as it
-is on disk now).
+is on disk now). ``blueprint(component)`` serves all of it for one emulator's ``FcComponent``.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ import email.utils
 import hashlib
 import hmac
 import json
+import logging
 import secrets
 import zlib
 from collections.abc import Iterator
@@ -38,10 +39,16 @@ from datetime import timedelta, timezone
 from typing import Any
 from urllib.parse import unquote_plus
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
+from vodfc.emulator.fc.component import FcComponent
+from vodfc.emulator.fc.instances import supervisor
 from vodfc.emulator.fc.runtime import Invocation, Throttled, new_request_id, wsgi_environ
 from vodfc.emulator.fc.template import Function, Service
-from vodfc.emulator.server import thread_held
+from vodfc.emulator.paths import CONTROL_PREFIX
+from vodfc.emulator.thread_budget import thread_held
+from vodfc.emulator.views import ComponentViews
+from vodfc.emulator.vod.exceptions import VodError
+from werkzeug.exceptions import HTTPException
 
 API_VERSION = "2016-08-15"
 PREFIX = f"/{API_VERSION}"
@@ -50,7 +57,8 @@ ASYNC_PAYLOAD_LIMIT = 128 * 1024
 CLOCK_SKEW = timedelta(minutes=15)
 METHODS = ["GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"]
 
-bp = Blueprint("vodfc_fc", __name__)
+views: ComponentViews[FcComponent] = ComponentViews()
+log = logging.getLogger("vodfc.fc")
 
 
 class FcApiError(Exception):
@@ -58,12 +66,6 @@ class FcApiError(Exception):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
         self.headers = headers or {}
-
-
-def _component() -> Any:
-    from vodfc.emulator.fc import get_fc
-
-    return get_fc(current_app)
 
 
 def _request_id() -> str:
@@ -81,18 +83,14 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -
     return response
 
 
-@bp.errorhandler(FcApiError)
 def _api_error(error: FcApiError) -> Response:
     return _json({"ErrorCode": error.code, "ErrorMessage": error.message}, error.status, error.headers)
 
 
-@bp.errorhandler(Exception)
 def _unexpected(error: Exception) -> Response:
-    from werkzeug.exceptions import HTTPException
-
     if isinstance(error, HTTPException) and error.code is not None and error.code < 500:
         return _json({"ErrorCode": "PathNotSupported", "ErrorMessage": error.description or ""}, error.code)
-    current_app.logger.exception("FC API failed on %s %s", request.method, request.path)
+    log.error("FC API failed on %s %s", request.method, request.path, exc_info=error)
     return _json(
         {"ErrorCode": "InternalServerError", "ErrorMessage": f"{type(error).__name__}: {error}"}, 500
     )
@@ -132,12 +130,9 @@ def sign(secret: str, text: str) -> str:
     return base64.b64encode(hmac.new(secret.encode(), text.encode(), hashlib.sha256).digest()).decode()
 
 
-def verify_signature(proxy: bool) -> str:
+def verify_signature(component: FcComponent, proxy: bool) -> str:
     """Check FC's signature on the current request; returns the account id of the caller's key."""
-    from vodfc.emulator.app import get_state
-    from vodfc.emulator.vod.exceptions import VodError
-
-    state = get_state(current_app)
+    state = component.core
     header = request.headers.get("Authorization", "")
     if not header:
         raise FcApiError(
@@ -190,13 +185,12 @@ def _split_qualifier(service_name: str) -> tuple[str, str | None]:
     return name, (qualifier if dot else None)
 
 
-def _service(service_name: str, account_id: str | None) -> Service:
+def _service(component: FcComponent, service_name: str, account_id: str | None) -> Service:
     """The service, looked up in ``account_id``'s resources (None: an anonymous trigger's URL, which
     names its owner)."""
     name, qualifier = _split_qualifier(service_name)
-    component = _component()
-    runtime = component.runtime
-    service = runtime.template.services.get(name) if account_id in (None, component.account_id) else None
+    owner = account_id in (None, component.account_id)
+    service = component.runtime.template.services.get(name) if owner else None
     if service is None:
         raise FcApiError(404, "ServiceNotFound", f"service '{name}' does not exist")
     if qualifier not in (None, "LATEST"):
@@ -206,8 +200,10 @@ def _service(service_name: str, account_id: str | None) -> Service:
     return service  # type: ignore[no-any-return]
 
 
-def _function(service_name: str, function_name: str, account_id: str | None) -> Function:
-    service = _service(service_name, account_id)
+def _function(
+    component: FcComponent, service_name: str, function_name: str, account_id: str | None
+) -> Function:
+    service = _service(component, service_name, account_id)
     function = service.functions.get(function_name)
     if function is None:
         raise FcApiError(
@@ -218,7 +214,7 @@ def _function(service_name: str, function_name: str, account_id: str | None) -> 
 
 @contextmanager
 def _server_thread() -> Iterator[None]:
-    """Hold one of the server's threads for a whole invocation (see ``vodfc.emulator.server``)."""
+    """Hold one of the server's threads for a whole invocation (``vodfc.emulator.thread_budget``)."""
     with thread_held(request.environ) as held:
         if not held:
             raise FcApiError(
@@ -236,13 +232,13 @@ def _throttled(exc: Throttled) -> FcApiError:
 # --- invoke -------------------------------------------------------------------------------------------
 
 
-def _invocation_headers(result: Invocation, function: Function) -> dict[str, str]:
+def _invocation_headers(component: FcComponent, result: Invocation, function: Function) -> dict[str, str]:
     headers = {
         "x-fc-request-id": result.request_id,
         "x-fc-invocation-duration": str(max(1, round(result.duration_ms))),
         "x-fc-invocation-service-version": "LATEST",
         "x-fc-max-memory-usage": str(result.memory_mb),
-        "x-fc-code-checksum": code_checksum(function),
+        "x-fc-code-checksum": code_checksum(component, function),
     }
     if request.headers.get("x-fc-log-type", "").lower() == "tail":
         headers["x-fc-log-result"] = result.log_tail()
@@ -251,13 +247,13 @@ def _invocation_headers(result: Invocation, function: Function) -> dict[str, str
     return headers
 
 
-@bp.post(f"{PREFIX}/services/<service_name>/functions/<function_name>/invocations")
-def invoke(service_name: str, function_name: str) -> Response:
-    account_id = verify_signature(proxy=False)
-    function = _function(service_name, function_name, account_id)
+@views.post(f"{PREFIX}/services/<service_name>/functions/<function_name>/invocations")
+def invoke(component: FcComponent, service_name: str, function_name: str) -> Response:
+    account_id = verify_signature(component, proxy=False)
+    function = _function(component, service_name, function_name, account_id)
     body = request.get_data()
     mode = request.headers.get("x-fc-invocation-type", "Sync")
-    runtime = _component().runtime
+    runtime = component.runtime
     if mode.lower() == "async":
         if len(body) > ASYNC_PAYLOAD_LIMIT:
             raise FcApiError(
@@ -280,7 +276,7 @@ def invoke(service_name: str, function_name: str) -> Response:
             result = runtime.invoke(function.name, body, service=function.service, request_id=_request_id())
         except Throttled as exc:
             raise _throttled(exc) from None
-    headers = _invocation_headers(result, function)
+    headers = _invocation_headers(component, result, function)
     if result.error is not None:
         return _json(result.error, 200, headers)
     response = Response(result.body, status=200, content_type="application/octet-stream")
@@ -292,12 +288,12 @@ def invoke(service_name: str, function_name: str) -> Response:
 # --- HTTP triggers ------------------------------------------------------------------------------------
 
 
-@bp.route(f"{PREFIX}/proxy/<service_name>/<function_name>", methods=METHODS, defaults={"rest": ""})
-@bp.route(f"{PREFIX}/proxy/<service_name>/<function_name>/", methods=METHODS, defaults={"rest": ""})
-@bp.route(f"{PREFIX}/proxy/<service_name>/<function_name>/<path:rest>", methods=METHODS)
-def proxy(service_name: str, function_name: str, rest: str) -> Response:
+@views.route(f"{PREFIX}/proxy/<service_name>/<function_name>", methods=METHODS, defaults={"rest": ""})
+@views.route(f"{PREFIX}/proxy/<service_name>/<function_name>/", methods=METHODS, defaults={"rest": ""})
+@views.route(f"{PREFIX}/proxy/<service_name>/<function_name>/<path:rest>", methods=METHODS)
+def proxy(component: FcComponent, service_name: str, function_name: str, rest: str) -> Response:
     try:
-        return _proxy(service_name, function_name)
+        return _proxy(component, service_name, function_name)
     except FcApiError as error:
         if error.status in (429, 503):
             # FC marks throttling through an HTTP trigger as its own error, not the function's.
@@ -305,8 +301,8 @@ def proxy(service_name: str, function_name: str, rest: str) -> Response:
         raise
 
 
-def _proxy(service_name: str, function_name: str) -> Response:
-    function = _function(service_name, function_name, None)
+def _proxy(component: FcComponent, service_name: str, function_name: str) -> Response:
+    function = _function(component, service_name, function_name, None)
     trigger = function.http_trigger
     if trigger is None:
         raise FcApiError(
@@ -315,7 +311,7 @@ def _proxy(service_name: str, function_name: str) -> Response:
             f"function '{function.name}' has no HTTP trigger (it is invoked through the API)",
         )
     if trigger.auth_type == "function":
-        _function(service_name, function_name, verify_signature(proxy=True))
+        _function(component, service_name, function_name, verify_signature(component, proxy=True))
     if request.method.upper() not in trigger.methods:
         raise FcApiError(
             405,
@@ -337,13 +333,13 @@ def _proxy(service_name: str, function_name: str) -> Response:
     )
     with _server_thread():
         try:
-            result = _component().runtime.invoke_http(
+            result = component.runtime.invoke_http(
                 function.name, environ, service=function.service, request_id=_request_id()
             )
         except Throttled as exc:
             raise _throttled(exc) from None
     if result.error is not None:
-        headers = _invocation_headers(result, function)
+        headers = _invocation_headers(component, result, function)
         error = result.error
         # FC's function error body, plus the fields clients read from any non-2xx FC answer.
         body = {
@@ -368,14 +364,14 @@ def _proxy(service_name: str, function_name: str) -> Response:
 FC_API_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.000+0000"
 
 
-def _timestamp(component: Any) -> str:
+def _timestamp(component: FcComponent) -> str:
     return str(component.loaded_at.strftime(FC_API_TIME_FORMAT))
 
 
-def code_checksum(function: Function) -> str:
+def code_checksum(component: FcComponent, function: Function) -> str:
     """A checksum of the code directory's .py files (FC's is the CRC64 of the zip; only stability
     matters), computed once per directory for each loaded template."""
-    cache: dict[str, str] = _component().checksums
+    cache: dict[str, str] = component.checksums
     key = str(function.code_dir)
     if key not in cache:
         cache[key] = _crc(function)
@@ -389,7 +385,7 @@ def _crc(function: Function) -> str:
     return str(digest)
 
 
-def service_json(service: Service, component: Any) -> dict[str, Any]:
+def service_json(service: Service, component: FcComponent) -> dict[str, Any]:
     return {
         "serviceName": service.name,
         "serviceId": _stable_id(service.name),
@@ -404,7 +400,7 @@ def service_json(service: Service, component: Any) -> dict[str, Any]:
     }
 
 
-def function_json(function: Function, component: Any) -> dict[str, Any]:
+def function_json(function: Function, component: FcComponent) -> dict[str, Any]:
     size = sum(
         p.stat().st_size for p in function.code_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts
     )
@@ -419,7 +415,7 @@ def function_json(function: Function, component: Any) -> dict[str, Any]:
         "initializationTimeout": function.initialization_timeout,
         "memorySize": function.memory_size,
         "codeSize": size,
-        "codeChecksum": code_checksum(function),
+        "codeChecksum": code_checksum(component, function),
         "environmentVariables": dict(function.environment),
         "instanceConcurrency": function.instance_concurrency,
         "instanceType": "e1",
@@ -432,7 +428,7 @@ def function_json(function: Function, component: Any) -> dict[str, Any]:
 _TRIGGER_TYPES = {"HTTP": "http", "Timer": "timer", "MNSTopic": "mns_topic", "OSS": "oss", "Log": "log"}
 
 
-def trigger_json(function: Function, trigger: Any, component: Any) -> dict[str, Any]:
+def trigger_json(function: Function, trigger: Any, component: FcComponent) -> dict[str, Any]:
     props = trigger.properties
     if trigger.type == "HTTP":
         config: dict[str, Any] = {"authType": trigger.auth_type, "methods": list(trigger.methods)}
@@ -476,10 +472,9 @@ def _page(items: list[dict[str, Any]], key: str) -> dict[str, Any]:
     return {"items": page, "nextToken": str(rest[0][key]) if rest else None}
 
 
-@bp.get(f"{PREFIX}/services")
-def list_services() -> Response:
-    account_id = verify_signature(proxy=False)
-    component = _component()
+@views.get(f"{PREFIX}/services")
+def list_services(component: FcComponent) -> Response:
+    account_id = verify_signature(component, proxy=False)
     services = component.runtime.template.services.values() if account_id == component.account_id else []
     found = _page([service_json(s, component) for s in services], "serviceName")
     body: dict[str, Any] = {"services": found["items"]}
@@ -488,19 +483,17 @@ def list_services() -> Response:
     return _json(body)
 
 
-@bp.get(f"{PREFIX}/services/<service_name>")
-def get_service(service_name: str) -> Response:
-    account_id = verify_signature(proxy=False)
-    component = _component()
-    service = _service(service_name, account_id)
+@views.get(f"{PREFIX}/services/<service_name>")
+def get_service(component: FcComponent, service_name: str) -> Response:
+    account_id = verify_signature(component, proxy=False)
+    service = _service(component, service_name, account_id)
     return _json(service_json(service, component), headers={"etag": _stable_id(service.name)})
 
 
-@bp.get(f"{PREFIX}/services/<service_name>/functions")
-def list_functions(service_name: str) -> Response:
-    account_id = verify_signature(proxy=False)
-    component = _component()
-    service = _service(service_name, account_id)
+@views.get(f"{PREFIX}/services/<service_name>/functions")
+def list_functions(component: FcComponent, service_name: str) -> Response:
+    account_id = verify_signature(component, proxy=False)
+    service = _service(component, service_name, account_id)
     found = _page([function_json(f, component) for f in service.functions.values()], "functionName")
     body: dict[str, Any] = {"functions": found["items"]}
     if found["nextToken"]:
@@ -508,20 +501,18 @@ def list_functions(service_name: str) -> Response:
     return _json(body)
 
 
-@bp.get(f"{PREFIX}/services/<service_name>/functions/<function_name>")
-def get_function(service_name: str, function_name: str) -> Response:
-    account_id = verify_signature(proxy=False)
-    component = _component()
-    function = _function(service_name, function_name, account_id)
+@views.get(f"{PREFIX}/services/<service_name>/functions/<function_name>")
+def get_function(component: FcComponent, service_name: str, function_name: str) -> Response:
+    account_id = verify_signature(component, proxy=False)
+    function = _function(component, service_name, function_name, account_id)
     body = function_json(function, component)
     return _json(body, headers={"etag": body["codeChecksum"]})
 
 
-@bp.get(f"{PREFIX}/services/<service_name>/functions/<function_name>/triggers")
-def list_triggers(service_name: str, function_name: str) -> Response:
-    account_id = verify_signature(proxy=False)
-    component = _component()
-    function = _function(service_name, function_name, account_id)
+@views.get(f"{PREFIX}/services/<service_name>/functions/<function_name>/triggers")
+def list_triggers(component: FcComponent, service_name: str, function_name: str) -> Response:
+    account_id = verify_signature(component, proxy=False)
+    function = _function(component, service_name, function_name, account_id)
     found = _page([trigger_json(function, t, component) for t in function.triggers], "triggerName")
     body: dict[str, Any] = {"triggers": found["items"]}
     if found["nextToken"]:
@@ -529,11 +520,10 @@ def list_triggers(service_name: str, function_name: str) -> Response:
     return _json(body)
 
 
-@bp.get(f"{PREFIX}/services/<service_name>/functions/<function_name>/triggers/<trigger_name>")
-def get_trigger(service_name: str, function_name: str, trigger_name: str) -> Response:
-    account_id = verify_signature(proxy=False)
-    component = _component()
-    function = _function(service_name, function_name, account_id)
+@views.get(f"{PREFIX}/services/<service_name>/functions/<function_name>/triggers/<trigger_name>")
+def get_trigger(component: FcComponent, service_name: str, function_name: str, trigger_name: str) -> Response:
+    account_id = verify_signature(component, proxy=False)
+    function = _function(component, service_name, function_name, account_id)
     for trigger in function.triggers:
         if trigger.name == trigger_name:
             etag = _stable_id(f"{function.service}/{function.name}/{trigger.name}")
@@ -545,8 +535,8 @@ def get_trigger(service_name: str, function_name: str, trigger_name: str) -> Res
     )
 
 
-@bp.route(f"{PREFIX}/<path:rest>", methods=METHODS)
-def unsupported(rest: str) -> Response:
+@views.route(f"{PREFIX}/<path:rest>", methods=METHODS)
+def unsupported(component: FcComponent, rest: str) -> Response:
     raise FcApiError(
         400, "PathNotSupported", f"the vodfc emulator does not serve {request.method} /{API_VERSION}/{rest}"
     )
@@ -575,9 +565,9 @@ def _invocation_json(result: Invocation) -> dict[str, Any]:
     }
 
 
-@bp.post("/_vodfc/fc/timers/<function_name>")
-def fire_timer(function_name: str) -> Response:
-    runtime = _component().runtime
+@views.post(f"{CONTROL_PREFIX}/fc/timers/<function_name>")
+def fire_timer(component: FcComponent, function_name: str) -> Response:
+    runtime = component.runtime
     try:
         with _server_thread():
             result = runtime.fire_timer(
@@ -594,9 +584,8 @@ def fire_timer(function_name: str) -> Response:
     return _json(_invocation_json(result))
 
 
-@bp.get("/_vodfc/fc/functions")
-def describe_functions() -> Response:
-    component = _component()
+@views.get(f"{CONTROL_PREFIX}/fc/functions")
+def describe_functions(component: FcComponent) -> Response:
     base = request.host_url.rstrip("/")
     listed = []
     for function in component.runtime.functions():
@@ -615,9 +604,9 @@ def describe_functions() -> Response:
     return _json({"template": str(component.template_path), "functions": listed})
 
 
-@bp.get("/_vodfc/fc/invocations")
-def invocations() -> Response:
-    runtime = _component().runtime
+@views.get(f"{CONTROL_PREFIX}/fc/invocations")
+def invocations(component: FcComponent) -> Response:
+    runtime = component.runtime
     return _json(
         {
             "invocations": [_invocation_json(r) for r in list(runtime.history)],
@@ -635,19 +624,17 @@ def invocations() -> Response:
     )
 
 
-@bp.delete("/_vodfc/fc/instances")
-def stop_instances() -> Response:
+@views.delete(f"{CONTROL_PREFIX}/fc/instances")
+def stop_instances(component: FcComponent) -> Response:
     """Stop every instance: the next invocations start cold (and load the code again)."""
-    _component().runtime.stop_instances()
+    component.runtime.stop_instances()
     return _json({"status": "ok"})
 
 
-@bp.get("/_vodfc/fc/instances")
-def instances() -> Response:
+@views.get(f"{CONTROL_PREFIX}/fc/instances")
+def instances(component: FcComponent) -> Response:
     """The instances running now, per function, and the private /tmp switch in effect."""
-    from vodfc.emulator.fc.instances import supervisor
-
-    runtime = _component().runtime
+    runtime = component.runtime
     return _json(
         {
             "privateTmp": runtime.settings.private_tmp,
@@ -655,3 +642,11 @@ def instances() -> Response:
             "processes": supervisor().counts(),
         }
     )
+
+
+def blueprint(component: FcComponent) -> Blueprint:
+    """FC's API, its HTTP-trigger proxy and ``/_vodfc/fc`` for ``component``, with FC's error shapes."""
+    bp = views.blueprint(component, "vodfc_fc", __name__)
+    bp.register_error_handler(FcApiError, _api_error)
+    bp.register_error_handler(Exception, _unexpected)
+    return bp

@@ -14,8 +14,6 @@ import threading
 from pathlib import Path
 from types import ModuleType
 
-from vodfc.emulator.fc.template import module_file
-
 _import_lock = threading.RLock()
 
 
@@ -25,6 +23,15 @@ class ImportModuleError(Exception):
     def __init__(self, error_type: str, message: str):
         super().__init__(message)
         self.error_type = error_type
+
+
+def module_file(code_dir: Path, module_name: str) -> Path | None:
+    """The file FC loads for a handler's module part (``a.b.main`` → a/b/main.py; ``/`` also works)."""
+    relative = module_name.replace(".", "/")
+    for candidate in (code_dir / f"{relative}.py", code_dir / relative / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def load_module(code_dir: Path, module_name: str, unique_name: str) -> ModuleType:

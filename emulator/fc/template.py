@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from vodfc.emulator.fc.loader import ImportModuleError, load_module, module_file
 
 FORMAT_VERSION = "2015-09-01"
 TRANSFORM = "Aliyun::Serverless-2018-04-03"
@@ -625,19 +626,8 @@ def validate_file(path: str | Path, *, check_imports: bool = True) -> list[Issue
 # --- helpers ------------------------------------------------------------------------------------------
 
 
-def module_file(code_dir: Path, module_name: str) -> Path | None:
-    """The file FC loads for a handler's module part (``a.b.main`` → a/b/main.py; ``/`` also works)."""
-    relative = module_name.replace(".", "/")
-    for candidate in (code_dir / f"{relative}.py", code_dir / relative / "__init__.py"):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
 def try_import(code_dir: Path, module_name: str, func: str) -> str | None:
     """Import the module the way the runtime does (fresh name, code dir first on sys.path)."""
-    from vodfc.emulator.fc.loader import ImportModuleError, load_module
-
     try:
         module = load_module(
             code_dir, module_name, f"vodfc_validate_{abs(hash((str(code_dir), module_name)))}"

@@ -1,8 +1,8 @@
 """Real ingestion: upload credentials that work with oss2, and what happens when the file lands.
 
-* ``vodfc.emulator.ingest.actions`` — CreateUploadVideo, CreateUploadImage, RefreshUploadVideo (loaded by
-  ``vodfc.emulator.vod.responses``): a record in ``Uploading``, an object key in the account's VOD bucket,
-  and an STS token allowed to write that one key.
+* ``vodfc.emulator.ingest.actions`` — CreateUploadVideo, CreateUploadImage, RefreshUploadVideo and
+  GetUploadDetails (bound to the emulator's ``Ingest``): a record in ``Uploading``, an object key in the
+  account's VOD bucket, and an STS token allowed to write that one key.
 * ``Ingest`` (``get_ingest(app)``) listens to the OSS component: when the object of a pending upload
   is complete (PutObject or CompleteMultipartUpload) it probes the real bytes with PyAV and updates
   the record — size, duration, resolution, bitrate, fps and stream lists on the source file, status
@@ -21,17 +21,26 @@ import posixpath
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
+from vodfc.emulator.core import Core
+from vodfc.emulator.events.bus import EventBus
 from vodfc.emulator.ingest.uploads import UploadTarget, object_prefix
+from vodfc.emulator.lifecycle.user_data import callback_url_of, extend_of
+from vodfc.emulator.lookup import component_of
 from vodfc.emulator.media import MediaInfo, NotMedia, probe, vodformat
-from vodfc.emulator.oss import ObjectEvent, get_oss
+from vodfc.emulator.oss import ObjectEvent, OssService
+from vodfc.emulator.protocol import RequestContext
+from vodfc.shared.events import payloads
 from vodfc.shared.validation import IMAGE_STATUSES, format_time
 
-__all__ = ["EXTENSION_KEY", "Ingest", "UploadCompleted", "get_ingest", "init_app"]
+if TYPE_CHECKING:
+    from vodfc.emulator.accounts import Credential
+    from vodfc.emulator.vod.models import VodBackend
 
-EXTENSION_KEY = "vodfc.ingest"
+__all__ = ["Ingest", "UploadCompleted", "get_ingest"]
+
 logger = logging.getLogger(__name__)
 
 
@@ -51,7 +60,7 @@ class UploadCompleted:
     media_id: str  # VideoId or ImageId
     account_id: str
     region: str
-    backend: Any = field(repr=False)
+    backend: VodBackend = field(repr=False)
     bucket: str
     key: str
     size: int
@@ -91,23 +100,19 @@ UploadListener = Callable[[UploadCompleted], None]
 
 
 class Ingest:
-    """Pending uploads of one emulator app, and the listeners told when they complete."""
+    """Pending uploads of one emulator app, and the listeners told when they complete. Uploads land
+    in ``oss``; ImageUploadComplete goes out on ``bus`` (none without the events component)."""
 
-    def __init__(self, app: Flask):
-        from vodfc.emulator.app import get_state
-
-        self.app = app
-        self.state = get_state(app)
+    def __init__(self, core: Core, oss: OssService, *, bus: EventBus | None = None):
+        self.core = core
+        self.oss = oss
+        self.bus = bus
         self.on_upload_complete: list[UploadListener] = []
         # Video status for an upload whose bytes are not media (the reference infers that VOD
         # instead goes UploadSucc -> analysis failure -> TranscodeFail: set "UploadSucc" for that).
         self.non_media_status = "UploadFail"
         self._pending: dict[tuple[str, str], PendingUpload] = {}
         self._lock = threading.Lock()
-
-    @property
-    def oss(self) -> Any:
-        return get_oss(self.app)
 
     # --- bookkeeping used by the actions -----------------------------------------------------------
 
@@ -117,10 +122,12 @@ class Ingest:
                 account_id, target.region, kind, media_id
             )
 
-    def issue_credentials(self, ctx: Any, account_id: str, target: UploadTarget) -> Any:
+    def issue_credentials(self, ctx: RequestContext, account_id: str, target: UploadTarget) -> Credential:
         """An STS token for ``account_id`` that may touch only ``target``'s object; its bucket exists."""
         from vodfc.emulator.ingest.uploads import TOKEN_SECONDS
 
+        if ctx.accounts is None:
+            raise ValueError("the call carries no key ring to issue upload credentials from")
         # Public-read, like the lifecycle component's outputs in the same bucket: VOD serves its
         # storage through a CDN, so players and ImageURL readers use no OSS signature. Writes still
         # need the owner's keys or this token.
@@ -142,7 +149,7 @@ class Ingest:
         if pending is not None:
             return pending
         # After a restart with a data dir the index is empty: the records themselves remember.
-        backend = self.state.backend(event.account_id, event.region)
+        backend = self.core.backend(event.account_id, event.region)
         with backend.lock:
             for kind, records in (("video", backend.videos), ("image", backend.images)):
                 for media_id, record in records.items():
@@ -164,11 +171,11 @@ class Ingest:
             media = self._probe(event)
         except NotMedia as exc:
             error = str(exc) or "not a media file"
-        backend = self.state.backend(pending.account_id, pending.region)
+        backend = self.core.backend(pending.account_id, pending.region)
         with backend.lock:
             transaction = None
             try:
-                with self.state.store.transaction() as transaction:
+                with self.core.store.transaction() as transaction:
                     if pending.kind == "video":
                         status = self._finish_video(backend, pending.media_id, event, media)
                     else:
@@ -243,7 +250,7 @@ class Ingest:
         )
 
     def _finish_video(
-        self, backend: Any, video_id: str, event: ObjectEvent, media: MediaInfo | None
+        self, backend: VodBackend, video_id: str, event: ObjectEvent, media: MediaInfo | None
     ) -> str | None:
         video = backend.videos.get(video_id)
         if video is None or video.status not in ("Uploading", "UploadFail", "UploadSucc"):
@@ -287,7 +294,7 @@ class Ingest:
         return str(status)
 
     def _finish_image(
-        self, backend: Any, image_id: str, event: ObjectEvent, media: MediaInfo | None
+        self, backend: VodBackend, image_id: str, event: ObjectEvent, media: MediaInfo | None
     ) -> str | None:
         image = backend.images.get(image_id)
         if image is None or image.status not in IMAGE_STATUSES:
@@ -301,23 +308,11 @@ class Ingest:
         backend.save_image(image)
         return str(image.status)
 
-    def _announce_image(self, backend: Any, done: UploadCompleted) -> None:
+    def _announce_image(self, backend: VodBackend, done: UploadCompleted) -> None:
         """ImageUploadComplete (success only, as VOD); video events belong to the lifecycle component."""
-        bus = self.app.extensions.get("vodfc.events")
+        bus = self.bus
         if bus is None:
             return
-        from vodfc.shared.events import payloads
-
-        try:
-            from vodfc.emulator.lifecycle.machine import callback_url_of, extend_of
-        except ImportError:  # without the lifecycle component: no per-media override, no Extend
-
-            def callback_url_of(user_data: str | None) -> str | None:
-                return None
-
-            def extend_of(user_data: str | None) -> Any:
-                return None
-
         image = backend.images.get(done.media_id)
         if image is None:
             return
@@ -341,16 +336,4 @@ class Ingest:
 
 
 def get_ingest(app: Flask) -> Ingest:
-    ingest: Ingest = app.extensions[EXTENSION_KEY]
-    return ingest
-
-
-def init_app(app: Flask) -> None:
-    from vodfc.emulator.app import get_state
-
-    if "vodfc.oss" not in app.extensions:
-        return  # nothing to ingest from without the OSS component
-    ingest = Ingest(app)
-    app.extensions[EXTENSION_KEY] = ingest
-    get_oss(app).on_object_complete.append(ingest.object_complete)
-    get_state(app).on_reset.append(ingest.reset)
+    return component_of(app, "ingest", Ingest)

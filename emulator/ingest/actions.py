@@ -1,17 +1,17 @@
 """CreateUploadVideo, CreateUploadImage and RefreshUploadVideo: VOD's upload-credential actions.
 
-Loaded by ``vodfc.emulator.vod.responses`` (``ACTION_MODULES``). Field checks reuse the VOD actions'
+``actions(ingest)`` binds them to one emulator's ``Ingest``. Field checks reuse the VOD actions'
 helpers, so limits and error codes match UpdateVideoInfo's; the extension check is the upload's own
-(``InvalidFileName.Extension``).
+(``InvalidFileName.Extension``). GetUploadDetails is here too: it reads what OSS has of an upload.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import functools
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from flask import current_app
-from vodfc.emulator.ingest import get_ingest
+from vodfc.emulator.ingest import Ingest
 from vodfc.emulator.ingest.uploads import (
     IMAGE_EXTENSIONS,
     UploadTarget,
@@ -23,6 +23,8 @@ from vodfc.emulator.ingest.uploads import (
     upload_auth,
     video_key,
 )
+from vodfc.emulator.protocol import RequestContext
+from vodfc.emulator.vod.action_table import Action
 from vodfc.emulator.vod.actions.common import (
     check_description,
     check_tags,
@@ -39,15 +41,18 @@ from vodfc.emulator.vod.exceptions import InvalidParameter
 from vodfc.emulator.vod.models import new_id
 from vodfc.shared.validation import MAX_BATCH
 
+if TYPE_CHECKING:
+    from vodfc.emulator.vod.models import VodBackend
+
 Params = Mapping[str, str]
 
 
-def _target_bucket(backend: Any, params: Params) -> str:
+def _target_bucket(backend: VodBackend, params: Params) -> str:
     location = optional(params, "StorageLocation")
     return bucket_of(location or backend.storage_location)
 
 
-def _common_fields(backend: Any, params: Params, *, video: bool) -> dict[str, Any]:
+def _common_fields(backend: VodBackend, params: Params, *, video: bool) -> dict[str, Any]:
     opts = backend.options
     kw = {"in_bytes": opts.limits_in_bytes, "no_emoji": opts.reject_emoji_in_video_fields or not video}
     fields: dict[str, Any] = {}
@@ -69,7 +74,9 @@ def _common_fields(backend: Any, params: Params, *, video: bool) -> dict[str, An
     return fields
 
 
-def create_upload_video(backend: Any, params: Params, ctx: Any) -> dict[str, Any]:
+def create_upload_video(
+    ingest: Ingest, backend: VodBackend, params: Params, ctx: RequestContext
+) -> dict[str, Any]:
     opts = backend.options
     title = check_title(
         required(params, "Title"), in_bytes=opts.limits_in_bytes, no_emoji=opts.reject_emoji_in_video_fields
@@ -98,10 +105,14 @@ def create_upload_video(backend: Any, params: Params, ctx: Any) -> dict[str, Any
         video.extra["upload"]["file_size"] = file_size
     backend.save_video(video)
     backend.set_mezzanine(video.video_id, file_url=target.file_url)
-    return _credentials_body(backend, ctx, target, "video", video.video_id, {"VideoId": video.video_id})
+    return _credentials_body(
+        ingest, backend, ctx, target, "video", video.video_id, {"VideoId": video.video_id}
+    )
 
 
-def refresh_upload_video(backend: Any, params: Params, ctx: Any) -> dict[str, Any]:
+def refresh_upload_video(
+    ingest: Ingest, backend: VodBackend, params: Params, ctx: RequestContext
+) -> dict[str, Any]:
     video = backend.get_video(required(params, "VideoId"))
     upload = video.extra.get("upload")
     if upload:
@@ -114,10 +125,14 @@ def refresh_upload_video(backend: Any, params: Params, ctx: Any) -> dict[str, An
         )
         video.extra["upload"] = target.record(ctx.host_url)
         backend.save_video(video)
-    return _credentials_body(backend, ctx, target, "video", video.video_id, {"VideoId": video.video_id})
+    return _credentials_body(
+        ingest, backend, ctx, target, "video", video.video_id, {"VideoId": video.video_id}
+    )
 
 
-def create_upload_image(backend: Any, params: Params, ctx: Any) -> dict[str, Any]:
+def create_upload_image(
+    ingest: Ingest, backend: VodBackend, params: Params, ctx: RequestContext
+) -> dict[str, Any]:
     image_type = choice(params, "ImageType", ("default", "cover"))
     if image_type is None:
         required(params, "ImageType")
@@ -147,10 +162,12 @@ def create_upload_image(backend: Any, params: Params, ctx: Any) -> dict[str, Any
     image.extra["upload"] = target.record(ctx.host_url)
     backend.save_image(image)
     body = {"ImageId": image.image_id, "ImageURL": url, "FileURL": url}
-    return _credentials_body(backend, ctx, target, "image", image.image_id, body)
+    return _credentials_body(ingest, backend, ctx, target, "image", image.image_id, body)
 
 
-def get_upload_details(backend: Any, params: Params, ctx: Any) -> dict[str, Any]:
+def get_upload_details(
+    ingest: Ingest, backend: VodBackend, params: Params, ctx: RequestContext
+) -> dict[str, Any]:
     """Upload progress of videos. Objects land whole here, so a video's upload is either not started
     (``UploadSize`` 0, or the parts of an unfinished multipart upload) or done."""
     ids = id_list(params, "MediaIds", MAX_BATCH)
@@ -160,7 +177,7 @@ def get_upload_details(backend: Any, params: Params, ctx: Any) -> dict[str, Any]
     details: list[dict[str, Any]] = []
     missing: list[str] = []
     forbidden: list[str] = []
-    oss = get_ingest(current_app).oss
+    oss = ingest.oss
     for media_id in ids:
         if media_id in backend.forbidden_video_ids:
             forbidden.append(media_id)
@@ -197,11 +214,16 @@ def get_upload_details(backend: Any, params: Params, ctx: Any) -> dict[str, Any]
 
 
 def _credentials_body(
-    backend: Any, ctx: Any, target: UploadTarget, kind: str, media_id: str, head: dict[str, Any]
+    ingest: Ingest,
+    backend: VodBackend,
+    ctx: RequestContext,
+    target: UploadTarget,
+    kind: str,
+    media_id: str,
+    head: dict[str, Any],
 ) -> dict[str, Any]:
     if ctx.accounts is None:
         raise InvalidParameter("AccessKeyId", "no key ring to issue upload credentials from")
-    ingest = get_ingest(current_app)
     credential = ingest.issue_credentials(ctx, backend.account_id, target)
     ingest.expect(target, backend.account_id, kind, media_id)
     return {
@@ -211,9 +233,14 @@ def _credentials_body(
     }
 
 
-ACTIONS = {
+ACTIONS: dict[str, Callable[[Ingest, VodBackend, Params, RequestContext], dict[str, Any]]] = {
     "CreateUploadVideo": create_upload_video,
     "RefreshUploadVideo": refresh_upload_video,
     "CreateUploadImage": create_upload_image,
     "GetUploadDetails": get_upload_details,
 }
+
+
+def actions(ingest: Ingest) -> dict[str, Action]:
+    """The upload actions of the emulator whose ingest component is ``ingest``."""
+    return {name: functools.partial(fn, ingest) for name, fn in ACTIONS.items()}

@@ -18,11 +18,15 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from vodfc.emulator.vod.exceptions import VodError
 from vodfc.shared.validation import format_time
+
+if TYPE_CHECKING:
+    from vodfc.emulator.accounts import Credential
+    from vodfc.emulator.protocol import RequestContext
 
 TOKEN_SECONDS = 3600
 
@@ -134,7 +138,7 @@ def bucket_of(storage_location: str) -> str:
     return storage_location.split(".", 1)[0]
 
 
-def endpoint_for(ctx: Any, region: str) -> str:
+def endpoint_for(ctx: RequestContext, region: str) -> str:
     if ctx.mode == "inprocess":
         return f"https://oss-{region}.aliyuncs.com"
     host = urlsplit(ctx.host_url).hostname or ""
@@ -151,7 +155,7 @@ def object_prefix(target: UploadTarget) -> str | None:
     return target.key.rsplit("/", 1)[0] + "/" if "/" in target.key else ""
 
 
-def upload_address(ctx: Any, target: UploadTarget) -> str:
+def upload_address(ctx: RequestContext, target: UploadTarget) -> str:
     address = {"Endpoint": endpoint_for(ctx, target.region), "Bucket": target.bucket, "FileName": target.key}
     prefix = object_prefix(target)
     if prefix is not None:
@@ -159,13 +163,16 @@ def upload_address(ctx: Any, target: UploadTarget) -> str:
     return b64json(address)
 
 
-def upload_auth(ctx: Any, credential: Any, region: str, now: datetime) -> str:
-    remaining = max(0, int((credential.expiration - now).total_seconds()))
+def upload_auth(ctx: RequestContext, credential: Credential, region: str, now: datetime) -> str:
+    expiration = credential.expiration
+    if expiration is None:
+        raise ValueError("upload credentials are STS tokens, which expire")
+    remaining = max(0, int((expiration - now).total_seconds()))
     return b64json(
         {
             "SecurityToken": credential.security_token,
             "AccessKeyId": credential.access_key_id,
-            "ExpireUTCTime": format_time(credential.expiration),
+            "ExpireUTCTime": format_time(expiration),
             "AccessKeySecret": credential.access_key_secret,
             "Expiration": str(remaining),
             "Region": region,

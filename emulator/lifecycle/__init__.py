@@ -10,9 +10,10 @@ docs/lifecycle-events-faults.md.
 
 from __future__ import annotations
 
-import os
-from typing import Any
+from collections.abc import Callable, Mapping
+from datetime import datetime
 
+from flask import Flask
 from vodfc.emulator.lifecycle.hooks import MediaEvents
 from vodfc.emulator.lifecycle.machine import (
     DEFAULT_GROUP,
@@ -25,8 +26,7 @@ from vodfc.emulator.lifecycle.machine import (
     scaled,
 )
 from vodfc.emulator.lifecycle.scheduler import TIMINGS, Scheduler
-
-EXTENSION_KEY = "vodfc.lifecycle"
+from vodfc.emulator.lookup import component_of
 
 __all__ = [
     "DEFAULT_GROUP",
@@ -40,43 +40,16 @@ __all__ = [
     "Scheduler",
     "StreamSpec",
     "get_lifecycle",
-    "init_app",
     "scaled",
+    "scheduler_from_env",
 ]
 
 
-def get_lifecycle(app: Any) -> Lifecycle:
-    lifecycle: Lifecycle = app.extensions[EXTENSION_KEY]
-    return lifecycle
+def get_lifecycle(app: Flask) -> Lifecycle:
+    return component_of(app, "lifecycle", Lifecycle)
 
 
-def init_app(app: Any) -> None:
-    from vodfc.emulator.app import get_state
-    from vodfc.emulator.lifecycle import control
-
-    state = get_state(app)
-    timing = os.environ.get("VODFC_LIFECYCLE_TIMING", "instant")
-    scheduler = Scheduler(state.config.clock, timing if timing in TIMINGS else "instant")
-    lifecycle = Lifecycle(app, scheduler)
-    initial = scheduler.timing
-
-    def reset() -> None:
-        lifecycle.reset()
-        scheduler.set_timing(initial)
-        media_events.forget()
-
-    media_events = lifecycle.media_events = MediaEvents(app)
-    app.extensions[EXTENSION_KEY] = lifecycle
-    state.before_action.append(media_events.before_action)
-    state.after_action.append(media_events.after_action)
-    state.on_reset.append(reset)
-    _connect_ingest(app, lifecycle)
-    app.register_blueprint(control.bp)
-
-
-def _connect_ingest(app: Any, lifecycle: Lifecycle) -> None:
-    """Follow the ingest component's upload-complete notifications, when it is installed."""
-    ingest = app.extensions.get("vodfc.ingest")
-    listeners = getattr(ingest, "on_upload_complete", None)
-    if isinstance(listeners, list):
-        listeners.append(lifecycle.on_ingest_upload)
+def scheduler_from_env(clock: Callable[[], datetime], environ: Mapping[str, str]) -> Scheduler:
+    """A scheduler on ``VODFC_LIFECYCLE_TIMING`` (``instant`` when unset or unknown)."""
+    timing = environ.get("VODFC_LIFECYCLE_TIMING", "instant")
+    return Scheduler(clock, timing if timing in TIMINGS else "instant")

@@ -6,15 +6,20 @@ SubmitTranscodeJobs transcodes again with a template group; SubmitSnapshotJob ta
 The answer carries the job ids at once; the streams and their StreamTranscodeComplete /
 TranscodeComplete events follow on the lifecycle's timing, sent to the job's own
 ``UserData.MessageCallback`` URL when it has one (job > upload > global, as VOD documents).
+``actions(lifecycle)`` binds them to one emulator's lifecycle.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from vodfc.emulator.lifecycle.machine import DEFAULT_GROUP, NO_TRANSCODE_GROUP, Lifecycle
+from vodfc.emulator.protocol import RequestContext
+from vodfc.emulator.vod.action_table import Action
 from vodfc.emulator.vod.exceptions import (
     ForbiddenIllegalStatus,
     InvalidParameter,
@@ -22,15 +27,16 @@ from vodfc.emulator.vod.exceptions import (
     MissingParameter,
 )
 
+if TYPE_CHECKING:
+    from vodfc.emulator.vod.models import VodBackend
+
 # VOD accepts processing jobs only in these statuses (SubmitTranscodeJobs page).
 TRANSCODABLE = ("UploadSucc", "Normal", "Checking")
 
 
-def submit_transcode_jobs(backend: Any, params: Mapping[str, str], ctx: Any) -> dict[str, Any]:
-    from flask import current_app
-    from vodfc.emulator.lifecycle import get_lifecycle
-    from vodfc.emulator.lifecycle.machine import DEFAULT_GROUP, NO_TRANSCODE_GROUP
-
+def submit_transcode_jobs(
+    lifecycle: Lifecycle, backend: VodBackend, params: Mapping[str, str], ctx: RequestContext
+) -> dict[str, Any]:
     video_id = _video_id(backend, params)
     group = params.get("TemplateGroupId") or ""
     if not group:
@@ -38,7 +44,6 @@ def submit_transcode_jobs(backend: Any, params: Mapping[str, str], ctx: Any) -> 
     video = backend.get_video(video_id)
     if video.status not in TRANSCODABLE:
         raise ForbiddenIllegalStatus(video.status, video.audit_status, http_status=400)
-    lifecycle = get_lifecycle(current_app)
     # A group the emulator was not told about transcodes with the default ladder.
     specs = (
         []
@@ -72,10 +77,9 @@ def _int(params: Mapping[str, str], name: str, default: int | None, minimum: int
     return number
 
 
-def submit_snapshot_job(backend: Any, params: Mapping[str, str], ctx: Any) -> dict[str, Any]:
-    from flask import current_app
-    from vodfc.emulator.lifecycle import get_lifecycle
-
+def submit_snapshot_job(
+    lifecycle: Lifecycle, backend: VodBackend, params: Mapping[str, str], ctx: RequestContext
+) -> dict[str, Any]:
     video_id = _video_id(backend, params)
     video = backend.get_video(video_id)
     if video.status not in SNAPSHOTTABLE:
@@ -96,7 +100,7 @@ def submit_snapshot_job(backend: Any, params: Mapping[str, str], ctx: Any) -> di
         offsets = [start + index * interval * 1000 for index in range(count)]
     if len(offsets) > MAX_SNAPSHOTS:
         raise InvalidParameter("Count")
-    job_id = get_lifecycle(current_app).snapshot_job(
+    job_id = lifecycle.snapshot_job(
         backend,
         video_id,
         offsets,
@@ -108,7 +112,7 @@ def submit_snapshot_job(backend: Any, params: Mapping[str, str], ctx: Any) -> di
     return {"SnapshotJob": {"JobId": job_id}}
 
 
-def _video_id(backend: Any, params: Mapping[str, str]) -> str:
+def _video_id(backend: VodBackend, params: Mapping[str, str]) -> str:
     video_id = params.get("VideoId") or ""
     if not video_id and params.get("ReferenceId"):
         video_id = backend.video_id_of_reference(params["ReferenceId"]) or ""
@@ -119,7 +123,12 @@ def _video_id(backend: Any, params: Mapping[str, str]) -> str:
     return video_id
 
 
-ACTIONS: dict[str, Callable[[Any, Mapping[str, str], Any], dict[str, Any]]] = {
+ACTIONS: dict[str, Callable[[Lifecycle, VodBackend, Mapping[str, str], RequestContext], dict[str, Any]]] = {
     "SubmitTranscodeJobs": submit_transcode_jobs,
     "SubmitSnapshotJob": submit_snapshot_job,
 }
+
+
+def actions(lifecycle: Lifecycle) -> dict[str, Action]:
+    """The processing-job actions of the emulator whose lifecycle is ``lifecycle``."""
+    return {name: functools.partial(fn, lifecycle) for name, fn in ACTIONS.items()}

@@ -14,17 +14,12 @@ from __future__ import annotations
 from dataclasses import fields, replace
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
-from vodfc.emulator.gateway import CONTROL_PREFIX
-from vodfc.emulator.lifecycle.machine import Delays, Outcome
+from flask import Blueprint, jsonify, request
+from vodfc.emulator.lifecycle.machine import Delays, Lifecycle, Outcome
+from vodfc.emulator.paths import CONTROL_PREFIX
+from vodfc.emulator.views import ComponentViews
 
-bp = Blueprint("vodfc_lifecycle", __name__, url_prefix=f"{CONTROL_PREFIX}/lifecycle")
-
-
-def _lifecycle() -> Any:
-    from vodfc.emulator.lifecycle import get_lifecycle
-
-    return get_lifecycle(current_app)
+views: ComponentViews[Lifecycle] = ComponentViews()
 
 
 def _body() -> dict[str, Any]:
@@ -36,8 +31,7 @@ def _bad(message: str) -> Any:
     return jsonify(error="InvalidParameter", message=message), 400
 
 
-def _overview() -> Any:
-    lc = _lifecycle()
+def _overview(lc: Lifecycle) -> Any:
     return jsonify(
         timing=lc.scheduler.timing,
         now=lc.scheduler.now().isoformat(),
@@ -52,15 +46,14 @@ def _overview() -> Any:
     )
 
 
-@bp.get("")
-def overview() -> Any:
-    return _overview()
+@views.get("")
+def overview(lc: Lifecycle) -> Any:
+    return _overview(lc)
 
 
-@bp.post("/timing")
-def set_timing() -> Any:
+@views.post("/timing")
+def set_timing(lc: Lifecycle) -> Any:
     body = _body()
-    lc = _lifecycle()
     delays = body.get("delays") or {}
     known = {f.name for f in fields(Delays)}
     if not isinstance(delays, dict) or set(delays) - known:
@@ -71,11 +64,11 @@ def set_timing() -> Any:
             lc.scheduler.set_timing(str(body["timing"]))
     except (TypeError, ValueError) as error:
         return _bad(str(error))
-    return _overview()
+    return _overview(lc)
 
 
-@bp.post("/outcomes")
-def set_outcome() -> Any:
+@views.post("/outcomes")
+def set_outcome(lc: Lifecycle) -> Any:
     body = dict(_body())
     video_id = body.pop("video_id", None)
     known = {f.name for f in fields(Outcome)}
@@ -83,21 +76,25 @@ def set_outcome() -> Any:
     if unknown:
         return _bad(f"unknown outcome field(s): {', '.join(sorted(unknown))}")
     try:
-        outcome = _lifecycle().set_outcome(video_id, **body)
+        outcome = lc.set_outcome(video_id, **body)
     except (TypeError, ValueError) as error:
         return _bad(str(error))
     return jsonify(video_id=video_id, **outcome.as_json())
 
 
-@bp.post("/advance")
-def advance() -> Any:
+@views.post("/advance")
+def advance(lc: Lifecycle) -> Any:
     try:
         seconds = float(_body().get("seconds", 0))
     except (TypeError, ValueError):
         return _bad("seconds must be a number")
-    return jsonify(ran=_lifecycle().scheduler.advance(seconds))
+    return jsonify(ran=lc.scheduler.advance(seconds))
 
 
-@bp.post("/run")
-def run_all() -> Any:
-    return jsonify(ran=_lifecycle().scheduler.run_all())
+@views.post("/run")
+def run_all(lc: Lifecycle) -> Any:
+    return jsonify(ran=lc.scheduler.run_all())
+
+
+def blueprint(lifecycle: Lifecycle) -> Blueprint:
+    return views.blueprint(lifecycle, "vodfc_lifecycle", __name__, url_prefix=f"{CONTROL_PREFIX}/lifecycle")

@@ -21,10 +21,15 @@ import json
 import logging
 import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from vodfc.emulator.lifecycle.machine import callback_url_of
+from vodfc.emulator.events.bus import EventBus
+from vodfc.emulator.lifecycle.user_data import callback_url_of
+from vodfc.emulator.protocol import RequestContext
 from vodfc.shared.events import payloads
+
+if TYPE_CHECKING:
+    from vodfc.emulator.vod.models import VodBackend
 
 log = logging.getLogger("vodfc.lifecycle")
 
@@ -66,17 +71,14 @@ def _fields(record: Any, names: Mapping[str, str]) -> dict[str, Any]:
 
 
 class MediaEvents:
-    def __init__(self, app: Any):
-        self.app = app
+    def __init__(self, bus: EventBus):
+        self.bus = bus
         self._lock = threading.Lock()
         self._before: dict[str, dict[str, Any]] = {}
 
-    def bus(self) -> Any:
-        return self.app.extensions.get("vodfc.events")
-
     # --- what the call names ---------------------------------------------------------------------
 
-    def _video_ids(self, backend: Any, action: str, params: Mapping[str, str]) -> list[str]:
+    def _video_ids(self, backend: VodBackend, action: str, params: Mapping[str, str]) -> list[str]:
         ids = _split(params.get("VideoIds")) + _split(params.get("VideoId"))
         references = _split(params.get("ReferenceIds")) + _split(params.get("ReferenceId"))
         if action == "UpdateVideoInfos":
@@ -92,7 +94,7 @@ class MediaEvents:
                 ids.append(found)
         return list(dict.fromkeys(ids))
 
-    def _image_ids(self, backend: Any, action: str, params: Mapping[str, str]) -> list[str]:
+    def _image_ids(self, backend: VodBackend, action: str, params: Mapping[str, str]) -> list[str]:
         images = getattr(backend, "images", {})
         if action == "UpdateImageInfos":
             return [str(e["ImageId"]) for e in _entries(params) if e.get("ImageId")]
@@ -106,8 +108,10 @@ class MediaEvents:
 
     # --- hooks -----------------------------------------------------------------------------------
 
-    def before_action(self, backend: Any, action: str, params: Mapping[str, str], ctx: Any) -> None:
-        if action not in WATCHED or action == "CreateUploadVideo" or self.bus() is None:
+    def before_action(
+        self, backend: VodBackend, action: str, params: Mapping[str, str], ctx: RequestContext
+    ) -> None:
+        if action not in WATCHED or action == "CreateUploadVideo":
             return
         try:
             videos = getattr(backend, "videos", {})
@@ -133,9 +137,14 @@ class MediaEvents:
             log.exception("noting media before %s failed", action)
 
     def after_action(
-        self, backend: Any, action: str, params: Mapping[str, str], ctx: Any, result: Mapping[str, Any]
+        self,
+        backend: VodBackend,
+        action: str,
+        params: Mapping[str, str],
+        ctx: RequestContext,
+        result: Mapping[str, Any],
     ) -> None:
-        if action not in WATCHED or self.bus() is None:
+        if action not in WATCHED:
             return
         with self._lock:
             note = self._before.pop(ctx.request_id, {"videos": {}, "images": {}, "mezzanines": {}})
@@ -146,10 +155,12 @@ class MediaEvents:
 
     # --- per action --------------------------------------------------------------------------------
 
-    def _emit(self, backend: Any, event: dict[str, Any], user_data: str | None = None) -> None:
-        self.bus().emit(event, account_id=backend.account_id, callback_url=callback_url_of(user_data))
+    def _emit(self, backend: VodBackend, event: dict[str, Any], user_data: str | None = None) -> None:
+        self.bus.emit(event, account_id=backend.account_id, callback_url=callback_url_of(user_data))
 
-    def _after_CreateUploadVideo(self, backend: Any, params: Any, ctx: Any, result: Any, note: Any) -> None:
+    def _after_CreateUploadVideo(
+        self, backend: VodBackend, params: Any, ctx: RequestContext, result: Any, note: Any
+    ) -> None:
         video = getattr(backend, "videos", {}).get(result.get("VideoId"))
         if video is None:
             return
@@ -159,7 +170,7 @@ class MediaEvents:
         )
         self._emit(backend, event, video.user_data)
 
-    def _changed(self, backend: Any, note: Any, ctx: Any, media_type: str) -> None:
+    def _changed(self, backend: VodBackend, note: Any, ctx: RequestContext, media_type: str) -> None:
         records = getattr(backend, "videos" if media_type == "video" else "images", {})
         names = VIDEO_FIELDS if media_type == "video" else IMAGE_FIELDS
         for media_id, before in note["videos" if media_type == "video" else "images"].items():
@@ -176,15 +187,21 @@ class MediaEvents:
             )
             self._emit(backend, event, user_data)
 
-    def _after_UpdateVideoInfo(self, backend: Any, params: Any, ctx: Any, result: Any, note: Any) -> None:
+    def _after_UpdateVideoInfo(
+        self, backend: VodBackend, params: Any, ctx: RequestContext, result: Any, note: Any
+    ) -> None:
         self._changed(backend, note, ctx, "video")
 
     _after_UpdateVideoInfos = _after_UpdateVideoInfo
 
-    def _after_UpdateImageInfos(self, backend: Any, params: Any, ctx: Any, result: Any, note: Any) -> None:
+    def _after_UpdateImageInfos(
+        self, backend: VodBackend, params: Any, ctx: RequestContext, result: Any, note: Any
+    ) -> None:
         self._changed(backend, note, ctx, "image")
 
-    def _after_DeleteVideo(self, backend: Any, params: Any, ctx: Any, result: Any, note: Any) -> None:
+    def _after_DeleteVideo(
+        self, backend: VodBackend, params: Any, ctx: RequestContext, result: Any, note: Any
+    ) -> None:
         videos = getattr(backend, "videos", {})
         for vid, (old, user_data) in note["videos"].items():
             if vid in videos:
@@ -208,7 +225,9 @@ class MediaEvents:
             )
             self._emit(backend, event)
 
-    def _after_DeleteMezzanines(self, backend: Any, params: Any, ctx: Any, result: Any, note: Any) -> None:
+    def _after_DeleteMezzanines(
+        self, backend: VodBackend, params: Any, ctx: RequestContext, result: Any, note: Any
+    ) -> None:
         mezzanines = getattr(backend, "mezzanines", {})
         for vid, (_, user_data) in note["videos"].items():
             before = note["mezzanines"].get(vid)
@@ -217,14 +236,18 @@ class MediaEvents:
                 event = payloads.delete_media_complete(vid, delete_type="mezzanine", event_time=ctx.now)
                 self._emit(backend, event, user_data)
 
-    def _after_DeleteStream(self, backend: Any, params: Any, ctx: Any, result: Any, note: Any) -> None:
+    def _after_DeleteStream(
+        self, backend: VodBackend, params: Any, ctx: RequestContext, result: Any, note: Any
+    ) -> None:
         for vid, (_, user_data) in note["videos"].items():
             event = payloads.delete_media_complete(
                 vid, delete_type="stream", job_ids=_split(params.get("JobIds")), event_time=ctx.now
             )
             self._emit(backend, event, user_data)
 
-    def _after_DeleteImage(self, backend: Any, params: Any, ctx: Any, result: Any, note: Any) -> None:
+    def _after_DeleteImage(
+        self, backend: VodBackend, params: Any, ctx: RequestContext, result: Any, note: Any
+    ) -> None:
         images = getattr(backend, "images", {})
         for image_id in note["images"]:
             if image_id not in images:

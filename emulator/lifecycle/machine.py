@@ -20,16 +20,25 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import logging
 import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vodfc.emulator.lifecycle.scheduler import Scheduler
+from vodfc.emulator.lifecycle.user_data import callback_url_of, extend_of
+from vodfc.emulator.media import NotMedia, probe, snapshot_jpeg
+from vodfc.emulator.media.synth import make_image
 from vodfc.shared.events import payloads
+
+if TYPE_CHECKING:
+    from vodfc.emulator.core import Core
+    from vodfc.emulator.events.bus import EventBus
+    from vodfc.emulator.lifecycle.hooks import MediaEvents
+    from vodfc.emulator.oss.service import OssService
+    from vodfc.emulator.vod.models import VodBackend
 
 log = logging.getLogger("vodfc.lifecycle")
 
@@ -136,36 +145,26 @@ def scaled(width: int, height: int, short_side: int) -> tuple[int, int]:
     return (max(2, round(width * factor / 2) * 2), max(2, round(height * factor / 2) * 2))
 
 
-def _user_data(raw: str | None) -> dict[str, Any]:
-    if not raw:
-        return {}
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def callback_url_of(user_data: str | None) -> str | None:
-    """``UserData.MessageCallback.CallbackURL`` (an object or a JSON string), if any."""
-    callback = _user_data(user_data).get("MessageCallback")
-    if isinstance(callback, str):
-        callback = _user_data(callback)
-    if isinstance(callback, dict) and callback.get("CallbackURL"):
-        return str(callback["CallbackURL"])
-    return None
-
-
-def extend_of(user_data: str | None) -> Any:
-    return _user_data(user_data).get("Extend")
-
-
 class Lifecycle:
-    def __init__(self, app: Any, scheduler: Scheduler):
-        from vodfc.emulator.app import get_state
+    """The status machine of one emulator. ``bus`` and ``oss`` are the emulator's event bus and OSS
+    service when those components are there: without a bus nothing is emitted, without OSS the
+    outputs are not stored and processing jobs read no source bytes. ``media`` says whether the
+    media component is there: without it sources are not probed (a plain 16:9 clip is assumed)
+    and snapshots are empty."""
 
-        self.app = app
-        self.state = get_state(app)
+    def __init__(
+        self,
+        core: Core,
+        scheduler: Scheduler,
+        *,
+        bus: EventBus | None = None,
+        oss: OssService | None = None,
+        media: bool = True,
+    ):
+        self.core = core
+        self.bus = bus
+        self.oss = oss
+        self.media = media
         self.scheduler = scheduler
         self.delays = Delays()
         self.default_outcome = Outcome()
@@ -174,7 +173,8 @@ class Lifecycle:
         self._jobs: dict[str, Job] = {}
         self._lock = threading.RLock()
         self.listeners: list[Callable[[Job, str], None]] = []
-        self.media_events: Any = None  # the DeleteMediaComplete / MediaBaseChangeComplete hooks
+        # The DeleteMediaComplete / MediaBaseChangeComplete hooks (with the events component).
+        self.media_events: MediaEvents | None = None
         self._reset_groups()
 
     def _reset_groups(self) -> None:
@@ -224,7 +224,7 @@ class Lifecycle:
 
     def upload_complete(
         self,
-        backend: Any,
+        backend: VodBackend,
         video_id: str,
         *,
         data: bytes | None = None,
@@ -260,7 +260,7 @@ class Lifecycle:
 
     def transcode(
         self,
-        backend: Any,
+        backend: VodBackend,
         video_id: str,
         specs: list[StreamSpec],
         *,
@@ -297,7 +297,7 @@ class Lifecycle:
 
     def snapshot_job(
         self,
-        backend: Any,
+        backend: VodBackend,
         video_id: str,
         offsets_ms: list[int],
         *,
@@ -324,8 +324,8 @@ class Lifecycle:
         pipeline.step(self.delays.snapshot, run, "snapshot-job")
         return job_id
 
-    def _source_bytes(self, backend: Any, file_url: str | None) -> bytes | None:
-        oss = self.oss()
+    def _source_bytes(self, backend: VodBackend, file_url: str | None) -> bytes | None:
+        oss = self.oss
         if oss is None or not file_url:
             return None
         bucket = str(backend.storage_location).split(".", 1)[0]
@@ -348,7 +348,7 @@ class Lifecycle:
         if get("ok") is False and get("status") == "UploadFail":
             return
         video_id = get("video_id") or get("media_id")
-        backend = get("backend") or self.state.backend(get("account_id"), get("region"))
+        backend = get("backend") or self.core.backend(get("account_id"), get("region"))
         stored = get("object")
         data = get("data") if get("data") is not None else getattr(stored, "data", None)
         self.upload_complete(
@@ -365,12 +365,6 @@ class Lifecycle:
 
     # --- helpers the pipeline uses -----------------------------------------------------------------
 
-    def bus(self) -> Any:
-        return self.app.extensions.get("vodfc.events")
-
-    def oss(self) -> Any:
-        return self.app.extensions.get("vodfc.oss")
-
     def notify(self, job: Job, what: str) -> None:
         for listener in list(self.listeners):
             try:
@@ -385,7 +379,7 @@ class _Pipeline:
     def __init__(
         self,
         lifecycle: Lifecycle,
-        backend: Any,
+        backend: VodBackend,
         job: Job,
         outcome: Outcome,
         source: _Source,
@@ -414,10 +408,10 @@ class _Pipeline:
 
     def step(self, delay: float, fn: Callable[[], None], label: str) -> None:
         def run() -> None:
-            bus = self.lc.bus()
+            bus = self.lc.bus
             # Events go out after the lock is released: a receiver may call the emulator back.
             held = bus.deferred() if bus is not None else contextlib.nullcontext()
-            with held, self.backend.lock, self.lc.state.store.transaction():
+            with held, self.backend.lock, self.lc.core.store.transaction():
                 if self.video() is None:
                     return  # deleted (or reset) while processing: VOD stops too
                 fn()
@@ -435,7 +429,7 @@ class _Pipeline:
     def emit(self, event: dict[str, Any]) -> None:
         video = self.video()
         self.job.events.append(str(event.get("EventType")))
-        bus = self.lc.bus()
+        bus = self.lc.bus
         if bus is None:
             return
         bus.emit(
@@ -457,12 +451,12 @@ class _Pipeline:
     def url_for(self, key: str) -> str:
         """Where an output is served: the emulator's own port when the client used it, else OSS."""
         host = self.host_url or ""
-        if host and "aliyuncs.com" not in host and self.lc.oss() is not None:
+        if host and "aliyuncs.com" not in host and self.lc.oss is not None:
             return f"{host.rstrip('/')}/{self.bucket()}/{key}"
         return f"http://{self.backend.storage_location}/{key}"
 
     def store_object(self, key: str, data: bytes, content_type: str) -> None:
-        oss = self.lc.oss()
+        oss = self.lc.oss
         if oss is None:
             return
         bucket = self.bucket()
@@ -519,9 +513,7 @@ class _Pipeline:
             self.source.width, self.source.height = 1280, 720
             self.source.duration, self.source.fps, self.source.bitrate_kbps = 10.0, 25.0, 2000.0
             return
-        try:
-            from vodfc.emulator.media import NotMedia, probe
-        except ImportError:  # the media component is optional
+        if not self.lc.media:
             self.source.width, self.source.height, self.source.duration = 1280, 720, 10.0
             return
         try:
@@ -790,10 +782,7 @@ class _Pipeline:
         self.emit(event)
 
     def frame_jpeg(self, at: float, width: int | None, height: int | None) -> bytes:
-        try:
-            from vodfc.emulator.media import NotMedia, snapshot_jpeg
-            from vodfc.emulator.media.synth import make_image
-        except ImportError:
+        if not self.lc.media:
             return b""
         if self.source.data is not None:
             try:
@@ -807,10 +796,7 @@ class _Pipeline:
         return make_image(size[0], size[1], "jpeg")
 
     def cover_jpeg(self) -> bytes:
-        try:
-            from vodfc.emulator.media import NotMedia, snapshot_jpeg
-            from vodfc.emulator.media.synth import make_image
-        except ImportError:
+        if not self.lc.media:
             return b""
         if self.source.data is not None:
             try:

@@ -5,13 +5,12 @@
 * ``vodfc.emulator.media.vodformat`` — the probe in GetMezzanineInfo's shapes;
 * ``vodfc.emulator.media.synth`` — ``make_video`` / ``make_audio`` / ``make_image`` for tests and demos.
 
-Everything runs on PyAV (FFmpeg's libraries); there is no per-app state, so ``init_app`` only records
-that the component is there.
+Everything runs on PyAV (FFmpeg's libraries); there is no per-app state: selecting the ``media``
+component (``vodfc.emulator.build``) says that the emulator may use it. Ingest needs it; without it
+the lifecycle assumes what it would have probed and takes empty snapshots.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from vodfc.emulator.media.probe import AudioStream, MediaInfo, NotMedia, VideoStream, is_media, probe
 from vodfc.emulator.media.snapshot import snapshot_jpeg
@@ -21,12 +20,7 @@ __all__ = [
     "MediaInfo",
     "NotMedia",
     "VideoStream",
-    "init_app",
     "is_media",
     "probe",
     "snapshot_jpeg",
 ]
-
-
-def init_app(app: Any) -> None:
-    app.extensions["vodfc.media"] = {"probe": probe, "snapshot_jpeg": snapshot_jpeg}

@@ -183,7 +183,7 @@ def probe(source: Source) -> MediaInfo:
         if container.duration is not None:
             duration = container.duration / av.time_base
         else:
-            duration = max(s.duration for s in [*videos, *audios])
+            duration = max([*(v.duration for v in videos), *(a.duration for a in audios)])
         bitrate = float(container.bit_rate or 0)
         if not bitrate and duration > 0:
             bitrate = size * 8 / duration

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import av
+from av.video.codeccontext import VideoCodecContext
 from vodfc.emulator.media.probe import NotMedia, Source, _open
 
 
@@ -46,7 +47,7 @@ def _encode_jpeg(frame: av.VideoFrame, width: int | None, height: int | None) ->
     elif height and not width:
         width = max(2, round(frame.width * height / frame.height))
     width, height = width or frame.width, height or frame.height
-    encoder = av.CodecContext.create("mjpeg", "w")
+    encoder = _video_encoder(av.CodecContext.create("mjpeg", "w"))
     encoder.width, encoder.height = width, height
     encoder.pix_fmt = "yuvj420p"
     encoder.time_base = Fraction(1, 25)
@@ -54,3 +55,9 @@ def _encode_jpeg(frame: av.VideoFrame, width: int | None, height: int | None) ->
     picture.pts = 0
     packets = [*encoder.encode(picture), *encoder.encode(None)]
     return b"".join(bytes(packet) for packet in packets)
+
+
+def _video_encoder(context: av.CodecContext) -> VideoCodecContext:
+    # PyAV types ``CodecContext.create`` as the base class; a video codec makes a video context.
+    assert isinstance(context, VideoCodecContext)
+    return context

@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 import av
+from av.video.codeccontext import VideoCodecContext
 
 
 def _fill(plane: Any, rows: list[bytes]) -> None:
@@ -106,8 +107,14 @@ def make_image(width: int = 64, height: int = 48, fmt: str = "png") -> bytes:
         fmt
     ]
     frame = _video_frame(width, height, 0, noise=False).reformat(format=pix_fmt)
-    encoder = av.CodecContext.create(codec, "w")
+    encoder = _video_encoder(av.CodecContext.create(codec, "w"))
     encoder.width, encoder.height, encoder.pix_fmt = width, height, pix_fmt
     encoder.time_base = Fraction(1, 25)
     frame.pts = 0
     return b"".join(bytes(p) for p in [*encoder.encode(frame), *encoder.encode(None)])
+
+
+def _video_encoder(context: av.CodecContext) -> VideoCodecContext:
+    # PyAV types ``CodecContext.create`` as the base class; a video codec makes a video context.
+    assert isinstance(context, VideoCodecContext)
+    return context

@@ -40,7 +40,7 @@ from vodfc.emulator.oss.storage import (
 
 if TYPE_CHECKING:
     from vodfc.emulator.accounts import Credential
-    from vodfc.emulator.app import EmulatorState
+    from vodfc.emulator.core import Core
 
 logger = logging.getLogger(__name__)
 
@@ -95,9 +95,9 @@ def new_oss_request_id() -> str:
 
 
 class OssService:
-    def __init__(self, state: EmulatorState):
-        self.state = state
-        self.store = ObjectStore(state.config.data_dir)
+    def __init__(self, core: Core):
+        self.core = core
+        self.store = ObjectStore(core.config.data_dir)
         self.on_object_complete: list[ObjectListener] = []
         self._grants: dict[str, Grant] = {}
         self._grants_lock = threading.Lock()
@@ -105,7 +105,7 @@ class OssService:
     # --- public API for other components -----------------------------------------------------------
 
     def create_bucket(self, name: str, account_id: str, region: str, acl: str = "private") -> Bucket:
-        return self.store.create_bucket(name, account_id, region, self.state.config.clock(), acl)
+        return self.store.create_bucket(name, account_id, region, self.core.config.clock(), acl)
 
     def put_object(
         self, bucket: str, key: str, data: bytes, content_type: str = "application/octet-stream"
@@ -114,7 +114,7 @@ class OssService:
         target = self.store.get_bucket(bucket)
         if target is None:
             raise errors.NoSuchBucket(BucketName=bucket)
-        return self.store.put(target, new_object(key, data, content_type, self.state.config.clock(), {}))
+        return self.store.put(target, new_object(key, data, content_type, self.core.config.clock(), {}))
 
     def get_object(self, bucket: str, key: str) -> StoredObject | None:
         return self.store.get(bucket, key)
@@ -171,7 +171,7 @@ class OssService:
         response.headers["x-oss-request-id"] = request_id
         response.headers["Server"] = "AliyunOSS"
         response.headers["Date"] = format_datetime(
-            self.state.config.clock().astimezone(timezone.utc), usegmt=True
+            self.core.config.clock().astimezone(timezone.utc), usegmt=True
         )
         return response
 
@@ -195,8 +195,8 @@ class OssService:
             raise errors.InvalidArgument(f"Authorization header is invalid: {exc}") from None
         if claim is None:
             return None
-        config = self.state.config
-        accounts = self.state.accounts
+        config = self.core.config
+        accounts = self.core.accounts
         credential = accounts.find(claim.access_key_id)
         if not config.verify_signatures:
             if credential is None:
@@ -346,7 +346,7 @@ class OssService:
     def _put_bucket(self, name: str, credential: Credential | None) -> Response:
         if credential is None:
             raise errors.AccessDenied("Anonymous access is forbidden for this operation.")
-        region = _region_of_request() or self.state.config.region
+        region = _region_of_request() or self.core.config.region
         acl = request.headers.get("x-oss-acl", "private")
         with self.store.lock:
             existing = self.store.get_bucket(name)
@@ -434,7 +434,7 @@ class OssService:
         data = self._body()
         if request.headers.get("x-oss-forbid-overwrite", "").lower() == "true" and key in bucket.objects:
             raise errors.FileAlreadyExists(Key=key)
-        obj = new_object(key, data, _content_type(), self.state.config.clock(), _user_metadata())
+        obj = new_object(key, data, _content_type(), self.core.config.clock(), _user_metadata())
         self.store.put(bucket, obj)
         self._notify("PutObject", bucket, obj, request_id, uploader)
         return _object_written(obj)
@@ -479,7 +479,7 @@ class OssService:
         upload = MultipartUpload(
             upload_id=secrets.token_hex(16).upper(),
             key=key,
-            initiated=self.state.config.clock(),
+            initiated=self.core.config.clock(),
             content_type=_content_type(),
             metadata=_user_metadata(),
         )
@@ -503,7 +503,7 @@ class OssService:
             )
         data = self._body()
         part = Part(
-            number, data, hashlib.md5(data).hexdigest().upper(), crc64(data), self.state.config.clock()
+            number, data, hashlib.md5(data).hexdigest().upper(), crc64(data), self.core.config.clock()
         )
         with self.store.lock:
             upload.parts[number] = part
@@ -532,9 +532,7 @@ class OssService:
                     )
             data = b"".join(part.data for part in chosen)
             digest = hashlib.md5(b"".join(bytes.fromhex(p.etag) for p in chosen)).hexdigest().upper()
-            obj = new_object(
-                upload.key, data, upload.content_type, self.state.config.clock(), upload.metadata
-            )
+            obj = new_object(upload.key, data, upload.content_type, self.core.config.clock(), upload.metadata)
             obj.etag, obj.object_type = f"{digest}-{len(chosen)}", "Multipart"
             self.store.put(bucket, obj)
             del bucket.uploads[upload.upload_id]
@@ -616,7 +614,7 @@ class OssService:
             account_id=bucket.account_id,
             access_key_id=uploader,
             request_id=request_id,
-            time=self.state.config.clock(),
+            time=self.core.config.clock(),
             object=obj,
         )
         for listener in list(self.on_object_complete):

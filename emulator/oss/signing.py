@@ -161,7 +161,7 @@ def parse(headers: Mapping[str, str], query: Mapping[str, str]) -> Signature | N
             additional_headers=extra,
         )
     if authorization.startswith(V4_ALGORITHM + " "):
-        fields: dict[str, str] = {}
+        fields = {}
         for part in authorization[len(V4_ALGORITHM) + 1 :].split(","):
             name, _, value = part.strip().partition("=")
             fields[name] = value.strip()

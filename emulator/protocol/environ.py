@@ -1,8 +1,8 @@
 """A WSGI environ read the way werkzeug's ``Request`` reads it, without building one per call.
 
-The VOD fast path answers straight from the environ (``vodfc.emulator.gateway``); each function here
-gives exactly what the ``Request`` attribute of the same name would, so the Flask route and the
-fast path decode a call identically.
+The VOD endpoint answers straight from the environ (``vodfc.emulator.gateway``); each function here
+gives exactly what the ``Request`` attribute of the same name would, so a VOD call and a request
+Flask answers read alike.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from operator import attrgetter
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from vodfc.emulator.vod.exceptions import (
     InvalidParameter,
@@ -47,6 +47,9 @@ from vodfc.shared.validation import (
     SEARCH_TYPES,
     epoch_seconds,
 )
+
+if TYPE_CHECKING:
+    from vodfc.emulator.protocol import RequestContext
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +147,7 @@ def options_from_env(text: str | None) -> SearchOptions:
 _ENV_OPTIONS: dict[str, SearchOptions] = {}
 
 
-def search_options(backend: Any) -> SearchOptions:
+def search_options(backend: Searchable) -> SearchOptions:
     options = _extensions(backend).get(OPTIONS_KEY)
     if isinstance(options, SearchOptions):
         return options
@@ -159,7 +162,9 @@ def search_options(backend: Any) -> SearchOptions:
     return _ENV_OPTIONS[text]
 
 
-def set_search_options(backend: Any, options: SearchOptions | None = None, **changes: Any) -> SearchOptions:
+def set_search_options(
+    backend: Searchable, options: SearchOptions | None = None, **changes: Any
+) -> SearchOptions:
     """Switch a backend's SearchMedia behaviour (until its next reset)."""
     base = options or search_options(backend)
     match_changes = {k: changes.pop(k) for k in list(changes) if k in MatchOptions.__dataclass_fields__}
@@ -171,11 +176,11 @@ def set_search_options(backend: Any, options: SearchOptions | None = None, **cha
     return new
 
 
-def _extensions(backend: Any) -> dict[str, Any]:
+def _extensions(backend: Searchable) -> dict[str, Any]:
     ext: dict[str, Any] | None = getattr(backend, "extensions", None)
     if ext is None:
         ext = {}
-        backend.extensions = ext
+        setattr(backend, "extensions", ext)  # noqa: B010 - not every searchable backend declares it
     return ext
 
 
@@ -187,7 +192,7 @@ class _NoLock:
         return None
 
 
-def _lock_of(backend: Any) -> Any:
+def _lock_of(backend: Searchable) -> Any:
     return getattr(backend, "lock", None) or _NoLock()
 
 
@@ -208,6 +213,14 @@ class SearchDocument(Protocol):
         """The ``Video``/``Audio``/``Image``/``AttachedMedia`` object with VOD's wire names and JSON
         types, plus filter-only values such as ``FileName``."""
         ...
+
+
+class Searchable(Protocol):
+    """What SearchMedia needs from a backend: its records as documents. It also uses, when the backend
+    has them, ``extensions`` (a dict for the index, options and scroll tokens; made otherwise),
+    ``lock``, ``search_changes(since)`` and a ``revision`` or ``search_revision`` counter."""
+
+    def search_documents(self) -> Iterable[SearchDocument]: ...
 
 
 class Entry:
@@ -395,7 +408,7 @@ class SearchIndex:
                 index.add(as_entry(doc, self.options))
 
 
-def current_index(backend: Any, options: MatchOptions) -> SearchIndex:
+def current_index(backend: Searchable, options: MatchOptions) -> SearchIndex:
     """The backend's index, brought up to date with its records."""
     ext = _extensions(backend)
     index = ext.get(INDEX_KEY)
@@ -418,7 +431,7 @@ def current_index(backend: Any, options: MatchOptions) -> SearchIndex:
     return index
 
 
-def _revision(backend: Any) -> Any:
+def _revision(backend: Searchable) -> Any:
     changes = getattr(backend, "search_changes", None)
     if callable(changes):
         marker, _ = changes(None)
@@ -656,7 +669,7 @@ def sort_entries(hits: list[Entry], keys: list[tuple[str, bool]]) -> None:
 
 
 def run_query(
-    backend: Any,
+    backend: Searchable,
     media_types: list[str],
     match: str | None,
     sort: list[tuple[str, bool]],
@@ -744,7 +757,7 @@ class ScrollState:
     expires: datetime
 
 
-def _scrolls(backend: Any) -> dict[str, ScrollState]:
+def _scrolls(backend: Searchable) -> dict[str, ScrollState]:
     ext = _extensions(backend)
     tokens = ext.get(SCROLL_KEY)
     if not isinstance(tokens, dict):
@@ -752,7 +765,7 @@ def _scrolls(backend: Any) -> dict[str, ScrollState]:
     return tokens
 
 
-def _now(ctx: Any) -> datetime:
+def _now(ctx: object) -> datetime:
     now = getattr(ctx, "now", None)
     if isinstance(now, datetime):
         return now if now.tzinfo else now.replace(tzinfo=timezone.utc)
@@ -770,7 +783,7 @@ def _new_token() -> str:
 # --- the action ---------------------------------------------------------------------------------------
 
 
-def search_media(backend: Any, params: Mapping[str, Any], ctx: Any) -> dict[str, Any]:
+def search_media(backend: Searchable, params: Mapping[str, Any], ctx: RequestContext) -> dict[str, Any]:
     options = search_options(backend)
     token_in = str(params.get("ScrollToken") or "").strip()
     scrolling = bool(token_in)
@@ -884,7 +897,7 @@ def _render(entry: Entry, fields: tuple[str, ...], options: SearchOptions) -> di
     return item
 
 
-ACTIONS: dict[str, Callable[[Any, Mapping[str, Any], Any], dict[str, Any]]] = {
+ACTIONS: dict[str, Callable[[Searchable, Mapping[str, Any], RequestContext], dict[str, Any]]] = {
     "SearchMedia": search_media,
 }
 

@@ -24,9 +24,9 @@ from shared.retry import RetryPolicy
 from .conftest import PROJECT, context, load_function
 
 try:
-    from vodfc.emulator.vod.responses import SUPPORTED_ACTIONS
+    from vodfc.emulator.vod.action_table import CORE_ACTIONS
 
-    MISSING = {a for f in PROJECT.event_functions for a in f.vod_actions} - set(SUPPORTED_ACTIONS())
+    MISSING = {a for f in PROJECT.event_functions for a in f.vod_actions} - set(CORE_ACTIONS.names)
 except ImportError:  # pragma: no cover - the VOD core is not installed
     MISSING = {"everything"}
 

@@ -21,7 +21,7 @@ from vodfc.emulator.server import ThreadedServer
 from tests.fc.support import fc_client, write_project
 
 # Only what these tests need: VOD (always there), the event bus, and FC.
-CONFIG = EmulatorConfig(components=("vodfc.emulator.events", "vodfc.emulator.fc"))
+CONFIG = EmulatorConfig(components=("events", "fc"))
 
 
 @dataclass

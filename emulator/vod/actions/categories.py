@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vodfc.emulator.vod.actions.common import (
     Params,
@@ -17,6 +17,9 @@ from vodfc.emulator.vod.actions.common import (
 from vodfc.emulator.vod.models import VodBackend
 from vodfc.shared.validation import CATE_NAME_MAX_BYTES
 
+if TYPE_CHECKING:
+    from vodfc.emulator.protocol import RequestContext
+
 TYPES = ("default", "material")
 
 
@@ -27,7 +30,7 @@ def _cate_name(backend: VodBackend, params: Params) -> str:
     )
 
 
-def add_category(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+def add_category(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
     name = _cate_name(backend, params)
     parent_id = int_param(params, "ParentId", -1)
     cate_type = choice(params, "Type", TYPES, "default") or "default"
@@ -35,7 +38,7 @@ def add_category(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any
     return {"Category": cate.body()}
 
 
-def get_categories(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+def get_categories(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
     cate_id = int_param(params, "CateId", -1)
     assert cate_id is not None
     page_no, page_size = page(params)
@@ -57,7 +60,7 @@ def get_categories(backend: VodBackend, params: Params, ctx: Any) -> dict[str, A
     return body
 
 
-def update_category(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+def update_category(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
     cate_id = to_int(required(params, "CateId"), "CateId")
     name = _cate_name(backend, params)
     cate = backend.get_category(cate_id)
@@ -66,7 +69,7 @@ def update_category(backend: VodBackend, params: Params, ctx: Any) -> dict[str, 
     return {}
 
 
-def delete_category(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+def delete_category(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
     cate_id = to_int(required(params, "CateId"), "CateId")
     backend.delete_category(cate_id)
     return {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vodfc.emulator.vod.actions.common import (
     Params,
@@ -34,6 +34,9 @@ from vodfc.shared.validation import (
     format_time,
 )
 
+if TYPE_CHECKING:
+    from vodfc.emulator.protocol import RequestContext
+
 AUTH_TIMEOUT_MAX = 2592000
 
 
@@ -49,14 +52,14 @@ def _output_params(params: Params) -> None:
     int_param(params, "AuthTimeout", 3600, minimum=1, maximum=AUTH_TIMEOUT_MAX)
 
 
-def get_image_info(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+def get_image_info(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
     image_id = required(params, "ImageId")
     _output_params(params)
     image = backend.get_image(image_id)
     return {"ImageInfo": image.info_body(backend.category_name(image.cate_id))}
 
 
-def get_image_infos(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+def get_image_infos(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
     required(params, "ImageIds")
     image_ids = id_list(params, "ImageIds", MAX_BATCH, ImageIdsExceededMax)
     _output_params(params)
@@ -89,7 +92,7 @@ def image_changes(backend: VodBackend, entry: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
-def update_image_infos(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+def update_image_infos(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
     entries = json_list(params, "UpdateContent", MAX_BATCH, CountExceededMax)
     plan: list[tuple[Image, dict[str, Any]]] = []
     non_exist: list[str] = []
@@ -115,7 +118,7 @@ def update_image_infos(backend: VodBackend, params: Params, ctx: Any) -> dict[st
     return {"NonExistImageIds": {"ImageId": non_exist}}
 
 
-def delete_image(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+def delete_image(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
     mode = choice(params, "DeleteImageType", DELETE_IMAGE_TYPES)
     if mode is None:
         raise MissingParameter("DeleteImageType")

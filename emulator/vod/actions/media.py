@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import json
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vodfc.emulator.vod.actions.common import (
     Params,
@@ -39,6 +39,9 @@ from vodfc.shared.validation import (
     format_time,
 )
 
+if TYPE_CHECKING:
+    from vodfc.emulator.protocol import RequestContext
+
 # A video in one of these has nothing VOD will play yet (or any more): Forbidden.IllegalStatus.
 UNPLAYABLE_STATUSES = frozenset(
     {"Uploading", "UploadFail", "UploadSucc", "Transcoding", "ProduceFail", "Blocked"}
@@ -67,7 +70,7 @@ def _additions(params: Params) -> list[str]:
     return parts
 
 
-def get_mezzanine_info(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+def get_mezzanine_info(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
     output_type = choice(params, "OutputType", OUTPUT_TYPES, "cdn")
     int_param(params, "AuthTimeout", 3600, minimum=1, maximum=OSS_AUTH_TIMEOUT_MAX)
     additions = _additions(params)
@@ -89,7 +92,7 @@ def get_mezzanine_info(backend: VodBackend, params: Params, ctx: Any) -> dict[st
     return {"Mezzanine": mezz.body(output_type or "cdn", additions)}
 
 
-def delete_mezzanines(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+def delete_mezzanines(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
     force = bool_param(params, "Force", False)
     targets, non_exist, non_exist_refs = collect_videos(backend, params)
     unremovable = []
@@ -120,7 +123,7 @@ def delete_mezzanines(backend: VodBackend, params: Params, ctx: Any) -> dict[str
     }
 
 
-def delete_stream(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+def delete_stream(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
     if optional(params, "VideoId") is None and optional(params, "ReferenceId") is None:
         raise MissingParameter("VideoId")
     required(params, "JobIds")
@@ -151,7 +154,7 @@ def _newest_per_rendition(streams: list[Stream]) -> list[Stream]:
     return list(best.values())
 
 
-def get_play_info(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+def get_play_info(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
     formats = _comma_set(params, "Formats", PLAY_FORMATS)
     definitions = _comma_set(params, "Definition", DEFINITIONS)
     stream_type = choice(params, "StreamType", STREAM_TYPES)
@@ -201,7 +204,7 @@ def get_play_info(backend: VodBackend, params: Params, ctx: Any) -> dict[str, An
     }
 
 
-def get_video_play_auth(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+def get_video_play_auth(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
     """A player credential: ``PlayAuth`` (Base64 JSON, opaque to clients) and ``VideoMeta``."""
     required(params, "VideoId")
     timeout = int_param(params, "AuthInfoTimeout", 100, minimum=100, maximum=3000)

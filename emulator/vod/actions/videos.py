@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vodfc.emulator.vod.actions.common import (
     Params,
@@ -32,6 +32,9 @@ from vodfc.emulator.vod.exceptions import (
 )
 from vodfc.emulator.vod.models import Video, VodBackend
 from vodfc.shared.validation import MAX_BATCH, VIDEO_STATUSES
+
+if TYPE_CHECKING:
+    from vodfc.emulator.protocol import RequestContext
 
 
 def resolve_video(backend: VodBackend, params: Params) -> Video:
@@ -102,13 +105,13 @@ def video_changes(backend: VodBackend, entry: Mapping[str, Any]) -> dict[str, An
     return changes
 
 
-def get_video_info(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+def get_video_info(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
     video = resolve_video(backend, params)
     cate = backend.categories.get(video.cate_id) if video.cate_id is not None else None
     return {"Video": video.cached_info_body(cate.cate_name if cate else None, backend.region)}
 
 
-def get_video_infos(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+def get_video_infos(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
     found, non_exist, non_exist_refs = collect_videos(backend, params)
     if not found and backend.options.all_unknown_is_not_found:
         raise InvalidVideoNotFound()
@@ -121,14 +124,14 @@ def get_video_infos(backend: VodBackend, params: Params, ctx: Any) -> dict[str, 
     return body
 
 
-def update_video_info(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+def update_video_info(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
     video = resolve_video(backend, params)
     changes = video_changes(backend, params)
     backend.update_video(video, changes, ctx.now)
     return {}
 
 
-def update_video_infos(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+def update_video_infos(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
     entries = json_list(params, "UpdateContent", MAX_BATCH, CountExceededMax)
     non_exist: list[str] = []
     non_exist_refs: list[str] = []
@@ -163,7 +166,7 @@ def update_video_infos(backend: VodBackend, params: Params, ctx: Any) -> dict[st
     }
 
 
-def delete_video(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+def delete_video(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
     found, non_exist, non_exist_refs = collect_videos(backend, params)
     forbidden = [vid for vid in found if vid in backend.forbidden_video_ids]
     if not found and backend.options.all_unknown_is_not_found:
@@ -178,7 +181,7 @@ def delete_video(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any
     }
 
 
-def get_video_list(backend: VodBackend, params: Params, ctx: Any) -> dict[str, Any]:
+def get_video_list(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
     statuses: set[str] | None = None
     if optional(params, "Status"):
         statuses = {s.strip() for s in params["Status"].split(",") if s.strip()}

@@ -25,7 +25,7 @@ def load_support() -> Any:
 
 
 support = load_support()
-_server_app, target = support.targets(("vodfc.emulator.events",))
+_server_app, target = support.targets(("events",))
 
 
 @pytest.fixture

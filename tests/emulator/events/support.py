@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -21,7 +21,6 @@ from vodfc.emulator.app import create_app, get_state
 from vodfc.emulator.config import EmulatorConfig
 from vodfc.emulator.events import get_bus
 from vodfc.emulator.mock import MockVod
-from vodfc.emulator.protocol import RequestContext
 from vodfc.emulator.pytest_plugin import Credentials, VodTarget
 from vodfc.emulator.server import ThreadedServer
 
@@ -39,14 +38,6 @@ def _load_fakes() -> Any:
 
 
 fakes = _load_fakes()
-
-
-def dispatch(backend: Any, action: str, params: Mapping[str, str], ctx: RequestContext) -> dict[str, Any]:
-    from vodfc.emulator.events.actions import ACTIONS
-
-    if action in ACTIONS:
-        return ACTIONS[action](backend, params, ctx)
-    return fakes.dispatch(backend, action, params, ctx)  # type: ignore[no-any-return]
 
 
 class Clock:
@@ -101,11 +92,12 @@ class Receiver:
         self.server.server_close()
 
 
-def make_app(clock: Clock | None = None, components: tuple[str, ...] = ("vodfc.emulator.events",)) -> Any:
+def make_app(clock: Clock | None = None, components: tuple[str, ...] = ("events",)) -> Any:
     config = EmulatorConfig(components=components)
     if clock is not None:
         config = config.with_changes(clock=clock)
-    return create_app(config, backend_factory=fakes.FakeBackend, dispatch=dispatch)
+    # The events component adds the message-callback actions to the fake backend's.
+    return create_app(config, backend_factory=fakes.FakeBackend, actions=fakes.ACTIONS)
 
 
 def targets(components: tuple[str, ...]) -> Any:

@@ -219,10 +219,10 @@ def test_callback_config_survives_a_restart_with_a_data_dir(tmp_path: Any) -> No
     from vodfc.emulator.events import get_bus
 
     support = sys.modules["vodfc_events_support"]
-    config = EmulatorConfig(components=("vodfc.emulator.events",), data_dir=str(tmp_path))
+    config = EmulatorConfig(components=("events",), data_dir=str(tmp_path))
 
     def start() -> Any:
-        return create_app(config, backend_factory=support.fakes.FakeBackend, dispatch=support.dispatch)
+        return create_app(config, backend_factory=support.fakes.FakeBackend, actions=support.fakes.ACTIONS)
 
     first = start()
     get_bus(first).configure(callback_url="http://127.0.0.1:8080/cb", auth_switch="on", auth_key="Abc123xyz")

@@ -25,7 +25,7 @@ def _load_support() -> Any:
 
 
 support = _load_support()
-COMPONENTS = ("vodfc.emulator.events", "vodfc.emulator.faults")
+COMPONENTS = ("events", "faults")
 _server_app, target = support.targets(COMPONENTS)
 
 

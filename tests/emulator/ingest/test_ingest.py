@@ -16,7 +16,7 @@ from aliyunsdkcore.client import AcsClient
 from aliyunsdkvod.request.v20170321.CreateUploadImageRequest import CreateUploadImageRequest
 from aliyunsdkvod.request.v20170321.CreateUploadVideoRequest import CreateUploadVideoRequest
 from aliyunsdkvod.request.v20170321.RefreshUploadVideoRequest import RefreshUploadVideoRequest
-from vodfc.emulator.app import get_state
+from vodfc.emulator.app import emulator_of, get_state
 from vodfc.emulator.ingest import UploadCompleted, get_ingest
 from vodfc.emulator.media.synth import make_audio, make_image, make_video
 
@@ -56,7 +56,7 @@ def clip() -> bytes:
 def hold_lifecycle(vod: Any) -> None:
     """Keep the lifecycle component (transcoding, events) from moving on, so each test sees the
     record as ingestion leaves it; the next reset restores the timing."""
-    lifecycle = vod.app.extensions.get("vodfc.lifecycle")
+    lifecycle = emulator_of(vod.app).lifecycle
     if lifecycle is not None:
         lifecycle.scheduler.set_timing("manual")
 
@@ -253,8 +253,8 @@ def test_tea_client_flow(vod: Any, clip: bytes) -> None:
 
 
 def test_with_the_lifecycle_running_the_upload_ends_normal_with_events(vod: Any, clip: bytes) -> None:
-    lifecycle = vod.app.extensions.get("vodfc.lifecycle")
-    bus = vod.app.extensions.get("vodfc.events")
+    lifecycle = emulator_of(vod.app).lifecycle
+    bus = emulator_of(vod.app).events
     if lifecycle is None or bus is None:
         pytest.skip("the lifecycle and events components are not installed")
     lifecycle.scheduler.set_timing("instant")
@@ -269,7 +269,7 @@ def test_with_the_lifecycle_running_the_upload_ends_normal_with_events(vod: Any,
 
 
 def test_image_upload_emits_image_upload_complete(vod: Any) -> None:
-    bus = vod.app.extensions.get("vodfc.events")
+    bus = emulator_of(vod.app).events
     if bus is None:
         pytest.skip("the events component is not installed")
     request = CreateUploadImageRequest()
@@ -318,7 +318,7 @@ def test_pending_uploads_survive_a_restart_with_a_data_dir(tmp_path: Any, clip: 
         request.set_FileName("clip.mp4")
         created = call(client, request)
     with ThreadedServer(create_app(config)) as second:
-        hold = second.app.extensions.get("vodfc.lifecycle")
+        hold = emulator_of(second.app).lifecycle
         if hold is not None:
             hold.scheduler.set_timing("manual")
         # No RefreshUploadVideo here: the account's own key writes the object, so only the records

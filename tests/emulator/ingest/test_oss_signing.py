@@ -82,7 +82,7 @@ def test_v1_resource_keeps_only_sub_resources(query: dict[str, str]) -> None:
 @settings(max_examples=40, deadline=None)
 @given(key=url_keys, data=st.binary(max_size=64))
 def test_any_key_round_trips_through_the_mock(version: str, key: str, data: bytes) -> None:
-    with MockVod(EmulatorConfig(components=("vodfc.emulator.oss",))) as mock:
+    with MockVod(EmulatorConfig(components=("oss",))) as mock:
         get_oss(mock.app).create_bucket("prop-bucket", ACCOUNT, "cn-shanghai")
         token = mock.state.accounts.issue_sts_token(ACCOUNT)
         auth = oss2.StsAuth(

@@ -9,15 +9,17 @@ from typing import Any
 import pytest
 from aliyunsdkcore.acs_exception.exceptions import ServerException
 from aliyunsdkvod.request.v20170321.SubmitTranscodeJobsRequest import SubmitTranscodeJobsRequest
+from vodfc.emulator.app import emulator_of
 from vodfc.emulator.lifecycle import StreamSpec
 from vodfc.emulator.lifecycle.actions import ACTIONS
 
 
-def test_the_vod_action_table_lists_the_processing_jobs() -> None:
-    from vodfc.emulator.vod import responses
-
+def test_the_vod_action_table_lists_the_processing_jobs(vod: Any) -> None:
+    emulator = emulator_of(vod.app)
     for name, fn in ACTIONS.items():
-        assert responses.actions()[name] is fn
+        # The emulator's table holds the lifecycle module's action, bound to its own lifecycle.
+        bound = emulator.actions[name]
+        assert bound.func is fn and bound.args == (emulator.lifecycle,)  # type: ignore[attr-defined]
 
 
 def uploaded(vod: Any, lifecycle: Any, data: bytes, **fields: Any) -> str:

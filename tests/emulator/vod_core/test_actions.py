@@ -11,9 +11,9 @@ import pytest
 from vodfc.emulator.protocol import RequestContext
 from vodfc.emulator.store import MemoryStore
 from vodfc.emulator.vod import exceptions as exc
+from vodfc.emulator.vod.action_table import CORE_ACTIONS, dispatch
 from vodfc.emulator.vod.actions.common import check_tags, check_text
 from vodfc.emulator.vod.models import VodBackend
-from vodfc.emulator.vod.responses import SUPPORTED_ACTIONS, dispatch
 from vodfc.emulator.vod.seed import seed_demo_library
 
 NOW = datetime(2026, 3, 1, 12, 0, 0, tzinfo=timezone.utc)
@@ -38,7 +38,7 @@ def normal(b: VodBackend) -> str:
 
 
 def test_supported_actions_and_unknown_action(b: VodBackend) -> None:
-    names = SUPPORTED_ACTIONS()
+    names = CORE_ACTIONS.names
     assert {"GetVideoInfo", "GetPlayInfo", "DeleteImage", "AddCategory"} <= set(names)
     with pytest.raises(exc.InvalidApiNotFound):
         call(b, "NoSuchAction")

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from vodfc.emulator.protocol import RequestContext
 from vodfc.emulator.store import MemoryStore, SQLiteStore
+from vodfc.emulator.vod.action_table import dispatch
 from vodfc.emulator.vod.exceptions import (
     CategoryLevelExceededMax,
     InvalidCategoryNotFound,
@@ -19,7 +20,6 @@ from vodfc.emulator.vod.exceptions import (
     NoSuchResource,
 )
 from vodfc.emulator.vod.models import Category, Image, Mezzanine, Stream, Video, VodBackend
-from vodfc.emulator.vod.responses import dispatch
 from vodfc.emulator.vod.seed import seed_demo_library
 
 HEX32 = re.compile(r"[0-9a-f]{32}")

@@ -10,7 +10,7 @@ from alibabacloud_vod20170321 import models as tea
 from aliyunsdkvod.request.v20170321.GetPlayInfoRequest import GetPlayInfoRequest
 from aliyunsdkvod.request.v20170321.GetVideoInfoRequest import GetVideoInfoRequest
 from vodfc.emulator.protocol import RequestContext, envelope
-from vodfc.emulator.vod.responses import dispatch
+from vodfc.emulator.vod.action_table import dispatch
 from vodfc.emulator.vod.seed import demo_id
 
 NOW = datetime(2026, 3, 1, tzinfo=timezone.utc)

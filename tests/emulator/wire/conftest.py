@@ -1,7 +1,7 @@
 """Transport fixtures over the fake VOD backend: the wire layer is tested on its own.
 
 ``target`` runs each test twice, in-process (``mock_vod``) and against a ``ThreadedServer``,
-exactly like the plugin's ``vod`` fixture, but with ``fakes.dispatch`` behind the gateway and a
+exactly like the plugin's ``vod`` fixture, but with ``fakes.ACTIONS`` behind the gateway and a
 clock the tests can move.
 """
 
@@ -53,7 +53,7 @@ class Clock:
 
 def fake_app(config: EmulatorConfig | None = None, **changes: Any) -> Any:
     config = (config or EmulatorConfig(components=())).with_changes(**changes)
-    return create_app(config, backend_factory=fakes.FakeBackend, dispatch=fakes.dispatch)
+    return create_app(config, backend_factory=fakes.FakeBackend, actions=fakes.ACTIONS)
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """A tiny stand-in for the VOD package, so the transport is tested on its own.
 
-It keeps videos as store records and answers three actions; the transport under test cannot tell
-it from the real backend, which is the point of the dispatch contract.
+It keeps videos as store records and answers three actions (``ACTIONS``, given to ``create_app`` as
+the VOD core's actions); the transport under test cannot tell it from the real backend, which is the
+point of the dispatch contract.
 """
 
 from __future__ import annotations
@@ -12,9 +13,7 @@ from typing import Any
 
 from vodfc.emulator.protocol import RequestContext
 from vodfc.emulator.store import Store
-from vodfc.emulator.vod.exceptions import InvalidApiNotFound, InvalidVideoNotFound, MissingParameter
-
-SUPPORTED_ACTIONS = ("DeleteVideo", "GetVideoInfo", "UpdateVideoInfo")
+from vodfc.emulator.vod.exceptions import InvalidVideoNotFound, MissingParameter
 
 
 class FakeBackend:
@@ -42,35 +41,38 @@ def _required(params: Mapping[str, str], name: str) -> str:
     return params[name]
 
 
-def dispatch(
-    backend: FakeBackend, action: str, params: Mapping[str, str], ctx: RequestContext
-) -> dict[str, Any]:
-    if action == "GetVideoInfo":
-        video = backend.videos.get(_required(params, "VideoId"))
-        if video is None:
+def get_video_info(backend: FakeBackend, params: Mapping[str, str], ctx: RequestContext) -> dict[str, Any]:
+    video = backend.videos.get(_required(params, "VideoId"))
+    if video is None:
+        raise InvalidVideoNotFound()
+    return {
+        "Video": dict(video),
+        "Context": {
+            "Region": ctx.region,
+            "Account": ctx.account_id,
+            "HostUrl": ctx.host_url,
+            "Mode": ctx.mode,
+        },
+    }
+
+
+def update_video_info(backend: FakeBackend, params: Mapping[str, str], ctx: RequestContext) -> dict[str, Any]:
+    video_id = _required(params, "VideoId")
+    if video_id not in backend.videos:
+        raise InvalidVideoNotFound()
+    backend.put(video_id, **{**backend.videos[video_id], "Title": params.get("Title", "")})
+    return {}
+
+
+def delete_video(backend: FakeBackend, params: Mapping[str, str], ctx: RequestContext) -> dict[str, Any]:
+    ids = _required(params, "VideoIds").split(",")
+    for video_id in ids:  # writes first, then fails: the transaction must undo them
+        if video_id in backend.videos:
+            del backend.videos[video_id]
+            backend.store.delete(backend.namespace, "video", video_id)
+        else:
             raise InvalidVideoNotFound()
-        return {
-            "Video": dict(video),
-            "Context": {
-                "Region": ctx.region,
-                "Account": ctx.account_id,
-                "HostUrl": ctx.host_url,
-                "Mode": ctx.mode,
-            },
-        }
-    if action == "UpdateVideoInfo":
-        video_id = _required(params, "VideoId")
-        if video_id not in backend.videos:
-            raise InvalidVideoNotFound()
-        backend.put(video_id, **{**backend.videos[video_id], "Title": params.get("Title", "")})
-        return {}
-    if action == "DeleteVideo":
-        ids = _required(params, "VideoIds").split(",")
-        for video_id in ids:  # writes first, then fails: the transaction must undo them
-            if video_id in backend.videos:
-                del backend.videos[video_id]
-                backend.store.delete(backend.namespace, "video", video_id)
-            else:
-                raise InvalidVideoNotFound()
-        return {}
-    raise InvalidApiNotFound()
+    return {}
+
+
+ACTIONS = {"GetVideoInfo": get_video_info, "UpdateVideoInfo": update_video_info, "DeleteVideo": delete_video}

@@ -1,7 +1,7 @@
 """Operation functions against the emulator's real VOD gateway: STS from the FC context, faults, logs.
 
 The gateway verifies signatures and STS tokens and renders errors exactly as VOD does; the action itself is
-answered by a one-video dispatch here, so these tests are about the function's plumbing around a real
+answered by a one-video action table here, so these tests are about the function's plumbing around a real
 VodClient (credentials, retries, error mapping, logging), not about VOD's data.
 """
 
@@ -38,11 +38,14 @@ class OneVideoBackend:
         self.seen = []
 
 
-def dispatch(backend: OneVideoBackend, action: str, params: Mapping[str, str], ctx: Any) -> dict[str, Any]:
-    backend.seen.append((action, dict(params)))
+def get_video_info(backend: OneVideoBackend, params: Mapping[str, str], ctx: Any) -> dict[str, Any]:
+    backend.seen.append(("GetVideoInfo", dict(params)))
     if params.get("VideoId") != "v1":
         raise InvalidVideoNotFound()
     return {"Video": dict(VIDEO)}
+
+
+ACTIONS = {"GetVideoInfo": get_video_info}
 
 
 @pytest.fixture
@@ -50,7 +53,7 @@ def emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     for name in ("VOD_ENDPOINT", "FC_REGION", "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_SECURITY_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("VODFC_HTTP_AUTH", "function")
-    with mock_vod(EmulatorConfig(components=()), backend_factory=OneVideoBackend, dispatch=dispatch) as mock:
+    with mock_vod(EmulatorConfig(components=()), backend_factory=OneVideoBackend, actions=ACTIONS) as mock:
         yield mock
 
 

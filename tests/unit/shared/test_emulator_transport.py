@@ -18,7 +18,7 @@ from vodfc.emulator.app import get_state
 from vodfc.emulator.config import EmulatorConfig
 from vodfc.emulator.mock import mock_vod
 from vodfc.emulator.protocol import DropConnection
-from vodfc.emulator.vod.exceptions import InvalidApiNotFound, InvalidVideoNotFound, ThrottlingUser
+from vodfc.emulator.vod.exceptions import InvalidVideoNotFound, ThrottlingUser
 
 from shared import VodClient
 from shared.errors import AuthFailed, NotFound, TransportError, VodError
@@ -39,13 +39,15 @@ class TinyBackend:
         self.seen = []
 
 
-def dispatch(backend: TinyBackend, action: str, params: Mapping[str, str], ctx: Any) -> dict[str, Any]:
-    backend.seen.append((action, dict(params)))
-    if action != "GetVideoInfo":
-        raise InvalidApiNotFound()
+def get_video_info(backend: TinyBackend, params: Mapping[str, str], ctx: Any) -> dict[str, Any]:
+    backend.seen.append(("GetVideoInfo", dict(params)))
     if params.get("VideoId") != "v1":
         raise InvalidVideoNotFound()
     return {"Video": {"VideoId": "v1", "Size": "12", "Duration": "3.5", "Snapshots": {"Snapshot": []}}}
+
+
+# The only action this emulator answers: anything else is InvalidApi.NotFound.
+ACTIONS = {"GetVideoInfo": get_video_info}
 
 
 @pytest.fixture
@@ -53,7 +55,7 @@ def emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     for name in ("VOD_ENDPOINT", "FC_REGION", "ALIBABA_CLOUD_SECURITY_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     config = EmulatorConfig(components=())
-    with mock_vod(config, backend_factory=TinyBackend, dispatch=dispatch) as mock:
+    with mock_vod(config, backend_factory=TinyBackend, actions=ACTIONS) as mock:
         yield mock
 
 
@@ -147,7 +149,7 @@ def server() -> Iterator[Any]:
     from vodfc.emulator.app import create_app
     from vodfc.emulator.server import ThreadedServer
 
-    app = create_app(EmulatorConfig(components=()), backend_factory=TinyBackend, dispatch=dispatch)
+    app = create_app(EmulatorConfig(components=()), backend_factory=TinyBackend, actions=ACTIONS)
     running = ThreadedServer(app, port=0).start()
     try:
         yield running

@@ -1,0 +1,207 @@
+"""Building one emulator: the only module that knows every component.
+
+``build(config)`` makes, in dependency order, the core (``EmulatorState``: config, store, key ring,
+VOD backends, the hook lists), then each selected component, handing it what it needs as constructor
+arguments, then the action table, the VOD endpoint, the control plane and the Flask app with its one
+request cycle (``vodfc.emulator.front``). Everything it wires is visible here: which hooks a component
+adds, which hosts and routes it serves, whom it listens to. Nothing looks another component up later.
+
+Components are chosen by short name (``EmulatorConfig.components``; ``None`` means all of them):
+
+| name | what it is | needs | uses, when selected |
+|---|---|---|---|
+| ``oss`` | the OSS object service (``vodfc.emulator.oss``) | | |
+| ``media`` | real probing and snapshots with PyAV (``vodfc.emulator.media``) | | |
+| ``events`` | the event bus and the message-callback actions (``vodfc.emulator.events``) | | |
+| ``ingest`` | upload credentials and completed uploads (``vodfc.emulator.ingest``) | oss, media | events |
+| ``lifecycle`` | video status machine, jobs (``vodfc.emulator.lifecycle``) | | ingest, events, oss, media |
+| ``faults`` | fault injection (``vodfc.emulator.faults``) | | events |
+| ``fc`` | Function Compute: API, runtime, triggers (``vodfc.emulator.fc``) | | events |
+
+An unknown name, or a component whose need is not selected, is a ``ComponentError`` here; a component
+that is not selected serves nothing, and its VOD actions answer ``InvalidApi.NotFound``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from flask import Flask
+from vodfc.emulator import control
+from vodfc.emulator.backends import BackendFactory
+from vodfc.emulator.config import EmulatorConfig
+from vodfc.emulator.events import EventBus, app_transport, bus_from_env
+from vodfc.emulator.events import actions as events_actions
+from vodfc.emulator.events import control as events_control
+from vodfc.emulator.faults import Faults
+from vodfc.emulator.faults import control as faults_control
+from vodfc.emulator.fc import FC_HOST, FcComponent
+from vodfc.emulator.fc import api as fc_api
+from vodfc.emulator.front import Front, install_front
+from vodfc.emulator.gateway import VodEndpoint
+from vodfc.emulator.ingest import Ingest
+from vodfc.emulator.ingest import actions as ingest_actions
+from vodfc.emulator.lifecycle import Lifecycle, MediaEvents, scheduler_from_env
+from vodfc.emulator.lifecycle import actions as lifecycle_actions
+from vodfc.emulator.lifecycle import control as lifecycle_control
+from vodfc.emulator.lookup import EXTENSION_KEY
+from vodfc.emulator.oss import OssService
+from vodfc.emulator.oss import routes as oss_routes
+from vodfc.emulator.state import EmulatorState
+from vodfc.emulator.store import Store
+from vodfc.emulator.vod.action_table import CORE_ACTIONS, Action, ActionTable
+
+# Every component, in the order they are built: each after everything it needs or uses.
+COMPONENTS = ("oss", "media", "events", "ingest", "lifecycle", "faults", "fc")
+# What a component cannot work without (what it merely uses is optional).
+NEEDS: Mapping[str, tuple[str, ...]] = {"ingest": ("oss", "media")}
+
+
+class ComponentError(ValueError):
+    """``EmulatorConfig.components`` names an unknown component, or leaves out one a selected one needs."""
+
+
+def select(names: Sequence[str] | None) -> tuple[str, ...]:
+    """The components to build, in build order; ``None`` selects all of them."""
+    if names is None:
+        return COMPONENTS
+    if isinstance(names, str):
+        raise ComponentError(f"components must be a sequence of names, not the string {names!r}")
+    unknown = [name for name in names if name not in COMPONENTS]
+    if unknown:
+        raise ComponentError(
+            f"unknown emulator component(s) {', '.join(map(repr, unknown))}; "
+            f"the components are {', '.join(COMPONENTS)}"
+        )
+    for name in names:
+        missing = [need for need in NEEDS.get(name, ()) if need not in names]
+        if missing:
+            raise ComponentError(f"the {name} component needs {' and '.join(missing)}, which is not selected")
+    return tuple(name for name in COMPONENTS if name in names)
+
+
+@dataclass(frozen=True)
+class Emulator:
+    """One built emulator; ``http`` is the Flask app ``create_app`` returns (its WSGI entry is ``front``)."""
+
+    config: EmulatorConfig
+    state: EmulatorState
+    components: tuple[str, ...]
+    oss: OssService | None
+    events: EventBus | None
+    ingest: Ingest | None
+    lifecycle: Lifecycle | None
+    faults: Faults | None
+    fc: FcComponent | None
+    actions: ActionTable
+    vod: VodEndpoint
+    http: Flask
+    front: Front
+
+    def reset(self) -> None:
+        self.state.reset()
+
+
+def build(
+    config: EmulatorConfig | None = None,
+    *,
+    store: Store | None = None,
+    backend_factory: BackendFactory | None = None,
+    actions: Mapping[str, Action] | None = None,
+) -> Emulator:
+    """Build an emulator. ``store`` and ``backend_factory`` replace the core's (``backend_factory`` is
+    ``VodBackend`` by default), ``actions`` the VOD core's actions (``CORE_ACTIONS``); the selected
+    components add their own actions either way."""
+    config = config or EmulatorConfig()
+    chosen = select(config.components)
+    state = EmulatorState(config, store, backend_factory)
+    http = Flask("emulator")
+    http.register_blueprint(control.blueprint(state, chosen))
+    parts: list[Mapping[str, Action]] = [CORE_ACTIONS if actions is None else actions]
+
+    oss = events = ingest = lifecycle = faults = fc = None
+    if "oss" in chosen:
+        oss = OssService(state)
+        state.on_reset.append(oss.reset)
+        for pattern, handler in oss_routes.host_routes(oss):
+            state.add_host_route(pattern, handler)
+        http.register_blueprint(oss_routes.blueprint(oss))
+
+    if "events" in chosen:
+        events = bus_from_env(state)
+        events.transport = app_transport(state.routes_host, http)
+        state.request_hooks.append(events.note_request)
+        state.on_reset.append(events.reset)
+        http.register_blueprint(events_control.blueprint(events))
+        parts.append(events_actions.actions(events))
+
+    if "ingest" in chosen:
+        assert oss is not None  # select() checked NEEDS
+        ingest = Ingest(state, oss, bus=events)
+        oss.on_object_complete.append(ingest.object_complete)
+        state.on_reset.append(ingest.reset)
+        parts.append(ingest_actions.actions(ingest))
+
+    if "lifecycle" in chosen:
+        lifecycle = Lifecycle(
+            state,
+            scheduler_from_env(config.clock, os.environ),
+            bus=events,
+            oss=oss,
+            media="media" in chosen,
+        )
+        if events is not None:
+            media_events = lifecycle.media_events = MediaEvents(events)
+            state.before_action.append(media_events.before_action)
+            state.after_action.append(media_events.after_action)
+        if ingest is not None:
+            ingest.on_upload_complete.append(lifecycle.on_ingest_upload)
+        state.on_reset.append(_reset_lifecycle(lifecycle))
+        http.register_blueprint(lifecycle_control.blueprint(lifecycle))
+        parts.append(lifecycle_actions.actions(lifecycle))
+
+    if "faults" in chosen:
+        faults = Faults(config.clock)
+        state.before_action.append(faults.before_action)
+        state.on_reset.append(faults.clear)
+        if events is not None:
+            events.fault_hook = faults.event_decision
+        http.register_blueprint(faults_control.blueprint(faults))
+
+    if "fc" in chosen:
+        # The functions' own calls go to an internal server of this same app.
+        fc = FcComponent(state, http)
+        # The FC API host of every account and region (also <region>-internal); routed by path.
+        state.add_host_route(FC_HOST)
+        state.on_reset.append(fc.reset)
+        if events is not None:
+            # Only the owning account's events: another account's uploads never start these functions.
+            events.subscribe(fc.on_event, account_id=fc.account_id, permanent=True)
+        http.register_blueprint(fc_api.blueprint(fc))
+
+    table = ActionTable(*parts)
+    vod = VodEndpoint(state, table)
+    front = install_front(http, state, vod)
+    state.mark_baseline()
+    emulator = Emulator(
+        config, state, chosen, oss, events, ingest, lifecycle, faults, fc, table, vod, http, front
+    )
+    http.extensions[EXTENSION_KEY] = emulator
+    # A fresh data dir gets the demo library; a persisted one keeps what it has.
+    if config.seed and not state.store.namespaces():
+        state.seed()
+    return emulator
+
+
+def _reset_lifecycle(lifecycle: Lifecycle) -> Callable[[], None]:
+    initial = lifecycle.scheduler.timing
+
+    def reset() -> None:
+        lifecycle.reset()
+        lifecycle.scheduler.set_timing(initial)
+        if lifecycle.media_events is not None:
+            lifecycle.media_events.forget()
+
+    return reset

@@ -1,0 +1,85 @@
+"""The emulator's one request cycle: the WSGI entry of its Flask app.
+
+Every request, whichever way it comes (``mock_vod``'s replay, the server, a Flask test client, the
+event bus delivering to an emulated host), goes through ``Front``:
+
+1. a call scope (``vodfc.emulator.callscope``) around the whole request;
+2. the component hosts: a host a component registered (``EmulatorState.add_host_route``) is that
+   component's, and goes to Flask;
+3. a VOD call, ``/`` on any other host, goes to ``VodEndpoint.serve`` straight from the environ
+   (request hooks, then the call); a HEAD gets the same answer without its body;
+4. everything else goes to Flask (the control plane, OSS, the FC API). Its one ``before_request``
+   gives a request on a component host to the route's handler, if it has one (request hooks do not
+   run for what a handler answers), and runs the request hooks otherwise; its one error handler
+   renders a failure as control-plane JSON under ``/_vodfc/`` and as a VOD error anywhere else,
+   through the endpoint's ``failure`` (blueprints with a handler of their own, FC's API, keep theirs).
+
+A VOD call is the hot path (every SDK call), so it never enters Flask. Only a VOD call can drop its
+connection (``DropConnection`` from a ``before_action`` hook): it leaves the WSGI call as that
+exception, which the mock turns into the client's ``ConnectionError`` and the server into a closed
+socket.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Flask, request
+from vodfc.emulator.callscope import CallScope
+from vodfc.emulator.control import control_error
+from vodfc.emulator.gateway import VodEndpoint
+from vodfc.emulator.paths import CONTROL_PREFIX
+from vodfc.emulator.protocol import environ as wsgi
+from vodfc.emulator.state import EmulatorState, HostMatch
+
+# Where the front leaves a Flask-bound request's host match for the app's before_request.
+HOST_MATCH_KEY = "vodfc.host_match"
+# PATH_INFO of a VOD call ("" is what a WSGI server may hand over for a bare host).
+VOD_PATHS = frozenset({"/", ""})
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+class Front:
+    """The WSGI entry: VOD calls to the endpoint, everything else to ``flask_app``."""
+
+    def __init__(self, state: EmulatorState, vod: VodEndpoint, flask_app: WsgiApp):
+        self.state = state
+        self.vod = vod
+        self.flask_app = flask_app
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        with CallScope(environ):
+            found = self.state.host_match(wsgi.host(environ)) if self.state.host_routes else None
+            if found is None and environ.get("PATH_INFO") in VOD_PATHS:
+                answer = self.vod.serve(environ)
+                start_response(answer.status_line, answer.headers)
+                return [] if environ.get("REQUEST_METHOD") == "HEAD" else [answer.body]
+            environ[HOST_MATCH_KEY] = found
+            return self.flask_app(environ, start_response)
+
+
+def install_front(http: Flask, state: EmulatorState, vod: VodEndpoint) -> Front:
+    """Make ``Front`` the WSGI entry of ``http`` and give Flask its request hook and error handler."""
+
+    def start_request() -> Any:
+        found: HostMatch | None = request.environ.get(HOST_MATCH_KEY)
+        if found is not None and found.route.handler is not None:
+            answer = found.route.handler(found.match)
+            if answer is not None:
+                return answer
+        state.run_request_hooks(request.environ)
+        return None
+
+    def failed(error: Exception) -> Any:
+        if request.path.startswith(CONTROL_PREFIX + "/"):
+            return control_error(error)
+        return vod.failure(error, request.environ).to_response()
+
+    http.before_request(start_request)
+    http.register_error_handler(Exception, failed)
+    front = Front(state, vod, http.wsgi_app)
+    http.wsgi_app = front  # type: ignore[method-assign]
+    return front
