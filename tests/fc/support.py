@@ -72,12 +72,14 @@ def act(data, context):
     if "vodcall" in data:
         # A VOD call of this function's own, with its credentials, at its VOD_ENDPOINT.
         from aliyunsdkcore.acs_exception.exceptions import ServerException
+        from aliyunsdkcore.auth.credentials import StsTokenCredential
         from aliyunsdkcore.client import AcsClient
         from aliyunsdkcore.request import CommonRequest
 
         creds = context.credentials
-        client = AcsClient(creds.access_key_id, creds.access_key_secret, context.region,
-                           auto_retry=False)
+        credential = StsTokenCredential(creds.access_key_id, creds.access_key_secret,
+                                        creds.security_token)
+        client = AcsClient(region_id=context.region, credential=credential, auto_retry=False)
         request = CommonRequest(domain=os.environ["VOD_ENDPOINT"].split("://")[1],
                                 version="2017-03-21", action_name="GetVideoInfo")
         request.set_method("POST")

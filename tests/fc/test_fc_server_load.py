@@ -50,7 +50,7 @@ def _error(exc: fc2.FcError) -> dict[str, Any]:
 def test_a_burst_of_64_invocations_never_starves_the_emulator(project: Path, stop: list[Any]) -> None:
     server = _server(project, max_instances=8)
     stop.append(server)
-    video_id = _any_video(server.url)
+    video_id, title = _any_video(server.url)
     flag = project.parent / "code" / f"go-{uuid.uuid4().hex[:8]}"
     event = json.dumps({"wait_for": str(flag), "vodcall": video_id}).encode()
 
@@ -67,14 +67,14 @@ def test_a_burst_of_64_invocations_never_starves_the_emulator(project: Path, sto
         # Every instance is busy, the rest queue or were throttled: health, VOD and the control plane
         # still answer, and no invocation is done yet.
         assert requests.get(f"{server.url}/_vodfc/health", timeout=5).json()["status"] == "ok"
-        vod = _any_video(server.url)
-        assert vod and not any(f.done() and not isinstance(f.result(), fc2.FcError) for f in futures)
+        assert _any_video(server.url) == (video_id, title)
+        assert not any(f.done() and not isinstance(f.result(), fc2.FcError) for f in futures)
         flag.touch()
         outcomes = [f.result(60) for f in futures]
     answered = [o for o in outcomes if not isinstance(o, fc2.FcError)]
     throttled = [o for o in outcomes if isinstance(o, fc2.FcError)]
     # The functions' own VOD calls were served while the server was full of invocations.
-    assert answered and all(a["out"]["vod"] for a in answered)
+    assert answered and all(a["out"]["vod"] == title for a in answered)
     # Beyond the threads invocations may hold (64 - 8 kept for everything else): FC's throttling answer.
     assert len(answered) == 56
     assert {(e.status_code, e.err_code) for e in throttled} == {(503, "ResourceThrottled")}
@@ -138,7 +138,7 @@ def test_the_server_keeps_threads_for_itself(project: Path, stop: list[Any]) -> 
         assert all(json.loads(f.result(20).data)["function"][0] == "Probe" for f in held)
 
 
-def _any_video(url: str) -> str:
+def _any_video(url: str) -> tuple[str, str]:
     from aliyunsdkcore.client import AcsClient
     from aliyunsdkcore.request import CommonRequest
 
@@ -148,8 +148,8 @@ def _any_video(url: str) -> str:
     )
     request.set_method("POST")
     request.add_query_param("PageSize", "1")
-    found = json.loads(client.do_action_with_exception(request))
-    return str(found["MediaList"][0]["Video"]["VideoId"])
+    video = json.loads(client.do_action_with_exception(request))["MediaList"][0]["Video"]
+    return str(video["VideoId"]), str(video["Title"])
 
 
 def _wait(condition: Any, seconds: float = 20.0) -> None:
