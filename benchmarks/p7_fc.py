@@ -101,12 +101,12 @@ def run(profile: Profile, results: dict[str, float]) -> list[Row]:
     emu.require("fc2", "the aliyun-fc2 client")
     up = Up()
     try:
-        return _measure(up.url, profile, results)
+        return _measure(up.url, up.proc.pid, profile, results)
     finally:
         up.stop()
 
 
-def _measure(url: str, profile: Profile, results: dict[str, float]) -> list[Row]:
+def _measure(url: str, pid: int, profile: Profile, results: dict[str, float]) -> list[Row]:
     import requests
 
     endpoint = url.removeprefix("http://")
@@ -170,6 +170,23 @@ def _measure(url: str, profile: Profile, results: dict[str, float]) -> list[Row]
         )
     )
 
+    # Where the CPU goes, per call: this process (the client), the emulator, its instances.
+    calls = max(20, profile.inner * profile.rounds // 2)
+    direct_cpu = _cpu_per_call(pid, lambda: emu.get_video_info(acs, video_id), calls)
+    invoke_cpu = _cpu_per_call(pid, invoke, calls)
+    rows.append(
+        Row(
+            PART,
+            "CPU per call, client + emulator + instances: fc2 invoke of GetVideoInfo vs direct VOD",
+            " + ".join(ms(t) for t in invoke_cpu),
+            " + ".join(ms(t) for t in direct_cpu),
+            sum(invoke_cpu) / sum(direct_cpu),
+            "for scale",
+            "—",
+            f"{calls} calls each; what a CPU-bound run can reach: throughput ≤ the inverse of this ratio",
+        )
+    )
+
     # (b) throughput under 16 concurrent clients
     per_client = max(2, min(50, profile.inner + profile.rounds))
     direct_rate, direct_errors = _burst(
@@ -223,6 +240,40 @@ def _measure(url: str, profile: Profile, results: dict[str, float]) -> list[Row]
         )
     )
     return rows
+
+
+def _cpu_per_call(pid: int, call: Callable[[], Any], n: int) -> tuple[float, float, float]:
+    """CPU seconds per call of this process, of process ``pid``, and of ``pid``'s children."""
+    for _ in range(5):
+        call()
+    children = _children(pid)
+    before = time.process_time(), _cpu(pid), sum(_cpu(c) for c in children)
+    for _ in range(n):
+        call()
+    after = time.process_time(), _cpu(pid), sum(_cpu(c) for c in children)
+    return (after[0] - before[0]) / n, (after[1] - before[1]) / n, (after[2] - before[2]) / n
+
+
+def _cpu(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii") as stat:
+                    if stat.read().rsplit(")", 1)[1].split()[1] == str(pid):
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
 
 
 def _burst(make: Callable[[], Any], call: Callable[[Any], Any], per_client: int) -> tuple[float, int]:
