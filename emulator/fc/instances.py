@@ -54,6 +54,8 @@ PASSTHROUGH = (
     "SSL_CERT_DIR",
     "REQUESTS_CA_BUNDLE",
 )
+# An instance's folder: <tmp>/vodfc-instance-<emulator pid>-<random>.
+FOLDER_PREFIX = "vodfc-instance-"
 START_TIMEOUT = 30.0
 TICK_SECONDS = 1.0
 OUTPUT_GRACE = 4 * bootstrap.FLUSH_SECONDS
@@ -254,6 +256,8 @@ class Supervisor:
         self._living: set[Worker] = set()
         self._pools: weakref.WeakSet[Any] = weakref.WeakSet()
         self._private_tmp: bool | None = None
+        self._closed = False
+        _sweep_folders_of_dead_emulators()
         self._thread = threading.Thread(target=self._loop, name="vodfc-fc-supervisor", daemon=True)
         self._thread.start()
 
@@ -280,7 +284,9 @@ class Supervisor:
         return worker
 
     def _spawn(self, mode: str) -> Worker:
-        folder = tempfile.mkdtemp(prefix="vodfc-fc-")
+        if self._closed:
+            raise InstanceStartError("the emulator is exiting")
+        folder = tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")
         parent_end, child_end = socket.socketpair()
         keep = _host_paths_under_tmp()
         command = [
@@ -351,8 +357,9 @@ class Supervisor:
                 self._dying.extend(still)
 
     def shutdown(self) -> None:
-        """Kill every instance process (at exit)."""
+        """Kill every instance process and remove its folder (at exit); start no other."""
         with self._lock:
+            self._closed = True
             workers = list(self._living) + [w for d in self._blank.values() for w in d]
         for worker in workers:
             try:
@@ -409,6 +416,8 @@ class Supervisor:
                 log.exception("the FC supervisor hit an error")
 
     def _replenish(self) -> None:
+        if self._closed:
+            return
         with self._lock:
             for blank in self._blank.values():
                 for dead in [w for w in blank if not w.alive]:
@@ -426,6 +435,25 @@ class Supervisor:
                 return
             with self._lock:
                 self._blank[mode].append(worker)
+
+
+def _sweep_folders_of_dead_emulators() -> None:
+    """Remove the instance folders an emulator that died without cleaning up (SIGKILL) left behind."""
+    base = tempfile.gettempdir()
+    try:
+        names = os.listdir(base)
+    except OSError:
+        return
+    for name in names:
+        owner = name[len(FOLDER_PREFIX) :].partition("-")[0]
+        if not name.startswith(FOLDER_PREFIX) or not owner.isdigit() or int(owner) == os.getpid():
+            continue
+        try:
+            os.kill(int(owner), 0)
+        except ProcessLookupError:
+            shutil.rmtree(os.path.join(base, name), ignore_errors=True)
+        except (PermissionError, OverflowError):
+            pass  # another user's emulator, alive; or not a process id
 
 
 def _host_paths_under_tmp() -> list[str]:

@@ -260,3 +260,27 @@ def test_results_of_many_concurrent_invocations_never_mix(make: Any) -> None:
         assert f"line {n}" in result.log_lines
         assert not [line for line in result.log_lines if line.startswith("line ") and line != f"line {n}"]
     assert json.loads(results[0].body)["request_id"] == results[0].request_id
+
+
+def test_folders_an_emulator_killed_without_cleaning_up_left_are_swept() -> None:
+    import subprocess
+    import tempfile
+
+    from vodfc.emulator.fc.instances import FOLDER_PREFIX, _sweep_folders_of_dead_emulators
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    base = Path(tempfile.gettempdir())
+    dead = base / f"{FOLDER_PREFIX}{gone.pid}-{uuid.uuid4().hex[:8]}"
+    mine = base / f"{FOLDER_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    for folder in (dead, mine):
+        folder.mkdir()
+        (folder / "left").write_text("behind")
+    try:
+        _sweep_folders_of_dead_emulators()
+        assert not dead.exists() and mine.exists()
+    finally:
+        for folder in (dead, mine):
+            if folder.exists():
+                (folder / "left").unlink()
+                folder.rmdir()

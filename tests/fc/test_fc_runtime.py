@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -92,8 +93,9 @@ def test_each_instance_has_a_tmp_of_its_own_that_goes_with_it(runtime: FunctionR
     scratch = f"{tmp}/scratch"
     runtime.invoke("Probe", {"write": [scratch, "kept while warm"]})
     assert runtime.invoke("Probe", {"read": scratch}).json()["out"]["read"] == "kept while warm"
-    # Another function is another instance: it does not see the file.
-    assert runtime.invoke("Other", {"read": scratch}).json()["out"]["read"] is None
+    # Another function is another instance: its own TMPDIR does not have the file.
+    other = runtime.invoke("Other", b"{}").json()["env"]["TMPDIR"]
+    assert runtime.invoke("Other", {"read": f"{other}/scratch"}).json()["out"]["read"] is None
     folder = runtime.instances()["probe/Probe"]["instances"][0]["tmp"]
     assert os.path.isfile(os.path.join(folder, "scratch"))
     runtime.reset()
@@ -103,13 +105,15 @@ def test_each_instance_has_a_tmp_of_its_own_that_goes_with_it(runtime: FunctionR
 
 
 def test_with_a_private_tmp_a_literal_tmp_path_is_the_instances_own(runtime: FunctionRuntime) -> None:
-    first = runtime.invoke("Probe", {"write": ["/tmp/vodfc-probe-literal", "mine"]})
+    first = runtime.invoke("Probe", b"{}")
     if not runtime.instances()["probe/Probe"]["instances"][0]["privateTmp"]:
         pytest.skip("no mount namespace here (VODFC_FC_PRIVATE_TMP=auto fell back to TMPDIR)")
     assert first.json()["env"]["TMPDIR"] == "/tmp"
-    assert not os.path.exists("/tmp/vodfc-probe-literal")
-    assert runtime.invoke("Probe", {"read": "/tmp/vodfc-probe-literal"}).json()["out"]["read"] == "mine"
-    assert runtime.invoke("Other", {"read": "/tmp/vodfc-probe-literal"}).json()["out"]["read"] is None
+    literal = f"/tmp/vodfc-probe-{uuid.uuid4().hex}"
+    runtime.invoke("Probe", {"write": [literal, "mine"]})
+    assert not os.path.exists(literal)
+    assert runtime.invoke("Probe", {"read": literal}).json()["out"]["read"] == "mine"
+    assert runtime.invoke("Other", {"read": literal}).json()["out"]["read"] is None
 
 
 def test_instances_are_warm_and_the_initializer_runs_once(runtime: FunctionRuntime) -> None:
