@@ -32,28 +32,38 @@ import hmac
 import json
 import logging
 import secrets
-import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta, timezone
 from typing import Any
 from urllib.parse import unquote_plus
 
 from flask import Blueprint, Response, request
+from vodfc.emulator.fc.api_support import (
+    FcApiError,
+    Page,
+    code_checksum,
+    code_size,
+    invocation_headers,
+    json_response,
+    page,
+    request_id,
+    server_thread,
+    stable_id,
+    throttled,
+    trigger_config,
+    trigger_type,
+)
+from vodfc.emulator.fc.api_support import invoke as run_invocation
 from vodfc.emulator.fc.component import FcComponent
 from vodfc.emulator.fc.instances import supervisor
-from vodfc.emulator.fc.runtime import Invocation, Throttled, new_request_id, wsgi_environ
-from vodfc.emulator.fc.template import Function, Service
+from vodfc.emulator.fc.runtime import Invocation, Throttled, wsgi_environ
+from vodfc.emulator.fc.template import Function, Service, Trigger
 from vodfc.emulator.paths import CONTROL_PREFIX
-from vodfc.emulator.thread_budget import thread_held
 from vodfc.emulator.views import ComponentViews
 from vodfc.emulator.vod.exceptions import VodError
 from werkzeug.exceptions import HTTPException
 
 API_VERSION = "2016-08-15"
 PREFIX = f"/{API_VERSION}"
-SYNC_PAYLOAD_LIMIT = 32 * 1024 * 1024
-ASYNC_PAYLOAD_LIMIT = 128 * 1024
 CLOCK_SKEW = timedelta(minutes=15)
 METHODS = ["GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"]
 
@@ -61,37 +71,19 @@ views: ComponentViews[FcComponent] = ComponentViews()
 log = logging.getLogger("vodfc.fc")
 
 
-class FcApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-        self.headers = headers or {}
-
-
-def _request_id() -> str:
-    rid = request.environ.get("vodfc.fc.request_id")
-    if rid is None:
-        rid = request.environ["vodfc.fc.request_id"] = new_request_id()
-    return str(rid)
-
-
-def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    response = Response(json.dumps(body), status=status, content_type="application/json")
-    response.headers["x-fc-request-id"] = _request_id()
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
-
-
 def _api_error(error: FcApiError) -> Response:
-    return _json({"ErrorCode": error.code, "ErrorMessage": error.message}, error.status, error.headers)
+    return json_response(
+        {"ErrorCode": error.code, "ErrorMessage": error.message}, error.status, error.headers
+    )
 
 
 def _unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException) and error.code is not None and error.code < 500:
-        return _json({"ErrorCode": "PathNotSupported", "ErrorMessage": error.description or ""}, error.code)
+        return json_response(
+            {"ErrorCode": "PathNotSupported", "ErrorMessage": error.description or ""}, error.code
+        )
     log.error("FC API failed on %s %s", request.method, request.path, exc_info=error)
-    return _json(
+    return json_response(
         {"ErrorCode": "InternalServerError", "ErrorMessage": f"{type(error).__name__}: {error}"}, 500
     )
 
@@ -212,77 +204,13 @@ def _function(
     return function
 
 
-@contextmanager
-def _server_thread() -> Iterator[None]:
-    """Hold one of the server's threads for a whole invocation (``vodfc.emulator.thread_budget``)."""
-    with thread_held(request.environ) as held:
-        if not held:
-            raise FcApiError(
-                503,
-                "ResourceThrottled",
-                "every server thread invocations may hold is busy (VODFC_SERVER_THREADS): try again later",
-            )
-        yield
-
-
-def _throttled(exc: Throttled) -> FcApiError:
-    return FcApiError(exc.status, exc.code, str(exc))
-
-
 # --- invoke -------------------------------------------------------------------------------------------
-
-
-def _invocation_headers(component: FcComponent, result: Invocation, function: Function) -> dict[str, str]:
-    headers = {
-        "x-fc-request-id": result.request_id,
-        "x-fc-invocation-duration": str(max(1, round(result.duration_ms))),
-        "x-fc-invocation-service-version": "LATEST",
-        "x-fc-max-memory-usage": str(result.memory_mb),
-        "x-fc-code-checksum": code_checksum(component, function),
-    }
-    if request.headers.get("x-fc-log-type", "").lower() == "tail":
-        headers["x-fc-log-result"] = result.log_tail()
-    if result.error is not None:
-        headers["x-fc-error-type"] = "UnhandledInvocationError"
-    return headers
 
 
 @views.post(f"{PREFIX}/services/<service_name>/functions/<function_name>/invocations")
 def invoke(component: FcComponent, service_name: str, function_name: str) -> Response:
     account_id = verify_signature(component, proxy=False)
-    function = _function(component, service_name, function_name, account_id)
-    body = request.get_data()
-    mode = request.headers.get("x-fc-invocation-type", "Sync")
-    runtime = component.runtime
-    if mode.lower() == "async":
-        if len(body) > ASYNC_PAYLOAD_LIMIT:
-            raise FcApiError(
-                400,
-                "EntityTooLarge",
-                f"payload size exceeds maximum allowed size ({ASYNC_PAYLOAD_LIMIT} bytes)",
-            )
-        request_id = runtime.invoke_async(function.name, body, service=function.service)
-        response = Response(b"", status=202)
-        response.headers["x-fc-request-id"] = request_id
-        return response
-    if mode.lower() != "sync":
-        raise FcApiError(400, "InvalidArgument", f"X-Fc-Invocation-Type must be Sync or Async, got {mode!r}")
-    if len(body) > SYNC_PAYLOAD_LIMIT:
-        raise FcApiError(
-            400, "EntityTooLarge", f"payload size exceeds maximum allowed size ({SYNC_PAYLOAD_LIMIT} bytes)"
-        )
-    with _server_thread():
-        try:
-            result = runtime.invoke(function.name, body, service=function.service, request_id=_request_id())
-        except Throttled as exc:
-            raise _throttled(exc) from None
-    headers = _invocation_headers(component, result, function)
-    if result.error is not None:
-        return _json(result.error, 200, headers)
-    response = Response(result.body, status=200, content_type="application/octet-stream")
-    for name, value in headers.items():
-        response.headers[name] = value
-    return response
+    return run_invocation(component, _function(component, service_name, function_name, account_id))
 
 
 # --- HTTP triggers ------------------------------------------------------------------------------------
@@ -331,15 +259,15 @@ def _proxy(component: FcComponent, service_name: str, function_name: str) -> Res
         request_uri=raw_uri if "?" in raw_uri or not query else f"{raw_uri}?{query}",
         client_ip=request.remote_addr or "127.0.0.1",
     )
-    with _server_thread():
+    with server_thread():
         try:
             result = component.runtime.invoke_http(
-                function.name, environ, service=function.service, request_id=_request_id()
+                function.name, environ, service=function.service, request_id=request_id()
             )
         except Throttled as exc:
-            raise _throttled(exc) from None
+            raise throttled(exc) from None
     if result.error is not None:
-        headers = _invocation_headers(component, result, function)
+        headers = invocation_headers(component, result, function)
         error = result.error
         # FC's function error body, plus the fields clients read from any non-2xx FC answer.
         body = {
@@ -347,7 +275,7 @@ def _proxy(component: FcComponent, service_name: str, function_name: str) -> Res
             "ErrorMessage": f"{error['errorType']}: {error['errorMessage']}",
             **error,
         }
-        return _json(body, 502, headers)
+        return json_response(body, 502, headers)
     response = Response(result.body, status=result.status)
     response.headers.clear()
     for name, value in result.headers:
@@ -368,27 +296,10 @@ def _timestamp(component: FcComponent) -> str:
     return str(component.loaded_at.strftime(FC_API_TIME_FORMAT))
 
 
-def code_checksum(component: FcComponent, function: Function) -> str:
-    """A checksum of the code directory's .py files (FC's is the CRC64 of the zip; only stability
-    matters), computed once per directory for each loaded template."""
-    cache: dict[str, str] = component.checksums
-    key = str(function.code_dir)
-    if key not in cache:
-        cache[key] = _crc(function)
-    return cache[key]
-
-
-def _crc(function: Function) -> str:
-    digest = 0
-    for path in sorted(function.code_dir.rglob("*.py")):
-        digest = zlib.crc32(path.read_bytes(), digest)
-    return str(digest)
-
-
 def service_json(service: Service, component: FcComponent) -> dict[str, Any]:
     return {
         "serviceName": service.name,
-        "serviceId": _stable_id(service.name),
+        "serviceId": stable_id(service.name),
         "description": service.description,
         "role": "",
         "logConfig": {"project": service.log_project, "logstore": service.log_store},
@@ -401,11 +312,8 @@ def service_json(service: Service, component: FcComponent) -> dict[str, Any]:
 
 
 def function_json(function: Function, component: FcComponent) -> dict[str, Any]:
-    size = sum(
-        p.stat().st_size for p in function.code_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-    )
     return {
-        "functionId": _stable_id(f"{function.service}/{function.name}"),
+        "functionId": stable_id(f"{function.service}/{function.name}"),
         "functionName": function.name,
         "description": function.description,
         "runtime": function.runtime,
@@ -414,7 +322,7 @@ def function_json(function: Function, component: FcComponent) -> dict[str, Any]:
         "initializer": function.initializer or "",
         "initializationTimeout": function.initialization_timeout,
         "memorySize": function.memory_size,
-        "codeSize": size,
+        "codeSize": code_size(function),
         "codeChecksum": code_checksum(component, function),
         "environmentVariables": dict(function.environment),
         "instanceConcurrency": function.instance_concurrency,
@@ -425,25 +333,12 @@ def function_json(function: Function, component: FcComponent) -> dict[str, Any]:
     }
 
 
-_TRIGGER_TYPES = {"HTTP": "http", "Timer": "timer", "MNSTopic": "mns_topic", "OSS": "oss", "Log": "log"}
-
-
-def trigger_json(function: Function, trigger: Any, component: FcComponent) -> dict[str, Any]:
+def trigger_json(function: Function, trigger: Trigger, component: FcComponent) -> dict[str, Any]:
     props = trigger.properties
-    if trigger.type == "HTTP":
-        config: dict[str, Any] = {"authType": trigger.auth_type, "methods": list(trigger.methods)}
-    elif trigger.type == "Timer":
-        config = {
-            "cronExpression": props.get("CronExpression"),
-            "payload": props.get("Payload", ""),
-            "enable": bool(props.get("Enable", True)),
-        }
-    else:
-        config = {key[:1].lower() + key[1:]: value for key, value in props.items()}
     return {
         "triggerName": trigger.name,
-        "triggerType": _TRIGGER_TYPES.get(trigger.type, trigger.type.lower()),
-        "triggerConfig": config,
+        "triggerType": trigger_type(trigger),
+        "triggerConfig": trigger_config(trigger),
         "sourceArn": "",
         "invocationRole": props.get("InvocationRole", ""),
         "qualifier": props.get("Qualifier", "LATEST"),
@@ -452,53 +347,35 @@ def trigger_json(function: Function, trigger: Any, component: FcComponent) -> di
     }
 
 
-def _stable_id(text: str) -> str:
-    digest = hashlib.md5(text.encode()).hexdigest()
-    return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
-
-
-def _page(items: list[dict[str, Any]], key: str) -> dict[str, Any]:
-    prefix = request.args.get("prefix", "")
-    start = request.args.get("nextToken") or request.args.get("startKey") or ""
-    try:
-        limit = int(request.args.get("limit", 100))
-    except ValueError:
-        raise FcApiError(400, "InvalidArgument", "limit must be an integer") from None
-    if not 1 <= limit <= 100:
-        raise FcApiError(400, "InvalidArgument", "limit must be between 1 and 100")
-    chosen = [i for i in items if str(i[key]).startswith(prefix) and str(i[key]) >= start]
-    chosen.sort(key=lambda i: str(i[key]))
-    page, rest = chosen[:limit], chosen[limit:]
-    return {"items": page, "nextToken": str(rest[0][key]) if rest else None}
+def _listing(key: str, found: Page) -> dict[str, Any]:
+    body: dict[str, Any] = {key: found.items}
+    if found.next_token:
+        body["nextToken"] = found.next_token
+    return body
 
 
 @views.get(f"{PREFIX}/services")
 def list_services(component: FcComponent) -> Response:
     account_id = verify_signature(component, proxy=False)
     services = component.runtime.template.services.values() if account_id == component.account_id else []
-    found = _page([service_json(s, component) for s in services], "serviceName")
-    body: dict[str, Any] = {"services": found["items"]}
-    if found["nextToken"]:
-        body["nextToken"] = found["nextToken"]
-    return _json(body)
+    return json_response(
+        _listing("services", page([service_json(s, component) for s in services], "serviceName"))
+    )
 
 
 @views.get(f"{PREFIX}/services/<service_name>")
 def get_service(component: FcComponent, service_name: str) -> Response:
     account_id = verify_signature(component, proxy=False)
     service = _service(component, service_name, account_id)
-    return _json(service_json(service, component), headers={"etag": _stable_id(service.name)})
+    return json_response(service_json(service, component), headers={"etag": stable_id(service.name)})
 
 
 @views.get(f"{PREFIX}/services/<service_name>/functions")
 def list_functions(component: FcComponent, service_name: str) -> Response:
     account_id = verify_signature(component, proxy=False)
     service = _service(component, service_name, account_id)
-    found = _page([function_json(f, component) for f in service.functions.values()], "functionName")
-    body: dict[str, Any] = {"functions": found["items"]}
-    if found["nextToken"]:
-        body["nextToken"] = found["nextToken"]
-    return _json(body)
+    found = page([function_json(f, component) for f in service.functions.values()], "functionName")
+    return json_response(_listing("functions", found))
 
 
 @views.get(f"{PREFIX}/services/<service_name>/functions/<function_name>")
@@ -506,18 +383,15 @@ def get_function(component: FcComponent, service_name: str, function_name: str) 
     account_id = verify_signature(component, proxy=False)
     function = _function(component, service_name, function_name, account_id)
     body = function_json(function, component)
-    return _json(body, headers={"etag": body["codeChecksum"]})
+    return json_response(body, headers={"etag": body["codeChecksum"]})
 
 
 @views.get(f"{PREFIX}/services/<service_name>/functions/<function_name>/triggers")
 def list_triggers(component: FcComponent, service_name: str, function_name: str) -> Response:
     account_id = verify_signature(component, proxy=False)
     function = _function(component, service_name, function_name, account_id)
-    found = _page([trigger_json(function, t, component) for t in function.triggers], "triggerName")
-    body: dict[str, Any] = {"triggers": found["items"]}
-    if found["nextToken"]:
-        body["nextToken"] = found["nextToken"]
-    return _json(body)
+    found = page([trigger_json(function, t, component) for t in function.triggers], "triggerName")
+    return json_response(_listing("triggers", found))
 
 
 @views.get(f"{PREFIX}/services/<service_name>/functions/<function_name>/triggers/<trigger_name>")
@@ -526,8 +400,8 @@ def get_trigger(component: FcComponent, service_name: str, function_name: str, t
     function = _function(component, service_name, function_name, account_id)
     for trigger in function.triggers:
         if trigger.name == trigger_name:
-            etag = _stable_id(f"{function.service}/{function.name}/{trigger.name}")
-            return _json(trigger_json(function, trigger, component), headers={"etag": etag})
+            etag = stable_id(f"{function.service}/{function.name}/{trigger.name}")
+            return json_response(trigger_json(function, trigger, component), headers={"etag": etag})
     raise FcApiError(
         404,
         "TriggerNotFound",
@@ -569,19 +443,19 @@ def _invocation_json(result: Invocation) -> dict[str, Any]:
 def fire_timer(component: FcComponent, function_name: str) -> Response:
     runtime = component.runtime
     try:
-        with _server_thread():
+        with server_thread():
             result = runtime.fire_timer(
                 function_name, request.args.get("trigger") or None, service=request.args.get("service")
             )
     except Throttled as exc:
-        raise _throttled(exc) from None
+        raise throttled(exc) from None
     except LookupError as exc:
         raise FcApiError(
             404,
             "TriggerNotFound" if runtime.function(function_name) else "FunctionNotFound",
             str(exc).strip("'"),
         ) from None
-    return _json(_invocation_json(result))
+    return json_response(_invocation_json(result))
 
 
 @views.get(f"{CONTROL_PREFIX}/fc/functions")
@@ -601,13 +475,13 @@ def describe_functions(component: FcComponent) -> Response:
                 "httpUrl": f"{base}{PREFIX}/proxy/{function.service}/{function.name}/" if trigger else None,
             }
         )
-    return _json({"template": str(component.template_path), "functions": listed})
+    return json_response({"template": str(component.template_path), "functions": listed})
 
 
 @views.get(f"{CONTROL_PREFIX}/fc/invocations")
 def invocations(component: FcComponent) -> Response:
     runtime = component.runtime
-    return _json(
+    return json_response(
         {
             "invocations": [_invocation_json(r) for r in list(runtime.history)],
             "deliveries": [
@@ -628,14 +502,14 @@ def invocations(component: FcComponent) -> Response:
 def stop_instances(component: FcComponent) -> Response:
     """Stop every instance: the next invocations start cold (and load the code again)."""
     component.runtime.stop_instances()
-    return _json({"status": "ok"})
+    return json_response({"status": "ok"})
 
 
 @views.get(f"{CONTROL_PREFIX}/fc/instances")
 def instances(component: FcComponent) -> Response:
     """The instances running now, per function, and the private /tmp switch in effect."""
     runtime = component.runtime
-    return _json(
+    return json_response(
         {
             "privateTmp": runtime.settings.private_tmp,
             "functions": runtime.instances(),

@@ -1,0 +1,200 @@
+"""What the two FC APIs share: FC 2.0's (``/2016-08-15``, ``vodfc.emulator.fc.api``) and FC 3.0's
+(``/2023-03-30``, ``vodfc.emulator.fc.api3``).
+
+One invoke path into the runtime (sync under the server's thread budget, async on the runtime's queue,
+FC's payload limits, the answer headers, ``x-fc-log-result``, ``x-fc-error-type``), paging, and the
+metadata both describe functions and triggers with (checksums, stable ids, trigger configs).
+
+Everything here raises ``FcApiError`` and renders nothing of its own: each API answers an error in its
+own body shape (2.0: ``ErrorCode``/``ErrorMessage``; 3.0: ``Code``/``Message``/``RequestId``), with the
+status and ``x-fc-request-id`` the error carries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Response, request
+from vodfc.emulator.fc.component import FcComponent
+from vodfc.emulator.fc.runtime import Invocation, Throttled, new_request_id
+from vodfc.emulator.fc.template import Function, Trigger
+from vodfc.emulator.thread_budget import thread_held
+
+SYNC_PAYLOAD_LIMIT = 32 * 1024 * 1024
+ASYNC_PAYLOAD_LIMIT = 128 * 1024
+PAGE_LIMIT = 100
+# FC's triggerType for the template's event types (FC 3.0 uses the same names).
+TRIGGER_TYPES = {"HTTP": "http", "Timer": "timer", "MNSTopic": "mns_topic", "OSS": "oss", "Log": "log"}
+
+
+class FcApiError(Exception):
+    """An FC API error: its HTTP status, FC's error code and message, extra answer headers."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.headers = headers or {}
+
+
+def request_id() -> str:
+    """The current request's id (``x-fc-request-id``), made on first use and kept for the request."""
+    rid = request.environ.get("vodfc.fc.request_id")
+    if rid is None:
+        rid = request.environ["vodfc.fc.request_id"] = new_request_id()
+    return str(rid)
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    response = Response(json.dumps(body), status=status, content_type="application/json")
+    response.headers["x-fc-request-id"] = request_id()
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+@contextmanager
+def server_thread() -> Iterator[None]:
+    """Hold one of the server's threads for a whole invocation (``vodfc.emulator.thread_budget``)."""
+    with thread_held(request.environ) as held:
+        if not held:
+            raise FcApiError(
+                503,
+                "ResourceThrottled",
+                "every server thread invocations may hold is busy (VODFC_SERVER_THREADS): try again later",
+            )
+        yield
+
+
+def throttled(exc: Throttled) -> FcApiError:
+    return FcApiError(exc.status, exc.code, str(exc))
+
+
+# --- invoke -------------------------------------------------------------------------------------------
+
+
+def invocation_headers(component: FcComponent, result: Invocation, function: Function) -> dict[str, str]:
+    """FC's answer headers for an invocation, ``x-fc-log-result`` when the caller asked for the tail."""
+    headers = {
+        "x-fc-request-id": result.request_id,
+        "x-fc-invocation-duration": str(max(1, round(result.duration_ms))),
+        "x-fc-invocation-service-version": "LATEST",
+        "x-fc-max-memory-usage": str(result.memory_mb),
+        "x-fc-code-checksum": code_checksum(component, function),
+    }
+    if request.headers.get("x-fc-log-type", "").lower() == "tail":
+        headers["x-fc-log-result"] = result.log_tail()
+    if result.error is not None:
+        headers["x-fc-error-type"] = "UnhandledInvocationError"
+    return headers
+
+
+def invoke(component: FcComponent, function: Function) -> Response:
+    """InvokeFunction on the current request: its body is the event, ``X-Fc-Invocation-Type`` says
+    Sync (the result, 200; a function error is a 200 with ``x-fc-error-type``) or Async (202 at once)."""
+    body = request.get_data()
+    mode = request.headers.get("x-fc-invocation-type", "Sync")
+    runtime = component.runtime
+    if mode.lower() == "async":
+        if len(body) > ASYNC_PAYLOAD_LIMIT:
+            raise FcApiError(
+                400,
+                "EntityTooLarge",
+                f"payload size exceeds maximum allowed size ({ASYNC_PAYLOAD_LIMIT} bytes)",
+            )
+        rid = runtime.invoke_async(function.name, body, service=function.service)
+        response = Response(b"", status=202)
+        response.headers["x-fc-request-id"] = rid
+        return response
+    if mode.lower() != "sync":
+        raise FcApiError(400, "InvalidArgument", f"X-Fc-Invocation-Type must be Sync or Async, got {mode!r}")
+    if len(body) > SYNC_PAYLOAD_LIMIT:
+        raise FcApiError(
+            400, "EntityTooLarge", f"payload size exceeds maximum allowed size ({SYNC_PAYLOAD_LIMIT} bytes)"
+        )
+    with server_thread():
+        try:
+            result = runtime.invoke(function.name, body, service=function.service, request_id=request_id())
+        except Throttled as exc:
+            raise throttled(exc) from None
+    headers = invocation_headers(component, result, function)
+    if result.error is not None:
+        return json_response(result.error, 200, headers)
+    response = Response(result.body, status=200, content_type="application/octet-stream")
+    for name, value in headers.items():
+        response.headers[name] = value
+    return response
+
+
+# --- metadata -----------------------------------------------------------------------------------------
+
+
+def code_checksum(component: FcComponent, function: Function) -> str:
+    """A checksum of the code directory's .py files (FC's is the CRC64 of the zip; only stability
+    matters), computed once per directory for each loaded template."""
+    cache: dict[str, str] = component.checksums
+    key = str(function.code_dir)
+    if key not in cache:
+        digest = 0
+        for path in sorted(function.code_dir.rglob("*.py")):
+            digest = zlib.crc32(path.read_bytes(), digest)
+        cache[key] = str(digest)
+    return cache[key]
+
+
+def code_size(function: Function) -> int:
+    return sum(
+        p.stat().st_size for p in function.code_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    )
+
+
+def stable_id(text: str) -> str:
+    """A UUID-shaped id that is the same for the same resource in every run."""
+    digest = hashlib.md5(text.encode()).hexdigest()
+    return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+
+
+def trigger_type(trigger: Trigger) -> str:
+    return TRIGGER_TYPES.get(trigger.type, trigger.type.lower())
+
+
+def trigger_config(trigger: Trigger) -> dict[str, Any]:
+    """FC's ``triggerConfig`` (camelCase keys) for a template trigger."""
+    props = trigger.properties
+    if trigger.type == "HTTP":
+        return {"authType": trigger.auth_type, "methods": list(trigger.methods)}
+    if trigger.type == "Timer":
+        return {
+            "cronExpression": props.get("CronExpression"),
+            "payload": props.get("Payload", ""),
+            "enable": bool(props.get("Enable", True)),
+        }
+    return {key[:1].lower() + key[1:]: value for key, value in props.items()}
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict[str, Any]]
+    next_token: str | None
+
+
+def page(items: list[dict[str, Any]], key: str) -> Page:
+    """One page of ``items`` by the request's ``prefix``, ``nextToken`` (or ``startKey``) and ``limit``
+    (1 to 100), in ``key`` order; ``next_token`` is the first item of the next page."""
+    prefix = request.args.get("prefix", "")
+    start = request.args.get("nextToken") or request.args.get("startKey") or ""
+    try:
+        limit = int(request.args.get("limit", PAGE_LIMIT))
+    except ValueError:
+        raise FcApiError(400, "InvalidArgument", "limit must be an integer") from None
+    if not 1 <= limit <= PAGE_LIMIT:
+        raise FcApiError(400, "InvalidArgument", f"limit must be between 1 and {PAGE_LIMIT}")
+    chosen = [i for i in items if str(i[key]).startswith(prefix) and str(i[key]) >= start]
+    chosen.sort(key=lambda i: str(i[key]))
+    found, rest = chosen[:limit], chosen[limit:]
+    return Page(found, str(rest[0][key]) if rest else None)
