@@ -39,6 +39,8 @@ from vodfc.emulator.faults import Faults
 from vodfc.emulator.faults import control as faults_control
 from vodfc.emulator.fc import FC_HOST, FcComponent
 from vodfc.emulator.fc import api as fc_api
+from vodfc.emulator.fc import api3 as fc_api3
+from vodfc.emulator.fc.fc3 import FCAPP_HOST
 from vodfc.emulator.front import Front, install_front
 from vodfc.emulator.gateway import VodEndpoint
 from vodfc.emulator.ingest import Ingest
@@ -173,13 +175,17 @@ def build(
     if "fc" in chosen:
         # The functions' own calls go to an internal server of this same app.
         fc = FcComponent(state, http)
-        # The FC API host of every account and region (also <region>-internal); routed by path.
+        # The FC API hosts of every account and region (also <region>-internal, and FC 3.0's fcv3.<region>);
+        # routed by path. FC 3.0's HTTP trigger hosts answer every path themselves.
         state.add_host_route(FC_HOST)
+        state.add_host_route(fc_api3.FC3_API_HOST)
+        state.add_host_route(FCAPP_HOST, fc_api3.trigger_host_handler(fc))
         state.on_reset.append(fc.reset)
         if events is not None:
             # Only the owning account's events: another account's uploads never start these functions.
             events.subscribe(fc.on_event, account_id=fc.account_id, permanent=True)
         http.register_blueprint(fc_api.blueprint(fc))
+        http.register_blueprint(fc_api3.blueprint(fc))
 
     table = ActionTable(*parts)
     vod = VodEndpoint(state, table)

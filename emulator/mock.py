@@ -3,8 +3,9 @@
 Two private ``responses.RequestsMock`` objects route calls into one Flask app: one patches the core
 SDK's vendored ``requests`` (``aliyunsdkcore.vendored.requests``; plain ``responses`` cannot see
 it), the other the real ``requests`` (Tea's sync client, oss2, fc2). They catch the VOD hosts and
-the hosts components registered; any other ``*.aliyuncs.com`` host gets an error instead of the
-network, and every other URL (loopback receivers, a real emulator server) passes through.
+the hosts components registered (FC 3.0's ``*.fcapp.run`` trigger hosts among them); any other
+``*.aliyuncs.com`` host gets an error instead of the network, and every other URL (loopback
+receivers, a real emulator server) passes through.
 
 Each call is replayed into the app as a hand-built WSGI environ — no test client, no per-call
 parsing of config — because the in-process path is benchmarked against a canned ``responses`` body.
@@ -39,7 +40,8 @@ from vodfc.emulator.vod.exceptions import InvalidApiNotFound
 VENDORED_SEND = "aliyunsdkcore.vendored.requests.adapters.HTTPAdapter.send"
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 _VOD_HOST = re.compile(r"vod(?:\.[a-z0-9-]+)?\.aliyuncs\.com", re.IGNORECASE)
-_ALIYUN_URL = re.compile(r"https?://[^/?#]*\.aliyuncs\.com(?::\d+)?(?:[/?]|$)", re.IGNORECASE)
+# Alibaba Cloud's API hosts, and FC 3.0's HTTP trigger hosts.
+_ALIYUN_URL = re.compile(r"https?://[^/?#]*\.(?:aliyuncs\.com|fcapp\.run)(?::\d+)?(?:[/?]|$)", re.IGNORECASE)
 _EVERYTHING = re.compile(r".*")
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -40,22 +40,26 @@ from flask import Blueprint, Response, request
 from vodfc.emulator.fc.api_support import (
     FcApiError,
     Page,
+    accepting_trigger,
+    call_wsgi,
     code_checksum,
     code_size,
-    invocation_headers,
     json_response,
     page,
-    request_id,
+    passed_through,
+    request_uri,
     server_thread,
     stable_id,
     throttled,
     trigger_config,
+    trigger_errors,
+    trigger_failure,
     trigger_type,
 )
 from vodfc.emulator.fc.api_support import invoke as run_invocation
 from vodfc.emulator.fc.component import FcComponent
 from vodfc.emulator.fc.instances import supervisor
-from vodfc.emulator.fc.runtime import Invocation, Throttled, wsgi_environ
+from vodfc.emulator.fc.runtime import Invocation, Throttled
 from vodfc.emulator.fc.template import Function, Service, Trigger
 from vodfc.emulator.paths import CONTROL_PREFIX
 from vodfc.emulator.views import ComponentViews
@@ -220,69 +224,21 @@ def invoke(component: FcComponent, service_name: str, function_name: str) -> Res
 @views.route(f"{PREFIX}/proxy/<service_name>/<function_name>/", methods=METHODS, defaults={"rest": ""})
 @views.route(f"{PREFIX}/proxy/<service_name>/<function_name>/<path:rest>", methods=METHODS)
 def proxy(component: FcComponent, service_name: str, function_name: str, rest: str) -> Response:
-    try:
-        return _proxy(component, service_name, function_name)
-    except FcApiError as error:
-        if error.status in (429, 503):
-            # FC marks throttling through an HTTP trigger as its own error, not the function's.
-            error.headers["x-fc-error-type"] = "FcCommonError"
-        raise
-
-
-def _proxy(component: FcComponent, service_name: str, function_name: str) -> Response:
-    function = _function(component, service_name, function_name, None)
-    trigger = function.http_trigger
-    if trigger is None:
-        raise FcApiError(
-            404,
-            "TriggerNotFound",
-            f"function '{function.name}' has no HTTP trigger (it is invoked through the API)",
-        )
-    if trigger.auth_type == "function":
-        _function(component, service_name, function_name, verify_signature(component, proxy=True))
-    if request.method.upper() not in trigger.methods:
-        raise FcApiError(
-            405,
-            "MethodNotAllowed",
-            f"{request.method} is not allowed by the HTTP trigger of '{function.name}' "
-            f"(Methods: {', '.join(trigger.methods)})",
-        )
-    prefix = f"{PREFIX}/proxy/{service_name}/{function_name}"
-    raw_uri = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.full_path
-    query = request.query_string.decode("latin-1")
-    environ = wsgi_environ(
-        method=request.method,
-        path_info=request.path[len(prefix) :] or "/",
-        query_string=query,
-        headers=request.headers.items(),
-        body=request.get_data(),
-        request_uri=raw_uri if "?" in raw_uri or not query else f"{raw_uri}?{query}",
-        client_ip=request.remote_addr or "127.0.0.1",
-    )
-    with server_thread():
-        try:
-            result = component.runtime.invoke_http(
-                function.name, environ, service=function.service, request_id=request_id()
-            )
-        except Throttled as exc:
-            raise throttled(exc) from None
+    with trigger_errors():
+        function = _function(component, service_name, function_name, None)
+        trigger = accepting_trigger(function)
+        if trigger.auth_type == "function":
+            _function(component, service_name, function_name, verify_signature(component, proxy=True))
+        prefix = f"{PREFIX}/proxy/{service_name}/{function_name}"
+        result = call_wsgi(component, function, request.path[len(prefix) :], request_uri())
     if result.error is not None:
-        headers = invocation_headers(component, result, function)
         error = result.error
-        # FC's function error body, plus the fields clients read from any non-2xx FC answer.
-        body = {
+        fields = {
             "ErrorCode": "UnhandledInvocationError",
             "ErrorMessage": f"{error['errorType']}: {error['errorMessage']}",
-            **error,
         }
-        return json_response(body, 502, headers)
-    response = Response(result.body, status=result.status)
-    response.headers.clear()
-    for name, value in result.headers:
-        if name.lower() not in ("content-length", "transfer-encoding", "connection"):
-            response.headers.add(name, value)
-    response.headers["x-fc-request-id"] = result.request_id
-    return response
+        return trigger_failure(component, result, function, fields)
+    return passed_through(result.status, result.headers, result.body, result.request_id)
 
 
 # --- metadata -----------------------------------------------------------------------------------------

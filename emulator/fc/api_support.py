@@ -22,7 +22,7 @@ from typing import Any
 
 from flask import Response, request
 from vodfc.emulator.fc.component import FcComponent
-from vodfc.emulator.fc.runtime import Invocation, Throttled, new_request_id
+from vodfc.emulator.fc.runtime import Invocation, Throttled, new_request_id, wsgi_environ
 from vodfc.emulator.fc.template import Function, Trigger
 from vodfc.emulator.thread_budget import thread_held
 
@@ -128,6 +128,102 @@ def invoke(component: FcComponent, function: Function) -> Response:
     response = Response(result.body, status=200, content_type="application/octet-stream")
     for name, value in headers.items():
         response.headers[name] = value
+    return response
+
+
+# --- HTTP triggers ------------------------------------------------------------------------------------
+
+
+@contextmanager
+def trigger_errors() -> Iterator[None]:
+    """Through an HTTP trigger, FC marks its own throttling (429, 503) with ``FcCommonError``."""
+    try:
+        yield
+    except FcApiError as error:
+        if error.status in (429, 503):
+            error.headers["x-fc-error-type"] = "FcCommonError"
+        raise
+
+
+def accepting_trigger(function: Function) -> Trigger:
+    """The function's HTTP trigger, if it takes the current request's method."""
+    trigger = function.http_trigger
+    if trigger is None:
+        raise FcApiError(
+            404,
+            "TriggerNotFound",
+            f"function '{function.name}' has no HTTP trigger (it is invoked through the API)",
+        )
+    if request.method.upper() not in trigger.methods:
+        raise FcApiError(
+            405,
+            "MethodNotAllowed",
+            f"{request.method} is not allowed by the HTTP trigger of '{function.name}' "
+            f"(Methods: {', '.join(trigger.methods)})",
+        )
+    return trigger
+
+
+def request_uri() -> str:
+    """The request's URI as sent: its path (still encoded) and query."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.full_path
+    query = request.query_string.decode("latin-1")
+    return str(raw if "?" in raw or not query else f"{raw}?{query}")
+
+
+def call_wsgi(component: FcComponent, function: Function, path_info: str, uri: str) -> Invocation:
+    """Call an FC 2.0 HTTP handler (WSGI) with the current request, as the trigger at ``uri`` does."""
+    environ = wsgi_environ(
+        method=request.method,
+        path_info=path_info or "/",
+        query_string=request.query_string.decode("latin-1"),
+        headers=request.headers.items(),
+        body=request.get_data(),
+        request_uri=uri,
+        client_ip=request.remote_addr or "127.0.0.1",
+    )
+    with server_thread():
+        try:
+            return component.runtime.invoke_http(
+                function.name, environ, service=function.service, request_id=request_id()
+            )
+        except Throttled as exc:
+            raise throttled(exc) from None
+
+
+def call_event(component: FcComponent, function: Function, event: bytes) -> Invocation:
+    """Invoke ``function`` with ``event`` for an HTTP trigger (FC 3.0 hands its handler the request)."""
+    if len(event) > SYNC_PAYLOAD_LIMIT:
+        raise FcApiError(
+            400, "EntityTooLarge", f"payload size exceeds maximum allowed size ({SYNC_PAYLOAD_LIMIT} bytes)"
+        )
+    with server_thread():
+        try:
+            return component.runtime.invoke(
+                function.name, event, service=function.service, request_id=request_id(), kind="http"
+            )
+        except Throttled as exc:
+            raise throttled(exc) from None
+
+
+def trigger_failure(
+    component: FcComponent, result: Invocation, function: Function, fields: dict[str, str]
+) -> Response:
+    """A function error through an HTTP trigger: 502 (inferred), FC's error body and type, plus the
+    error ``fields`` the API's clients read from any non-2xx answer."""
+    headers = invocation_headers(component, result, function)
+    headers["x-fc-error-type"] = "UnhandledInvocationError"
+    return json_response({**fields, **(result.error or {})}, 502, headers)
+
+
+def passed_through(status: int, headers: list[tuple[str, str]], body: bytes, rid: str) -> Response:
+    """The function's own HTTP answer, as it wrote it (the server sets the framing headers)."""
+    response = Response(body, status=status)
+    response.headers.clear()
+    for name, value in headers:
+        if name.lower() not in ("content-length", "transfer-encoding", "connection"):
+            response.headers.add(name, value)
+    response.headers["x-fc-request-id"] = rid
     return response
 
 

@@ -309,6 +309,7 @@ class FunctionRuntime:
         service = self.template.services.get(function.service)
         meta = {
             "name": function.name,
+            "runtime": function.runtime,
             "handler": function.handler,
             "memory": function.memory_size,
             "timeout": function.timeout,

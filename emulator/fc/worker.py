@@ -135,6 +135,36 @@ class FCContext:
         return self.logger if self.logger is not None else logging.getLogger()
 
 
+# --- what a python3.12 handler gets (FC 3.0's runtime) ----------------------------------------------
+
+# Runtimes whose context has FC 3.0's shape; python3.10 and older keep FC 2.0's, on FC 3.0 too.
+FC3_CONTEXT_RUNTIMES = frozenset({"python3.12"})
+
+
+@dataclass(frozen=True)
+class FunctionMeta3:
+    name: str
+    handler: str
+    memory: int
+    timeout: int
+    version_id: str = ""
+    qualifier: str = "LATEST"
+
+
+@dataclass(frozen=True)
+class FC3Context:
+    """python3.12's context: no ``credentials`` (they are in the ALIBABA_CLOUD_* variables) and no
+    ``service``; the log settings are its own attributes, and ``logger`` is the request's."""
+
+    request_id: str
+    function: FunctionMeta3
+    region: str
+    account_id: str
+    log_project: str = ""
+    log_store: str = ""
+    logger: Any = None
+
+
 def encode_result(value: Any) -> bytes:
     """What FC's Python runtime sends back for a handler's return value."""
     if isinstance(value, bytes):
@@ -377,13 +407,26 @@ class Runner:
         level = os.environ.get("FC_SERVER_LOG_LEVEL", "INFO").upper()
         root.setLevel(level if isinstance(logging.getLevelName(level), int) else logging.INFO)
 
-    def context(self, header: dict[str, Any]) -> FCContext:
+    def context(self, header: dict[str, Any]) -> FCContext | FC3Context:
         meta = self.meta
         creds = header["credentials"]
         logger = None
-        if self.concurrency > 1:
+        fc3 = meta.get("runtime") in FC3_CONTEXT_RUNTIMES
+        if self.concurrency > 1 or fc3:
             # FC's per-request logger: the root logger's line format with this request's id.
             logger = logging.LoggerAdapter(logging.getLogger(), {"fc_request_id": header["id"]})
+        if fc3:
+            return FC3Context(
+                request_id=header["id"],
+                function=FunctionMeta3(
+                    meta["name"], meta["handler"], int(meta["memory"]), int(meta["timeout"])
+                ),
+                region=meta["region"],
+                account_id=meta["account_id"],
+                log_project=meta.get("log_project", ""),
+                log_store=meta.get("log_store", ""),
+                logger=logger,
+            )
         return FCContext(
             request_id=header["id"],
             credentials=Credentials(creds[0], creds[1], creds[2]),
@@ -481,7 +524,7 @@ class Runner:
             self.channel.send(encode_frame(reply, result))
 
     def _http(
-        self, request: dict[str, Any], body: bytes, ctx: FCContext
+        self, request: dict[str, Any], body: bytes, ctx: FCContext | FC3Context
     ) -> tuple[int, list[list[str]], bytes]:
         handler = self.resolve(self.meta["handler"])
         environ: dict[str, Any] = dict(os.environ)

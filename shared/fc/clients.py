@@ -2,8 +2,9 @@
 
 Building a client costs imports and an ``AcsClient``; an FC instance serves many invocations, so the client is
 kept in the instance (module state survives between warm invocations). FC hands every invocation the service
-role's STS credentials, which it refreshes before they expire: the client is rebuilt whenever the credentials
-in the context differ from the ones it was built with.
+role's STS credentials, which it refreshes before they expire (in the context up to python3.10, in the
+``ALIBABA_CLOUD_*`` variables on python3.12): the client is rebuilt whenever they differ from the ones it was
+built with.
 
 Tests inject a client (or a factory) with :meth:`ClientProvider.override`.
 """
@@ -11,10 +12,12 @@ Tests inject a client (or a factory) with :meth:`ClientProvider.override`.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..config import ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SECURITY_TOKEN
 from .logs import register_secret
 
 if TYPE_CHECKING:
@@ -29,23 +32,33 @@ def _default_factory(context: Any) -> VodClient:
     return VodClient.from_context(context)
 
 
-def _fingerprint(context: Any) -> str:
-    """Identifies the credentials in ``context`` without keeping them in a readable form."""
+def _credentials(context: Any) -> tuple[str, str, str]:
+    """The invocation's key id, secret and STS token: the context's (FC 2.0, python3.10), else the
+    environment's, where python3.12's runtime keeps them (and refreshes them)."""
     creds = getattr(context, "credentials", None)
-    parts = [
-        str(getattr(creds, name, "") or "") if creds is not None else ""
-        for name in ("access_key_id", "access_key_secret", "security_token")
-    ]
-    parts.append(str(getattr(context, "region", "") or ""))
+    if creds is not None:
+        found = [
+            getattr(creds, name, "") for name in ("access_key_id", "access_key_secret", "security_token")
+        ]
+    else:
+        found = [
+            os.environ.get(name, "")
+            for name in (ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SECURITY_TOKEN)
+        ]
+    return (str(found[0] or ""), str(found[1] or ""), str(found[2] or ""))
+
+
+def _fingerprint(context: Any) -> str:
+    """Identifies the invocation's credentials without keeping them in a readable form."""
+    parts = [*_credentials(context), str(getattr(context, "region", "") or "")]
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
 def register_context_secrets(context: Any) -> None:
-    """Mask the context's STS secret and token in every log line from now on."""
-    creds = getattr(context, "credentials", None)
-    if creds is not None:
-        register_secret(getattr(creds, "access_key_secret", None))
-        register_secret(getattr(creds, "security_token", None))
+    """Mask the invocation's STS secret and token in every log line from now on."""
+    _, secret, token = _credentials(context)
+    register_secret(secret or None)
+    register_secret(token or None)
 
 
 class ClientProvider:

@@ -61,9 +61,14 @@ def serve(event: Mapping[str, Any], context: Any, app: WsgiApp) -> dict[str, Any
         return lambda data: None
 
     payload = b"".join(app(environ, start_response))
+    try:
+        text, encoded = payload.decode("utf-8"), False
+    except UnicodeDecodeError:
+        # A binary answer travels base64-encoded, and says so.
+        text, encoded = base64.b64encode(payload).decode("ascii"), True
     return {
         "statusCode": captured["status"],
         "headers": captured["headers"],
-        "body": payload.decode("utf-8"),
-        "isBase64Encoded": False,
+        "body": text,
+        "isBase64Encoded": encoded,
     }

@@ -1,7 +1,8 @@
 """FC runtime fixtures: a probe project in a temp dir, served in-process and by a real server.
 
 ``probe`` runs each test twice (``inprocess`` through ``mock_vod``, ``server`` through a
-``ThreadedServer``) with the probe template loaded and MNS retries not sleeping.
+``ThreadedServer``) with the probe template loaded and MNS retries not sleeping; ``fc3`` does the same
+with the FC 3.0 project (``FC3_TEMPLATE``, two of its functions made FC 3.0 functions).
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from typing import Any
 import pytest
 from vodfc.emulator.app import create_app, get_state
 from vodfc.emulator.config import EmulatorConfig
-from vodfc.emulator.fc import FunctionRuntime, get_fc
+from vodfc.emulator.fc import FunctionRuntime, Template, get_fc
+from vodfc.emulator.fc.template import load_template
 from vodfc.emulator.mock import MockVod
 from vodfc.emulator.server import ThreadedServer
 
-from tests.fc.support import fc_client, write_project
+from tests.fc.support import FC3_TEMPLATE, as_fc3, fc3_client, fc_client, write_project
 
 # Only what these tests need: VOD (always there), the event bus, and FC.
 CONFIG = EmulatorConfig(components=("events", "fc"))
@@ -79,3 +81,63 @@ def probe(
         _prepare(server.app, probe_template)
         yield Target("server", server.app, server.url)
     get_fc(app if request.param == "inprocess" else server.app).runtime.drain(5)
+
+
+# --- FC 3.0 -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Fc3Target(Target):
+    def client(self, **keys: Any) -> Any:
+        return fc3_client(self.url, **keys)
+
+    def trigger_url(self, function: str) -> str:
+        """The function's HTTP trigger URL as a client reaches it: FC 3.0's own in-process, its path
+        form on a server."""
+        from vodfc.emulator.fc.api3 import path_url, trigger_url
+
+        component = get_fc(self.app)
+        found = component.runtime.function(function)
+        assert found is not None
+        if self.url is None:
+            return trigger_url(component, found)
+        return path_url(self.url, component, found)
+
+
+@pytest.fixture(scope="session")
+def fc3_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
+    path = write_project(tmp_path_factory.mktemp("fc3"), template=FC3_TEMPLATE)
+    return as_fc3(load_template(path))  # type: ignore[no-any-return]
+
+
+def _prepare_fc3(app: Any, template: Template) -> None:
+    component = get_fc(app)
+    if component.template_path != template.path:
+        component.load(template=template)
+    get_state(app).reset()
+
+
+@pytest.fixture(scope="session")
+def _fc3_apps(fc3_template: Template) -> Iterator[dict[str, Any]]:
+    mock_app = create_app(CONFIG)
+    server = ThreadedServer(create_app(CONFIG)).start()
+    yield {"inprocess": mock_app, "server": server}
+    server.stop()
+
+
+@pytest.fixture(params=["inprocess", "server"])
+def fc3(
+    request: pytest.FixtureRequest, _fc3_apps: dict[str, Any], fc3_template: Template
+) -> Iterator[Fc3Target]:
+    """The FC 3.0 project served in-process (``mock_vod``) and by a server."""
+    if request.param == "inprocess":
+        app = _fc3_apps["inprocess"]
+        _prepare_fc3(app, fc3_template)
+        with MockVod(app=app):
+            yield Fc3Target("inprocess", app, None)
+    else:
+        server = _fc3_apps["server"]
+        app = server.app
+        _prepare_fc3(app, fc3_template)
+        yield Fc3Target("server", app, server.url)
+    get_fc(app).runtime.drain(5)

@@ -38,3 +38,23 @@ def test_default_factory_builds_a_vod_client_from_the_context_credentials() -> N
     assert type(client).__name__ == "VodClient"
     assert client.region == "cn-beijing"
     assert client.credentials_source == "context"
+
+
+def test_without_credentials_in_the_context_the_environments_are_followed(monkeypatch: Any) -> None:
+    """python3.12's context has no credentials: FC keeps (and refreshes) them in the environment."""
+    from types import SimpleNamespace
+
+    from shared.fc.logs import secret_filter
+
+    built: list[str] = []
+    provider = ClientProvider(lambda context: built.append("client") or object())  # type: ignore[func-returns-value]
+    context = SimpleNamespace(request_id="r", region="cn-shanghai")
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "STS.one")
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret-one-123")
+    monkeypatch.setenv("ALIBABA_CLOUD_SECURITY_TOKEN", "env-token-one-12345")
+    client = provider.get(context)
+    assert provider.get(context) is client
+    monkeypatch.setenv("ALIBABA_CLOUD_SECURITY_TOKEN", "env-token-two-12345")
+    assert provider.get(context) is not client
+    assert built == ["client", "client"]
+    assert "env-token-two-12345" not in secret_filter.mask("token env-token-two-12345")

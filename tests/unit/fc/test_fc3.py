@@ -60,3 +60,15 @@ def test_fc3_base64_bodies_and_bearer_headers_are_understood() -> None:
     )
     assert isinstance(allowed, dict)
     assert (allowed["statusCode"], json.loads(allowed["body"])["Code"]) == (400, "InvalidParameter")
+
+
+def test_a_binary_answer_travels_base64_encoded() -> None:
+    from shared.fc import fc3
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "image/png")])
+        return [b"\x89PNG\xff\x00"]
+
+    answer = fc3.serve(json.loads(http_event("GET", "/cover")), context(), app)
+    assert answer["isBase64Encoded"] is True
+    assert base64.b64decode(answer["body"]) == b"\x89PNG\xff\x00"
