@@ -7,10 +7,10 @@ with the FC 3.0 project (``FC3_TEMPLATE``, two of its functions made FC 3.0 func
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from vodfc.emulator.app import create_app, get_state
@@ -21,6 +21,8 @@ from vodfc.emulator.mock import MockVod
 from vodfc.emulator.server import ThreadedServer
 
 from tests.fc.support import FC3_TEMPLATE, as_fc3, fc3_client, fc_client, write_project
+
+T = TypeVar("T")
 
 # Only what these tests need: VOD (always there), the event bus, and FC.
 CONFIG = EmulatorConfig(components=("events", "fc"))
@@ -59,28 +61,36 @@ def _prepare(app: Any, template: Path) -> None:
     get_state(app).reset()
 
 
-@pytest.fixture(scope="session")
-def _probe_apps(probe_template: Path) -> Iterator[dict[str, Any]]:
+def _apps() -> Iterator[dict[str, Any]]:
+    """One app for in-process tests, one server: a template's tests share them."""
     mock_app = create_app(CONFIG)
     server = ThreadedServer(create_app(CONFIG)).start()
     yield {"inprocess": mock_app, "server": server}
     server.stop()
 
 
+def _serve(
+    mode: str, apps: dict[str, Any], prepare: Callable[[Any], None], make: Callable[..., T]
+) -> Iterator[T]:
+    """A test's target in ``mode``: the in-process app under ``mock_vod``, or the server."""
+    app = apps["inprocess"] if mode == "inprocess" else apps["server"].app
+    prepare(app)
+    if mode == "inprocess":
+        with MockVod(app=app):
+            yield make("inprocess", app, None)
+    else:
+        yield make("server", app, apps["server"].url)
+    get_fc(app).runtime.drain(5)
+
+
+_probe_apps = pytest.fixture(scope="session", name="_probe_apps")(_apps)
+
+
 @pytest.fixture(params=["inprocess", "server"])
 def probe(
     request: pytest.FixtureRequest, _probe_apps: dict[str, Any], probe_template: Path
 ) -> Iterator[Target]:
-    if request.param == "inprocess":
-        app = _probe_apps["inprocess"]
-        _prepare(app, probe_template)
-        with MockVod(app=app):
-            yield Target("inprocess", app, None)
-    else:
-        server = _probe_apps["server"]
-        _prepare(server.app, probe_template)
-        yield Target("server", server.app, server.url)
-    get_fc(app if request.param == "inprocess" else server.app).runtime.drain(5)
+    yield from _serve(request.param, _probe_apps, lambda app: _prepare(app, probe_template), Target)
 
 
 # --- FC 3.0 -------------------------------------------------------------------------------------------
@@ -117,12 +127,7 @@ def _prepare_fc3(app: Any, template: Template) -> None:
     get_state(app).reset()
 
 
-@pytest.fixture(scope="session")
-def _fc3_apps(fc3_template: Template) -> Iterator[dict[str, Any]]:
-    mock_app = create_app(CONFIG)
-    server = ThreadedServer(create_app(CONFIG)).start()
-    yield {"inprocess": mock_app, "server": server}
-    server.stop()
+_fc3_apps = pytest.fixture(scope="session", name="_fc3_apps")(_apps)
 
 
 @pytest.fixture(params=["inprocess", "server"])
@@ -130,14 +135,4 @@ def fc3(
     request: pytest.FixtureRequest, _fc3_apps: dict[str, Any], fc3_template: Template
 ) -> Iterator[Fc3Target]:
     """The FC 3.0 project served in-process (``mock_vod``) and by a server."""
-    if request.param == "inprocess":
-        app = _fc3_apps["inprocess"]
-        _prepare_fc3(app, fc3_template)
-        with MockVod(app=app):
-            yield Fc3Target("inprocess", app, None)
-    else:
-        server = _fc3_apps["server"]
-        app = server.app
-        _prepare_fc3(app, fc3_template)
-        yield Fc3Target("server", app, server.url)
-    get_fc(app).runtime.drain(5)
+    yield from _serve(request.param, _fc3_apps, lambda app: _prepare_fc3(app, fc3_template), Fc3Target)
