@@ -13,7 +13,19 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $(STAMP)
 
-setup: $(STAMP)
+# The official Node.js clients' tests (tests/fc/test_node_clients.py) run tests/node with its locked packages.
+# Without npm the Makefile installs nothing and those tests skip, saying why (CI has node and npm).
+NPM := $(shell command -v npm 2>/dev/null)
+NODE_STAMP := tests/node/node_modules/.installed
+ifneq ($(NPM),)
+NODE_DEPS := $(NODE_STAMP)
+endif
+
+$(NODE_STAMP): tests/node/package.json tests/node/package-lock.json
+	cd tests/node && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(STAMP) $(NODE_DEPS)
 
 run: $(STAMP)
 	$(BIN)/vodfc up
@@ -33,7 +45,7 @@ typecheck: $(STAMP)
 	ln -sfn ../../../shared $(TYPECHECK_TREE)/shared
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) $(NODE_DEPS)
 	$(BIN)/pytest -n 2 -q
 
 test: lint typecheck unit
@@ -42,4 +54,4 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache tests/node/node_modules
