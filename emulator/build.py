@@ -32,9 +32,9 @@ from flask import Flask
 from vodfc.emulator import control
 from vodfc.emulator.backends import BackendFactory
 from vodfc.emulator.config import EmulatorConfig
-from vodfc.emulator.events import EventBus, app_transport, bus_from_env
 from vodfc.emulator.events import actions as events_actions
 from vodfc.emulator.events import control as events_control
+from vodfc.emulator.events.bus import EventBus, app_transport, bus_from_env
 from vodfc.emulator.faults import Faults
 from vodfc.emulator.faults import control as faults_control
 from vodfc.emulator.fc import FC_HOST, FcComponent

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from flask import Flask
 from vodfc.emulator.fc.component import FcComponent, default_template_path
-from vodfc.emulator.fc.runtime import VOD_EVENTS_TOPIC, Delivery, FunctionRuntime, Invocation
+from vodfc.emulator.fc.runtime import Delivery, FunctionRuntime, Invocation
 from vodfc.emulator.fc.template import Function, Template, TemplateError
 from vodfc.emulator.lookup import component_of
 
@@ -23,7 +23,6 @@ from vodfc.emulator.lookup import component_of
 FC_HOST = r"(?P<account>[0-9]+)\.(?P<region>[a-z0-9-]+)\.fc\.aliyuncs\.com"
 
 __all__ = [
-    "VOD_EVENTS_TOPIC",
     "Delivery",
     "FcComponent",
     "Function",

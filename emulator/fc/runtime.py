@@ -41,15 +41,14 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from vodfc.emulator.events.wire import VOD_EVENTS_TOPIC, encode, mns_topic_event, timer_event
 from vodfc.emulator.fc.context import Credentials, FCContext, FunctionMeta, ServiceMeta
 from vodfc.emulator.fc.loader import ImportModuleError, load_module, resolve
 from vodfc.emulator.fc.template import Function, Template, Trigger
 from vodfc.shared.fc.logs import FC_DATE_FORMAT
-from vodfc.shared.validation import format_time
 
 log = logging.getLogger("vodfc.fc")
 
-VOD_EVENTS_TOPIC = "vodfc-vod-events"
 TAIL_BYTES = 4096
 STS_LIFETIME = timedelta(hours=36)
 
@@ -658,7 +657,7 @@ class FunctionRuntime:
     def deliver_event(self, event: Mapping[str, Any], topic: str = VOD_EVENTS_TOPIC) -> list[Delivery]:
         """Publish a VOD event to ``topic``: every subscribed function gets it, retried as MNS does."""
         event_type = str(event.get("EventType", ""))
-        body = json.dumps(dict(event), ensure_ascii=False, separators=(",", ":"))
+        body = encode(event).decode("utf-8")
         results = []
         for function, trigger in self.mns_subscribers(event_type, topic):
             payload = mns_topic_event(trigger, body, event_type, self.account_id, self.clock())
@@ -677,39 +676,6 @@ class FunctionRuntime:
                 self.deliveries.append(delivery)
             results.append(delivery)
         return results
-
-
-# --- event shapes -----------------------------------------------------------------------------------
-
-
-def timer_event(trigger: Trigger, now: datetime) -> bytes:
-    event = {
-        "triggerTime": format_time(now),
-        "triggerName": trigger.name,
-        "payload": str(trigger.properties.get("Payload", "")),
-    }
-    return json.dumps(event, separators=(",", ":")).encode()
-
-
-def mns_topic_event(trigger: Trigger, body: str, tag: str, account_id: str, now: datetime) -> bytes:
-    """The invocation event of an MNS topic trigger: the raw message (STREAM) or MNS's JSON envelope."""
-    if trigger.properties.get("NotifyContentFormat", "STREAM") != "JSON":
-        return body.encode("utf-8")
-    import hashlib
-
-    topic = str(trigger.properties.get("TopicName", VOD_EVENTS_TOPIC))
-    envelope = {
-        "TopicOwner": account_id,
-        "TopicName": topic,
-        "Subscriber": account_id,
-        "SubscriptionName": f"fc-{trigger.name}",
-        "MessageId": uuid.uuid4().hex.upper(),
-        "Message": body,
-        "MessageMD5": hashlib.md5(body.encode("utf-8")).hexdigest().upper(),
-        "MessageTag": tag,
-        "PublishTime": int(now.timestamp() * 1000),
-    }
-    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _mns_backoff(strategy: str, attempt: int) -> float:

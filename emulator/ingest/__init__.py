@@ -25,14 +25,14 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 from vodfc.emulator.core import Core
+from vodfc.emulator.events import payloads
 from vodfc.emulator.events.bus import EventBus
+from vodfc.emulator.events.user_data import callback_url_of, extend_of
 from vodfc.emulator.ingest.uploads import UploadTarget, object_prefix
-from vodfc.emulator.lifecycle.user_data import callback_url_of, extend_of
 from vodfc.emulator.lookup import component_of
 from vodfc.emulator.media import MediaInfo, NotMedia, probe, vodformat
 from vodfc.emulator.oss import ObjectEvent, OssService
 from vodfc.emulator.protocol import RequestContext
-from vodfc.shared.events import payloads
 from vodfc.shared.validation import IMAGE_STATUSES, format_time
 
 if TYPE_CHECKING:

@@ -23,10 +23,10 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from vodfc.emulator.events import payloads
 from vodfc.emulator.events.bus import EventBus
-from vodfc.emulator.lifecycle.user_data import callback_url_of
+from vodfc.emulator.events.user_data import callback_url_of
 from vodfc.emulator.protocol import RequestContext
-from vodfc.shared.events import payloads
 
 if TYPE_CHECKING:
     from vodfc.emulator.vod.models import VodBackend

@@ -27,11 +27,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
+from vodfc.emulator.events import payloads
+from vodfc.emulator.events.user_data import callback_url_of, extend_of
 from vodfc.emulator.lifecycle.scheduler import Scheduler
-from vodfc.emulator.lifecycle.user_data import callback_url_of, extend_of
 from vodfc.emulator.media import NotMedia, probe, snapshot_jpeg
 from vodfc.emulator.media.synth import make_image
-from vodfc.shared.events import payloads
 
 if TYPE_CHECKING:
     from vodfc.emulator.core import Core

@@ -11,7 +11,7 @@ from typing import Any
 import oss2
 from aliyunsdkvod.request.v20170321.CreateUploadVideoRequest import CreateUploadVideoRequest
 from aliyunsdkvod.request.v20170321.GetVideoInfoRequest import GetVideoInfoRequest
-from vodfc.emulator.events import callback_signature
+from vodfc.shared.events.signature import sign
 
 
 def call(vod: Any, request: Any) -> dict[str, Any]:
@@ -62,7 +62,7 @@ def test_upload_to_normal_with_every_event(vod: Any, bus: Any, receiver: Any, so
     requests = receiver.wait_for(len(kinds))
     for request in requests:
         headers = {k.lower(): v for k, v in request["headers"].items()}
-        expected = callback_signature(receiver.url, headers["x-vod-timestamp"], "Abc123xyz")
+        expected = sign(receiver.url, headers["x-vod-timestamp"], "Abc123xyz")
         assert headers["x-vod-signature"] == expected
     # The outputs are objects of the account's (private) VOD bucket, on the address the client used.
     from vodfc.emulator.oss import get_oss
