@@ -169,10 +169,11 @@ def test_auth_key_never_reaches_the_log(auto_tag, caplog) -> None:
 
 
 def test_event_functions_retry_briefly_and_leave_the_rest_to_the_trigger() -> None:
+    from vodfc.emulator.fc.context import Credentials, local_context
+
     from shared.events.app import _event_client
-    from shared.fc.context import FcContext, FcCredentials
 
     client = _event_client(
-        FcContext(credentials=FcCredentials("STS.id", "secret-value-1234", "token-value-1234"))
+        local_context(credentials=Credentials("STS.id", "secret-value-1234", "token-value-1234"))
     )
     assert client.retry.max_attempts == 3 and client.retry.max_delay <= 2.0
