@@ -43,7 +43,7 @@ from vodfc.emulator.front import Front, install_front
 from vodfc.emulator.gateway import VodEndpoint
 from vodfc.emulator.ingest import Ingest
 from vodfc.emulator.ingest import actions as ingest_actions
-from vodfc.emulator.lifecycle import Lifecycle, MediaEvents, scheduler_from_env
+from vodfc.emulator.lifecycle import Lifecycle, scheduler_from_env
 from vodfc.emulator.lifecycle import actions as lifecycle_actions
 from vodfc.emulator.lifecycle import control as lifecycle_control
 from vodfc.emulator.lookup import EXTENSION_KEY
@@ -132,6 +132,7 @@ def build(
     if "events" in chosen:
         events = bus_from_env(state)
         events.transport = app_transport(state.routes_host, http)
+        state.publish = events.publish
         state.request_hooks.append(events.note_request)
         state.on_reset.append(events.reset)
         http.register_blueprint(events_control.blueprint(events))
@@ -152,10 +153,6 @@ def build(
             oss=oss,
             media="media" in chosen,
         )
-        if events is not None:
-            media_events = lifecycle.media_events = MediaEvents(events)
-            state.before_action.append(media_events.before_action)
-            state.after_action.append(media_events.after_action)
         if ingest is not None:
             ingest.on_upload_complete.append(lifecycle.on_ingest_upload)
         state.on_reset.append(_reset_lifecycle(lifecycle))
@@ -202,7 +199,5 @@ def _reset_lifecycle(lifecycle: Lifecycle) -> Callable[[], None]:
     def reset() -> None:
         lifecycle.reset()
         lifecycle.scheduler.set_timing(initial)
-        if lifecycle.media_events is not None:
-            lifecycle.media_events.forget()
 
     return reset

@@ -27,7 +27,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -42,6 +42,7 @@ from vodfc.shared.validation import DEFAULT_APP_ID
 if TYPE_CHECKING:
     from flask import Flask
     from vodfc.emulator.core import Core
+    from vodfc.emulator.protocol import Emission
 
 log = logging.getLogger("vodfc.events")
 
@@ -422,6 +423,21 @@ class EventBus:
         for item in batch:
             self._schedule(item, background)
         return record
+
+    def publish(self, account_id: str, emissions: Sequence[Emission]) -> None:
+        """Emit, in order, what a VOD call of ``account_id`` emitted (``RequestContext.emit``); the
+        gateway calls this once the call committed. The call already succeeded, so a failure here is
+        logged, never its error."""
+        for emission in emissions:
+            try:
+                self.emit(
+                    emission.event,
+                    account_id=account_id,
+                    app_id=emission.app_id,
+                    callback_url=emission.callback_url,
+                )
+            except Exception:
+                log.exception("emitting %s failed", emission.event.get("EventType"))
 
     def release_held(self, mode: str | None = None) -> None:
         """Deliver events a reorder fault is holding back (``flush`` does this too)."""

@@ -36,7 +36,6 @@ from vodfc.emulator.media.synth import make_image
 if TYPE_CHECKING:
     from vodfc.emulator.core import Core
     from vodfc.emulator.events.bus import EventBus
-    from vodfc.emulator.lifecycle.hooks import MediaEvents
     from vodfc.emulator.oss.service import OssService
     from vodfc.emulator.vod.models import VodBackend
 
@@ -173,8 +172,6 @@ class Lifecycle:
         self._jobs: dict[str, Job] = {}
         self._lock = threading.RLock()
         self.listeners: list[Callable[[Job, str], None]] = []
-        # The DeleteMediaComplete / MediaBaseChangeComplete hooks (with the events component).
-        self.media_events: MediaEvents | None = None
         self._reset_groups()
 
     def _reset_groups(self) -> None:
