@@ -154,7 +154,7 @@ def build(
             media="media" in chosen,
         )
         if ingest is not None:
-            ingest.on_upload_complete.append(lifecycle.on_ingest_upload)
+            ingest.on_upload_complete.append(lifecycle.ingested)
         state.on_reset.append(_reset_lifecycle(lifecycle))
         http.register_blueprint(lifecycle_control.blueprint(lifecycle))
         parts.append(lifecycle_actions.actions(lifecycle))

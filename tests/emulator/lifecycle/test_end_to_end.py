@@ -79,6 +79,17 @@ def test_upload_to_normal_with_every_event(vod: Any, bus: Any, receiver: Any, so
         assert stream.play_url.startswith(vod.url)
 
 
+def test_the_lifecycle_takes_the_upload_ingest_hands_it(
+    vod: Any, lifecycle: Any, bus: Any, source_video: bytes
+) -> None:
+    # FileUploadComplete is left out when the outcome says the caller sends it itself.
+    lifecycle.set_outcome(emit_upload_event=False)
+    video_id = upload(vod, source_video)
+    assert status(vod, video_id) == "Normal"
+    assert "FileUploadComplete" not in [record.event_type for record in bus.log]
+    assert lifecycle.job(video_id).statuses[:2] == ["UploadSucc", "Transcoding"]
+
+
 def test_a_file_that_is_not_media_sends_no_upload_event(vod: Any, bus: Any) -> None:
     video_id = upload(vod, b"definitely not a video")
     assert status(vod, video_id) == "UploadFail"

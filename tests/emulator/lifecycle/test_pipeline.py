@@ -264,23 +264,6 @@ def test_deleting_a_video_mid_processing_stops_it(
     ]
 
 
-def test_ingest_style_notification(vod: Any, lifecycle: Any, bus: Any, source_video: bytes) -> None:
-    video_id = new_video(vod)
-    lifecycle.on_ingest_upload(
-        {
-            "video_id": video_id,
-            "account_id": vod.backend.account_id,
-            "region": vod.backend.region,
-            "data": source_video,
-            "file_url": "http://b.oss/x.mp4",
-            "event_sent": True,
-        }
-    )
-    assert video_info(vod, video_id)["Status"] == "Normal"
-    assert "FileUploadComplete" not in types(bus, video_id)
-    lifecycle.on_ingest_upload({"media_type": "image", "media_id": "img"})  # images are not processed here
-
-
 def test_reset_restores_defaults(vod: Any, lifecycle: Any, source_video: bytes) -> None:
     lifecycle.scheduler.set_timing("manual")
     lifecycle.set_outcome(transcode_fails=True)
