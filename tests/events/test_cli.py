@@ -41,6 +41,29 @@ def test_every_envelope_parses_back_to_the_event(capsys, envelope: str) -> None:
     assert event.video_id == "abc" and event.event_type == "FileUploadComplete"
 
 
+def test_the_envelopes_are_what_the_fc_runtime_hands_a_function(capsys) -> None:
+    import random
+    from datetime import datetime, timezone
+
+    from vodfc.emulator.config import DEFAULT_ACCOUNT_ID
+    from vodfc.emulator.fc.template import Trigger
+
+    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    event = p.example("FileUploadComplete", video_id="abc", now=now, rng=random.Random(3))
+    trigger = Trigger(
+        "vod-events", "MNSTopic", {"TopicName": wire.VOD_EVENTS_TOPIC, "NotifyContentFormat": "JSON"}
+    )
+    body = wire.encode(event).decode()
+    delivered = json.loads(wire.mns_topic_event(trigger, body, "FileUploadComplete", DEFAULT_ACCOUNT_ID, now))
+    printed = json.loads(
+        run(capsys, "FileUploadComplete", "--video-id", "abc", "--envelope", "mns-json", *FIXED)
+    )
+    assert printed.pop("MessageId") != delivered.pop("MessageId")  # one per message
+    assert printed == delivered and printed["SubscriptionName"] == "fc-vod-events"
+    timer = run(capsys, "Timer", "--trigger", "daily", "--payload", "p", *FIXED)
+    assert timer.encode() == wire.timer_event(Trigger("daily", "Timer", {"Payload": "p"}), now) + b"\n"
+
+
 def test_eventbridge_base64_body(capsys) -> None:
     out = json.loads(run(capsys, "FileUploadComplete", "--envelope", "eventbridge", "--base64", *FIXED))
     body = json.loads(base64.b64decode(out["data"]["messageBody"]))
