@@ -168,15 +168,14 @@ def build(
         http.register_blueprint(faults_control.blueprint(faults))
 
     if "fc" in chosen:
-        fc = FcComponent(state)
+        # The functions' own calls go to an internal server of this same app.
+        fc = FcComponent(state, http)
         # The FC API host of every account and region (also <region>-internal); routed by path.
         state.add_host_route(FC_HOST)
         state.on_reset.append(fc.reset)
-        # VOD events can reach functions before any FC call did (a VOD upload in server mode): learn
-        # the server's address from whatever request comes first.
-        state.request_hooks.append(fc.note_request)
         if events is not None:
-            events.subscribe(fc.on_event, permanent=True)
+            # Only the owning account's events: another account's uploads never start these functions.
+            events.subscribe(fc.on_event, account_id=fc.account_id, permanent=True)
         http.register_blueprint(fc_api.blueprint(fc))
 
     table = ActionTable(*parts)

@@ -12,7 +12,10 @@ enables its type, delivered like VOD delivers it:
 Delivery modes (``bus.delivery``): ``sync`` delivers before the VOD answer leaves (deterministic,
 the in-process default), ``background`` hands events to one worker thread in emission order so a
 slow receiver never holds up the VOD answer (``flush()`` waits for it), ``auto`` (the default)
-picks ``background`` for calls that came through the HTTP server and ``sync`` otherwise. Events
+picks ``background`` for calls that came through the HTTP server and ``sync`` otherwise. Events of
+calls FC functions make (through the FC component's internal server, mode ``internal``) always go
+to the background worker, whatever the mode: a function's call never waits for the functions its
+event starts (possibly itself), and ``flush()`` still covers them. Events
 emitted while a VOD call is being answered wait until the call released the backend lock, so a
 receiver may call the emulator back.
 """
@@ -447,10 +450,14 @@ class EventBus:
             self._schedule(item, self._background(mode))
 
     def _background(self, mode: str | None) -> bool:
-        if self.delivery != "auto":
-            return self.delivery == "background"
         if mode is None:
             mode = _request_mode()
+        if mode == "internal":
+            # An FC function's own call: its events may reach that same function, which must not
+            # wait for itself; and the user's calls keep the delivery they had.
+            return True
+        if self.delivery != "auto":
+            return self.delivery == "background"
         if mode is not None:
             self._served = self._served or mode == "server"
             return mode == "server"

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from vodfc.emulator.accounts import Accounts
 
-Mode = Literal["inprocess", "server"]
+# "internal": a call an FC function made, through the FC component's internal server.
+Mode = Literal["inprocess", "server", "internal"]
 
 
 class DropConnection(Exception):
