@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import requests
 from vodfc.emulator.events import get_bus
-from vodfc.emulator.fc.runtime import mns_topic_event, timer_event
+from vodfc.emulator.events.wire import mns_topic_event, timer_event
 from vodfc.emulator.fc.template import Trigger
 
 SNAPSHOT = {
