@@ -524,10 +524,12 @@ def _quiet_logging() -> None:
 def announce(app: Any, url: str, template: Any) -> None:
     from vodfc.emulator.app import get_state
     from vodfc.emulator.fc import get_fc
+    from vodfc.emulator.fc.api3 import path_url
     from vodfc.emulator.fc.instances import private_tmp_available
 
     state = get_state(app)
-    settings = get_fc(app).runtime.settings
+    component = get_fc(app)
+    settings = component.runtime.settings
     tmp = settings.private_tmp
     if tmp == "auto":
         tmp = "yes (a mount namespace per instance)" if private_tmp_available() else "no (TMPDIR only)"
@@ -543,8 +545,11 @@ def announce(app: Any, url: str, template: Any) -> None:
         f'  aliyun-python-sdk-vod:  client.add_endpoint("{state.config.region}", "vod", "{endpoint}")',
         f'  Tea vod20170321:        Config(..., endpoint="{endpoint}", protocol="http")',
         f'  fc2:                    fc2.Client(endpoint="{url}", accessKeyID=..., accessKeySecret=...)',
+        f'  fc20230330 (FC 3.0):    Client(Config(..., endpoint="{endpoint}", protocol="http"))',
+        f'  @alicloud/fc20230330:   new Client(new $OpenApiUtil.Config({{..., endpoint: "{endpoint}", '
+        'protocol: "http"}))',
         f'  oss2:                   oss2.Bucket(oss2.Auth(ak, sk), "{url}", bucket)  (path style)',
-        f"  functions' own calls:   VOD_ENDPOINT={get_fc(app).internal_url()} (internal server, same state)",
+        f"  functions' own calls:   VOD_ENDPOINT={component.internal_url()} (internal server, same state)",
         f"  instances:              one process each, up to {settings.max_instances} per function, "
         f"idle {settings.keep_alive:g} s; private /tmp: {tmp}",
         "",
@@ -562,6 +567,10 @@ def announce(app: Any, url: str, template: Any) -> None:
         if others:
             extra += f"  ({', '.join(others)})"
         lines.append(f"  {function.service}/{function.name:<24} {function.handler:<20}{extra}")
+        if trigger is not None:
+            lines.append(
+                f"  {'':<{len(function.service) + 25}} FC 3.0 URL: {path_url(url, component, function)}/"
+            )
     print("\n".join(lines), flush=True)
 
 
@@ -605,6 +614,7 @@ def demo(app: Any, url: str) -> None:
                 f"{video.get('Duration')} s",
                 flush=True,
             )
+            _demo_fc3(url, "GetVideoInfo", {"VideoId": video_id})
         if runtime.function("GetVideoInfoHttp") is not None:
             print(
                 f"\n  fc2 do_http_request GET /2016-08-15/proxy/{SERVICE}/GetVideoInfoHttp/videos/{video_id}"
@@ -623,6 +633,30 @@ def demo(app: Any, url: str) -> None:
         fired = requests.post(f"{url}/_vodfc/fc/timers/{function.name}", timeout=function.timeout + 30).json()
         outcome = fired.get("result") if fired.get("ok") else fired.get("error")
         print(f"  -> {_timer_summary(outcome)}", flush=True)
+
+
+def _demo_fc3(url: str, name: str, event: dict[str, Any]) -> None:
+    """The same function through the FC 3.0 API, when its client (alibabacloud_fc20230330) is installed."""
+    try:
+        from alibabacloud_fc20230330 import models
+        from alibabacloud_fc20230330.client import Client
+        from alibabacloud_tea_openapi.utils_models import Config
+    except ImportError:
+        return
+    from vodfc.emulator.config import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET
+
+    config = Config(
+        access_key_id=DEFAULT_ACCESS_KEY_ID,
+        access_key_secret=DEFAULT_ACCESS_KEY_SECRET,
+        endpoint=url.removeprefix("http://"),
+        protocol="http",
+    )
+    print(f"\n  fc20230330 invoke_function {name} {json.dumps(event)}  (FC 3.0: no service)", flush=True)
+    response = Client(config).invoke_function(
+        name, models.InvokeFunctionRequest(body=json.dumps(event).encode())
+    )
+    outcome = response.headers.get("x-fc-error-type") or f"{len(response.body.read())} bytes"
+    print(f"  -> HTTP {response.status_code}, {outcome}", flush=True)
 
 
 def _only_ignored(invocation: Any) -> bool:

@@ -37,6 +37,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from flask import Blueprint, Response, request
+from vodfc.emulator.fc.api3 import path_url, trigger_url
 from vodfc.emulator.fc.api_support import (
     FcApiError,
     Page,
@@ -58,6 +59,7 @@ from vodfc.emulator.fc.api_support import (
 )
 from vodfc.emulator.fc.api_support import invoke as run_invocation
 from vodfc.emulator.fc.component import FcComponent
+from vodfc.emulator.fc.fc3 import Fc3Functions
 from vodfc.emulator.fc.instances import supervisor
 from vodfc.emulator.fc.runtime import Invocation, Throttled
 from vodfc.emulator.fc.template import Function, Service, Trigger
@@ -418,17 +420,22 @@ def fire_timer(component: FcComponent, function_name: str) -> Response:
 def describe_functions(component: FcComponent) -> Response:
     base = request.host_url.rstrip("/")
     listed = []
-    for function in component.runtime.functions():
+    functions = component.runtime.functions()
+    names = Fc3Functions.of(functions)
+    for function in functions:
         trigger = function.http_trigger
         listed.append(
             {
                 "service": function.service,
                 "function": function.name,
+                "fc3Name": names.name_of(function),
                 "handler": function.handler,
                 "runtime": function.runtime,
                 "codeUri": str(function.code_dir),
                 "triggers": [{"name": t.name, "type": t.type} for t in function.triggers],
                 "httpUrl": f"{base}{PREFIX}/proxy/{function.service}/{function.name}/" if trigger else None,
+                "fc3HttpUrl": trigger_url(component, function) if trigger else None,
+                "fc3HttpPath": path_url(base, component, function) if trigger else None,
             }
         )
     return json_response({"template": str(component.template_path), "functions": listed})

@@ -348,3 +348,15 @@ def test_python312_gets_fc3s_context_and_python310_fc2s(fc3: Any) -> None:
 def test_the_state_reset_keeps_the_fc3_project(fc3: Any) -> None:
     get_state(fc3.app).reset()
     assert _names(fc3.client(), prefix="Probe")[0] == ["Probe", "ProbeOpen"]
+
+
+def test_the_control_plane_lists_fc3_names_and_trigger_urls(fc3: Any) -> None:
+    if fc3.url is not None:
+        pytest.skip("the control plane answers the same in-process")
+    listed = requests.get(f"{fc3.base}/_vodfc/fc/functions", timeout=10).json()["functions"]
+    by_name = {(f["service"], f["function"]): f for f in listed}
+    assert by_name[("other", "Twin")]["fc3Name"] == "other$Twin"
+    assert by_name[("probe", "Probe")]["fc3Name"] == "Probe"
+    opened = by_name[("probe", "ProbeOpen")]
+    assert opened["fc3HttpUrl"] == fc3.trigger_url("ProbeOpen")
+    assert requests.get(opened["fc3HttpPath"] + "/ping", timeout=10).json()["path"] == "/ping"

@@ -93,6 +93,12 @@ def test_up_serves_the_functions_runs_the_demo_and_stops_on_a_signal(up: UpProce
     ):
         assert delivered in out
     assert "demo stopped" not in out and "Traceback" not in out
+    # FC 3.0 beside FC 2.0: the same function through alibabacloud_fc20230330, and the trigger URLs.
+    fc3_call = out[out.index("fc20230330 invoke_function GetVideoInfo") :]
+    assert re.search(r"\n *-> HTTP 200, \d+ bytes\n", fc3_call[: fc3_call.index("->") + 40]), fc3_call
+    assert re.search(
+        rf"FC 3\.0 URL: {url}/_fcapp/vodfc-getvideoinfohttp-[a-z]{{10}}\.cn-beijing\.fcapp\.run/", out
+    )
     # A fresh run sweeps the demo library's failed upload: no cursor left over from an earlier run.
     assert re.search(r"-> deleted: examined \d+, deleted [1-9] video\(s\): [0-9a-f]{32}", out), out
 
