@@ -163,6 +163,9 @@ def test_errors_are_json_code_message_request_id_on_the_wire(fc3: Any) -> None:
     url = f"{base}/2023-03-30/layers"
     other = requests.get(url, headers=acs3_headers("GET", url), timeout=10)
     assert (other.status_code, other.json()["Code"]) == (400, "PathNotSupported")
+    url = f"{base}/2023-03-30/functions"  # CreateFunction
+    created = requests.post(url, headers=acs3_headers("POST", url), timeout=10)
+    assert (created.status_code, created.json()["Code"]) == (400, "PathNotSupported")
 
 
 def test_another_accounts_key_finds_none_of_the_functions(fc3_template: Template) -> None:

@@ -14,13 +14,16 @@ from typing import Any
 import fc2
 import pytest
 import requests
+from alibabacloud_fc20230330 import models
+from alibabacloud_tea_openapi.exceptions import ClientException
 from vodfc.emulator.app import create_app
 from vodfc.emulator.fc import get_fc
+from vodfc.emulator.fc.api3 import path_url
 from vodfc.emulator.fc.settings import RuntimeSettings
 from vodfc.emulator.server import ThreadedServer
 
 from tests.fc.conftest import CONFIG
-from tests.fc.support import fc_client, write_project
+from tests.fc.support import fc3_client, fc_client, write_project
 
 
 @pytest.fixture
@@ -102,6 +105,11 @@ def test_a_full_function_queue_is_fcs_429_through_the_api_and_the_trigger(
             client.invoke_function("probe", "Probe", payload=b"{}")
         assert (caught.value.status_code, caught.value.err_code) == (429, "ResourceExhausted")
         assert "VODFC_FC_QUEUE_SIZE" in _error(caught.value)["ErrorMessage"]
+        # FC 3.0's API throttles the same function the same way, in its own error shape.
+        with pytest.raises(ClientException) as refused:
+            fc3_client(server.url).invoke_function("Probe", models.InvokeFunctionRequest(body=b"{}"))
+        assert (refused.value.status_code, refused.value.code) == (429, "ResourceExhausted")
+        assert "VODFC_FC_QUEUE_SIZE" in refused.value.message
         flag.touch()
         assert json.loads(running.result(20).data)["function"][0] == "Probe"
     # Through an HTTP trigger FC marks its throttling as an error of its own (not the function's).
@@ -113,6 +121,12 @@ def test_a_full_function_queue_is_fcs_429_through_the_api_and_the_trigger(
         r = requests.get(f"{trigger}/x", timeout=10)
         assert (r.status_code, r.headers["x-fc-error-type"]) == (429, "FcCommonError")
         assert r.json()["ErrorCode"] == "ResourceExhausted"
+        function = runtime.function("ProbeOpen")
+        assert function is not None
+        r = requests.get(f"{path_url(server.url, get_fc(server.app), function)}/x", timeout=10)
+        assert (r.status_code, r.headers["x-fc-error-type"]) == (429, "FcCommonError")
+        body = r.json()
+        assert (body["Code"], body["RequestId"]) == ("ResourceExhausted", r.headers["x-fc-request-id"])
         flag.touch()
         assert held.result(20).status_code == 201
 
