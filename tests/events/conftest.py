@@ -13,9 +13,10 @@ import pytest
 from vodfc.emulator.fc.context import Credentials, FCContext, FunctionMeta, local_context
 from vodfc.emulator.project import discover
 
+from tests.repo import REPO
+
 from .fakes import FakeVod
 
-REPO = Path(__file__).resolve().parents[2]
 PROJECT = discover.discover(REPO)
 FUNCTIONS = tuple(function.folder for function in PROJECT.event_functions)
 NOW = 1_780_000_000.0  # 2026-05-28T20:26:40Z

@@ -25,8 +25,7 @@ from vodfc.emulator.mock import MockVod  # noqa: E402
 from vodfc.emulator.pytest_plugin import Credentials, VodTarget  # noqa: E402
 
 from shared.client import VodClient  # noqa: E402
-
-from .conftest import REPO  # noqa: E402
+from tests.repo import REPO  # noqa: E402
 
 
 @pytest.fixture(scope="module")

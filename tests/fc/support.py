@@ -13,7 +13,6 @@ from vodfc.emulator.config import (
     DEFAULT_REGION,
 )
 
-REPO = Path(__file__).resolve().parents[2]
 FC_HOST_URL = f"https://{DEFAULT_ACCOUNT_ID}.{DEFAULT_REGION}.fc.aliyuncs.com"
 
 PROBE_CODE = """

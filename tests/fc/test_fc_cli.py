@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from vodfc.emulator.cli import main
 
-from tests.fc.support import REPO, write_project
+from tests.fc.support import write_project
+from tests.repo import REPO
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from vodfc.emulator.mock import MockVod
 from vodfc.emulator.server import ThreadedServer
 
 from tests.fc.conftest import Target
-from tests.fc.support import REPO
+from tests.repo import REPO
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from vodfc.emulator.mock import MockVod
 from vodfc.emulator.server import ThreadedServer
 
 from tests.fc.conftest import CONFIG, Target
-from tests.fc.support import REPO
+from tests.repo import REPO
 
 Ids = dict[str, Any]
 

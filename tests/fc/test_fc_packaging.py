@@ -20,7 +20,7 @@ from vodfc.emulator.fc.template import load_template
 from vodfc.emulator.server import ThreadedServer
 
 from tests.fc.conftest import CONFIG
-from tests.fc.support import REPO
+from tests.repo import REPO
 
 SCRIPT = textwrap.dedent(
     """

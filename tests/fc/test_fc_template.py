@@ -9,7 +9,8 @@ import yaml
 from vodfc.emulator.cli import main
 from vodfc.emulator.fc.template import TemplateError, cron_problem, load_template, validate, validate_file
 
-from tests.fc.support import REPO, template_text, write_project
+from tests.fc.support import template_text, write_project
+from tests.repo import REPO
 
 
 def _errors(document: object, base: Path | None = None) -> dict[str, str]:

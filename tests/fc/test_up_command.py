@@ -10,7 +10,6 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from aliyunsdkcore.client import AcsClient
@@ -18,7 +17,8 @@ from aliyunsdkvod.request.v20170321.SearchMediaRequest import SearchMediaRequest
 from vodfc.emulator.project.discover import discover
 from vodfc.emulator.project.fc2 import all_faces
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.repo import REPO
+
 STARTUP_SECONDS = 90
 
 

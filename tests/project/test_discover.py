@@ -12,7 +12,7 @@ from vodfc.emulator.project import fc2
 from vodfc.emulator.project.discover import DeclarationError, discover
 from vodfc.emulator.project.model import EVENTS_TOPIC
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.repo import REPO
 
 OPERATION = """
 from shared.fc import Deploy, Field, OperationApp, Schema

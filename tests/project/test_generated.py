@@ -9,7 +9,7 @@ import pytest
 from vodfc.emulator.cli import main
 from vodfc.emulator.project.generate import artefacts
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.repo import REPO
 
 
 @pytest.mark.parametrize("artefact", artefacts(REPO), ids=lambda a: a.path)

@@ -6,7 +6,6 @@ import dataclasses
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -16,8 +15,9 @@ from shared.events.tagging import Rules
 from shared.fc.deploy import Deploy, Timer
 from shared.fc.router import Response, Route
 from shared.retry import RetryPolicy
+from tests.repo import REPO
 
-FUNCTIONS = Path(__file__).resolve().parents[3] / "functions"
+FUNCTIONS = REPO / "functions"
 
 # Loaded by the module, reports the shared modules in sys.modules and the dataclasses defined in them.
 _PROBE = """

@@ -12,13 +12,12 @@ import ast
 import functools
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from shared import validation
+from tests.repo import REPO as ROOT
 
-ROOT = Path(__file__).resolve().parents[3]
 HOME = ROOT / "shared" / "validation.py"
 
 RULE_NAMES = {name for name in vars(validation) if name.isupper() and not name.startswith("_")}

@@ -19,7 +19,8 @@ from pathlib import Path
 from vodfc.emulator.fc.package import zip_entries
 from vodfc.emulator.fc.template import Function, load_template
 
-REPO = Path(__file__).resolve().parents[3]
+from tests.repo import REPO
+
 SHARED = REPO / "shared"
 
 
