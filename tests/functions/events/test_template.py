@@ -9,7 +9,7 @@ import sys
 import pytest
 import yaml
 
-from .conftest import FUNCTIONS, PROJECT, REPO, load_function
+from tests.functions.support.events import FUNCTIONS, PROJECT, REPO, load_function
 
 SERVICE = yaml.safe_load((REPO / "template.yml").read_text())["Resources"]["vodfc"]
 # FC function name -> folder, for the event functions that react to VOD events (not only to a timer)

@@ -11,9 +11,8 @@ from vodfc.emulator.events import wire
 from vodfc.emulator.fc.template import Trigger
 
 from shared.errors import ServerError, Throttled
-
-from .conftest import NOW, invoke, sends_exactly
-from .fakes import FakeImage, FakeVideo
+from tests.functions.support.events import NOW, invoke, sends_exactly
+from tests.functions.support.fakes import FakeImage, FakeVideo
 
 DAY = 86400
 

@@ -1,4 +1,8 @@
-"""Fixtures for the event-function tests: each function loaded as FC loads it, wired to a FakeVod."""
+"""The event-function tests' harness: each function loaded as FC loads it, wired to a FakeVod.
+
+Its fixtures (``vod``, ``clock``, ``fn``) are registered by the conftest of each folder that uses them
+(tests/functions/, tests/shared/events/); the helpers are imported from here.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +17,8 @@ import pytest
 from vodfc.emulator.fc.context import Credentials, FCContext, FunctionMeta, local_context
 from vodfc.emulator.project import discover
 
+from tests.functions.support.fakes import FakeVod
 from tests.repo import REPO
-
-from .fakes import FakeVod
 
 PROJECT = discover.discover(REPO)
 FUNCTIONS = tuple(function.folder for function in PROJECT.event_functions)

@@ -9,9 +9,8 @@ from vodfc.emulator.events import payloads as p
 from vodfc.emulator.events import wire
 
 from shared.errors import Throttled
-
-from .conftest import invoke, sends_exactly
-from .fakes import FakeVideo
+from tests.functions.support.events import invoke, sends_exactly
+from tests.functions.support.fakes import FakeVideo
 
 RULES = {
     "keyword_rules": [{"keywords": ["trailer"], "tags": ["trailer"], "cate_id": 7}],

@@ -22,8 +22,7 @@ from shared.client import VodClient
 from shared.errors import ServerError, Throttled
 from shared.events.app import RetryLater
 from shared.retry import RetryPolicy
-
-from .conftest import PROJECT, context, load_function
+from tests.functions.support.events import PROJECT, context, load_function
 
 try:
     from vodfc.emulator.vod.action_table import CORE_ACTIONS

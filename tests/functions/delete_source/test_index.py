@@ -10,9 +10,8 @@ from vodfc.emulator.events import payloads as p
 
 from shared.errors import ServerError, Throttled
 from shared.events.app import RetryLater
-
-from .conftest import NOW, invoke, sends_exactly
-from .fakes import FakeStream, FakeVideo
+from tests.functions.support.events import NOW, invoke, sends_exactly
+from tests.functions.support.fakes import FakeStream, FakeVideo
 
 JOBS = {"SD": "job-sd", "FD": "job-fd", "LD": "job-ld"}
 

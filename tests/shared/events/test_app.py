@@ -10,9 +10,8 @@ from vodfc.emulator.events import wire
 
 from shared.errors import ServerError
 from shared.events.signature import signed_headers
-
-from .conftest import NOW, invoke, post
-from .fakes import FakeVideo
+from tests.functions.support.events import NOW, invoke, post
+from tests.functions.support.fakes import FakeVideo
 
 KEY = "Vodfc1AuthKey"
 URL = "https://fc.example.com/2016-08-15/proxy/vodfc/AutoTagCallback/"
@@ -155,7 +154,7 @@ def test_fc3_http_event_reaches_the_callback_face(auto_tag, vod) -> None:
         "queryParameters": {},
         "requestContext": {"http": {"method": "POST", "path": "/"}},
     }
-    from .conftest import context
+    from tests.functions.support.events import context
 
     answer = auto_tag.handler(json.dumps(event).encode(), context())
     assert answer["statusCode"] == 200 and vod.videos["v1"].tags

@@ -8,9 +8,8 @@ import pytest
 from vodfc.emulator.events import payloads as p
 
 from shared.events.app import RetryLater
-
-from .conftest import invoke, sends_exactly
-from .fakes import FakeStream, FakeVideo
+from tests.functions.support.events import invoke, sends_exactly
+from tests.functions.support.fakes import FakeStream, FakeVideo
 
 
 @pytest.fixture

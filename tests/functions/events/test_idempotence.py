@@ -13,9 +13,8 @@ from vodfc.emulator.events import payloads as p
 
 from shared.errors import ServerError, Throttled
 from shared.events.app import RetryLater
-
-from .conftest import Clock, invoke, load_function
-from .fakes import FakeStream, FakeVideo, FakeVod
+from tests.functions.support.events import Clock, invoke, load_function
+from tests.functions.support.fakes import FakeStream, FakeVideo, FakeVod
 
 PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 RULES = {"keyword_rules": [{"keywords": ["trailer"], "tags": ["trailer"], "cate_id": 7}]}
