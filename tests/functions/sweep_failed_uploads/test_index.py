@@ -1,4 +1,4 @@
-"""sweep_failed_uploads (timer) and tag_images (ImageUploadComplete)."""
+"""sweep_failed_uploads (timer): old failed uploads deleted in batches, resuming where a run stopped."""
 
 from __future__ import annotations
 
@@ -6,13 +6,12 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-from vodfc.emulator.events import payloads as p
 from vodfc.emulator.events import wire
 from vodfc.emulator.fc.template import Trigger
 
-from shared.errors import ServerError, Throttled
+from shared.errors import ServerError
 from tests.functions.support.events import NOW, invoke, sends_exactly
-from tests.functions.support.fakes import FakeImage, FakeVideo
+from tests.functions.support.fakes import FakeVideo
 
 DAY = 86400
 
@@ -132,43 +131,6 @@ def test_every_sweep_delete_is_logged(sweep, vod, caplog) -> None:
     with caplog.at_level("INFO"):
         invoke(sweep, tick())
     assert any("DELETE video bad000 (status Uploading" in r.getMessage() for r in caplog.records)
-
-
-# --- tag_images ----------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def tag_images(fn, monkeypatch):
-    rules = {"keyword_rules": [{"keywords": ["poster"], "tags": ["poster"], "cate_id": 5}]}
-    monkeypatch.setenv("VODFC_TAG_IMAGES_CONFIG", json.dumps(rules))
-    return fn("tag_images")
-
-
-def image_event(image_id: str = "i1") -> dict:
-    return p.image_upload_complete(image_id, size=1, file_url=f"http://b/image/default/{image_id}.jpg")
-
-
-def test_image_is_tagged_and_categorised(tag_images, vod) -> None:
-    vod.images["i1"] = FakeImage("i1", tags=["mine"])
-    report = results(tag_images, image_event())
-    assert report["Outcome"] == "updated"
-    assert vod.images["i1"].tags == ["mine", "hd", "portrait", "poster"] and vod.images["i1"].cate_id == 5
-    assert results(tag_images, image_event())["Outcome"] == "unchanged"
-    assert len(vod.actions("UpdateImageInfos")) == 1
-    assert sends_exactly(vod, "tag_images")
-
-
-def test_missing_image_is_skipped(tag_images, vod) -> None:
-    assert results(tag_images, image_event("nope"))["Outcome"] == "skipped"
-
-
-def test_image_throttled_then_redelivered(tag_images, vod) -> None:
-    vod.images["i1"] = FakeImage("i1")
-    vod.fail("GetImageInfo", Throttled("Throttling.User", "x", http_status=400))
-    with pytest.raises(Throttled):
-        invoke(tag_images, image_event())
-    results(tag_images, image_event())
-    assert vod.images["i1"].tags == ["hd", "portrait", "poster"]
 
 
 def test_a_video_without_a_readable_creation_time_is_never_swept(sweep, vod) -> None:
