@@ -8,8 +8,7 @@ from aliyunsdkcore.vendored.requests.exceptions import ConnectionError as SdkCon
 
 from shared import errors
 from shared.retry import RetryPolicy
-
-from .conftest import error_body
+from tests.shared.support import error_body
 
 CASES = [
     ("InvalidVideo.NotFound", 404, errors.NotFound),

@@ -10,8 +10,7 @@ from aliyunsdkcore.vendored.requests.exceptions import ConnectionError as SdkCon
 from shared import VodClient
 from shared.errors import NotFound, ServerError, Throttled, TransportError
 from shared.retry import RetryPolicy
-
-from .conftest import error_body
+from tests.shared.support import error_body
 
 THROTTLED = (400, error_body("Throttling.User", "Request was denied due to user flow control."))
 UNAVAILABLE = (503, error_body("ServiceUnAvailable", "temporary failure"))

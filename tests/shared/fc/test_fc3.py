@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from shared.fc import HttpAuth
-from tests.unit.fc.test_app import FakeVod, build_app, context
+from tests.shared.fc.support import FakeVod, build_app, context
 
 
 def http_event(method: str, raw_path: str, **extra: Any) -> bytes:

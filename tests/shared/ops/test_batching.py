@@ -9,8 +9,7 @@ from aliyunsdkcore.vendored.requests.exceptions import ConnectionError as SdkCon
 
 from shared.errors import AuthFailed, NotFound
 from shared.models import ImageUpdate, VideoUpdate
-
-from .conftest import error_body
+from tests.shared.support import error_body
 
 IDS = [f"vid{i:04d}" for i in range(1000)]
 UNKNOWN = {f"vid{i:04d}" for i in range(1000) if i % 7 == 0}

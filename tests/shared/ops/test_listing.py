@@ -8,8 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from shared.errors import WindowExhausted
-
-from .conftest import error_body
+from tests.shared.support import error_body
 
 T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
 
@@ -179,8 +178,7 @@ def _walk_with_small_window(counts, sort_by, inclusive, monkeypatch):
 
     from shared import VodClient
     from shared.retry import RetryPolicy
-
-    from .conftest import SDK_ADAPTER, FakeVod
+    from tests.shared.support import SDK_ADAPTER, FakeVod
 
     monkeypatch.setattr("shared.validation.MAX_WINDOW", 30)
     fake = FakeVideoList(0, inclusive=inclusive)

@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 import pytest
-from vodfc.emulator.fc.context import Credentials, FCContext, local_context
 
 from shared.errors import (
     AuthFailed,
@@ -17,51 +16,8 @@ from shared.errors import (
     Throttled,
     TransportError,
 )
-from shared.fc import Field, HttpAuth, OperationApp, Schema
-from tests.unit.fc.conftest import call_wsgi
-
-SECRET = "sts-secret-value-0123456789"
-TOKEN = "sts-token-value-abcdefghijklmnop"
-
-
-class FakeVod:
-    """Stands in for VodClient: answers get_video_info from a dict, or raises the error it was given."""
-
-    def __init__(self, videos: dict[str, dict[str, Any]] | None = None, error: Exception | None = None):
-        self.videos = videos or {}
-        self.error = error
-        self.calls: list[str] = []
-
-    def get_video_info(self, video_id: str) -> dict[str, Any]:
-        self.calls.append(video_id)
-        if self.error is not None:
-            raise self.error
-        if video_id not in self.videos:
-            raise NotFound("InvalidVideo.NotFound", "The video does not exist.", request_id="VOD-REQ-1")
-        return self.videos[video_id]
-
-
-def build_app(vod: Any, auth: HttpAuth | None = None) -> OperationApp:
-    app = OperationApp(
-        "GetVideoInfo",
-        Schema(Field("VideoId", required=True), Field("OutputType", choices=("oss", "cdn"))),
-        auth=auth or HttpAuth(mode="none"),
-    )
-
-    @app.operation
-    def get_video_info(client: Any, args: dict[str, Any]) -> dict[str, Any]:
-        if args["VideoId"] == "explode":
-            raise RuntimeError(f"internal detail with {SECRET}")
-        return {"Video": client.get_video_info(args["VideoId"])}
-
-    app.route("GET", "/videos/{video_id}", path={"video_id": "VideoId"}, query={"output_type": "OutputType"})
-    app.route("POST", "/videos/{video_id}/touch", path={"video_id": "VideoId"}, body=True, also=("PUT",))
-    app.clients.override(vod)
-    return app
-
-
-def context(request_id: str = "req-1") -> FCContext:
-    return local_context(Credentials("ak-id", SECRET, TOKEN), request_id=request_id)
+from shared.fc import HttpAuth
+from tests.shared.fc.support import SECRET, FakeVod, build_app, call_wsgi, context
 
 
 def test_event_face_returns_the_answer_with_the_fc_request_id() -> None:
