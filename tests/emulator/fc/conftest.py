@@ -7,41 +7,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from vodfc.emulator.app import create_app, get_state
-from vodfc.emulator.config import EmulatorConfig
-from vodfc.emulator.fc import FunctionRuntime, get_fc
+from vodfc.emulator.fc import get_fc
 from vodfc.emulator.mock import MockVod
 from vodfc.emulator.server import ThreadedServer
 
-from tests.fc.support import fc_client, write_project
-
-# Only what these tests need: VOD (always there), the event bus, and FC.
-CONFIG = EmulatorConfig(components=("events", "fc"))
-
-
-@dataclass
-class Target:
-    mode: str
-    app: Any
-    url: str | None  # None in-process: fc2 keeps the real FC host and mock_vod answers it
-
-    @property
-    def runtime(self) -> FunctionRuntime:
-        return get_fc(self.app).runtime
-
-    def client(self, **keys: Any) -> Any:
-        return fc_client(self.url, **keys)
-
-    @property
-    def base(self) -> str:
-        from tests.fc.support import FC_HOST_URL
-
-        return self.url or FC_HOST_URL
+from tests.emulator.fc.support import CONFIG, Target, write_project
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ from vodfc.emulator.fc.package import package_functions, pins
 from vodfc.emulator.fc.template import load_template
 from vodfc.emulator.server import ThreadedServer
 
-from tests.fc.conftest import CONFIG
+from tests.emulator.fc.support import CONFIG
 from tests.repo import REPO
 
 SCRIPT = textwrap.dedent(

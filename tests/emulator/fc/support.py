@@ -1,8 +1,10 @@
-"""Helpers for the FC runtime tests: a small function project on disk, fc2 clients for both modes."""
+"""Helpers for the FC runtime tests: a small function project on disk, fc2 clients for both modes, and the
+emulator configuration and target the ``probe`` fixture (conftest.py here) serves it with."""
 
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,9 @@ from vodfc.emulator.config import (
     DEFAULT_ACCESS_KEY_SECRET,
     DEFAULT_ACCOUNT_ID,
     DEFAULT_REGION,
+    EmulatorConfig,
 )
+from vodfc.emulator.fc import FunctionRuntime, get_fc
 
 FC_HOST_URL = f"https://{DEFAULT_ACCOUNT_ID}.{DEFAULT_REGION}.fc.aliyuncs.com"
 
@@ -295,3 +299,25 @@ def fc_client(url: str | None = None, **keys: Any) -> Any:
         accessKeySecret=keys.get("access_key_secret", DEFAULT_ACCESS_KEY_SECRET),
         securityToken=keys.get("security_token", ""),
     )
+
+
+# Only what these tests need: VOD (always there), the event bus, and FC.
+CONFIG = EmulatorConfig(components=("events", "fc"))
+
+
+@dataclass
+class Target:
+    mode: str
+    app: Any
+    url: str | None  # None in-process: fc2 keeps the real FC host and mock_vod answers it
+
+    @property
+    def runtime(self) -> FunctionRuntime:
+        return get_fc(self.app).runtime
+
+    def client(self, **keys: Any) -> Any:
+        return fc_client(self.url, **keys)
+
+    @property
+    def base(self) -> str:
+        return self.url or FC_HOST_URL

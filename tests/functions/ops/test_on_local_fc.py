@@ -20,7 +20,7 @@ from vodfc.emulator.fc import get_fc
 from vodfc.emulator.mock import MockVod
 from vodfc.emulator.server import ThreadedServer
 
-from tests.fc.conftest import CONFIG, Target
+from tests.emulator.fc.support import CONFIG, Target
 from tests.repo import REPO
 
 Ids = dict[str, Any]

@@ -113,7 +113,7 @@ def test_an_app_that_did_not_load_a_template_on_purpose_runs_no_event_functions(
     from vodfc.emulator.app import create_app
     from vodfc.emulator.fc import get_fc
 
-    from tests.fc.conftest import CONFIG
+    from tests.emulator.fc.support import CONFIG
 
     app = create_app(CONFIG)
     component = get_fc(app)

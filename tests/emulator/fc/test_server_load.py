@@ -19,8 +19,7 @@ from vodfc.emulator.fc import get_fc
 from vodfc.emulator.fc.settings import RuntimeSettings
 from vodfc.emulator.server import ThreadedServer
 
-from tests.fc.conftest import CONFIG
-from tests.fc.support import fc_client, write_project
+from tests.emulator.fc.support import CONFIG, fc_client, write_project
 
 
 @pytest.fixture

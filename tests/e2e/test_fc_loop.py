@@ -19,7 +19,7 @@ from vodfc.emulator.fc import get_fc
 from vodfc.emulator.mock import MockVod
 from vodfc.emulator.server import ThreadedServer
 
-from tests.fc.conftest import Target
+from tests.emulator.fc.support import Target
 from tests.repo import REPO
 
 

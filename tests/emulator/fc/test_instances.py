@@ -22,7 +22,7 @@ from vodfc.emulator.fc import FunctionRuntime, Throttled
 from vodfc.emulator.fc.settings import RuntimeSettings
 from vodfc.emulator.fc.template import load_template
 
-from tests.fc.support import write_project
+from tests.emulator.fc.support import write_project
 
 
 @pytest.fixture
@@ -150,7 +150,7 @@ def test_an_instance_serves_several_requests_with_instance_concurrency(tmp_path:
         CodeUri: code/
         InstanceConcurrency: 3
 """
-    from tests.fc.support import template_text
+    from tests.emulator.fc.support import template_text
 
     template = load_template(write_project(tmp_path, template_text(extra_functions=extra)))
     runtime = FunctionRuntime(template, settings=RuntimeSettings(max_instances=1))

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from vodfc.emulator.cli import main
 
-from tests.fc.support import write_project
+from tests.emulator.fc.support import write_project
 from tests.repo import REPO
 
 
@@ -66,7 +66,7 @@ def test_invoke_against_a_running_server(capsys: pytest.CaptureFixture[str], tmp
     from vodfc.emulator.fc import get_fc
     from vodfc.emulator.server import ThreadedServer
 
-    from tests.fc.conftest import CONFIG
+    from tests.emulator.fc.support import CONFIG
 
     app = create_app(CONFIG)
     get_fc(app).load(write_project(tmp_path))
@@ -113,7 +113,7 @@ def test_up_announces_endpoints_keys_and_trigger_urls(capsys: pytest.CaptureFixt
     from vodfc.emulator.cli.functions import announce
     from vodfc.emulator.fc.template import load_template
 
-    from tests.fc.conftest import CONFIG
+    from tests.emulator.fc.support import CONFIG
 
     template = load_template(REPO / "template.yml")
     announce(create_app(CONFIG), "http://127.0.0.1:9000", template)
@@ -129,7 +129,7 @@ def test_up_demo_runs_against_a_server(capsys: pytest.CaptureFixture[str]) -> No
     from vodfc.emulator.fc import get_fc
     from vodfc.emulator.server import ThreadedServer
 
-    from tests.fc.conftest import CONFIG
+    from tests.emulator.fc.support import CONFIG
 
     app: Any = create_app(CONFIG)
     get_fc(app).load(REPO / "template.yml")
@@ -181,7 +181,7 @@ def test_invoke_http_in_process_and_over_the_server(
     from vodfc.emulator.fc import get_fc
     from vodfc.emulator.server import ThreadedServer
 
-    from tests.fc.conftest import CONFIG
+    from tests.emulator.fc.support import CONFIG
 
     app = create_app(CONFIG)
     get_fc(app).load(write_project(tmp_path / "served"))

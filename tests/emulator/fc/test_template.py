@@ -9,7 +9,7 @@ import yaml
 from vodfc.emulator.cli import main
 from vodfc.emulator.fc.template import TemplateError, cron_problem, load_template, validate, validate_file
 
-from tests.fc.support import template_text, write_project
+from tests.emulator.fc.support import template_text, write_project
 from tests.repo import REPO
 
 

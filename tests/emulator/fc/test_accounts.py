@@ -17,8 +17,7 @@ from vodfc.emulator.events import get_bus
 from vodfc.emulator.fc import get_fc
 from vodfc.emulator.mock import MockVod
 
-from tests.fc.conftest import CONFIG
-from tests.fc.support import FC_HOST_URL, fc_client
+from tests.emulator.fc.support import CONFIG, FC_HOST_URL, fc_client
 
 OTHER = AccessKeyPair("other-key-id", "other-key-secret", "222")
 SNAPSHOT = {"EventType": "SnapshotComplete", "VideoId": "v-1", "Status": "success"}

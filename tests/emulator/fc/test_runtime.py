@@ -19,7 +19,7 @@ from vodfc.emulator.fc.context import Credentials
 from vodfc.emulator.fc.runtime import encode_result
 from vodfc.emulator.fc.template import load_template
 
-from tests.fc.support import write_project
+from tests.emulator.fc.support import write_project
 
 STUBS = "def handler(e, c): pass\ndef init(c): pass\ndef wsgi(e, s): pass\n"
 
