@@ -1,8 +1,8 @@
 """An in-memory stand-in for ``shared.VodClient``: the methods the event functions call, typed results from
 ``shared.models``, scriptable faults (before or after the change lands) and a call log.
 
-Used until the emulator serves every action the functions need; tests/events/test_emulator.py runs the same
-functions against the emulator through the official SDK.
+Used until the emulator serves every action the functions need; tests/functions/events/test_on_emulator.py
+runs the same functions against the emulator through the official SDK.
 """
 
 from __future__ import annotations

@@ -32,6 +32,8 @@ from vodfc.emulator.vod.exceptions import ThrottlingUser
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from tests.emulator.support.plugin_over_fakes import fake_mock_app, fake_server  # noqa: F401  (vod on fakes)
+
 HOST = "vod.cn-shanghai.aliyuncs.com"
 SIGNED_AT = datetime.now(timezone.utc)
 

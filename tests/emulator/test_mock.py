@@ -16,6 +16,8 @@ from vodfc.emulator.app import get_state
 from vodfc.emulator.mock import MockVod, mock_vod
 from vodfc.emulator.server import ThreadedServer
 
+from tests.emulator.support.plugin_over_fakes import fake_mock_app, fake_server  # noqa: F401  (vod on fakes)
+
 ORIGINAL_VENDORED_SEND = VendoredHTTPAdapter.send
 ORIGINAL_SEND = requests.adapters.HTTPAdapter.send
 

@@ -1,19 +1,16 @@
-"""Helpers shared by the events, faults and lifecycle tests (loaded by path: importlib mode).
+"""Helpers shared by the events, faults, lifecycle and VOD tests.
 
-A loopback callback receiver, a movable clock, and apps over the wire tests' fake VOD backend plus
-the message-callback actions, so the bus and the faults are tested through the official SDK
-without depending on the VOD package.
+A loopback callback receiver, a movable clock, and apps over the request-path tests' fake VOD backend
+(support/fakes.py) plus the message-callback actions, so the bus and the faults are tested through the
+official SDK without depending on the VOD package.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,20 +21,7 @@ from vodfc.emulator.mock import MockVod
 from vodfc.emulator.pytest_plugin import Credentials, VodTarget
 from vodfc.emulator.server import ThreadedServer
 
-
-def _load_fakes() -> Any:
-    name = "vodfc_events_fakes"
-    if name not in sys.modules:
-        path = Path(__file__).parents[1] / "wire" / "fakes.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-fakes = _load_fakes()
+from tests.emulator.support import fakes
 
 
 class Clock:
@@ -125,3 +109,22 @@ def targets(components: tuple[str, ...]) -> Any:
             get_state(app).reset()
 
     return _server_app, target
+
+
+# Fixtures: registered by the conftests that use them (``from ... import receiver``).
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    receiver = Receiver()
+    yield receiver
+    receiver.close()
+
+
+@pytest.fixture(name="bus")
+def muted_vod_bus(vod: Any) -> Iterator[Any]:
+    """``bus``: the ``vod`` emulator's bus with its subscribers muted: the template's event functions (FC
+    runtime) would otherwise react to the test's events with VOD calls and events of their own."""
+    bus = get_bus(vod.app)
+    bus.sleep = lambda seconds: None
+    with bus.muted():
+        yield bus
+        bus.flush()

@@ -1,4 +1,4 @@
-"""The plugin's public fixtures, as the SDK suites use them (over the fake backend, see conftest)."""
+"""The plugin's public fixtures, as the SDK suites use them (over the fake backend: plugin_over_fakes)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from alibabacloud_vod20170321 import models as vod_models
 from aliyunsdkvod.request.v20170321.GetVideoInfoRequest import GetVideoInfoRequest
 from vodfc.emulator.mock import MockVod
 from vodfc.emulator.pytest_plugin import Credentials, VodTarget
+
+from tests.emulator.support.plugin_over_fakes import fake_mock_app, fake_server  # noqa: F401  (vod on fakes)
 
 
 def test_credentials_are_the_documented_defaults(vodfc_credentials: Credentials) -> None:

@@ -1,17 +1,16 @@
-"""Transport fixtures over the fake VOD backend: the wire layer is tested on its own.
+"""Transport fixtures over the fake VOD backend (tests/emulator/support/fakes.py): the request path
+(front, gateway, protocol, mock, server, plugin) is tested on its own, without the VOD package.
 
 ``target`` runs each test twice, in-process (``mock_vod``) and against a ``ThreadedServer``,
 exactly like the plugin's ``vod`` fixture, but with ``fakes.ACTIONS`` behind the gateway and a
-clock the tests can move.
+clock the tests can move. The packages' folders below override ``target`` and ``clock`` with their
+own; ``vod`` stays the plugin's real emulator unless a module imports plugin_over_fakes.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,21 +20,8 @@ from vodfc.emulator.mock import MockVod
 from vodfc.emulator.pytest_plugin import Credentials, VodTarget
 from vodfc.emulator.server import ThreadedServer
 
-
-def _load_helper(stem: str) -> Any:
-    # --import-mode=importlib: test helpers are not importable by name, so load them by path.
-    name = f"vodfc_wire_{stem}"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{stem}.py"))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-fakes = _load_helper("fakes")
-signing_helpers = _load_helper("signing")
+from tests.emulator.support import fakes
+from tests.emulator.support import signing as signing_helpers
 
 
 class Clock:
@@ -102,15 +88,15 @@ def wire_clock(_wire_clock: Clock) -> Iterator[Clock]:
     _wire_clock.now = saved
 
 
-# The plugin's own app fixtures, overridden with the fake backend so that the plugin's public
-# fixtures (vod_mock, vod_server, vod) are tested here without the VOD package.
+# What the plugin's public fixtures (vod_mock, vod_server, vod) run on where a test switches them to the
+# fake backend (tests/emulator/support/plugin_over_fakes.py): one app and one server for the session.
 @pytest.fixture(scope="session")
-def _vodfc_mock_app() -> Any:
+def _fake_plugin_app() -> Any:
     return fake_app()
 
 
 @pytest.fixture(scope="session")
-def _vodfc_server() -> Iterator[ThreadedServer]:
+def _fake_plugin_server() -> Iterator[ThreadedServer]:
     with ThreadedServer(fake_app()) as server:
         yield server
 

@@ -21,6 +21,8 @@ from vodfc.emulator.cli import build_parser
 from vodfc.emulator.cli.server import config_from_args
 from vodfc.emulator.server import ThreadedServer
 
+from tests.emulator.support.plugin_over_fakes import fake_mock_app, fake_server  # noqa: F401  (vod on fakes)
+
 
 def client_for(server: ThreadedServer) -> AcsClient:
     client = AcsClient("vodfc-access-key-id", "vodfc-access-key-secret", "cn-shanghai")

@@ -3,11 +3,8 @@ and the indexes against a brute-force scan."""
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -27,18 +24,8 @@ from vodfc.emulator.vod.search import (
     set_search_options,
 )
 
+from tests.emulator.vod import search_fakes as fakes
 
-def _load(stem: str):
-    name = f"vodfc_search_{stem}"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{stem}.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-fakes = _load("fakes")
 Ctx, FakeBackend, iso = fakes.Ctx, fakes.FakeBackend, fakes.iso
 
 
