@@ -26,6 +26,7 @@ from vodfc.emulator.events.mns import MnsMessage, MnsQueue
 from vodfc.emulator.lookup import component_of
 
 __all__ = [
+    "ENVIRONMENT",
     "CallbackConfig",
     "DeliveryAttempt",
     "EventBus",
@@ -44,6 +45,10 @@ __all__ = [
 def get_bus(app: Flask) -> EventBus:
     """The app's event bus."""
     return component_of(app, "events", EventBus)
+
+
+# The variables bus_from_env reads (vodfc.emulator.build.BUILD_ENVIRONMENT: all the build reads).
+ENVIRONMENT = ("VODFC_EVENT_DELIVERY", "VODFC_MNS_BASE64")
 
 
 def bus_from_env(core: Core, environ: Mapping[str, str] = os.environ) -> EventBus:

@@ -125,6 +125,20 @@ class FcComponent:
             runtime.drain(timeout=5.0)
             runtime.reset()
 
+    def wiring(self) -> tuple[object, ...]:
+        """What ``reset`` keeps: the runtime (and with it the template and its settings), the server
+        address learned and the hooks a caller set. A reset keeps a loaded template running, as a
+        server must; anything that built a runtime therefore counts as a change of wiring."""
+        with self._lock:
+            return (self._runtime, self.deliver_events, self.server_url, self.sleep, self.log_sink)
+
+    def close(self) -> None:
+        """Stop the runtime's background work, if a runtime was built."""
+        with self._lock:
+            runtime = self._runtime
+        if runtime is not None:
+            runtime.close()
+
     def on_event(self, event: dict[str, Any]) -> None:
         """The event bus's subscriber: publish the VOD event to the functions' MNS topic."""
         if not self.deliver_events:
