@@ -107,6 +107,17 @@ def vodfc_credentials() -> Credentials:
 
 
 @pytest.fixture(scope="session")
+def _vodfc_extra() -> None:
+    """The fixtures below need the emulator extra: say so once, in one line, when it is missing."""
+    from vodfc.emulator.extra import MissingExtra, require
+
+    try:
+        require()
+    except MissingExtra as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
+@pytest.fixture(scope="session")
 def _vodfc_mock_app() -> Any:
     """None: ``vod_mock`` borrows the process's reused emulator (``vodfc.emulator.reuse``), which a
     reset makes as good as new. A conftest may override this to serve an app of its own."""
@@ -114,7 +125,7 @@ def _vodfc_mock_app() -> Any:
 
 
 @pytest.fixture
-def vod_mock(_vodfc_mock_app: Any) -> Iterator[Any]:
+def vod_mock(_vodfc_extra: None, _vodfc_mock_app: Any) -> Iterator[Any]:
     from vodfc.emulator.mock import MockVod
 
     with MockVod(app=_vodfc_mock_app) as mock:
@@ -122,7 +133,7 @@ def vod_mock(_vodfc_mock_app: Any) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def _vodfc_server() -> Iterator[Any]:
+def _vodfc_server(_vodfc_extra: None) -> Iterator[Any]:
     from vodfc.emulator.server import ThreadedServer
 
     server = ThreadedServer().start()

@@ -18,10 +18,13 @@ COMMAND_GROUPS = (server, functions, events, faults, generate)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from vodfc import __version__
+
     parser = argparse.ArgumentParser(
         prog="vodfc",
         description="Local ApsaraVideo VOD + Function Compute emulator and the vodfc functions.",
     )
+    parser.add_argument("--version", action="version", version=f"vodfc {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for group in COMMAND_GROUPS:
         group.register(subparsers)
@@ -34,7 +37,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    result = args.func(args)
+    try:
+        result = args.func(args)
+    except ImportError as exc:
+        from vodfc.emulator.extra import message, missing_module
+
+        module = missing_module(exc)
+        if module is None:
+            raise
+        print(f"vodfc {args.command}: {message(module)}", file=sys.stderr)
+        return 1
     return int(result or 0)
 
 
