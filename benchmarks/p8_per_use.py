@@ -6,10 +6,15 @@ moto's: ``with mock_aws():``, one boto3 S3 ``list_buckets`` (its state starts em
 built once, outside the uses, as a test suite's fixtures would. A third side builds a new emulator at
 every use (no idle emulator is kept), which is what every use cost before emulators were reused; it
 shows where the time went.
+
+The target is absolute (a median of 1 ms per use), so it is judged on the process's CPU time: on this
+shared 2-core machine other work inflates wall time by 2-3x at times, while a use is single-threaded
+CPU work whose CPU time is what it costs on an idle machine. The wall-clock median is in the notes.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from benchmarks import emu
@@ -64,9 +69,11 @@ def run(profile: Profile, results: dict[str, float]) -> list[Row]:
         sides.append(Side("mock_aws", moto))
     # A use that builds costs tens of calls' worth: time fewer of them per round.
     inner = max(2, profile.inner // 4)
-    medians = compare(sides, warmup=max(2, profile.warmup // 4), rounds=profile.rounds, inner=inner)
+    warmup = max(2, profile.warmup // 4)
+    medians = compare(sides, warmup=warmup, rounds=profile.rounds, inner=inner, clock=time.process_time)
+    (wall,) = compare(sides[:1], warmup=warmup, rounds=profile.rounds, inner=inner)
     ours, built = medians[0], medians[1]
-    results["p8.mock_vod"], results["p8.built"] = ours, built
+    results["p8.mock_vod"], results["p8.built"], results["p8.wall"] = ours, built, wall
     rows = [
         Row(
             PART,
@@ -76,7 +83,8 @@ def run(profile: Profile, results: dict[str, float]) -> list[Row]:
             None,
             f"≤{TARGET_MS:g} ms",
             verdict_at_most(ours * 1000, TARGET_MS),
-            f"median of {profile.rounds}×{inner} uses; the video is put into the backend in each use",
+            f"CPU time; wall {ms(wall)}; median of {profile.rounds}×{inner} uses; the video is put into "
+            "the backend in each use",
         ),
         Row(
             PART,
@@ -86,7 +94,7 @@ def run(profile: Profile, results: dict[str, float]) -> list[Row]:
             built / ours,
             "for scale",
             "—",
-            "ratio = built per use / reused",
+            "CPU time; ratio = built per use / reused",
         ),
     ]
     if moto is not None:
@@ -101,7 +109,7 @@ def run(profile: Profile, results: dict[str, float]) -> list[Row]:
                 theirs / ours,
                 "for scale",
                 "—",
-                "ratio = moto's use / mock_vod's use",
+                "CPU time; ratio = moto's use / mock_vod's use",
             )
         )
     else:
