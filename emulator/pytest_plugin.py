@@ -114,7 +114,7 @@ def _vodfc_extra() -> None:
     try:
         require()
     except MissingExtra as exc:
-        raise pytest.UsageError(str(exc)) from None
+        pytest.fail(str(exc), pytrace=False)
 
 
 @pytest.fixture(scope="session")

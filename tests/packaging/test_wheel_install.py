@@ -9,7 +9,9 @@ constraints.txt) does what a user does:
 * runs ``vodfc --version`` and ``vodfc emulator`` and answers a real core-SDK call over loopback;
 * runs pytest in a scratch project that has its own top-level ``shared``, ``functions`` and ``emulator``
   packages: its tests import the project's modules by those names while ``mock_vod`` and the plugin's
-  ``vod_mock`` fixture answer SDK calls.
+  ``vod_mock`` fixture answer SDK calls;
+* installs the wheel without the extra into another venv: ``vodfc --version`` works, and a command or a
+  fixture that needs the emulator says in one line what to install.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ import subprocess
 import sys
 import textwrap
 import venv
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -112,8 +113,8 @@ def _env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A fresh venv with the wheel and its emulator extra (and pytest, for the plugin); its bin folder."""
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel, built from a copy of the checkout."""
     root = tmp_path_factory.mktemp("wheel")
     source = root / "source"
     for name in SOURCES:
@@ -122,18 +123,30 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         else:
             source.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPO / name, source / name)
-    python = sys.executable
-    run(python, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", root / "dist", source)
-    (wheel,) = (root / "dist").glob("vodfc-*.whl")
-    venv.EnvBuilder(with_pip=True).create(root / "venv")
-    bin_dir = root / "venv" / "bin"
-    pip = (bin_dir / "python", "-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off")
-    run(*pip, "--constraint", REPO / "constraints.txt", f"{wheel}[emulator]", "pytest")
-    yield bin_dir
+    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", root / "dist", source)
+    (built,) = (root / "dist").glob("vodfc-*.whl")
+    return built
+
+
+def fresh_venv(root: Path, *requirements: str) -> Path:
+    """A new venv at ``root`` with ``requirements`` installed (pinned by the lock); its bin folder.
+
+    The venv gets no pip of its own (ensurepip costs seconds): this checkout's pip installs into it."""
+    venv.EnvBuilder(with_pip=False).create(root)
+    bin_dir = root / "bin"
+    pip = (sys.executable, "-m", "pip", "--python", bin_dir / "python", "install", "--progress-bar", "off")
+    run(*pip, "--disable-pip-version-check", "--constraint", REPO / "constraints.txt", *requirements)
+    return bin_dir
+
+
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv with the wheel and its emulator extra (and pytest, for the plugin); its bin folder."""
+    return fresh_venv(tmp_path_factory.mktemp("full") / "venv", f"{wheel}[emulator]", "pytest")
 
 
 def test_the_wheel_installs_one_top_level_package(installed: Path) -> None:
-    listing = run(installed / "python", "-m", "pip", "show", "--files", "vodfc")
+    listing = run(sys.executable, "-m", "pip", "--python", installed / "python", "show", "--files", "vodfc")
     files = [line.strip() for line in listing.split("Files:", 1)[1].splitlines() if line.strip()]
     tops = {Path(name).parts[0] for name in files if not name.startswith("..")}
     assert {top for top in tops if not top.endswith(".dist-info")} == {"vodfc"}
@@ -172,3 +185,29 @@ def test_a_project_with_its_own_shared_functions_and_emulator(installed: Path, t
     # gets it: `shared`, `functions` and `emulator` are the project's, whatever vodfc installed.
     out = run(installed / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests", cwd=project)
     assert "3 passed" in out, out
+
+
+def test_without_the_extra(wheel: Path, tmp_path: Path) -> None:
+    bare = fresh_venv(tmp_path / "venv", str(wheel), "pytest")
+    import vodfc
+
+    assert run(bare / "vodfc", "--version").strip() == f"vodfc {vodfc.__version__}"
+    refused = subprocess.run([bare / "vodfc", "emulator"], capture_output=True, text=True, env=_env())
+    assert refused.returncode == 1
+    assert refused.stderr.strip().splitlines() == [
+        'vodfc emulator: the vodfc emulator needs its extra (pip install "vodfc[emulator]"): '
+        "no module named 'flask'"
+    ]
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "test_fixture.py").write_text("def test_it(vod_mock):\n    pass\n")
+    done = subprocess.run(
+        [bare / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=_env(),
+    )
+    assert done.returncode == 1 and "1 error" in done.stdout, done.stdout
+    assert 'needs its extra (pip install "vodfc[emulator]")' in done.stdout
+    assert "Traceback" not in done.stdout
