@@ -12,7 +12,8 @@ A reused emulator must be as good as a new one:
   puts back the knobs a test turns through the API (delivery mode, lifecycle timing, outcomes);
 * what a reset keeps, because a caller *added or replaced* it (a hook, a listener, a route, a sleep
   function, a loaded FC template, a Flask rule), is read by ``Emulator.wiring()``. An emulator whose
-  wiring differs from the reading taken after its build is closed, and a new one is built.
+  wiring differs from the reading taken after its build is closed when it is given back (or, if it
+  changed later through a reference kept, when it would be lent again), and a new one is built.
 
 Only a configuration that names the same emulator every time is reused: an equal ``EmulatorConfig``
 with the same clock object, the same ``backend_factory`` and ``actions`` objects, no ``store`` of the
@@ -130,6 +131,11 @@ class Emulators:
         """Take an emulator back for reuse; one whose configuration cannot be reused is left to its
         holder, as before there was any reuse."""
         if lease.key is None:
+            return
+        if lease.emulator.wiring() != lease.wiring:
+            # Not reusable: close it now (an FC runtime's instances, its internal server) rather than
+            # when the next use of this configuration finds out.
+            lease.emulator.close()
             return
         with self._lock:
             surplus = [self._idle.pop(lease.key)] if lease.key in self._idle else []

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.metadata
 import re
 import subprocess
@@ -70,8 +71,13 @@ def third_party_imports(folder: Path) -> set[str]:
     }
 
 
+@functools.cache
+def _module_owners() -> dict[str, list[str]]:
+    return importlib.metadata.packages_distributions()  # reads every installed distribution: once
+
+
 def distributions_of(module: str) -> set[str]:
-    return {canonicalize_name(name) for name in importlib.metadata.packages_distributions().get(module, [])}
+    return {canonicalize_name(name) for name in _module_owners().get(module, [])}
 
 
 def pins(path: Path) -> dict[str, str]:

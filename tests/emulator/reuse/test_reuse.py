@@ -228,7 +228,8 @@ CHANGES: dict[str, Callable[[Emulator], Any]] = {
     "job listener": lambda em: em.lifecycle.listeners.append(lambda job, step: None),  # type: ignore[union-attr]
     "FC runtime built": lambda em: em.fc.runtime,  # type: ignore[union-attr]
     "FC log sink": lambda em: setattr(em.fc, "log_sink", print),
-    "served address": lambda em: em.fc.remember_server("http://127.0.0.1:1"),  # type: ignore[union-attr]
+    "FC internal server": lambda em: em.fc.internal_url(),  # type: ignore[union-attr]
+    "served address": lambda em: setattr(em.events, "served_url", "http://127.0.0.1:1"),
 }
 
 
@@ -311,6 +312,5 @@ def test_a_replaced_emulator_is_closed(emulators: Emulators) -> None:
         runtime = fc.runtime  # builds the runtime: a change of wiring
         closed: list[bool] = []
         runtime.close = lambda: closed.append(True)  # type: ignore[method-assign]
-    with borrow(emulators):
-        pass
-    assert closed == [True]
+    assert closed == [True]  # at the end of the use that changed it, not kept idle
+    assert emulators.idle() == []
