@@ -125,4 +125,4 @@ def test_emit_puts_the_event_on_a_running_emulators_bus(capsys, vod_server) -> N
 
 def test_emit_to_nowhere_is_a_clear_error(capsys) -> None:
     assert main(["events", "emit", "DeleteMediaComplete", "--url", "http://127.0.0.1:9"]) == 1
-    assert "cannot reach http://127.0.0.1:9" in capsys.readouterr().err
+    assert "cannot reach the emulator at http://127.0.0.1:9" in capsys.readouterr().err
