@@ -1,5 +1,5 @@
 // The official Node.js FC clients against a vodfc emulator: @alicloud/fc2 (FC 2.0) and
-// @alicloud/fc20230330 (FC 3.0). tests/fc/test_node_clients.py runs it with one JSON argument
+// @alicloud/fc20230330 (FC 3.0). tests/emulator/fc/test_node_clients.py runs it with one JSON argument
 // ({url, accountId, region, accessKeyId, accessKeySecret, service}) and checks the JSON report it prints:
 // for each call, what the client returned, or the error as the client shaped it.
 'use strict';
