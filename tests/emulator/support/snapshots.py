@@ -1,7 +1,8 @@
 """A structural snapshot of an emulator's object graph, to prove a reset leaves nothing behind.
 
-The ``snapshots`` fixture gives ``snapshot`` and ``differences``. ``snapshot(emulator)`` walks every
-object of the ``vodfc`` package reachable from the ``Emulator`` (its attributes and slots), and the
+``snapshot`` and ``differences`` (tests/emulator/test_reuse.py's ``snapshots`` fixture hands them out).
+``snapshot(emulator)`` walks every object of the ``vodfc`` package reachable from the ``Emulator`` (its
+attributes and slots), and the
 lists, dicts, sets and tuples they hold, down to plain values.
 Two emulators in the same state give equal snapshots, whatever their identities: an object seen
 again is written as the path where it was first seen, and a callable as its qualified name.
@@ -29,10 +30,7 @@ import re
 import threading
 import types
 from pathlib import PurePath
-from types import SimpleNamespace
 from typing import Any
-
-import pytest
 
 IGNORED = frozenset({"_generation", "generation", "_changes_floor", "loaded_at"})
 _MACHINERY = (
@@ -137,8 +135,3 @@ def _step(path: str, name: str) -> str:
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 300 else text[:300] + "..."
-
-
-@pytest.fixture
-def snapshots() -> SimpleNamespace:
-    return SimpleNamespace(snapshot=snapshot, differences=differences)

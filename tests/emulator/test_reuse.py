@@ -3,7 +3,8 @@
 Each test borrows from an ``Emulators`` of its own (``MockVod(emulators=...)``), so the process's
 emulators and the other tests never interfere. ``dirty`` changes every kind of state the emulator keeps,
 through the official clients and the components' own API; the next use must see none of it, and a
-reused emulator must be, object for object, what a new one is (the ``snapshots`` fixture, conftest.py).
+reused emulator must be, object for object, what a new one is (the ``snapshots`` fixture, on
+tests/emulator/support/snapshots.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import oss2
@@ -28,6 +30,13 @@ from vodfc.emulator.media.synth import make_video
 from vodfc.emulator.mock import MockVod, mock_vod
 from vodfc.emulator.reuse import EMULATORS, Emulators, reuse_key
 from vodfc.emulator.vod.exceptions import SignatureNonceUsed
+
+from tests.emulator.support.snapshots import differences, snapshot
+
+
+@pytest.fixture
+def snapshots() -> SimpleNamespace:
+    return SimpleNamespace(snapshot=snapshot, differences=differences)
 
 
 def call(action: str, **params: str) -> dict[str, Any]:
