@@ -50,6 +50,7 @@ __all__ = [
     "mns_topic_event",
     "mns_topic_json",
     "mns_topic_stream",
+    "mns_trigger_source",
     "timer_event",
 ]
 
@@ -154,6 +155,16 @@ def mns_topic_event(trigger: Trigger, body: str, tag: str, account_id: str, now:
     return encode(envelope)
 
 
+def mns_trigger_source(function: str, trigger: str) -> str:
+    """The EventBridge source (and event bus) FC makes for an MNS queue trigger."""
+    return f"MNS-{function}-{trigger}"
+
+
+def _milliseconds(moment: datetime) -> str:
+    """EventBridge's times: UTC to the millisecond, ``2021-04-08T06:28:17.093Z``."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
 def eventbridge_mns(
     message: Message,
     *,
@@ -163,21 +174,25 @@ def eventbridge_mns(
     base64_body: bool = False,
     message_id: str | None = None,
     time: datetime | None = None,
+    source: str | None = None,
 ) -> dict[str, Any]:
-    """An MNS queue trigger's event (EventBridge CloudEvents); ``base64_body``: the queue left it encoded."""
+    """One message of an MNS queue as EventBridge hands it on (CloudEvents); ``base64_body``: the queue left
+    it encoded. ``source``: the trigger's own source (``mns_trigger_source``), which is also the event bus
+    FC made for it; without one, EventBridge's MNS source on the default bus (``acs:mns``)."""
     when = (time or datetime.now(timezone.utc)).astimezone(timezone.utc)
     body = _body(message).encode("utf-8")
     return {
         "id": str(uuid.uuid4()),
-        "source": "acs:mns",
+        "source": source or "acs:mns",
         "specversion": "1.0",
         "type": "mns:Queue:SendMessage",
         "datacontenttype": "application/json; charset=utf-8",
         "subject": f"acs:mns:{region}:{account}:queues/{queue}",
-        "time": when.isoformat(timespec="milliseconds"),
+        "time": _milliseconds(when),
         "aliyunaccountid": account,
-        "aliyunpublishtime": when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z",
-        "aliyuneventbusname": "MNS-vodfc",
+        "aliyunpublishtime": _milliseconds(when),
+        "aliyunoriginalaccountid": account,
+        "aliyuneventbusname": source or "default",
         "aliyunregionid": region,
         "aliyunpublishaddr": "127.0.0.1",
         "data": {
