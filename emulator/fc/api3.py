@@ -186,7 +186,7 @@ def function_json(function: Function, name: str, component: FcComponent) -> dict
 
 
 def _fc_version(function: Function) -> str:
-    return "v3" if function.fc3 else "v2"
+    return "v3" if function.fc_version == 3 else "v2"
 
 
 @views.get(f"{PREFIX}/functions")
@@ -331,7 +331,7 @@ def serve_trigger(component: FcComponent, domain: str, prefix: str, strip: int =
             raise FcApiError(404, "FunctionNotFound", f"function '{function.name}' does not exist")
         uri = request_uri()[strip:] or "/"
         raw_path, _, query = uri.partition("?")
-        if not function.fc3:
+        if function.fc_version != 3:
             # A function created under FC 2.0 keeps its WSGI call behind FC 3.0's URL.
             result = call_wsgi(component, function, request.path[strip:] or "/", uri)
         else:
@@ -349,7 +349,7 @@ def serve_trigger(component: FcComponent, domain: str, prefix: str, strip: int =
                 now=_now(component),
             )
             result = call_event(component, function, json.dumps(event, ensure_ascii=False).encode("utf-8"))
-    if result.error is None and function.fc3:
+    if result.error is None and function.fc_version == 3:
         try:
             answer = http_answer(result.body)
         except InvalidHttpResponse as exc:

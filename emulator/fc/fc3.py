@@ -1,7 +1,7 @@
 """FC 3.0's view of the loaded functions: names without services, and HTTP trigger domains.
 
 **Names.** FC 3.0 has no services: a function is its name. A function created as an FC 3.0 function
-(``Function.fc3``, an s.yaml's) is found by its name. A function of an FC 2.0 template is found as
+(``Function.fc_version`` 3, an s.yaml's) is found by its name. A function of an FC 2.0 template is found as
 ``<service>$<function>``, the name FC 3.0 shows a function created under FC 2.0 (users meet it after
 upgrading: Serverless-Devs#768), and also by its bare name, which is how it is listed: the name it has
 once deployed as an FC 3.0 function. When two functions share a bare name (two services of the
@@ -38,7 +38,7 @@ _NOT_IN_LABEL = re.compile(r"[^a-z0-9-]+")
 def qualified_name(function: Function) -> str:
     """The name FC 3.0 gives ``function``: its own for an FC 3.0 function, ``<service>$<function>``
     for an FC 2.0 one."""
-    return function.name if function.fc3 else f"{function.service}{SEPARATOR}{function.name}"
+    return function.name if function.fc_version == 3 else f"{function.service}{SEPARATOR}{function.name}"
 
 
 @dataclass(frozen=True)
@@ -59,13 +59,13 @@ class Fc3Functions:
         aliases: dict[str, Function] = {}
         ambiguous: dict[str, list[str]] = {}
         for bare, found in by_bare.items():
-            own = [f for f in found if f.fc3]
+            own = [f for f in found if f.fc_version == 3]
             if len(found) == 1 or len(own) == 1:
                 # The bare name is one function's: the only one, or the FC 3.0 function (its name is
                 # its own; same-named FC 2.0 functions keep their qualified names).
                 chosen = found[0] if len(found) == 1 else own[0]
                 listed[bare] = chosen
-                if not chosen.fc3:
+                if chosen.fc_version != 3:
                     aliases[qualified_name(chosen)] = chosen
                 others = [f for f in found if f is not chosen]
             else:
@@ -87,7 +87,7 @@ class Fc3Functions:
 
 def domain_prefix(function: Function, account_id: str, region: str) -> str:
     """The first label of the function's HTTP trigger host: its name and a stable 10-letter suffix."""
-    base = function.name if function.fc3 else f"{function.service}-{function.name}"
+    base = function.name if function.fc_version == 3 else f"{function.service}-{function.name}"
     label = _NOT_IN_LABEL.sub("-", base.lower()).strip("-") or "fc"
     digest = hashlib.sha256(f"{account_id}/{region}/{function.service}/{function.name}".encode()).digest()
     suffix = "".join(string.ascii_lowercase[b % 26] for b in digest[:_SUFFIX_LETTERS])

@@ -155,10 +155,10 @@ class Function:
     description: str = ""
     # Requests one instance serves at once (FC's InstanceConcurrency; above 1 they run on threads).
     instance_concurrency: int = 1
-    # Created as an FC 3.0 function (no service; an s.yaml's): its HTTP trigger hands the handler FC 3.0's
+    # 3: created as an FC 3.0 function (no service; an s.yaml's): its HTTP trigger hands the handler FC 3.0's
     # HTTP event instead of calling it as WSGI. template.yml's functions are FC 2.0 functions, which
     # FC 3.0 keeps running as they were (vodfc.emulator.fc.fc3).
-    fc3: bool = False
+    fc_version: int = 2
 
     def triggers_of(self, type_: str) -> list[Trigger]:
         return [t for t in self.triggers if t.type == type_]

@@ -28,7 +28,7 @@ def _with_fc3_operation(template: Template) -> Template:
     the invoke API and the HTTP trigger), on python3.12."""
     service = template.services["vodfc"]
     http = service.functions["GetVideoInfoHttp"]
-    fc3 = replace(http, name="GetVideoInfo3", handler="index.handler", runtime="python3.12", fc3=True)
+    fc3 = replace(http, name="GetVideoInfo3", handler="index.handler", runtime="python3.12", fc_version=3)
     return replace(
         template, services={"vodfc": replace(service, functions={**service.functions, fc3.name: fc3})}
     )

@@ -468,7 +468,9 @@ def as_fc3(template: Any, names: tuple[str, ...] = FC3_FUNCTIONS) -> Any:
     services = {
         name: replace(
             service,
-            functions={fn: replace(f, fc3=f.name in names) for fn, f in service.functions.items()},
+            functions={
+                fn: replace(f, fc_version=3 if f.name in names else 2) for fn, f in service.functions.items()
+            },
         )
         for name, service in template.services.items()
     }

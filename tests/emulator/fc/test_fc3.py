@@ -18,7 +18,13 @@ HTTP = Trigger("http", "HTTP", {"AuthType": "anonymous", "Methods": ["GET"]})
 
 def _function(service: str, name: str, *, fc3: bool = False, http: bool = False) -> Function:
     return Function(
-        service, name, "index.handler", "python3.10", Path("/code"), fc3=fc3, triggers=(HTTP,) if http else ()
+        service,
+        name,
+        "index.handler",
+        "python3.10",
+        Path("/code"),
+        fc_version=3 if fc3 else 2,
+        triggers=(HTTP,) if http else (),
     )
 
 
