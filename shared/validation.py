@@ -86,6 +86,10 @@ DEFAULT_APP_ID = "app-1000000"  # the application every account starts with
 ILLEGAL_CHARACTERS = "[\U00010000-\U0010ffff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\u20e3]"
 
 _REFERENCE_ID = "[A-Za-z0-9_-]{6,64}"
+# An absolute http(s) URL with a host and no whitespace: what "is a URL" means where a check asks for one.
+# VOD documents no format for CoverURL (its own SDK page sets "http192.168.0.0/16/tps/..."), so nothing
+# requires it there; the emulator applies it only behind a switch (VodOptions.strict_cover_url).
+_HTTP_URL = r"(?i:https?)://[^\s/?#]+[^\s]*"
 
 
 @functools.cache
@@ -97,6 +101,11 @@ def _pattern(source: str) -> re.Pattern[str]:
 def has_illegal_characters(text: str) -> bool:
     """Whether VOD refuses ``text`` in a Title, Description, Tag or CateName (see ILLEGAL_CHARACTERS)."""
     return _pattern(ILLEGAL_CHARACTERS).search(text) is not None
+
+
+def is_http_url(text: str) -> bool:
+    """Whether ``text`` is an absolute http or https URL with a host (see ``_HTTP_URL``)."""
+    return _pattern(_HTTP_URL).fullmatch(text) is not None
 
 
 # --- time ----------------------------------------------------------------------------------------------

@@ -27,10 +27,10 @@ from vodfc.emulator.protocol import RequestContext
 from vodfc.emulator.vod import media_events
 from vodfc.emulator.vod.action_table import Action
 from vodfc.emulator.vod.actions.common import (
+    check_cover_url,
     check_description,
     check_tags,
     check_title,
-    check_url,
     check_user_data,
     choice,
     id_list,
@@ -87,7 +87,7 @@ def create_upload_video(
     file_size = int_param(params, "FileSize", minimum=0)
     fields = _common_fields(backend, params, video=True)
     if (cover := optional(params, "CoverURL")) is not None:
-        fields["cover_url"] = check_url("CoverURL", cover)
+        fields["cover_url"] = check_cover_url(cover, strict=opts.strict_cover_url)
     for name, attr in (
         ("TemplateGroupId", "template_group_id"),
         ("WorkflowId", "workflow_id"),

@@ -516,6 +516,9 @@ class VodOptions:
     # DeleteMezzanines refuses (UnRemoveableVideoIds) sources that are the playback stream
     # (NoTranscode / AsyncTranscode videos) unless Force=true.
     protect_untranscoded_sources: bool = True
+    # CoverURL (CreateUploadVideo, UpdateVideoInfo(s)) must be an http(s) URL with a host
+    # (vodfc.shared.validation.is_http_url). Off: any string, as VOD documents no format. [inferred]
+    strict_cover_url: bool = False
 
 
 # --- the backend -------------------------------------------------------------------------------------

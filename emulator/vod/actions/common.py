@@ -30,6 +30,7 @@ from vodfc.shared.validation import (
     TITLE_MAX_BYTES,
     USER_DATA_MAX_BYTES,
     has_illegal_characters,
+    is_http_url,
     parse_utc_time,
 )
 
@@ -191,9 +192,13 @@ def check_user_data(value: Any) -> str:
     return value
 
 
-def check_url(name: str, value: Any) -> str:
-    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
-        raise InvalidParameter(name)
+def check_cover_url(value: Any, *, strict: bool = False) -> str:
+    """A CoverURL: any string, since VOD documents neither a format nor a length for it (its own SDK page
+    sets one without a scheme). ``strict`` (``VodOptions.strict_cover_url``) also wants an http(s) URL."""
+    if not isinstance(value, str):
+        raise InvalidParameter("CoverURL", "it must be a string")
+    if strict and not is_http_url(value):
+        raise InvalidParameter("CoverURL", "it must be an http or https URL")
     return value
 
 

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 from vodfc.emulator.vod import media_events
 from vodfc.emulator.vod.actions.common import (
     Params,
+    check_cover_url,
     check_description,
     check_tags,
     check_title,
-    check_url,
     check_user_data,
     id_list,
     int_param,
@@ -91,7 +91,8 @@ def video_changes(backend: VodBackend, entry: Mapping[str, Any]) -> dict[str, An
     if "Tags" in entry and entry["Tags"] is not None:
         changes["tags"] = check_tags(entry["Tags"], **kw) or None
     if "CoverURL" in entry and entry["CoverURL"] is not None:
-        changes["cover_url"] = check_url("CoverURL", entry["CoverURL"]) if entry["CoverURL"] != "" else None
+        cover = entry["CoverURL"]
+        changes["cover_url"] = check_cover_url(cover, strict=opts.strict_cover_url) if cover != "" else None
     if "UserData" in entry and entry["UserData"] is not None:
         changes["user_data"] = check_user_data(entry["UserData"]) if entry["UserData"] != "" else None
     if entry.get("CateId") not in (None, ""):
