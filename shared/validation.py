@@ -74,6 +74,18 @@ RESULT_TYPES = ("Single", "Multiple")
 
 DEFAULT_APP_ID = "app-1000000"  # the application every account starts with
 
+# --- signed URLs: AuthTimeout (seconds) ------------------------------------------------------------------
+
+# With OutputType=oss the URL is a presigned OSS URL valid for AuthTimeout (default 3600, minimum 1), at most
+# these: a file in a bucket VOD manages, for every reader of source files, images and attached media ...
+AUTH_TIMEOUT_MAX_VOD_BUCKET = 2592000  # 30 days
+# ... except GetPlayInfo's playback URLs (its page: 7 days);
+PLAY_AUTH_TIMEOUT_MAX_VOD_BUCKET = 604800
+# a file in the user's own OSS bucket (every reader).
+AUTH_TIMEOUT_MAX_OWN_BUCKET = 129600  # 36 hours
+DEFAULT_OSS_AUTH_TIMEOUT = 3600
+# With OutputType=cdn the minimum is 1 and there is no maximum; it matters only with URL signing on.
+
 # --- characters ----------------------------------------------------------------------------------------
 
 # What answers IllegalCharacters ("contains illegal emoticon or special characters"). INFERRED: VOD names

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
+from vodfc.emulator.oss.addresses import parse_object_url
 from vodfc.emulator.store import Record, Store
 from vodfc.emulator.vod.exceptions import (
     CategoryLevelExceededMax,
@@ -519,6 +520,12 @@ class VodOptions:
     # CoverURL (CreateUploadVideo, UpdateVideoInfo(s)) must be an http(s) URL with a host
     # (vodfc.shared.validation.is_http_url). Off: any string, as VOD documents no format. [inferred]
     strict_cover_url: bool = False
+    # CDN URL signing, type A (vodfc.emulator.vod.delivery): the key of the account's accelerated domain.
+    # Set, the addresses OutputType=cdn answers carry auth_key and the emulator's OSS refuses anonymous
+    # reads of the VOD buckets without a valid one. None: no URL signing (VOD's default). [switch]
+    cdn_auth_key: str | None = None
+    # The domain's validity period of a signed URL: it expires at its timestamp plus this. [inferred default]
+    cdn_auth_ttl: int = 1800
 
 
 # --- the backend -------------------------------------------------------------------------------------
@@ -859,8 +866,21 @@ class VodBackend:
         return image
 
     def find_images_by_url(self, url: str) -> list[Image]:
+        """Images whose address or source URL is ``url`` (a query, such as a signature, is ignored), or
+        names the same object however the client reached it (virtual-hosted or on the emulator's port)."""
         base = url.split("?", 1)[0]
-        return [i for i in self.images.values() if base in (i.url, i.file_url)]
+        address = parse_object_url(base)
+        target = None if address is None else (address.bucket, address.key)
+
+        def same(stored: str | None) -> bool:
+            if not stored:
+                return False
+            if stored == base:
+                return True
+            found = parse_object_url(stored) if target is not None else None
+            return found is not None and (found.bucket, found.key) == target
+
+        return [i for i in self.images.values() if same(i.url) or same(i.file_url)]
 
     # --- categories --------------------------------------------------------------------------------
 

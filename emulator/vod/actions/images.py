@@ -12,12 +12,12 @@ from vodfc.emulator.vod.actions.common import (
     check_title,
     choice,
     id_list,
-    int_param,
     json_list,
     optional,
     required,
     to_int,
 )
+from vodfc.emulator.vod.delivery import Delivery, delivery
 from vodfc.emulator.vod.exceptions import (
     CountExceededMax,
     ImageIdsExceededMax,
@@ -30,14 +30,11 @@ from vodfc.emulator.vod.models import Image, VodBackend
 from vodfc.shared.validation import (
     DELETE_IMAGE_TYPES,
     MAX_BATCH,
-    OUTPUT_TYPES,
     SNAPSHOT_TYPES,
 )
 
 if TYPE_CHECKING:
     from vodfc.emulator.protocol import RequestContext
-
-AUTH_TIMEOUT_MAX = 2592000
 
 
 class ImageURLsExceededMax(VodError):
@@ -47,22 +44,28 @@ class ImageURLsExceededMax(VodError):
     message = "The ImageURLs exceeded maximum."
 
 
-def _output_params(params: Params) -> None:
-    choice(params, "OutputType", OUTPUT_TYPES, "cdn")
-    int_param(params, "AuthTimeout", 3600, minimum=1, maximum=AUTH_TIMEOUT_MAX)
+def _image_info(backend: VodBackend, image: Image, addresses: Delivery) -> dict[str, Any]:
+    """``ImageInfo`` with its addresses as the call's OutputType and AuthTimeout give them."""
+    body = image.info_body(backend.category_name(image.cate_id))
+    if "URL" in body:
+        body["URL"] = addresses.url(body["URL"])
+    mezzanine = body["Mezzanine"]
+    if "FileURL" in mezzanine:
+        mezzanine["FileURL"] = addresses.url(mezzanine["FileURL"])
+    return body
 
 
 def get_image_info(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
     image_id = required(params, "ImageId")
-    _output_params(params)
+    addresses = delivery(backend, params, ctx)
     image = backend.get_image(image_id)
-    return {"ImageInfo": image.info_body(backend.category_name(image.cate_id))}
+    return {"ImageInfo": _image_info(backend, image, addresses)}
 
 
 def get_image_infos(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
     required(params, "ImageIds")
     image_ids = id_list(params, "ImageIds", MAX_BATCH, ImageIdsExceededMax)
-    _output_params(params)
+    addresses = delivery(backend, params, ctx)
     infos = []
     non_exist = []
     for image_id in image_ids:
@@ -70,7 +73,7 @@ def get_image_infos(backend: VodBackend, params: Params, ctx: RequestContext) ->
         if image is None:
             non_exist.append(image_id)
         else:
-            infos.append(image.info_body(backend.category_name(image.cate_id)))
+            infos.append(_image_info(backend, image, addresses))
     return {"ImageInfo": infos, "NonExistImageIds": non_exist}
 
 

@@ -306,7 +306,7 @@ def test_virtual_hosted_requests_through_a_proxy_reach_the_server(vod_server: An
 def test_upload_endpoints_per_mode() -> None:
     from types import SimpleNamespace
 
-    from vodfc.emulator.ingest.uploads import endpoint_for
+    from vodfc.emulator.oss.addresses import endpoint_for
 
     assert (
         endpoint_for(
@@ -349,3 +349,38 @@ def test_signature_v2_header_and_presigned(target: Any, clip: bytes) -> None:
     wrong = oss2.StsAuth(token.access_key_id, "nope", token.security_token, auth_version="v2")
     with pytest.raises(oss2.exceptions.SignatureDoesNotMatch):
         target.bucket(wrong).get_object("v2/a b+c.mp4")
+
+
+def test_object_addresses_read_from_urls_and_written_for_each_client() -> None:
+    from types import SimpleNamespace
+
+    from vodfc.emulator.oss.addresses import ObjectAddress, object_url, parse_object_url
+
+    hosted = "http://outin-abc.oss-cn-beijing.aliyuncs.com/sv/a%20b/c.mp4"
+    assert parse_object_url(hosted) == ObjectAddress("outin-abc", "sv/a b/c.mp4", "cn-beijing")
+    assert parse_object_url("http://127.0.0.1:9000/outin-abc/sv/c.mp4") == ObjectAddress(
+        "outin-abc", "sv/c.mp4"
+    )
+    for other in (
+        "http://vod.cn-shanghai.aliyuncs.com/x/y",
+        "http://127.0.0.1:9000/x",
+        "ftp://h/b/k",
+        "c.jpg",
+    ):
+        assert parse_object_url(other) is None
+    inprocess = SimpleNamespace(mode="inprocess", host_url="http://vod.cn-shanghai.aliyuncs.com")
+    server = SimpleNamespace(mode="server", host_url="http://127.0.0.1:9000")
+    address = parse_object_url(hosted)
+    assert address is not None
+    assert object_url(inprocess, hosted + "?x=1", address, "cn-shanghai") == hosted  # type: ignore[arg-type]
+    assert (
+        object_url(server, hosted, address, "cn-shanghai")  # type: ignore[arg-type]
+        == "http://127.0.0.1:9000/outin-abc/sv/a%20b/c.mp4"
+    )
+    path_style = "http://127.0.0.1:9000/outin-abc/k.mp4"
+    found = parse_object_url(path_style)
+    assert found is not None
+    assert (
+        object_url(inprocess, path_style, found, "cn-shanghai")  # type: ignore[arg-type]
+        == "https://outin-abc.oss-cn-shanghai.aliyuncs.com/k.mp4"
+    )
