@@ -74,6 +74,15 @@ RESULT_TYPES = ("Single", "Multiple")
 
 DEFAULT_APP_ID = "app-1000000"  # the application every account starts with
 
+# Auxiliary media assets (CreateUploadAttachedMedia): their business types and each one's file extensions.
+ATTACHED_MEDIA_EXTENSIONS = {
+    "watermark": ("png", "gif", "apng", "mov"),
+    "subtitle": ("srt", "ass", "stl", "ttml", "vtt"),
+    "material": ("jpg", "gif", "png", "mp4", "mat", "zip", "apk"),
+}
+BUSINESS_TYPES = tuple(ATTACHED_MEDIA_EXTENSIONS)
+MAX_ATTACHED_CATE_IDS = 5  # CateIds of one auxiliary media asset
+
 # --- signed URLs: AuthTimeout (seconds) ------------------------------------------------------------------
 
 # With OutputType=oss the URL is a presigned OSS URL valid for AuthTimeout (default 3600, minimum 1), at most

@@ -158,6 +158,12 @@ def image_key(image_type: str, image_id: str, ext: str) -> str:
     return f"image/{image_type}/{image_id.upper()}-6-2.{ext}"
 
 
+def attached_key(business_type: str, media_id: str, ext: str) -> str:
+    """``<BusinessType>/<MediaId>.<ext>``: the documented FileURL sample shows ``watermark/….png``; the
+    rest of the name is inferred."""
+    return f"{business_type}/{media_id}.{ext}"
+
+
 def bucket_of(storage_location: str) -> str:
     """``outin-xxx.oss-cn-shanghai.aliyuncs.com`` -> ``outin-xxx``."""
     return storage_location.split(".", 1)[0]

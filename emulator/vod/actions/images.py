@@ -7,14 +7,13 @@ from typing import TYPE_CHECKING, Any
 from vodfc.emulator.vod import media_events
 from vodfc.emulator.vod.actions.common import (
     Params,
-    check_description,
-    check_tags,
-    check_title,
     choice,
     id_list,
     json_list,
     optional,
+    plan_updates,
     required,
+    text_changes,
     to_int,
 )
 from vodfc.emulator.vod.delivery import Delivery, delivery
@@ -79,14 +78,7 @@ def get_image_infos(backend: VodBackend, params: Params, ctx: RequestContext) ->
 
 def image_changes(backend: VodBackend, entry: dict[str, Any]) -> dict[str, Any]:
     """Validated changes from one UpdateImageInfos entry (emoji are never allowed in images)."""
-    kw = {"in_bytes": backend.options.limits_in_bytes, "no_emoji": True}
-    changes: dict[str, Any] = {}
-    if entry.get("Title") not in (None, ""):
-        changes["title"] = check_title(entry["Title"], **kw)
-    if entry.get("Description") is not None:
-        changes["description"] = check_description(entry["Description"], **kw) or None
-    if entry.get("Tags") is not None:
-        changes["tags"] = check_tags(entry["Tags"], **kw) or None
+    changes = text_changes(entry, in_bytes=backend.options.limits_in_bytes, no_emoji=True)
     if entry.get("CateId") not in (None, ""):
         cate_id = to_int(entry["CateId"], "CateId")
         if backend.options.check_cate_id_exists:
@@ -97,21 +89,7 @@ def image_changes(backend: VodBackend, entry: dict[str, Any]) -> dict[str, Any]:
 
 def update_image_infos(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
     entries = json_list(params, "UpdateContent", MAX_BATCH, CountExceededMax)
-    plan: list[tuple[Image, dict[str, Any]]] = []
-    non_exist: list[str] = []
-    # The whole batch is checked before anything is written.
-    for entry in entries:
-        image_id = entry.get("ImageId")
-        if image_id in (None, ""):
-            raise MissingParameter("UpdateContent.ImageId")
-        if not isinstance(image_id, str):
-            raise InvalidParameter("UpdateContent.ImageId")
-        changes = image_changes(backend, entry)
-        image = backend.images.get(image_id)
-        if image is None:
-            non_exist.append(image_id)
-        else:
-            plan.append((image, changes))
+    plan, non_exist = plan_updates(entries, "ImageId", backend.images, lambda e: image_changes(backend, e))
     for image, changes in plan:
         media_events.image_updated(ctx, image, backend.update_image(image, changes, ctx.now))
     # The one answer where VOD wraps an id list.
