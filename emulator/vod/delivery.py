@@ -29,6 +29,7 @@ address that names no OSS object (a URL of somewhere else) is answered as stored
 from __future__ import annotations
 
 import hashlib
+import hmac
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ from vodfc.shared.validation import (
 )
 
 if TYPE_CHECKING:
+    from vodfc.emulator.oss.service import ReadGuard
     from vodfc.emulator.protocol import RequestContext
     from vodfc.emulator.vod.models import VodBackend
 
@@ -83,7 +85,7 @@ def check_type_a(path: str, auth_key: str | None, key: str, ttl: int, now: datet
     timestamp, rand, uid, digest = int(parts[0]), parts[1], parts[2], parts[3]
     if now.timestamp() > timestamp + ttl:
         return "auth_key has expired."
-    if type_a_hash(path, timestamp, rand, uid, key) != digest:
+    if not hmac.compare_digest(type_a_hash(path, timestamp, rand, uid, key), digest):
         return "auth_key does not match."
     return None
 
@@ -156,8 +158,6 @@ def delivery(
 
 BackendOf = Callable[[str, str], "VodBackend"]
 Clock = Callable[[], datetime]
-# The OSS's ReadGuard: (account, region, bucket, path as sent, query) -> why the read is refused, or None.
-ReadGuard = Callable[[str, str, str, str, Mapping[str, Any]], "str | None"]
 
 
 def cdn_guard(backend_of: BackendOf, clock: Clock) -> ReadGuard:

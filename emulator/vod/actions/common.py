@@ -209,10 +209,13 @@ def check_tags(value: Any, *, in_bytes: bool = True, no_emoji: bool = False) -> 
 
 
 def cate_ids(backend: VodBackend, value: Any, name: str = "CateIds") -> list[int]:
-    """An auxiliary media asset's categories: a comma list (or JSON list) of at most 5 category ids,
-    each existing unless ``VodOptions.check_cate_id_exists`` is off; duplicates kept once."""
+    """An auxiliary media asset's categories: a comma list (in an UpdateContent entry also a JSON list or
+    number) of at most 5 category ids, each existing unless ``VodOptions.check_cate_id_exists`` is off;
+    duplicates kept once."""
     if value is None or value == "":
         return []
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = [value]
     raw = value.split(",") if isinstance(value, str) else value
     if not isinstance(raw, list):
         raise InvalidParameter(name)

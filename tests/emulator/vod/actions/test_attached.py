@@ -104,7 +104,7 @@ def test_an_attached_medium_is_uploaded_found_updated_and_deleted(sdk: Any, vod:
         assert [m["MediaId"] for m in search(sdk, match)] == [media_id], match
     assert search(sdk, "BusinessType = 'watermark'") == []
 
-    update = [{"MediaId": media_id, "Title": "episode one", "Tags": "en", "CateIds": str(first["CateId"])}]
+    update = [{"MediaId": media_id, "Title": "episode one", "Tags": "en", "CateIds": first["CateId"]}]
     update.append({"MediaId": "no-such-media", "Title": "x"})
     answer = sdk.call("UpdateAttachedMediaInfos", {"UpdateContent": json.dumps(update)})
     assert answer["NonExistMediaIds"] == ["no-such-media"]
