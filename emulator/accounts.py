@@ -22,6 +22,9 @@ from vodfc.emulator.vod.exceptions import (
 )
 from vodfc.shared.validation import format_time
 
+# VOD's own keys (``service_key``): "LTAI" like every long-lived Aliyun AccessKeyId, then the account.
+SERVICE_KEY_PREFIX = "LTAIvodfcVod"
+
 
 @dataclass(frozen=True)
 class Credential:
@@ -114,6 +117,18 @@ class Accounts:
         elif security_token:
             # A token sent with a long-lived key was issued for some other key.
             raise InvalidSecurityTokenMismatch()
+        return credential
+
+    def service_key(self, account_id: str) -> Credential:
+        """The key VOD itself holds for ``account_id``'s storage: it signs the OSS URLs VOD hands out
+        (``OutputType=oss``), so OSS can check them like any presigned URL. Made on first use and kept
+        until ``reset()``; its secret never leaves the emulator."""
+        access_key_id = SERVICE_KEY_PREFIX + account_id
+        with self._lock:
+            credential = self._keys.get(access_key_id)
+            if credential is None:
+                credential = Credential(access_key_id, secrets.token_urlsafe(30), account_id)
+                self._keys[access_key_id] = credential
         return credential
 
     def issue_sts_token(self, account_id: str, duration_seconds: int = 3600) -> Credential:

@@ -74,6 +74,27 @@ RESULT_TYPES = ("Single", "Multiple")
 
 DEFAULT_APP_ID = "app-1000000"  # the application every account starts with
 
+# Auxiliary media assets (CreateUploadAttachedMedia): their business types and each one's file extensions.
+ATTACHED_MEDIA_EXTENSIONS = {
+    "watermark": ("png", "gif", "apng", "mov"),
+    "subtitle": ("srt", "ass", "stl", "ttml", "vtt"),
+    "material": ("jpg", "gif", "png", "mp4", "mat", "zip", "apk"),
+}
+BUSINESS_TYPES = tuple(ATTACHED_MEDIA_EXTENSIONS)
+MAX_ATTACHED_CATE_IDS = 5  # CateIds of one auxiliary media asset
+
+# --- signed URLs: AuthTimeout (seconds) ------------------------------------------------------------------
+
+# With OutputType=oss the URL is a presigned OSS URL valid for AuthTimeout (default 3600, minimum 1), at most
+# these: a file in a bucket VOD manages, for every reader of source files, images and attached media ...
+AUTH_TIMEOUT_MAX_VOD_BUCKET = 2592000  # 30 days
+# ... except GetPlayInfo's playback URLs (its page: 7 days);
+PLAY_AUTH_TIMEOUT_MAX_VOD_BUCKET = 604800
+# a file in the user's own OSS bucket (every reader).
+AUTH_TIMEOUT_MAX_OWN_BUCKET = 129600  # 36 hours
+DEFAULT_OSS_AUTH_TIMEOUT = 3600
+# With OutputType=cdn the minimum is 1 and there is no maximum; it matters only with URL signing on.
+
 # --- characters ----------------------------------------------------------------------------------------
 
 # What answers IllegalCharacters ("contains illegal emoticon or special characters"). INFERRED: VOD names
@@ -86,6 +107,10 @@ DEFAULT_APP_ID = "app-1000000"  # the application every account starts with
 ILLEGAL_CHARACTERS = "[\U00010000-\U0010ffff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\u20e3]"
 
 _REFERENCE_ID = "[A-Za-z0-9_-]{6,64}"
+# An absolute http(s) URL with a host and no whitespace: what "is a URL" means where a check asks for one.
+# VOD documents no format for CoverURL (its own SDK page sets "http192.168.0.0/16/tps/..."), so nothing
+# requires it there; the emulator applies it only behind a switch (VodOptions.strict_cover_url).
+_HTTP_URL = r"(?i:https?)://[^\s/?#]+[^\s]*"
 
 
 @functools.cache
@@ -97,6 +122,11 @@ def _pattern(source: str) -> re.Pattern[str]:
 def has_illegal_characters(text: str) -> bool:
     """Whether VOD refuses ``text`` in a Title, Description, Tag or CateName (see ILLEGAL_CHARACTERS)."""
     return _pattern(ILLEGAL_CHARACTERS).search(text) is not None
+
+
+def is_http_url(text: str) -> bool:
+    """Whether ``text`` is an absolute http or https URL with a host (see ``_HTTP_URL``)."""
+    return _pattern(_HTTP_URL).fullmatch(text) is not None
 
 
 # --- time ----------------------------------------------------------------------------------------------

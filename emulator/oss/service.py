@@ -16,7 +16,7 @@ import logging
 import re
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
@@ -27,6 +27,7 @@ from xml.sax.saxutils import escape
 
 from flask import Response, request
 from vodfc.emulator.oss import errors, signing
+from vodfc.emulator.oss.addresses import BUCKET_NAME
 from vodfc.emulator.oss.storage import (
     Bucket,
     MultipartUpload,
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]")
 MIN_PART_SIZE = 100 * 1024  # every part but the last (OSS's limit)
 MAX_PART_NUMBER = 10000
 MAX_OBJECT_SIZE = 5 * 1024**3  # one PutObject / UploadPart
@@ -73,6 +73,9 @@ class ObjectEvent:
 
 
 ObjectListener = Callable[[ObjectEvent], None]
+# (bucket owner's account, bucket region, bucket, path as sent, query) -> why an anonymous read is
+# refused, or None: a CDN's URL signing in front of the bucket (VOD wires its own, vod.delivery.cdn_guard).
+ReadGuard = Callable[[str, str, str, str, Mapping[str, Any]], "str | None"]
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,8 @@ class OssService:
         self.core = core
         self.store = ObjectStore(core.config.data_dir)
         self.on_object_complete: list[ObjectListener] = []
+        # Checked for every anonymous GET/HEAD of an object after the bucket's ACL allowed it.
+        self.anonymous_read_guard: ReadGuard | None = None
         self._grants: dict[str, Grant] = {}
         self._grants_lock = threading.Lock()
 
@@ -302,6 +307,11 @@ class OssService:
         credential = self._authenticate(bucket_name, key)
         write = method in ("PUT", "POST", "DELETE")
         self._authorize(bucket, key, credential, write)
+        guard = self.anonymous_read_guard
+        if guard is not None and credential is None and key and method in ("GET", "HEAD"):
+            refused = guard(bucket.account_id, bucket.region, bucket.name, _sent_path(), request.args)
+            if refused is not None:
+                raise errors.AccessDenied(refused)
         if not key:
             if method == "GET" and "uploads" not in args:
                 return self._list_objects(bucket)
@@ -653,6 +663,7 @@ _PLAIN_QUERY = frozenset(
         "response-content-language",
         "response-content-encoding",
         "x-oss-traffic-limit",
+        "auth_key",  # a CDN's URL signing (type A), checked by the anonymous read guard
     }
 )
 
@@ -662,12 +673,18 @@ def _has_unsupported(args: Any) -> bool:
     return any(name not in _PLAIN_QUERY for name in args)
 
 
-def _raw_path() -> str:
-    # The raw path keeps what routing would fold (double slashes, %2F inside keys).
+def _sent_path() -> str:
+    """The path exactly as the client sent it, still percent-encoded (what URL signatures cover)."""
     raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
     if raw:
-        path = urlsplit(raw).path if "://" in raw else raw.split("?", 1)[0]
-        return unquote(path)
+        return urlsplit(raw).path if "://" in raw else raw.split("?", 1)[0]
+    return quote(request.path, safe="/")
+
+
+def _raw_path() -> str:
+    # The raw path keeps what routing would fold (double slashes, %2F inside keys).
+    if request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI"):
+        return unquote(_sent_path())
     return request.path
 
 

@@ -146,8 +146,13 @@ class VodEvent(DictWrapper):
 
     @property
     def media_id(self) -> str | None:
-        """The ID of the media the event is about (VideoId, ImageId or MediaId)."""
-        return self._str("VideoId") or self._str("ImageId") or self._str("MediaId")
+        """The ID of the media the event is about (VideoId, ImageId, MediaId or AttachedMediaId)."""
+        return (
+            self._str("VideoId")
+            or self._str("ImageId")
+            or self._str("MediaId")
+            or self._str("AttachedMediaId")
+        )
 
     @property
     def video_id(self) -> str | None:
@@ -226,6 +231,25 @@ class ImageUploadComplete(VodEvent):
     def app_id(self) -> str | None:
         """The application the image belongs to (default app-1000000)."""
         return self._str("AppId")
+
+
+class AttachedMediaUploadComplete(VodEvent):
+    """An auxiliary media asset (watermark, subtitle or material file) was uploaded (success only)."""
+
+    @property
+    def attached_media_id(self) -> str | None:
+        """The auxiliary media asset's ID (``AttachedMediaId``)."""
+        return self._str("AttachedMediaId")
+
+    @property
+    def size(self) -> int | None:
+        """Size of the uploaded file, bytes."""
+        return self._int("Size")
+
+    @property
+    def file_url(self) -> str | None:
+        """The URL of the uploaded file (``FileURL``)."""
+        return self._str("FileURL") or self._str("FileUrl")
 
 
 class MediaFacts(DictWrapper):
@@ -542,6 +566,7 @@ EVENT_CLASSES: dict[str, type[VodEvent]] = {
     "FileUploadComplete": FileUploadComplete,
     "UploadByURLComplete": UploadByURLComplete,
     "ImageUploadComplete": ImageUploadComplete,
+    "AttachedMediaUploadComplete": AttachedMediaUploadComplete,
     "StreamTranscodeComplete": StreamTranscodeComplete,
     "TranscodeComplete": TranscodeComplete,
     "SnapshotComplete": SnapshotComplete,

@@ -303,29 +303,6 @@ def test_virtual_hosted_requests_through_a_proxy_reach_the_server(vod_server: An
     assert oss.get_object("proxied-bucket", "via/proxy.mp4") is not None
 
 
-def test_upload_endpoints_per_mode() -> None:
-    from types import SimpleNamespace
-
-    from vodfc.emulator.ingest.uploads import endpoint_for
-
-    assert (
-        endpoint_for(
-            SimpleNamespace(mode="inprocess", host_url="https://vod.cn-shanghai.aliyuncs.com"), "cn-beijing"
-        )
-        == "https://oss-cn-beijing.aliyuncs.com"
-    )
-    assert (
-        endpoint_for(SimpleNamespace(mode="server", host_url="http://127.0.0.1:9000"), "cn-shanghai")
-        == "http://127.0.0.1:9000"
-    )
-    assert (
-        endpoint_for(
-            SimpleNamespace(mode="server", host_url="http://vod.cn-shanghai.aliyuncs.com"), "cn-shanghai"
-        )
-        == "http://oss-cn-shanghai.aliyuncs.com"
-    )
-
-
 @pytest.mark.parametrize(
     "host", ["oss-cn-shanghai-internal.aliyuncs.com", "vpc100-oss-cn-shanghai.aliyuncs.com"]
 )
