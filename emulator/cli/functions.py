@@ -634,6 +634,19 @@ def _only_ignored(invocation: Any) -> bool:
     return bool(results) and all(r.get("Outcome") == "ignored" for r in results if isinstance(r, dict))
 
 
+def _ran(invocation: Any) -> list[str]:
+    """``<event function> <outcome>`` for each report of the event router's answer."""
+    try:
+        results = invocation.json().get("Results")
+    except (ValueError, AttributeError):
+        return []
+    if not isinstance(results, list):
+        return []
+    return [
+        f"{r['Function']} {r.get('Outcome')}" for r in results if isinstance(r, dict) and r.get("Function")
+    ]
+
+
 def _timer_summary(outcome: Any) -> str:
     """One line for a timer run: the sweep's report in words when it is one, else the JSON, cut short."""
     results = outcome.get("Results") if isinstance(outcome, dict) else None
@@ -713,15 +726,17 @@ def _demo_upload(app: Any, url: str) -> None:
         if delivery.invocation.ok and _only_ignored(delivery.invocation):
             acknowledged += 1
             continue
+        ran = ", ".join(_ran(delivery.invocation))
         print(
             f"  -> {delivery.event_type} delivered to {delivery.function} "
-            f"({'ok' if delivery.invocation.ok else 'failed'}, {delivery.attempts} attempt(s))",
+            f"({'ok' if delivery.invocation.ok else 'failed'}, {delivery.attempts} attempt(s))"
+            + (f": {ran}" if ran else ""),
             flush=True,
         )
     if acknowledged:
         print(
-            f"  -> and {acknowledged} deliveries of event types the receiving function does not handle "
-            "(one unfiltered MNS subscription per function: acknowledged, nothing done)",
+            f"  -> and {acknowledged} deliveries of event types no event function handles "
+            "(one unfiltered subscription: acknowledged, nothing done)",
             flush=True,
         )
     try:

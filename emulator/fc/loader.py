@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
@@ -34,19 +35,36 @@ def module_file(code_dir: Path, module_name: str) -> Path | None:
     return None
 
 
-def load_module(code_dir: Path, module_name: str, unique_name: str) -> ModuleType:
-    file = module_file(code_dir, module_name)
+def find_module(path: Sequence[Path], module_name: str) -> Path | None:
+    """The file of ``module_name`` in the first of the ``sys.path`` entries ``path`` that has it."""
+    for entry in path:
+        found = module_file(entry, module_name)
+        if found is not None:
+            return found
+    return None
+
+
+def load_module(
+    code_dir: Path, module_name: str, unique_name: str, *, path: Sequence[Path] = ()
+) -> ModuleType:
+    """Import ``module_name`` from ``code_dir`` (and the other ``path`` entries) under ``unique_name``.
+
+    A module inside a package (``shared.events.router``) is imported by its own name instead, since its
+    relative imports need its package: such modules are shared by everything this process loads.
+    """
+    entries = [code_dir, *(entry for entry in path if entry != code_dir)]
+    file = find_module(entries, module_name)
     if file is None:
         raise ImportModuleError("ImportModuleError", f"Unable to import module '{module_name}'")
+    if "." in module_name.replace("/", "."):
+        return _import_in_package(entries, module_name.replace("/", "."))
     spec = importlib.util.spec_from_file_location(unique_name, file)
     if spec is None or spec.loader is None:
         raise ImportModuleError("ImportModuleError", f"Unable to import module '{module_name}'")
     module = importlib.util.module_from_spec(spec)
     with _import_lock:
-        code_path = str(code_dir)
-        added = code_path not in sys.path
-        if added:
-            sys.path.insert(0, code_path)
+        added = [str(entry) for entry in entries if str(entry) not in sys.path]
+        sys.path[:0] = added
         _make_shared_importable(code_dir)
         sys.modules[unique_name] = module
         try:
@@ -67,9 +85,34 @@ def load_module(code_dir: Path, module_name: str, unique_name: str) -> ModuleTyp
                 "UserCodeError", f"Module initialization error: {type(exc).__name__}: {exc}"
             ) from exc
         finally:
-            if added and code_path in sys.path:
-                sys.path.remove(code_path)
+            for entry in added:
+                if entry in sys.path:
+                    sys.path.remove(entry)
     return module
+
+
+def _import_in_package(entries: Sequence[Path], dotted: str) -> ModuleType:
+    with _import_lock:
+        added = [str(entry) for entry in entries if str(entry) not in sys.path]
+        sys.path[:0] = added
+        try:
+            return importlib.import_module(dotted)
+        except SyntaxError as exc:
+            raise ImportModuleError(
+                "UserCodeSyntaxError", f"{Path(exc.filename or dotted).name} line {exc.lineno}: {exc.msg}"
+            ) from exc
+        except ImportError as exc:
+            raise ImportModuleError(
+                "ImportModuleError", f"Unable to import module '{dotted}': {exc}"
+            ) from exc
+        except Exception as exc:
+            raise ImportModuleError(
+                "UserCodeError", f"Module initialization error: {type(exc).__name__}: {exc}"
+            ) from exc
+        finally:
+            for entry in added:
+                if entry in sys.path:
+                    sys.path.remove(entry)
 
 
 def _make_shared_importable(code_dir: Path) -> None:

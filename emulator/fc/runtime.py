@@ -31,6 +31,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from vodfc.emulator.cache import cache_dir
+from vodfc.emulator.fc import abi
 from vodfc.emulator.fc.context import Credentials
 from vodfc.emulator.fc.instances import (
     CallTimedOut,
@@ -94,7 +96,7 @@ class Invocation:
     log_lines: list[str] = field(default_factory=list)
     duration_ms: float = 0.0
     cold_start: bool = False
-    kind: str = "event"  # event | http | timer | mns | async
+    kind: str = "event"  # event | http | timer | mns | eventbridge | async
     memory_mb: int = 0
 
     @property
@@ -117,9 +119,19 @@ class Invocation:
         return base64.b64encode(self.log_text.encode("utf-8")[-TAIL_BYTES:]).decode()
 
 
+@dataclass(frozen=True)
+class Launch:
+    """How an instance of a function starts: the interpreter, whether it sees the host's site-packages,
+    the ``sys.path`` entries before the interpreter's own (the code directory among them)."""
+
+    python: str
+    site: bool
+    path: tuple[Path, ...]
+
+
 @dataclass
 class Delivery:
-    """One VOD event handed to one function through its MNSTopic trigger."""
+    """One VOD event handed to one function through a trigger (MNSTopic, or EventBridge from a queue)."""
 
     function: str
     trigger: str
@@ -162,6 +174,7 @@ class FunctionRuntime:
         self._issue_credentials = issue_credentials
         self._credentials: tuple[Credentials, datetime] | None = None
         self._pools: dict[tuple[str, str], FunctionPool] = {}
+        self._launches: dict[tuple[str, str], Launch] = {}
         self._lock = threading.RLock()
         self._executor: ThreadPoolExecutor | None = None
         self._pending: set[Future[Invocation]] = set()
@@ -217,6 +230,7 @@ class FunctionRuntime:
         """Stop every instance (running invocations fail): the next invocations start cold."""
         with self._lock:
             pools = list(self._pools.values())
+            self._launches.clear()  # a build may have changed: its overlay is worked out again
         for pool in pools:
             pool.clear()
 
@@ -289,9 +303,33 @@ class FunctionRuntime:
         env.update(function.environment)
         return {name: value for name, value in env.items() if value is not None}
 
+    def launch(self, function: Function) -> Launch:
+        """Which interpreter an instance of ``function`` runs and what goes on its ``sys.path``: the code's
+        own entries, and for a build run as deployed, FC's Python or this one with an ABI overlay
+        (``vodfc.emulator.fc.abi``); raises ``InstanceStartError`` when the build cannot run here."""
+        key = (function.service, function.name)
+        with self._lock:
+            found = self._launches.get(key)
+        if found is not None:
+            return found
+        code = function.location
+        if not code.built:
+            found = Launch(sys.executable, True, code.path)
+        else:
+            try:
+                interpreter = abi.fc_python() or abi.host()
+                extra = abi.overlay(code.dir, interpreter, cache_dir())
+            except abi.AbiError as exc:
+                raise InstanceStartError(str(exc)) from None
+            found = Launch(interpreter.executable, False, (*extra, *code.path))
+        with self._lock:
+            self._launches[key] = found
+        return found
+
     def _start_instance(self, function: Function, pool: FunctionPool) -> Instance:
         mode = self.settings.private_tmp
-        worker = supervisor().take(mode)
+        launch = self.launch(function)
+        worker = supervisor().take(mode, python=launch.python, site=launch.site)
         if mode == "on" and not worker.private_tmp:
             worker.kill()
             raise InstanceStartError(
@@ -327,7 +365,7 @@ class FunctionRuntime:
                     "function": meta,
                     "concurrency": function.instance_concurrency,
                     "env": env,
-                    "sys_path": code_path(function.code_dir),
+                    "sys_path": [str(entry) for entry in launch.path],
                     "code_dir": str(function.code_dir),
                 }
             )
@@ -600,38 +638,42 @@ class FunctionRuntime:
         results = []
         for function, trigger in self.mns_subscribers(event_type, topic):
             payload = mns_topic_event(trigger, body, event_type, self.account_id, self.clock())
-            attempts = 0
-            strategy = trigger.properties.get("NotifyStrategy", "BACKOFF_RETRY")
-            while True:
-                attempts += 1
-                try:
-                    invocation = self.invoke(
-                        function.name, payload, service=function.service, kind="mns", retry_count=attempts - 1
-                    )
-                except Throttled as exc:
-                    invocation = Invocation(function.name, new_request_id(), kind="mns")
-                    invocation.error = InvocationFailed(str(exc), Throttled.code).payload
-                if invocation.ok or attempts >= self.mns_max_attempts or self._closed:
-                    break
-                self.sleep(_mns_backoff(strategy, attempts))
-            delivery = Delivery(function.name, trigger.name, event_type, attempts, invocation)
-            with self._lock:
-                self.deliveries.append(delivery)
-            results.append(delivery)
+            strategy = str(trigger.properties.get("NotifyStrategy", "BACKOFF_RETRY"))
+            results.append(
+                self.deliver(function, trigger, payload, event_type, kind="mns", strategy=strategy)
+            )
         return results
 
-
-def code_path(code_dir: Path) -> list[str]:
-    """``sys.path`` entries before the interpreter's own: the code folder first, as on FC; then, for a
-    function loaded from the source tree (its CodeUri holds only its own code, its zip holds
-    ``shared/`` beside it), the nearest folder above it that holds ``shared/``."""
-    entries = [str(code_dir)]
-    if not (code_dir / "shared" / "__init__.py").is_file():
-        for folder in code_dir.parents:
-            if (folder / "shared" / "__init__.py").is_file():
-                entries.append(str(folder))
+    def deliver(
+        self,
+        function: Function,
+        trigger: Trigger,
+        payload: bytes,
+        event_type: str,
+        *,
+        kind: str,
+        strategy: str,
+    ) -> Delivery:
+        """Invoke ``function`` with what ``trigger`` hands it, retried with ``strategy`` (BACKOFF_RETRY or
+        EXPONENTIAL_DECAY_RETRY, as MNS and EventBridge retry) up to ``mns_max_attempts``; a throttled
+        attempt counts as a failed one. The delivery is recorded in ``deliveries``."""
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                invocation = self.invoke(
+                    function.name, payload, service=function.service, kind=kind, retry_count=attempts - 1
+                )
+            except Throttled as exc:
+                invocation = Invocation(function.name, new_request_id(), kind=kind)
+                invocation.error = InvocationFailed(str(exc), Throttled.code).payload
+            if invocation.ok or attempts >= self.mns_max_attempts or self._closed:
                 break
-    return entries
+            self.sleep(_mns_backoff(strategy, attempts))
+        delivery = Delivery(function.name, trigger.name, event_type, attempts, invocation)
+        with self._lock:
+            self.deliveries.append(delivery)
+        return delivery
 
 
 # --- event shapes -----------------------------------------------------------------------------------
