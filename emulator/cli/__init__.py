@@ -11,10 +11,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from vodfc.emulator.cli import events, faults, functions, generate, server
+from vodfc.emulator.cli import build, events, faults, functions, generate, server
 
 # The command groups, in the order --help lists them.
-COMMAND_GROUPS = (server, functions, events, faults, generate)
+COMMAND_GROUPS = (server, functions, build, events, faults, generate)
 
 
 def build_parser() -> argparse.ArgumentParser:

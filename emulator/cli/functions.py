@@ -1,12 +1,16 @@
-"""``vodfc up``, ``invoke``, ``timer``, ``validate``, ``package``: the functions of template.yml, locally.
+"""``vodfc up``, ``invoke``, ``timer``, ``validate``: the functions of a descriptor, locally.
+
+The descriptor is template.yml (FC 2.0) by default, or s.yaml (FC 3.0) with ``--descriptor s.yaml``; its
+functions run from the source tree, or with ``--from-build`` from the folders ``vodfc build`` wrote, as
+deployed (``vodfc.emulator.fc.code``).
 
 * ``vodfc up`` — the emulator server with every function loaded and the demo library seeded; prints
   how to reach it, runs a short live demo, then serves until Ctrl-C (``make run``).
 * ``vodfc invoke FUNCTION`` — one invocation, through fc2 against a running emulator (``--url``) or
   in-process (no server needed).
 * ``vodfc timer FUNCTION`` — fire a function's timer trigger now.
-* ``vodfc validate`` — check template.yml; exits 1 listing every error by its place.
-* ``vodfc package`` — one deployable zip per function (code + shared/ + pinned dependencies).
+* ``vodfc validate`` — check the project's descriptors (template.yml and s.yaml); exits 1 listing every
+  error by its place.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +42,7 @@ def register(subparsers: Any) -> None:
     up.add_argument("--data-dir", default=None, help="keep state in DIR/vodfc.sqlite3 across restarts")
     up.add_argument("--region", default=None, help="default region (default cn-shanghai)")
     up.add_argument("--no-seed", action="store_true", help="start empty instead of with the demo library")
-    up.add_argument("--template", default=None, help="template.yml to load (default ./template.yml)")
+    _descriptor_options(up)
     up.add_argument("--no-demo", action="store_true", help="skip the live demo")
     up.add_argument("--quiet", action="store_true", help="do not print each invocation's log")
     up.set_defaults(func=run_up)
@@ -61,7 +65,7 @@ def register(subparsers: Any) -> None:
         default=None,
         help="call an HTTP-triggered function, e.g. --http GET '/videos/abc?x=1' (the event is the body)",
     )
-    invoke.add_argument("--template", default=None, help="template.yml (in-process only)")
+    _descriptor_options(invoke, "in-process only")
     invoke.add_argument("--no-seed", action="store_true", help="in-process: start with an empty library")
     invoke.add_argument("--data-dir", default=None, help="in-process: use the state kept in DIR")
     invoke.set_defaults(func=run_invoke)
@@ -70,42 +74,45 @@ def register(subparsers: Any) -> None:
     timer.add_argument("function")
     timer.add_argument("--trigger", default=None, help="which Timer trigger (default: the first)")
     timer.add_argument("--url", default=None, help="a running emulator, e.g. http://127.0.0.1:9000")
-    timer.add_argument("--template", default=None, help="template.yml (in-process only)")
+    _descriptor_options(timer, "in-process only")
     timer.set_defaults(func=run_timer)
 
     validate = subparsers.add_parser(
-        "validate", help="check template.yml", description="Check template.yml; exit 1 listing every error."
+        "validate",
+        help="check the descriptors (template.yml, s.yaml)",
+        description="Check the project's descriptors, template.yml (FC 2.0) and s.yaml (FC 3.0), or the ones "
+        "named; exit 1 listing every error by its place.",
     )
-    validate.add_argument("--template", default=None, help="template.yml (default ./template.yml)")
+    validate.add_argument(
+        "--descriptor",
+        "--template",
+        dest="descriptors",
+        action="append",
+        default=None,
+        metavar="FILE",
+        help="a descriptor to check (repeatable; default: template.yml and s.yaml of the project)",
+    )
+    validate.add_argument(
+        "--from-build", action="store_true", help="check the build folders, not the sources they stand for"
+    )
     validate.add_argument("--no-import", action="store_true", help="do not import the handlers")
     validate.set_defaults(func=run_validate)
 
-    package = subparsers.add_parser(
-        "package",
-        help="build each function's deployable zip",
-        description="One zip per function: its CodeUri, shared/, and the pinned dependencies of "
-        "requirements.txt (pip install --target). Functions sharing a CodeUri share one build.",
+
+def _descriptor_options(parser: argparse.ArgumentParser, note: str = "") -> None:
+    parser.add_argument(
+        "--descriptor",
+        "--template",
+        dest="descriptor",
+        default=None,
+        metavar="FILE",
+        help="template.yml or s.yaml to load (default ./template.yml)" + (f"; {note}" if note else ""),
     )
-    package.add_argument("functions", nargs="*", help="only these functions (default: all)")
-    package.add_argument("--out", default="dist", help="output directory (default dist/)")
-    package.add_argument("--template", default=None, help="template.yml (default ./template.yml)")
-    package.add_argument(
-        "--requirements", default=None, help="requirements file (default: beside the template)"
-    )
-    deps = package.add_mutually_exclusive_group()
-    deps.add_argument("--no-deps", action="store_true", help="code and shared/ only")
-    deps.add_argument(
-        "--deps-from-env",
+    parser.add_argument(
+        "--from-build",
         action="store_true",
-        help="copy the pinned distributions installed in this Python instead of running pip (offline)",
+        help="run the build folders as deployed (`vodfc build` first), not the sources",
     )
-    package.add_argument("--find-links", default=None, help="pip: look for wheels in DIR")
-    package.add_argument("--no-index", action="store_true", help="pip: do not use the package index")
-    package.add_argument("--refresh", action="store_true", help="rebuild the cached dependency directory")
-    package.add_argument(
-        "--python", default=None, help="pip: install with this interpreter (e.g. python3.10, FC's version)"
-    )
-    package.set_defaults(func=run_package)
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -115,6 +122,10 @@ def _template_path(value: str | None) -> Path:
     from vodfc.emulator.fc import default_template_path
 
     return Path(value) if value else default_template_path()
+
+
+def _code_mode(args: argparse.Namespace) -> str:
+    return "build" if getattr(args, "from_build", False) else "source"
 
 
 def _read_event(args: argparse.Namespace) -> bytes:
@@ -174,13 +185,14 @@ def _print_error(error: dict[str, Any]) -> None:
     print(json.dumps(error, indent=2, ensure_ascii=False), file=sys.stderr)
 
 
-def _load_or_report(path: Path) -> Any:
-    from vodfc.emulator.fc.template import TemplateError, load_template
+def _load_or_report(path: Path, code: str = "source") -> Any:
+    from vodfc.emulator.fc import descriptor
+    from vodfc.emulator.fc.model import TemplateError
 
     try:
-        return load_template(path)
+        return descriptor.load(path, code=code)
     except TemplateError as exc:
-        print(f"{path}: invalid template", file=sys.stderr)
+        print(f"{path}: invalid descriptor", file=sys.stderr)
         for issue in exc.issues:
             print(f"  {issue}", file=sys.stderr)
         return None
@@ -190,10 +202,23 @@ def _load_or_report(path: Path) -> Any:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from vodfc.emulator.fc.template import load_template, validate_file
+    from vodfc.emulator.fc import descriptor
 
-    path = _template_path(args.template)
-    issues = validate_file(path, check_imports=not args.no_import)
+    paths = [Path(p) for p in args.descriptors] if args.descriptors else descriptor.project_descriptors()
+    if not paths:
+        print("vodfc validate: no template.yml or s.yaml here (give --descriptor FILE)", file=sys.stderr)
+        return 2
+    failed = 0
+    for path in paths:
+        failed += _validate_one(path, code=_code_mode(args), check_imports=not args.no_import)
+    return 1 if failed else 0
+
+
+def _validate_one(path: Path, *, code: str, check_imports: bool) -> int:
+    """Check one descriptor and print what was found; 1 when it has errors."""
+    from vodfc.emulator.fc import descriptor
+
+    issues = descriptor.validate_file(path, check_imports=check_imports, code=code)
     errors = [i for i in issues if i.level == "error"]
     for issue in errors:
         print(f"error: {issue}", file=sys.stderr)
@@ -203,13 +228,11 @@ def run_validate(args: argparse.Namespace) -> int:
     if errors:
         print(f"{path}: {len(errors)} error(s)", file=sys.stderr)
         return 1
-    template = load_template(path)
+    template = descriptor.load(path, code=code)
     functions = list(template.functions())
     triggers = sum(len(f.triggers) for f in functions)
-    print(
-        f"{path}: OK ({len(template.services)} service(s), {len(functions)} function(s), "
-        f"{triggers} trigger(s))"
-    )
+    services = f"{len(template.services)} service(s), " if template.services else ""
+    print(f"{path}: OK ({services}{len(functions)} function(s), {triggers} trigger(s))")
     return 0
 
 
@@ -250,7 +273,7 @@ def _invoke_http(args: argparse.Namespace, body: bytes) -> int:
         from vodfc.emulator.fc import get_fc
         from vodfc.emulator.fc.runtime import wsgi_environ
 
-        template = _load_or_report(_template_path(args.template))
+        template = _load_or_report(_template_path(args.descriptor), _code_mode(args))
         if template is None:
             return 1
         with _local_app(args) as mock:
@@ -324,7 +347,7 @@ def _local_app(args: argparse.Namespace) -> Iterator[Any]:
 def _invoke_local(args: argparse.Namespace, event: bytes) -> int:
     from vodfc.emulator.fc import get_fc
 
-    template = _load_or_report(_template_path(args.template))
+    template = _load_or_report(_template_path(args.descriptor), _code_mode(args))
     if template is None:
         return 1
     with _local_app(args) as mock:
@@ -369,7 +392,7 @@ def run_timer(args: argparse.Namespace) -> int:
             return 1
         print(json.dumps(body.get("result"), indent=2, ensure_ascii=False))
         return 0
-    template = _load_or_report(_template_path(args.template))
+    template = _load_or_report(_template_path(args.descriptor), _code_mode(args))
     if template is None:
         return 1
     args.no_seed = False
@@ -389,45 +412,6 @@ def run_timer(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- package ------------------------------------------------------------------------------------------
-
-
-def run_package(args: argparse.Namespace) -> int:
-    from vodfc.emulator.fc.package import PackageError, package_functions
-
-    template = _load_or_report(_template_path(args.template))
-    if template is None:
-        return 1
-    try:
-        built = package_functions(
-            template,
-            Path(args.out),
-            names=args.functions or None,
-            requirements=Path(args.requirements) if args.requirements else None,
-            deps="none" if args.no_deps else ("env" if args.deps_from_env else "pip"),
-            find_links=args.find_links,
-            no_index=args.no_index,
-            refresh=args.refresh,
-            python=args.python,
-            say=print,
-        )
-    except PackageError as exc:
-        print(f"vodfc package: {exc}", file=sys.stderr)
-        return 1
-    total = 0
-    for item in built:
-        total += item.size
-        print(f"  {item.path}  {_size(item.size)}  ({item.files} files)")
-    print(f"{len(built)} zip(s), {_size(total)} in all")
-    return 0
-
-
-def _size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / 1024 / 1024:.1f} MB"
-    return f"{size / 1024:.1f} KB"
-
-
 # --- up -----------------------------------------------------------------------------------------------
 
 
@@ -437,7 +421,7 @@ def run_up(args: argparse.Namespace) -> int:
     from vodfc.emulator.fc import get_fc
     from vodfc.emulator.server import ThreadedServer
 
-    template = _load_or_report(_template_path(args.template))
+    template = _load_or_report(_template_path(args.descriptor), _code_mode(args))
     if template is None:
         return 1
     overrides: dict[str, Any] = {"seed": not args.no_seed}
@@ -450,6 +434,7 @@ def run_up(args: argparse.Namespace) -> int:
     component = get_fc(app)
     component.log_sink = None if args.quiet else (lambda line: _say(f"    | {line}"))
     component.load(template=template)
+    configured = _read_vod_queue(app, template)
     server = ThreadedServer(app, host=args.host, port=args.port)
     try:
         server.start()
@@ -459,6 +444,8 @@ def run_up(args: argparse.Namespace) -> int:
     _stop_on_signals()
     try:
         announce(app, server.url, template)
+        if configured:
+            print(configured, flush=True)
         if not args.no_demo:
             try:
                 demo(app, server.url)
@@ -478,6 +465,27 @@ def run_up(args: argparse.Namespace) -> int:
 
         get_state(app).store.close()
     return 0
+
+
+def _read_vod_queue(app: Any, template: Any) -> str:
+    """With a descriptor whose EventBridge triggers read an MNS queue (s.yaml), point VOD's message
+    callback of a fresh account at that queue, as docs/deploy.md has one do in the cloud; returns what
+    was done ("" when nothing was)."""
+    from vodfc.emulator.app import emulator_of
+    from vodfc.emulator.fc import get_fc
+
+    emulator = emulator_of(app)
+    component = get_fc(app)
+    readers = component.readers
+    queues = readers.queue_names() if readers is not None else []
+    bus = emulator.events
+    if not queues or bus is None or bus.callback_config(component.account_id) is not None:
+        return ""
+    bus.configure(component.account_id, callback_type="MNS", mns_queue_name=queues[0])
+    return (
+        f"\nVOD's message callback: CallbackType MNS, MnsQueueName {queues[0]} (SetMessageCallback): the "
+        "EventBridge trigger reading it takes VOD's events"
+    )
 
 
 def _say(text: str) -> None:
@@ -553,15 +561,21 @@ def announce(app: Any, url: str, template: Any) -> None:
     for function in functions:
         trigger = function.http_trigger
         extra = ""
-        if trigger is not None:
+        if trigger is not None and function.service:
             extra = (
                 f"  {'/'.join(trigger.methods)} {url}/2016-08-15/proxy/{function.service}/{function.name}/"
             )
             extra += f"  [{trigger.auth_type}]"
-        others = [t.type for t in function.triggers if t.type != "HTTP"]
+        others = [t.type for t in function.triggers if t.type != "HTTP" or not function.service]
         if others:
             extra += f"  ({', '.join(others)})"
-        lines.append(f"  {function.service}/{function.name:<24} {function.handler:<20}{extra}")
+        name = f"{function.service}/{function.name}" if function.service else function.name
+        lines.append(f"  {name:<30} {function.handler:<30}{extra}")
+    if any(not function.service for function in functions):
+        lines.append(
+            "  (FC 3.0 functions: invoked here through the runtime, `vodfc invoke` and their triggers; the "
+            "FC 3.0 API and its HTTP trigger URLs are not served)"
+        )
     print("\n".join(lines), flush=True)
 
 
@@ -575,8 +589,16 @@ def demo(app: Any, url: str) -> None:
     print("\nLive demo (official clients against the server):", flush=True)
 
     def invoke(name: str, event: dict[str, Any]) -> Any:
-        if runtime.function(name) is None:
+        function = runtime.function(name)
+        if function is None:
             return None
+        if not function.service:  # FC 3.0: no service, and no FC 3.0 API here to call it through
+            print(f"\n  runtime invoke {name} {json.dumps(event)}", flush=True)
+            result = runtime.invoke(name, event)
+            if result.error is not None:
+                print(f"  -> function error: {result.error.get('errorMessage')}", flush=True)
+                return None
+            return result.json()
         print(f"\n  fc2 invoke_function {name} {json.dumps(event)}", flush=True)
         try:
             answer = json.loads(client.invoke_function(SERVICE, name, payload=json.dumps(event)).data)
@@ -613,7 +635,7 @@ def demo(app: Any, url: str) -> None:
                 "GET", SERVICE, "GetVideoInfoHttp", f"/videos/{video_id}", headers={}
             )
             print(f"  -> HTTP {response.status_code}, {len(response.content)} bytes", flush=True)
-    _demo_upload(app, url)
+    _demo_upload(app, url, invoke)
     timed = [f for f in runtime.functions() if f.triggers_of("Timer")]
     if timed:
         import requests
@@ -664,7 +686,7 @@ def _timer_summary(outcome: Any) -> str:
     return f"{text[:300]}{'...' if len(text) > 300 else ''}"
 
 
-def _demo_upload(app: Any, url: str) -> None:
+def _demo_upload(app: Any, url: str, invoke: Callable[[str, dict[str, Any]], Any]) -> None:
     """Upload a tiny generated video with oss2 and show the events and what the functions did."""
     from vodfc.emulator.app import emulator_of
 
@@ -739,13 +761,7 @@ def _demo_upload(app: Any, url: str) -> None:
             "(one unfiltered subscription: acknowledged, nothing done)",
             flush=True,
         )
-    try:
-        info = json.loads(
-            _fc_client(url)
-            .invoke_function(SERVICE, "GetVideoInfo", payload=json.dumps({"VideoId": answer["VideoId"]}))
-            .data
-        )
+    info = invoke("GetVideoInfo", {"VideoId": answer["VideoId"]})
+    if info is not None:
         video = info.get("Video") or {}
         print(f"  GetVideoInfo -> {video.get('Status')}, tags {video.get('Tags')!r}", flush=True)
-    except Exception as exc:
-        print(f"  (GetVideoInfo after upload failed: {exc})", flush=True)

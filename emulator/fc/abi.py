@@ -13,8 +13,8 @@ which another Python cannot load. An instance running a build therefore uses one
   the build holds are overlaid, so a package missing from the build still fails to import; a version that
   differs, or one not installed here, stops the instance with an error naming it.
 
-Either way the instance starts without the host's site-packages (``python -I -S``): only the standard
-library, the overlay and the build folder are on its path.
+Either way the instance starts without the host's site-packages and writes no bytecode into the build
+(``python -I -S -B``): only the standard library, the overlay and the build folder are on its path.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from pathlib import Path
 ENV_PYTHON = "VODFC_FC_PYTHON"
 _PROBE = (
     "import importlib.machinery as m, json, sys; "
-    "print(json.dumps([list(sys.version_info[:2]), m.EXTENSION_SUFFIXES]))"
+    "print(json.dumps([list(sys.version_info[:2]), m.EXTENSION_SUFFIXES, sys.executable]))"
 )
 
 
@@ -84,12 +84,17 @@ def _probe(configured: str) -> Interpreter:
         completed = subprocess.run(
             [executable, "-I", "-S", "-c", _PROBE], capture_output=True, text=True, timeout=30, check=True
         )
-        (major, minor), suffixes = json.loads(completed.stdout)
+        (major, minor), suffixes, real = json.loads(completed.stdout)
+    except subprocess.CalledProcessError as exc:
+        said = (exc.stderr or exc.stdout or "").strip().splitlines()
+        why = said[0] if said else f"exit status {exc.returncode}"
+        raise AbiError(f"{ENV_PYTHON}={configured} does not run here: {why}") from None
     except (OSError, subprocess.SubprocessError, ValueError) as exc:
         raise AbiError(
             f"{ENV_PYTHON}={configured} is not a Python interpreter that runs here: {exc}"
         ) from None
-    return Interpreter(str(Path(executable).absolute()), (int(major), int(minor)), tuple(suffixes))
+    # The interpreter itself, not a launcher in front of it (a pyenv shim): instances start it directly.
+    return Interpreter(str(real or Path(executable).absolute()), (int(major), int(minor)), tuple(suffixes))
 
 
 # --- what a build holds -----------------------------------------------------------------------------------

@@ -279,7 +279,8 @@ class Supervisor:
         """A started worker (a blank one when one is waiting), ready for its ``assign``.
 
         ``python``: the interpreter (default: this one); ``site``: False starts it without any
-        site-packages (``-S``), for a build that must find everything in itself."""
+        site-packages and writing no bytecode (``-S -B``), for a build that must find everything in
+        itself and must not change."""
         kind = Kind(mode, python or sys.executable, site)
         worker = None
         with self._lock:
@@ -308,7 +309,8 @@ class Supervisor:
         command = [
             kind.python,
             "-I",
-            *(() if kind.site else ("-S",)),
+            # A build runs as deployed: no site-packages, no .pyc written into it (FC's code is read-only).
+            *(() if kind.site else ("-S", "-B")),
             str(bootstrap.__file__),
             str(child_end.fileno()),
             str(os.getpid()),

@@ -1,10 +1,9 @@
-"""``vodfc invoke``, ``timer``, ``package`` and the ``up`` announcement, run in-process."""
+"""``vodfc invoke``, ``timer``, ``build`` and the ``up`` announcement, run in-process."""
 
 from __future__ import annotations
 
 import io
 import json
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -88,23 +87,10 @@ def test_timer_in_process(project: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "function 'Probe' has no Timer trigger" in capsys.readouterr().err
 
 
-def test_package_without_dependencies(
-    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = tmp_path / "dist"
-    assert (
-        main(["package", "--template", str(project), "--out", str(out), "--no-deps", "Probe", "Other"]) == 0
-    )
-    printed = capsys.readouterr().out
-    assert "2 zip(s)" in printed
-    with zipfile.ZipFile(out / "Probe.zip") as archive:
-        assert sorted(archive.namelist()) == ["main.py", "shared/__init__.py"]
-    # Same CodeUri, same bytes; rebuilding gives byte-identical zips (stable code checksums).
-    first = (out / "Probe.zip").read_bytes()
-    assert first == (out / "Other.zip").read_bytes()
-    assert main(["package", "--template", str(project), "--out", str(out), "--no-deps", "Probe"]) == 0
-    assert (out / "Probe.zip").read_bytes() == first
-    assert main(["package", "--template", str(project), "--out", str(out), "--no-deps", "Nope"]) == 1
+def test_build_names_the_packages_it_knows(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["build", "Nope", "--root", str(REPO), "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "vodfc build: no code package named Nope; there are: DeleteImage" in err and "VodEvents" in err
 
 
 def test_up_announces_endpoints_keys_and_trigger_urls(capsys: pytest.CaptureFixture[str]) -> None:
@@ -138,27 +124,6 @@ def test_up_demo_runs_against_a_server(capsys: pytest.CaptureFixture[str]) -> No
     out = capsys.readouterr().out
     assert "fc2 invoke_function SearchMedia" in out
     assert "-> HTTP 200" in out
-
-
-def test_package_with_pip_offline(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    out = tmp_path / "dist"
-    wheels = tmp_path / "wheels"
-    wheels.mkdir()
-    args = [
-        "package",
-        "--template",
-        str(project),
-        "--out",
-        str(out),
-        "--no-index",
-        "--find-links",
-        str(wheels),
-    ]
-    assert main([*args, "Probe"]) == 0  # nothing pinned: pip installs nothing, without the network
-    assert (out / "Probe.zip").is_file()
-    (project.parent / "requirements.txt").write_text("no-such-package-vodfc==1.0\n")
-    assert main([*args, "Probe"]) == 1
-    assert "pip install failed" in capsys.readouterr().err
 
 
 def test_invoke_http_in_process_and_over_the_server(
