@@ -1,6 +1,7 @@
 """``EmulatorState``: the core plus the extension points the request cycle runs.
 
 * ``before_action`` / ``after_action``: hooks around every VOD action (``vodfc.emulator.gateway``);
+* ``publish``: where the events a committed VOD call emitted go (the event bus, when it is built);
 * ``request_hooks``: called with the WSGI environ of every request the app answers itself;
 * ``host_routes``: hosts a component answers (``add_host_route``), matched before path routing;
 * ``on_reset``: what ``reset()`` calls after the core is emptied, in the order it was added.
@@ -12,14 +13,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from vodfc.emulator.backends import BackendFactory
 from vodfc.emulator.config import EmulatorConfig
 from vodfc.emulator.core import Core
-from vodfc.emulator.protocol import RequestContext
+from vodfc.emulator.protocol import Emission, RequestContext
 from vodfc.emulator.store import Store
 
 if TYPE_CHECKING:
@@ -30,6 +31,8 @@ AfterActionHook = Callable[["VodBackend", str, Mapping[str, str], RequestContext
 # A host handler answers with anything Flask accepts as a view's return value.
 HostHandler = Callable[["re.Match[str]"], Any]
 RequestHook = Callable[[Mapping[str, Any]], None]
+# ``publish(account_id, emissions)``: the events one committed call of that account emitted, in order.
+Publisher = Callable[[str, Sequence[Emission]], None]
 
 _PORT = re.compile(r":\d+$")
 
@@ -60,6 +63,8 @@ class EmulatorState(Core):
         super().__init__(config, store, backend_factory)
         self.before_action: list[BeforeActionHook] = []
         self.after_action: list[AfterActionHook] = []
+        # Without the events component the events a call emits go nowhere.
+        self.publish: Publisher | None = None
         self.on_reset: list[Callable[[], None]] = []
         self.host_routes: list[HostRoute] = []
         # Called with the WSGI environ of every request the app answers itself (not one a host
@@ -97,6 +102,12 @@ class EmulatorState(Core):
     def mark_baseline(self) -> None:
         """Remember the hooks installed by the components; ``reset`` drops any added later."""
         self._baseline = (list(self.before_action), list(self.after_action))
+
+    def wiring(self) -> tuple[object, ...]:
+        """What ``reset`` keeps that a caller may have added: request hooks, host routes, reset hooks,
+        and the store and configuration (``before_action`` / ``after_action`` go back to the baseline)."""
+        hooks = (tuple(self.request_hooks), tuple(self.host_routes), tuple(self.on_reset))
+        return (*hooks, self.store, self.config)
 
     def reset(self) -> None:
         """Forget every backend's records, every component's state, STS tokens, the nonces seen,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from vodfc.emulator.config import DEFAULT_HOST, DEFAULT_PORT, EmulatorConfig
+from vodfc.emulator.cli.options import add_listen_options, listen_error
+from vodfc.emulator.config import EmulatorConfig
 
 
 def register(subparsers: Any) -> None:
@@ -15,10 +16,7 @@ def register(subparsers: Any) -> None:
         description="Serve the VOD API, the FC API and OSS on one port. State is in memory unless "
         "--data-dir is given.",
     )
-    parser.add_argument("--host", default=DEFAULT_HOST, help=f"interface to bind (default {DEFAULT_HOST})")
-    parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 = any)"
-    )
+    add_listen_options(parser)
     parser.add_argument("--data-dir", default=None, help="keep state in DIR/vodfc.sqlite3 across restarts")
     parser.add_argument("--region", default=None, help="default region (default cn-shanghai)")
     parser.add_argument("--no-seed", action="store_true", help="start empty instead of with the demo library")
@@ -40,6 +38,8 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
 
 
 def run(args: argparse.Namespace) -> int:
+    import sys
+
     from vodfc.emulator.app import create_app
     from vodfc.emulator.server import serve_forever
 
@@ -48,4 +48,7 @@ def run(args: argparse.Namespace) -> int:
         serve_forever(app, args.host, args.port)
     except KeyboardInterrupt:
         pass
+    except OSError as exc:  # the port is taken, the address is not this machine's ...
+        print(listen_error("emulator", args.host, args.port, exc), file=sys.stderr)
+        return 1
     return 0

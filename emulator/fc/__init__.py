@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from flask import Flask
 from vodfc.emulator.fc.component import FcComponent, default_template_path
-from vodfc.emulator.fc.runtime import VOD_EVENTS_TOPIC, Delivery, FunctionRuntime, Invocation, Throttled
+from vodfc.emulator.fc.runtime import Delivery, FunctionRuntime, Invocation, Throttled
 from vodfc.emulator.fc.template import Function, Template, TemplateError
 from vodfc.emulator.lookup import component_of
 
@@ -26,7 +26,6 @@ from vodfc.emulator.lookup import component_of
 FC_HOST = r"(?P<account>[0-9]+)\.(?P<region>[a-z0-9-]+)\.fc\.aliyuncs\.com"
 
 __all__ = [
-    "VOD_EVENTS_TOPIC",
     "Delivery",
     "FcComponent",
     "Function",

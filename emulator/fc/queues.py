@@ -25,9 +25,9 @@ import threading
 from typing import Any
 
 from vodfc.emulator.events.mns import MnsMessage, MnsQueues
+from vodfc.emulator.events.wire import eventbridge_mns
 from vodfc.emulator.fc.model import Function, Trigger
 from vodfc.emulator.fc.runtime import Delivery, FunctionRuntime
-from vodfc.shared.events.envelopes import eventbridge_mns
 
 # How long a message taken by a reader stays hidden: longer than any retry sequence here.
 VISIBILITY_TIMEOUT = 3600.0
@@ -105,19 +105,16 @@ class QueueReaders:
         )
 
     def _envelope(self, trigger: Trigger, queue_name: str, message: MnsMessage) -> dict[str, Any]:
-        envelope = eventbridge_mns(
-            {},
+        # The body as EventBridge passes it on: decoded when the trigger asks for it, else as it was sent.
+        body = message.decoded() if trigger.properties.get("IsBase64Decode") else message.body
+        return eventbridge_mns(
+            body,
             queue=queue_name,
             region=self.runtime.region,
             account=self.account_id,
             message_id=message.message_id,
             time=self.runtime.clock(),
         )
-        # The body as EventBridge passes it on: decoded when the trigger asks for it, else as it was sent.
-        envelope["data"]["messageBody"] = (
-            message.decoded() if trigger.properties.get("IsBase64Decode") else message.body
-        )
-        return envelope
 
     @staticmethod
     def _mns(function: Function) -> list[Trigger]:

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from vodfc.emulator.cache import cache_dir
+from vodfc.emulator.events.wire import VOD_EVENTS_TOPIC, encode, mns_topic_event, timer_event
 from vodfc.emulator.fc import abi
 from vodfc.emulator.fc.context import Credentials
 from vodfc.emulator.fc.instances import (
@@ -47,23 +48,18 @@ from vodfc.emulator.fc.pool import FunctionPool, Throttled
 from vodfc.emulator.fc.settings import RuntimeSettings
 from vodfc.emulator.fc.template import Function, Template, Trigger
 from vodfc.emulator.fc.worker import encode_result, error_body
-from vodfc.shared.validation import format_time
 
 __all__ = [
-    "VOD_EVENTS_TOPIC",
     "Delivery",
     "FunctionRuntime",
     "Invocation",
     "InvocationFailed",
     "Throttled",
     "encode_result",
-    "mns_topic_event",
     "new_request_id",
-    "timer_event",
     "wsgi_environ",
 ]
 
-VOD_EVENTS_TOPIC = "vodfc-vod-events"
 TAIL_BYTES = 4096
 STS_LIFETIME = timedelta(hours=36)
 # The variables FC refreshes while an instance lives: sent again with an invocation when they changed.
@@ -634,7 +630,7 @@ class FunctionRuntime:
         """Publish a VOD event to ``topic``: every subscribed function gets it, retried as MNS does
         (a throttled attempt counts as a failed one)."""
         event_type = str(event.get("EventType", ""))
-        body = json.dumps(dict(event), ensure_ascii=False, separators=(",", ":"))
+        body = encode(event).decode("utf-8")
         results = []
         for function, trigger in self.mns_subscribers(event_type, topic):
             payload = mns_topic_event(trigger, body, event_type, self.account_id, self.clock())
@@ -674,39 +670,6 @@ class FunctionRuntime:
         with self._lock:
             self.deliveries.append(delivery)
         return delivery
-
-
-# --- event shapes -----------------------------------------------------------------------------------
-
-
-def timer_event(trigger: Trigger, now: datetime) -> bytes:
-    event = {
-        "triggerTime": format_time(now),
-        "triggerName": trigger.name,
-        "payload": str(trigger.properties.get("Payload", "")),
-    }
-    return json.dumps(event, separators=(",", ":")).encode()
-
-
-def mns_topic_event(trigger: Trigger, body: str, tag: str, account_id: str, now: datetime) -> bytes:
-    """The invocation event of an MNS topic trigger: the raw message (STREAM) or MNS's JSON envelope."""
-    if trigger.properties.get("NotifyContentFormat", "STREAM") != "JSON":
-        return body.encode("utf-8")
-    import hashlib
-
-    topic = str(trigger.properties.get("TopicName", VOD_EVENTS_TOPIC))
-    envelope = {
-        "TopicOwner": account_id,
-        "TopicName": topic,
-        "Subscriber": account_id,
-        "SubscriptionName": f"fc-{trigger.name}",
-        "MessageId": uuid.uuid4().hex.upper(),
-        "Message": body,
-        "MessageMD5": hashlib.md5(body.encode("utf-8")).hexdigest().upper(),
-        "MessageTag": tag,
-        "PublishTime": int(now.timestamp() * 1000),
-    }
-    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _mns_backoff(strategy: str, attempt: int) -> float:

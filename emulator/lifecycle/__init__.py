@@ -4,8 +4,8 @@
 starts the pipeline (the ingest component calls it when a source file is complete),
 ``set_outcome(...)`` decides successes and failures, ``scheduler`` decides when steps run
 (``instant`` by default; ``manual`` with ``advance()``/``run_pending()``; ``realtime``).
-Management calls emit DeleteMediaComplete / MediaBaseChangeComplete through hooks. See
-docs/lifecycle-events-faults.md.
+The events of management calls (DeleteMediaComplete, MediaBaseChangeComplete) are the VOD actions'
+own (``vodfc.emulator.vod.media_events``). See docs/lifecycle-events-faults.md.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from flask import Flask
-from vodfc.emulator.lifecycle.hooks import MediaEvents
 from vodfc.emulator.lifecycle.machine import (
     DEFAULT_GROUP,
     NO_TRANSCODE_GROUP,
@@ -30,12 +29,12 @@ from vodfc.emulator.lookup import component_of
 
 __all__ = [
     "DEFAULT_GROUP",
+    "ENVIRONMENT",
     "NO_TRANSCODE_GROUP",
     "TIMINGS",
     "Delays",
     "Job",
     "Lifecycle",
-    "MediaEvents",
     "Outcome",
     "Scheduler",
     "StreamSpec",
@@ -47,6 +46,10 @@ __all__ = [
 
 def get_lifecycle(app: Flask) -> Lifecycle:
     return component_of(app, "lifecycle", Lifecycle)
+
+
+# The variables scheduler_from_env reads (vodfc.emulator.build.BUILD_ENVIRONMENT: all the build reads).
+ENVIRONMENT = ("VODFC_LIFECYCLE_TIMING",)
 
 
 def scheduler_from_env(clock: Callable[[], datetime], environ: Mapping[str, str]) -> Scheduler:

@@ -145,6 +145,10 @@ class OssService:
         with self._grants_lock:
             self._grants.clear()
 
+    def wiring(self) -> tuple[object, ...]:
+        """What ``reset`` keeps that a caller may have added: the object listeners."""
+        return tuple(self.on_object_complete)
+
     # --- request entry points ----------------------------------------------------------------------
 
     def handle_virtual_host(self, bucket: str, region: str) -> Response:

@@ -132,7 +132,7 @@ def _package(
     say: Callable[[str], None],
 ) -> Built:
     started = time.monotonic()
-    sources = dict(_sources(root, package))
+    sources = package_files(root, package)
     overlap = sorted(set(sources) & set(deps.files))
     if overlap:
         raise BuildError(f"{package.name}: {overlap[0]} is both the project's and a dependency's")
@@ -172,8 +172,12 @@ def _package(
     return Built(package.name, target, "built", len(files), sum(files.values()), digest, seconds, why)
 
 
+def package_files(root: Path, package: Package) -> dict[str, Path]:
+    """Every file of the project a package holds (its dependencies aside): path in the package -> file."""
+    return dict(_sources(root, package))
+
+
 def _sources(root: Path, package: Package) -> Iterator[tuple[str, Path]]:
-    """(path in the package, source file) for every file the package's sources hold."""
     for source in package.sources:
         path = root / source.path
         if path.is_file():

@@ -25,7 +25,6 @@ from typing import Any
 from vodfc.emulator.fc.cron import cron_problem
 from vodfc.emulator.fc.loader import ImportModuleError, load_module
 from vodfc.emulator.project.model import (
-    CALLBACK_ENV,
     LOG_LEVEL,
     Function,
     HttpTrigger,
@@ -174,7 +173,6 @@ def _operation(
         description=app.description,
         env={"VODFC_LOG_LEVEL": LOG_LEVEL, **deploy.env},
         http=http,
-        callback=None,
         events=(),
         timer=None,
         config_env=None,
@@ -205,14 +203,6 @@ def _event(
             )
     elif deploy.timer is not None:
         problems.append('Deploy has a timer but no handler takes "timer"')
-    callback = None
-    exports_callback = hasattr(module, "callback_handler")
-    if events:
-        if _exported(module, "callback_handler") != app.http_handler:
-            problems.append("index.py must export callback_handler = app.http_handler (VOD's HTTP callback)")
-        callback = HttpTrigger("callback_handler", ("POST",), "anonymous", CALLBACK_ENV)
-    elif exports_callback:
-        problems.append("callback_handler is exported but the function handles no VOD event")
     env = {"VODFC_LOG_LEVEL": LOG_LEVEL}
     config_env = app.config.env if app.config is not None else None
     if deploy.config is not None:
@@ -230,7 +220,6 @@ def _event(
         description=app.description,
         env={**env, **deploy.env},
         http=None,
-        callback=callback,
         events=events,
         timer=timer,
         config_env=config_env,

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from vodfc.emulator.project.model import Project
+from vodfc.emulator.project.model import MODULE, ROUTER_MODULE, Project
 
 # Where ``vodfc build`` writes the packages, relative to the project root; the descriptors point here.
 BUILD_DIR = "build/fc"
@@ -41,6 +41,7 @@ class Source:
 class Package:
     name: str  # the FC function's name (FC 3.0), the build folder's name
     sources: tuple[Source, ...]
+    module: str = MODULE  # the module FC loads the handler from
 
     @property
     def build_path(self) -> str:
@@ -69,7 +70,7 @@ def packages(project: Project) -> list[Package]:
     if router is not None:
         sources = [Source(SHARED, SHARED), Source(f"{FUNCTIONS}/__init__.py", f"{FUNCTIONS}/__init__.py")]
         sources += [Source(f"{FUNCTIONS}/{folder}", f"{FUNCTIONS}/{folder}") for folder in router.folders]
-        found.append(Package(router.name, tuple(sources)))
+        found.append(Package(router.name, tuple(sources), ROUTER_MODULE))
     found += [_single(function.name, function.folder) for function in project.timed]
     return found
 

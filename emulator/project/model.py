@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from vodfc.shared.events.envelopes import DEFAULT_TOPIC
+from vodfc.emulator.events.wire import VOD_EVENTS_TOPIC
 
 Kind = Literal["operation", "event"]
 
@@ -31,10 +31,10 @@ RUNTIME = "python3.10"  # FC's Python; shared/ is kept compatible with it
 REGION = "cn-shanghai"
 LOG_LEVEL = "INFO"
 # The MNS topic VOD's event notifications reach the event functions through (FC 2.0 MNSTopic trigger).
-EVENTS_TOPIC = DEFAULT_TOPIC
+EVENTS_TOPIC = VOD_EVENTS_TOPIC
 # The MNS queue VOD writes its event notifications to (SetMessageCallback MnsQueueName), which FC 3.0's
 # EventBridge trigger reads.
-EVENTS_QUEUE = DEFAULT_TOPIC
+EVENTS_QUEUE = VOD_EVENTS_TOPIC
 # Every function's entry points, as FC's Python runtime names them (``<module>.<attribute>``).
 MODULE = "index"
 # The event router: its FC name, its module (a dotted module path, which FC's Python runtime imports as
@@ -80,8 +80,9 @@ class Function:
     """One function: its code folder, its knobs, its triggers and the VOD actions its code sends.
 
     Every function is reached through ``index.handler`` (invocations, MNS, timers, FC 3.0 HTTP); ``http``
-    is an operation's REST API, ``callback`` an event function's VOD HTTP callback. ``events`` are the VOD
-    event types it handles (delivered through the MNS topic); ``timer`` its timer, if it handles ``"timer"``.
+    is an operation's REST API. ``events`` are the VOD event types it handles (an event function that has
+    any runs in the :class:`Router`, which also takes VOD's HTTP callback); ``timer`` its timer, if it
+    handles ``"timer"``.
     ``env`` holds the variables every entry point gets (log level, deployed settings, ``Deploy.env``).
     """
 
@@ -93,7 +94,6 @@ class Function:
     memory: int
     env: Mapping[str, str]
     http: HttpTrigger | None
-    callback: HttpTrigger | None
     events: tuple[str, ...]
     timer: TimerTrigger | None
     config_env: str | None  # the variable holding the settings (event functions), if any

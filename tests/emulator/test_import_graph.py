@@ -1,4 +1,5 @@
-"""The emulator's modules import each other without circles, and none is found through a string.
+"""The emulator's modules import each other without circles, none is found through a string, and the VOD
+core emits its events without the event bus.
 
 The graph is read from the source with ``ast``: every ``import`` and ``from ... import`` at module level,
 inside functions (an import deferred to call time still ties the two modules together), and under
@@ -10,13 +11,18 @@ own children; a child that imports its package back closes a circle like any oth
 from __future__ import annotations
 
 import ast
+import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2] / "emulator"
+from tests.repo import REPO
+
+ROOT = REPO / "emulator"
 PACKAGE = "vodfc.emulator"
 
 RUNTIME = frozenset({"top", "function"})
@@ -180,3 +186,15 @@ def test_no_module_is_imported_by_its_name_in_a_string() -> None:
     # instance bootstrap and the in-process loader (validate --check-imports) are the others: importing a
     # function's handler module by its name is their job.
     assert set(by_string) <= {PACKAGE, f"{PACKAGE}.fc.worker", f"{PACKAGE}.fc.loader"}, by_string
+
+
+def test_the_vod_core_builds_its_events_without_loading_the_bus() -> None:
+    # The actions put events on the call's context; the gateway hands them to the bus, if there is one.
+    probe = (
+        "import json, sys, vodfc.emulator.vod.action_table, vodfc.emulator.vod.media_events\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('vodfc.emulator.events'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    loaded = json.loads(out)
+    assert f"{PACKAGE}.events.payloads" in loaded
+    assert f"{PACKAGE}.events.bus" not in loaded
