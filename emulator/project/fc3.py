@@ -74,7 +74,9 @@ def resources(project: Project) -> dict[str, dict[str, Any]]:
     router = project.router
     if router is not None:
         callback = router.callback
-        env = {**router.env, **callback.env}
+        # The callback's secret and URL come from the deploying shell (`s` resolves ${env(...)}), so they
+        # never sit in this generated file; unset, they stay empty and every callback is refused.
+        env = {**router.env, **{key: f'${{env("{key}", "{value}")}}' for key, value in callback.env.items()}}
         triggers = [_eventbridge(), _http(callback.auth, callback.methods, CALLBACK_TRIGGER)]
         found[router.name] = _props(router.name, router.description, router, env, triggers)
     for function in project.timed:

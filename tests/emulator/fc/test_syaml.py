@@ -55,7 +55,8 @@ def errors(path: Path) -> list[str]:
     return [str(i) for i in descriptor.validate_file(path) if i.level == "error"]
 
 
-def test_the_projects_s_yaml_loads_as_fc3_functions_standing_alone() -> None:
+def test_the_projects_s_yaml_loads_as_fc3_functions_standing_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VODFC_CALLBACK_AUTH_KEY", raising=False)
     template = descriptor.load(REPO / "s.yaml")
     assert not template.services
     router = template.function("", "VodEvents")
@@ -63,6 +64,7 @@ def test_the_projects_s_yaml_loads_as_fc3_functions_standing_alone() -> None:
     assert [t.type for t in router.triggers] == ["EventBridge", "HTTP"]
     assert router.triggers[0].properties["QueueName"] == "vodfc-vod-events"
     assert router.role.endswith(":role/vodfc-vodevents")
+    assert router.environment["VODFC_CALLBACK_AUTH_KEY"] == ""  # ${env(...)} of an unset variable
     # a source run: the router's code is the project root, where shared/ and functions/ import by name
     assert router.location.path == (REPO,)
     sweeper = template.find("SweepFailedUploads")

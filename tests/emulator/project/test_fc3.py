@@ -114,7 +114,10 @@ def test_the_router_is_the_one_consumer_of_vods_queue_and_takes_its_callback() -
     assert router["environmentVariables"]["VODFC_EVENT_FUNCTIONS"] == ",".join(routed)
     callback = next(t for t in router["triggers"] if t["triggerType"] == "http")
     assert callback["triggerConfig"] == {"authType": "anonymous", "methods": ["POST"]}
-    assert router["environmentVariables"]["VODFC_CALLBACK_AUTH_KEY"] == ""  # fail closed until set
+    # The callback's key comes from the deploying shell; unset, it is empty and every callback is refused.
+    assert (
+        router["environmentVariables"]["VODFC_CALLBACK_AUTH_KEY"] == '${env("VODFC_CALLBACK_AUTH_KEY", "")}'
+    )
     # No event function that reacts to VOD events is deployed on its own.
     assert not {PROJECT.function(folder).name for folder in routed} & set(props)
 
