@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from vodfc.emulator.cli import main
 from vodfc.emulator.project import wheels
-from vodfc.emulator.project.build import BuildError, Result, build
+from vodfc.emulator.project.build import BuildError, Result, build, zip_folder
 
 from tests.repo import REPO
 
@@ -120,9 +120,9 @@ def test_package_zips_each_build_folder_and_the_zips_are_reproducible(
     args = ["package", "GetVideoInfo", "--root", str(root), "--dist", str(tmp_path / "a")]
     if main(args) != 0 and "cannot be reached" in capsys.readouterr().err:
         pytest.skip("the package index cannot be reached")
-    assert main([*args[:-1], str(tmp_path / "b")]) == 0
     zipped = tmp_path / "a" / "GetVideoInfo.zip"
-    assert zipped.read_bytes() == (tmp_path / "b" / "GetVideoInfo.zip").read_bytes()
+    assert zip_folder(root / "build" / "fc" / "GetVideoInfo", tmp_path / "b.zip") > 500
+    assert zipped.read_bytes() == (tmp_path / "b.zip").read_bytes()
     with zipfile.ZipFile(zipped) as archive:
         assert sorted(archive.namelist()) == sorted(tree(root / "build" / "fc" / "GetVideoInfo"))
     assert "1 zip(s)" in capsys.readouterr().out
