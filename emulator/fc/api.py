@@ -372,7 +372,7 @@ def code_checksum(component: FcComponent, function: Function) -> str:
     """A checksum of the code directory's .py files (FC's is the CRC64 of the zip; only stability
     matters), computed once per directory for each loaded template."""
     cache: dict[str, str] = component.checksums
-    key = str(function.code_dir)
+    key = str(function.location.sources or function.code_dir)
     if key not in cache:
         cache[key] = _crc(function)
     return cache[key]
@@ -380,8 +380,9 @@ def code_checksum(component: FcComponent, function: Function) -> str:
 
 def _crc(function: Function) -> str:
     digest = 0
-    for path in sorted(function.code_dir.rglob("*.py")):
-        digest = zlib.crc32(path.read_bytes(), digest)
+    for path in function.location.files():
+        if path.suffix == ".py":
+            digest = zlib.crc32(path.read_bytes(), digest)
     return str(digest)
 
 
@@ -598,7 +599,12 @@ def describe_functions(component: FcComponent) -> Response:
                 "runtime": function.runtime,
                 "codeUri": str(function.code_dir),
                 "triggers": [{"name": t.name, "type": t.type} for t in function.triggers],
-                "httpUrl": f"{base}{PREFIX}/proxy/{function.service}/{function.name}/" if trigger else None,
+                # FC 3.0 functions have no service, and their HTTP triggers no URL here yet.
+                "httpUrl": (
+                    f"{base}{PREFIX}/proxy/{function.service}/{function.name}/"
+                    if trigger and function.service
+                    else None
+                ),
             }
         )
     return _json({"template": str(component.template_path), "functions": listed})

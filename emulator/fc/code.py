@@ -79,4 +79,4 @@ class CodeResolver:
         except KeyError as exc:
             raise CodeError(f"{BUILD_DIR}/{name} is no code package of this project: {exc.args[0]}") from None
         path = tuple(found.source_path(self.base_dir))
-        return Code(path[0], path)
+        return Code(path[0], path, sources=tuple((self.base_dir / s.path).resolve() for s in found.sources))

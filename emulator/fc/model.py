@@ -65,11 +65,21 @@ class Code:
     ``dir`` is FC's code directory (the working directory, ``FC_FUNC_CODE_PATH``, first on ``sys.path``);
     ``path`` the ``sys.path`` entries before the interpreter's own, ``dir`` first. ``built``: a build folder
     run as deployed, so nothing comes from the host's site-packages (see ``vodfc.emulator.fc.abi``).
+    ``sources``: the files and folders that make the code when they are not all of ``dir`` (a source
+    run of a package assembled from several folders); empty: ``dir``.
     """
 
     dir: Path
     path: tuple[Path, ...]
     built: bool = False
+    sources: tuple[Path, ...] = ()
+
+    def files(self) -> list[Path]:
+        """Every file of the code, in a stable order."""
+        found: list[Path] = []
+        for source in self.sources or (self.dir,):
+            found += [source] if source.is_file() else sorted(p for p in source.rglob("*") if p.is_file())
+        return found
 
     @classmethod
     def folder(cls, code_dir: Path) -> Code:
