@@ -339,6 +339,13 @@ def _invoke_http(args: argparse.Namespace, body: bytes) -> int:
             if function is None:
                 print(f"vodfc invoke: no function {args.function!r} in {template.path}", file=sys.stderr)
                 return 1
+            if not function.service:
+                print(
+                    f"vodfc invoke: {function.name} is an FC 3.0 function; --http emulates FC 2.0's HTTP "
+                    "triggers only (FC 3.0's HTTP event: invoke it with -e EVENT)",
+                    file=sys.stderr,
+                )
+                return 1
             environ = wsgi_environ(
                 method=method,
                 path_info=parts.path,

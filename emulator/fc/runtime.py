@@ -404,8 +404,14 @@ class FunctionRuntime:
         request_id: str | None = None,
     ) -> Invocation:
         """Call an HTTP function's WSGI handler with ``environ`` (from ``wsgi_environ``); the instance
-        adds ``fc.context``, its own environment and fresh ``wsgi.*`` objects."""
+        adds ``fc.context``, its own environment and fresh ``wsgi.*`` objects. FC 2.0 only: an FC 3.0
+        HTTP trigger hands the event handler a JSON description of the request instead."""
         function = self._require(name, service)
+        if function.fc_version != 2:
+            raise LookupError(
+                f"{function.name} is an FC 3.0 function: its HTTP trigger calls index.handler with an FC 3.0 "
+                "HTTP event (invoke it with one), not a WSGI environ"
+            )
         stream = environ.get("wsgi.input")
         body = stream.read() if stream is not None else b""
         variables = {key: value for key, value in environ.items() if isinstance(value, str)}

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from vodfc.emulator.cli import main
+from vodfc.emulator.events import payloads, wire
 
 from tests.emulator.fc.support import write_project
 from tests.repo import REPO
@@ -86,6 +87,27 @@ def test_timer_in_process(project: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert json.loads(capsys.readouterr().out)["event"]["payload"] == '{"from": "timer"}'
     assert main(["timer", "Probe", "--template", str(project)]) == 1
     assert "function 'Probe' has no Timer trigger" in capsys.readouterr().err
+
+
+def test_the_s_yaml_router_takes_what_its_eventbridge_trigger_hands_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    event = json.dumps(
+        wire.eventbridge_mns(payloads.file_upload_complete("missing", size=1, file_url="http://b/x.mp4"))
+    )
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(event.encode())))
+    assert main(["invoke", "VodEvents", "--descriptor", str(REPO / "s.yaml"), "-e", "-"]) == 0
+    (report,) = json.loads(capsys.readouterr().out)["Results"]
+    assert (report["Function"], report["EventType"]) == ("auto_tag", "FileUploadComplete")
+    # FC 3.0's HTTP triggers hand the handler an HTTP event, not the WSGI call --http emulates.
+    assert (
+        main(["invoke", "GetVideoInfo", "--descriptor", str(REPO / "s.yaml"), "--http", "GET", "/videos/x"])
+        == 1
+    )
+    assert (
+        "GetVideoInfo is an FC 3.0 function; --http emulates FC 2.0's HTTP triggers only"
+        in capsys.readouterr().err
+    )
 
 
 def test_build_names_the_packages_it_knows(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
