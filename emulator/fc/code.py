@@ -56,6 +56,14 @@ class CodeResolver:
             return Code(target, (target,), built=True)
         return Code.folder(target)
 
+    def locate(self, reference: str) -> Code:
+        """The code at ``reference``, or the folder it names as it is when that cannot be resolved (for
+        a descriptor read without checking its code)."""
+        try:
+            return self.resolve(reference)
+        except CodeError:
+            return Code.folder((self.base_dir / reference).resolve())
+
     def _package_name(self, target: Path) -> str | None:
         """The package a path names when it is one of this project's build folders, else None."""
         root = self.base_dir.resolve()

@@ -8,10 +8,11 @@ the module is imported, as it does on FC, so sibling imports inside the code dir
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 
@@ -56,63 +57,49 @@ def load_module(
     file = find_module(entries, module_name)
     if file is None:
         raise ImportModuleError("ImportModuleError", f"Unable to import module '{module_name}'")
-    if "." in module_name.replace("/", "."):
-        return _import_in_package(entries, module_name.replace("/", "."))
-    spec = importlib.util.spec_from_file_location(unique_name, file)
-    if spec is None or spec.loader is None:
-        raise ImportModuleError("ImportModuleError", f"Unable to import module '{module_name}'")
-    module = importlib.util.module_from_spec(spec)
-    with _import_lock:
-        added = [str(entry) for entry in entries if str(entry) not in sys.path]
-        sys.path[:0] = added
+    dotted = module_name.replace("/", ".")
+    with _import_lock, _on_path(entries):
+        if "." in dotted:
+            try:
+                return importlib.import_module(dotted)
+            except Exception as exc:
+                raise _failure(module_name, file, exc) from exc
+        spec = importlib.util.spec_from_file_location(unique_name, file)
+        if spec is None or spec.loader is None:
+            raise ImportModuleError("ImportModuleError", f"Unable to import module '{module_name}'")
+        module = importlib.util.module_from_spec(spec)
         _make_shared_importable(code_dir)
         sys.modules[unique_name] = module
         try:
             spec.loader.exec_module(module)
-        except SyntaxError as exc:
-            sys.modules.pop(unique_name, None)
-            raise ImportModuleError(
-                "UserCodeSyntaxError", f"{Path(exc.filename or file).name} line {exc.lineno}: {exc.msg}"
-            ) from exc
-        except ImportError as exc:
-            sys.modules.pop(unique_name, None)
-            raise ImportModuleError(
-                "ImportModuleError", f"Unable to import module '{module_name}': {exc}"
-            ) from exc
         except Exception as exc:
             sys.modules.pop(unique_name, None)
-            raise ImportModuleError(
-                "UserCodeError", f"Module initialization error: {type(exc).__name__}: {exc}"
-            ) from exc
-        finally:
-            for entry in added:
-                if entry in sys.path:
-                    sys.path.remove(entry)
+            raise _failure(module_name, file, exc) from exc
     return module
 
 
-def _import_in_package(entries: Sequence[Path], dotted: str) -> ModuleType:
-    with _import_lock:
-        added = [str(entry) for entry in entries if str(entry) not in sys.path]
-        sys.path[:0] = added
-        try:
-            return importlib.import_module(dotted)
-        except SyntaxError as exc:
-            raise ImportModuleError(
-                "UserCodeSyntaxError", f"{Path(exc.filename or dotted).name} line {exc.lineno}: {exc.msg}"
-            ) from exc
-        except ImportError as exc:
-            raise ImportModuleError(
-                "ImportModuleError", f"Unable to import module '{dotted}': {exc}"
-            ) from exc
-        except Exception as exc:
-            raise ImportModuleError(
-                "UserCodeError", f"Module initialization error: {type(exc).__name__}: {exc}"
-            ) from exc
-        finally:
-            for entry in added:
-                if entry in sys.path:
-                    sys.path.remove(entry)
+@contextlib.contextmanager
+def _on_path(entries: Sequence[Path]) -> Iterator[None]:
+    """``entries`` first on ``sys.path`` (those not there already) while the block runs."""
+    added = [str(entry) for entry in entries if str(entry) not in sys.path]
+    sys.path[:0] = added
+    try:
+        yield
+    finally:
+        for entry in added:
+            if entry in sys.path:
+                sys.path.remove(entry)
+
+
+def _failure(module_name: str, file: Path, exc: Exception) -> ImportModuleError:
+    """The error FC's runtime reports when loading the handler's module raised ``exc``."""
+    if isinstance(exc, SyntaxError):
+        return ImportModuleError(
+            "UserCodeSyntaxError", f"{Path(exc.filename or file).name} line {exc.lineno}: {exc.msg}"
+        )
+    if isinstance(exc, ImportError):
+        return ImportModuleError("ImportModuleError", f"Unable to import module '{module_name}': {exc}")
+    return ImportModuleError("UserCodeError", f"Module initialization error: {type(exc).__name__}: {exc}")
 
 
 def _make_shared_importable(code_dir: Path) -> None:

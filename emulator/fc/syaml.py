@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from vodfc.emulator.fc.checking import Checker, closest, describe, env_value, read_document
-from vodfc.emulator.fc.code import CodeError, CodeResolver
-from vodfc.emulator.fc.model import Code, Function, Issue, Template, TemplateError, Trigger
+from vodfc.emulator.fc.code import CodeResolver
+from vodfc.emulator.fc.model import Function, Issue, Template, TemplateError, Trigger
 
 EDITION = "3.0.0"
 COMPONENT = "fc3"
@@ -150,7 +150,7 @@ def build(
         if not _is_fc3(resource):
             continue
         props = resource["props"]
-        code = _resolve_code(resolver, str(props["code"]))
+        code = resolver.locate(str(props["code"]))
         lifecycle = props.get("instanceLifecycleConfig") or {}
         initializer = lifecycle.get("initializer") or {}
         name = str(props["functionName"])
@@ -219,13 +219,6 @@ def trigger(block: Mapping[str, Any]) -> Trigger:
 def _topic_of(arn: str) -> str:
     """``acs:mns:<region>:<account>:/topics/<name>`` -> name."""
     return arn.rsplit("/topics/", 1)[-1] if "/topics/" in arn else arn
-
-
-def _resolve_code(resolver: CodeResolver, reference: str) -> Code:
-    try:
-        return resolver.resolve(reference)
-    except CodeError:
-        return Code.folder((resolver.base_dir / reference).resolve())
 
 
 def _is_fc3(resource: Any) -> bool:

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 from vodfc.emulator.fc.checking import Checker, describe, env_value, read_document
-from vodfc.emulator.fc.code import CodeError, CodeResolver
+from vodfc.emulator.fc.code import CodeResolver
 from vodfc.emulator.fc.cron import cron_problem
 from vodfc.emulator.fc.loader import module_file
 from vodfc.emulator.fc.model import Code, Function, Issue, Service, Template, TemplateError, Trigger
@@ -139,7 +139,7 @@ def build(
                 Trigger(str(t_name), str(t["Type"]), dict(t.get("Properties") or {}))
                 for t_name, t in (block.get("Events") or {}).items()
             )
-            code = resolve_code(resolver, str(fp["CodeUri"]))
+            code = resolver.locate(str(fp["CodeUri"]))
             functions[fn_name] = Function(
                 service=name,
                 name=fn_name,
@@ -412,14 +412,6 @@ def loads(text: str, base_dir: Path | None = None, *, check_imports: bool = Fals
         raise TemplateError(errors)
     resolver = CodeResolver(base_dir or Path.cwd())
     return build(document, resolver, None, [i for i in issues if i.level != "error"])
-
-
-def resolve_code(resolver: CodeResolver, reference: str) -> Code:
-    """The code ``reference`` names (checked by ``validate`` already, unless it had no folder to look in)."""
-    try:
-        return resolver.resolve(reference)
-    except CodeError:
-        return Code.folder((resolver.base_dir / reference).resolve())
 
 
 __all__ = [
