@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 from vodfc.emulator.paths import CONTROL_PREFIX
+from vodfc.emulator.policy import Policy, PolicyError
 from vodfc.emulator.state import EmulatorState
 from werkzeug.exceptions import HTTPException
 
@@ -78,8 +79,14 @@ def blueprint(state: EmulatorState, components: Sequence[str]) -> Blueprint:
             duration = int(args.get("DurationSeconds", 3600))
         except (TypeError, ValueError):
             return jsonify(error="DurationSeconds must be an integer"), 400
+        policy = None
+        if args.get("Policy"):
+            try:
+                policy = Policy.from_document(args["Policy"])
+            except PolicyError as error:
+                return jsonify(error="InvalidParameter.Policy", message=str(error)), 400
         credential = state.accounts.issue_sts_token(
-            str(args.get("AccountId") or state.config.default_account_id), duration
+            str(args.get("AccountId") or state.config.default_account_id), duration, policy=policy
         )
         return jsonify(credential.as_sts_dict())
 

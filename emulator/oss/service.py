@@ -15,7 +15,6 @@ import hashlib
 import logging
 import re
 import secrets
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -37,6 +36,7 @@ from vodfc.emulator.oss.storage import (
     crc64,
     new_object,
 )
+from vodfc.emulator.policy import oss_action, oss_resource
 
 if TYPE_CHECKING:
     from vodfc.emulator.accounts import Credential
@@ -75,20 +75,6 @@ class ObjectEvent:
 ObjectListener = Callable[[ObjectEvent], None]
 
 
-@dataclass(frozen=True)
-class Grant:
-    """What an STS key may touch: one bucket and either exact keys or a key prefix."""
-
-    bucket: str
-    keys: frozenset[str] = frozenset()
-    prefix: str | None = None
-
-    def allows(self, bucket: str | None, key: str) -> bool:
-        if bucket != self.bucket or not key:
-            return False
-        return key in self.keys or (self.prefix is not None and key.startswith(self.prefix))
-
-
 def new_oss_request_id() -> str:
     """OSS request ids are 24 upper-case hex digits."""
     return secrets.token_hex(12).upper()
@@ -99,8 +85,6 @@ class OssService:
         self.core = core
         self.store = ObjectStore(core.config.data_dir)
         self.on_object_complete: list[ObjectListener] = []
-        self._grants: dict[str, Grant] = {}
-        self._grants_lock = threading.Lock()
 
     # --- public API for other components -----------------------------------------------------------
 
@@ -133,17 +117,8 @@ class OssService:
                 default=0,
             )
 
-    def grant(
-        self, access_key_id: str, bucket: str, keys: tuple[str, ...] = (), prefix: str | None = None
-    ) -> None:
-        """Limit an (STS) AccessKey to some objects of one bucket, like VOD's upload-token policy."""
-        with self._grants_lock:
-            self._grants[access_key_id] = Grant(bucket, frozenset(keys), prefix)
-
     def reset(self) -> None:
         self.store.reset()
-        with self._grants_lock:
-            self._grants.clear()
 
     # --- request entry points ----------------------------------------------------------------------
 
@@ -269,6 +244,8 @@ class OssService:
             )
 
     def _authorize(self, bucket: Bucket, key: str, credential: Credential | None, write: bool) -> None:
+        """Anonymous and cross-account requests by the bucket's ACL; the owner's by the credential's
+        policy (``vodfc.emulator.policy``), if it has one."""
         if credential is None:
             if bucket.acl == "public-read-write" or (bucket.acl == "public-read" and not write):
                 return
@@ -277,10 +254,7 @@ class OssService:
             if bucket.acl == "public-read-write" or (bucket.acl == "public-read" and not write):
                 return
             raise errors.AccessDenied("The bucket you access does not belong to you.")
-        with self._grants_lock:
-            grant = self._grants.get(credential.access_key_id)
-        if grant is not None and not grant.allows(bucket.name, key):
-            raise errors.AccessDenied(POLICY_DENIED)
+        _check_policy(credential, bucket.name, key)
 
     # --- dispatch ----------------------------------------------------------------------------------
 
@@ -346,6 +320,7 @@ class OssService:
     def _put_bucket(self, name: str, credential: Credential | None) -> Response:
         if credential is None:
             raise errors.AccessDenied("Anonymous access is forbidden for this operation.")
+        _check_policy(credential, name, "")
         region = _region_of_request() or self.core.config.region
         acl = request.headers.get("x-oss-acl", "private")
         with self.store.lock:
@@ -627,6 +602,13 @@ class OssService:
 
 
 # --- helpers ---------------------------------------------------------------------------------------
+
+
+def _check_policy(credential: Credential, bucket: str, key: str) -> None:
+    action = oss_action(request.method, key, request.args)
+    if not credential.allows(action, oss_resource(bucket, key or None)):
+        raise errors.AccessDenied(POLICY_DENIED)
+
 
 _PLAIN_QUERY = frozenset(
     {

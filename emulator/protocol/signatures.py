@@ -22,9 +22,11 @@ from datetime import datetime, timedelta
 
 from vodfc.emulator.accounts import Accounts, Credential
 from vodfc.emulator.config import EmulatorConfig
+from vodfc.emulator.policy import vod_resource
 from vodfc.emulator.protocol.decoding import ApiCall
 from vodfc.emulator.protocol.encoding import percent_encode
 from vodfc.emulator.vod.exceptions import (
+    Forbidden,
     IncompleteSignature,
     InvalidSignatureMethod,
     InvalidTimeStampExpired,
@@ -141,7 +143,8 @@ class NonceCache:
 
 
 class Authenticator:
-    """Who sent a call, proven by its signature (or just named, with verification switched off)."""
+    """Who sent a call, proven by its signature (or just named, with verification switched off), and
+    whether the credential's policy lets it make the call (VOD's ``Forbidden`` otherwise)."""
 
     def __init__(self, config: EmulatorConfig, accounts: Accounts):
         self.config = config
@@ -149,6 +152,12 @@ class Authenticator:
         self.nonces = NonceCache(config.max_clock_skew)
 
     def authenticate(self, call: ApiCall) -> Credential:
+        credential = self._identify(call)
+        if not credential.allows(f"vod:{call.action}", vod_resource(call.region, credential.account_id)):
+            raise Forbidden()
+        return credential
+
+    def _identify(self, call: ApiCall) -> Credential:
         if call.style == "acs3":
             assert call.authorization is not None
             access_key_id, signed_headers, signature = parse_acs3_authorization(call.authorization)
