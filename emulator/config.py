@@ -47,6 +47,10 @@ class EmulatorConfig:
     verify_signatures: bool = True
     max_clock_skew: timedelta = timedelta(minutes=15)
     check_nonce: bool = True
+    # The nonces remembered for the replay check: at most this many, none older than max_clock_skew.
+    nonce_cache_size: int = 20_000
+    # A VOD API request's body (the form a POST carries) beyond this is EntityTooLarge.
+    max_body_bytes: int = 1024 * 1024
     # The cloud answers an RPC call without Format in XML; both SDKs ask for JSON explicitly.
     rpc_default_format: str = "XML"
     data_dir: str | None = None

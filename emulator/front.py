@@ -26,12 +26,14 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask, request
+from flask.json.provider import DefaultJSONProvider
 from vodfc.emulator.callscope import CallScope
 from vodfc.emulator.control import control_error
 from vodfc.emulator.gateway import VodEndpoint
 from vodfc.emulator.paths import CONTROL_PREFIX
 from vodfc.emulator.protocol import environ as wsgi
 from vodfc.emulator.state import EmulatorState, HostMatch
+from vodfc.shared import boundedjson
 
 # Where the front leaves a Flask-bound request's host match for the app's before_request.
 HOST_MATCH_KEY = "vodfc.host_match"
@@ -61,6 +63,14 @@ class Front:
             return self.flask_app(environ, start_response)
 
 
+class BoundedJSON(DefaultJSONProvider):
+    """Flask's JSON, decoding with a nesting limit: a deep body is a bad body (``get_json(silent=True)``
+    gives None), not a RecursionError."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        return boundedjson.loads(s)
+
+
 def install_front(http: Flask, state: EmulatorState, vod: VodEndpoint) -> Front:
     """Make ``Front`` the WSGI entry of ``http`` and give Flask its request hook and error handler."""
 
@@ -80,6 +90,7 @@ def install_front(http: Flask, state: EmulatorState, vod: VodEndpoint) -> Front:
 
     http.before_request(start_request)
     http.register_error_handler(Exception, failed)
+    http.json = BoundedJSON(http)
     front = Front(state, vod, http.wsgi_app)
     http.wsgi_app = front  # type: ignore[method-assign]
     return front

@@ -17,7 +17,6 @@ the call that already succeeded.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Mapping
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from vodfc.emulator.events.bus import EventBus
 from vodfc.emulator.lifecycle.user_data import callback_url_of
 from vodfc.emulator.protocol import RequestContext
+from vodfc.shared import boundedjson
 from vodfc.shared.events import payloads
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def _split(value: str | None) -> list[str]:
 
 def _entries(params: Mapping[str, str]) -> list[dict[str, Any]]:
     try:
-        entries = json.loads(params.get("UpdateContent") or "[]")
+        entries = boundedjson.loads(params.get("UpdateContent") or "[]")
     except ValueError:
         return []
     return [entry for entry in entries if isinstance(entry, dict)] if isinstance(entries, list) else []
