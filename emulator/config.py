@@ -57,6 +57,10 @@ class EmulatorConfig:
     seed: bool = False
     # Short names ("oss", "events", ...; see vodfc.emulator.build); None means every component.
     components: tuple[str, ...] | None = None
+    # The admin plane's token (None: a new random one per app) and the Host names accepted besides
+    # loopback ones and the server's own address ("*": any; see vodfc.emulator.guard).
+    admin_token: str | None = field(default=None, repr=False)
+    allowed_hosts: tuple[str, ...] = ()
     clock: Callable[[], datetime] = field(default=utc_now, compare=False)
 
     @property
@@ -79,6 +83,12 @@ class EmulatorConfig:
             values["verify_signatures"] = env["VODFC_VERIFY_SIGNATURES"].strip().lower() not in _FALSY
         if env.get("VODFC_DATA_DIR"):
             values["data_dir"] = env["VODFC_DATA_DIR"]
+        if env.get("VODFC_ADMIN_TOKEN"):
+            values["admin_token"] = env["VODFC_ADMIN_TOKEN"]
+        if env.get("VODFC_ALLOWED_HOSTS"):
+            values["allowed_hosts"] = tuple(
+                part.strip() for part in env["VODFC_ALLOWED_HOSTS"].split(",") if part.strip()
+            )
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
 

@@ -13,8 +13,10 @@ import threading
 from typing import Any
 
 from flask import Flask
-from vodfc.emulator.app import create_app
+from vodfc.emulator import admintoken
+from vodfc.emulator.app import create_app, get_state
 from vodfc.emulator.config import DEFAULT_HOST, EmulatorConfig
+from vodfc.emulator.lookup import EXTENSION_KEY
 from vodfc.emulator.protocol import DropConnection
 from waitress.channel import ClientDisconnected
 from waitress.server import create_server
@@ -40,6 +42,10 @@ def drop_as_disconnect(app: Flask) -> Any:
 
 
 def make_server(app: Flask, host: str = DEFAULT_HOST, port: int = 0, threads: int = 8) -> Any:
+    # The address the server binds is a Host name its clients may use (the guard's allowed hosts).
+    # (A plain Flask app, such as the benchmarks' baseline, has no guard.)
+    if EXTENSION_KEY in getattr(app, "extensions", {}):
+        get_state(app).guard.allow_host(host)
     # waitress logs a dropped call at INFO and a client gone mid-answer as a socket error; both are
     # expected here, so its own logging stays quiet unless something is really wrong.
     return create_server(
@@ -87,6 +93,15 @@ class ThreadedServer:
     def endpoint(self) -> str:
         """``host:port``, the form SDK endpoint settings take."""
         return self.url.removeprefix("http://")
+
+    @property
+    def admin_token(self) -> str:
+        return get_state(self.app).guard.token
+
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        """Headers that authenticate a request to the admin plane (``/_vodfc/...``)."""
+        return admintoken.auth_headers(self.admin_token)
 
     def start(self) -> ThreadedServer:
         if self._server is not None:
@@ -136,21 +151,32 @@ def _announce(line: str) -> None:
     print(line, flush=True)  # flushed: a parent process reads the URL from a pipe
 
 
+def publish_admin_token(app: Flask, port: int) -> tuple[list[Any], list[str]]:
+    """Write the app's admin token where the CLI finds it (``vodfc.emulator.admintoken``)."""
+    state = get_state(app)
+    return admintoken.publish(state.guard.token, port, state.config.data_dir)
+
+
 def serve_forever(app: Flask, host: str, port: int, announce: Any = _announce) -> None:
     """Serve in the foreground until interrupted; ``announce`` gets the startup lines."""
-    from vodfc.emulator.app import get_state
-
     logging.getLogger("waitress").setLevel(logging.WARNING)
     server = make_server(app, host, port)
     state = get_state(app)
     url = f"http://{server.effective_host}:{server.effective_port}"
     key = state.config.access_keys[0]
+    written, problems = publish_admin_token(app, server.effective_port)
     announce(f"vodfc emulator listening on {url} (region {state.config.region})")
     announce(f"AccessKeyId:     {key.access_key_id}")
     announce(f"AccessKeySecret: {key.access_key_secret}")
     announce(f"Account:         {key.account_id}")
+    announce(f"Admin token:     {state.guard.token}")
+    for path in written:
+        announce(f"                 (also in {path})")
+    for problem in problems:
+        announce(f"warning: {problem}")
     try:
         server.run()
     finally:
         server.close()
+        admintoken.unpublish(written, state.guard.token)
         state.store.close()

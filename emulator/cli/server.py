@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+import time
 from typing import Any
 
 from vodfc.emulator.config import DEFAULT_HOST, DEFAULT_PORT, EmulatorConfig
@@ -25,7 +28,25 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--no-verify-signatures", action="store_true", help="accept requests without checking signatures"
     )
+    add_allow_host(parser)
     parser.set_defaults(func=run)
+
+
+def add_allow_host(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests whose Host is NAME (besides loopback names and --host); repeat it, "
+        "or give * to answer any Host, which turns the DNS-rebinding guard off (VODFC_ALLOWED_HOSTS)",
+    )
+
+
+def with_allowed_hosts(config: EmulatorConfig, args: argparse.Namespace) -> EmulatorConfig:
+    if not args.allow_host:
+        return config
+    return config.with_changes(allowed_hosts=(*config.allowed_hosts, *args.allow_host))
 
 
 def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
@@ -36,7 +57,28 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
         overrides["data_dir"] = args.data_dir
     if args.no_verify_signatures:
         overrides["verify_signatures"] = False
-    return EmulatorConfig.from_env(None, **overrides)
+    return with_allowed_hosts(EmulatorConfig.from_env(None, **overrides), args)
+
+
+def stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM both stop the server cleanly (a shell starting us in the background ignores
+    SIGINT for us, and process managers send SIGTERM)."""
+    import signal
+
+    first: list[float] = []
+
+    def stop(signum: int, frame: Any) -> None:
+        if not first:
+            first.append(time.monotonic())
+            raise KeyboardInterrupt
+        # Another signal while stopping. Within a second it is the same request again (`timeout` signals
+        # the child and then its whole process group): ignore it. Later, the user insists: stop now.
+        if time.monotonic() - first[0] >= 1.0:
+            print("stopping now (signal received again)", file=sys.stderr, flush=True)
+            os._exit(128 + signum)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
     from vodfc.emulator.server import serve_forever
 
     app = create_app(config_from_args(args))
+    stop_on_signals()
     try:
         serve_forever(app, args.host, args.port)
     except KeyboardInterrupt:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from vodfc.emulator.admintoken import auth_headers
 from vodfc.emulator.app import create_app, get_state
 from vodfc.emulator.config import EmulatorConfig
 from vodfc.emulator.fc import FunctionRuntime, get_fc
@@ -36,6 +37,10 @@ class Target:
 
     def client(self, **keys: Any) -> Any:
         return fc_client(self.url, **keys)
+
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        return auth_headers(get_state(self.app).guard.token)
 
     @property
     def base(self) -> str:
