@@ -11,10 +11,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from vodfc.emulator.cli import events, faults, functions, generate, server
+from vodfc.emulator.cli import events, faults, functions, generate, server, store
 
 # The command groups, in the order --help lists them.
-COMMAND_GROUPS = (server, functions, events, faults, generate)
+COMMAND_GROUPS = (server, functions, events, faults, store, generate)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,12 +29,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from vodfc.emulator.store import StoreUnavailable
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    result = args.func(args)
+    try:
+        result = args.func(args)
+    except StoreUnavailable as error:
+        # A database that cannot be opened: one message naming the file and the way out, no traceback.
+        print(str(error), file=sys.stderr)
+        return 3
     return int(result or 0)
 
 
