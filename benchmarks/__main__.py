@@ -33,7 +33,8 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         choices=sorted(PART_MODULES),
         metavar="N",
-        help="run only part N (repeatable): 1 in-process, 2 server, 3 moto, 4 search, 5 batch, 6 cold start",
+        help="run only part N (repeatable): 1 in-process, 2 server, 3 moto, 4 search, 5 batch, 6 cold start, "
+        "7 FC runtime",
     )
     parser.add_argument(
         "--profile", choices=sorted(PROFILES), help="sizes by name (tiny: what the smoke test runs)"

@@ -21,6 +21,7 @@ PART_MODULES = {
     4: "benchmarks.p4_search",
     5: "benchmarks.p5_batch",
     6: "benchmarks.p6_coldstart",
+    7: "benchmarks.p7_fc",
 }
 
 

@@ -32,9 +32,9 @@ from flask import Flask
 from vodfc.emulator import control
 from vodfc.emulator.backends import BackendFactory
 from vodfc.emulator.config import EmulatorConfig
-from vodfc.emulator.events import EventBus, app_transport, bus_from_env
 from vodfc.emulator.events import actions as events_actions
 from vodfc.emulator.events import control as events_control
+from vodfc.emulator.events.bus import EventBus, app_transport, bus_from_env
 from vodfc.emulator.faults import Faults
 from vodfc.emulator.faults import control as faults_control
 from vodfc.emulator.fc import FC_HOST, FcComponent
@@ -43,7 +43,7 @@ from vodfc.emulator.front import Front, install_front
 from vodfc.emulator.gateway import VodEndpoint
 from vodfc.emulator.ingest import Ingest
 from vodfc.emulator.ingest import actions as ingest_actions
-from vodfc.emulator.lifecycle import Lifecycle, MediaEvents, scheduler_from_env
+from vodfc.emulator.lifecycle import Lifecycle, scheduler_from_env
 from vodfc.emulator.lifecycle import actions as lifecycle_actions
 from vodfc.emulator.lifecycle import control as lifecycle_control
 from vodfc.emulator.lookup import EXTENSION_KEY
@@ -132,6 +132,7 @@ def build(
     if "events" in chosen:
         events = bus_from_env(state)
         events.transport = app_transport(state.routes_host, http)
+        state.publish = events.publish
         state.request_hooks.append(events.note_request)
         state.on_reset.append(events.reset)
         http.register_blueprint(events_control.blueprint(events))
@@ -152,12 +153,8 @@ def build(
             oss=oss,
             media="media" in chosen,
         )
-        if events is not None:
-            media_events = lifecycle.media_events = MediaEvents(events)
-            state.before_action.append(media_events.before_action)
-            state.after_action.append(media_events.after_action)
         if ingest is not None:
-            ingest.on_upload_complete.append(lifecycle.on_ingest_upload)
+            ingest.on_upload_complete.append(lifecycle.ingested)
         state.on_reset.append(_reset_lifecycle(lifecycle))
         http.register_blueprint(lifecycle_control.blueprint(lifecycle))
         parts.append(lifecycle_actions.actions(lifecycle))
@@ -171,15 +168,14 @@ def build(
         http.register_blueprint(faults_control.blueprint(faults))
 
     if "fc" in chosen:
-        fc = FcComponent(state)
+        # The functions' own calls go to an internal server of this same app.
+        fc = FcComponent(state, http)
         # The FC API host of every account and region (also <region>-internal); routed by path.
         state.add_host_route(FC_HOST)
         state.on_reset.append(fc.reset)
-        # VOD events can reach functions before any FC call did (a VOD upload in server mode): learn
-        # the server's address from whatever request comes first.
-        state.request_hooks.append(fc.note_request)
         if events is not None:
-            events.subscribe(fc.on_event, permanent=True)
+            # Only the owning account's events: another account's uploads never start these functions.
+            events.subscribe(fc.on_event, account_id=fc.account_id, permanent=True)
         http.register_blueprint(fc_api.blueprint(fc))
 
     table = ActionTable(*parts)
@@ -202,7 +198,5 @@ def _reset_lifecycle(lifecycle: Lifecycle) -> Callable[[], None]:
     def reset() -> None:
         lifecycle.reset()
         lifecycle.scheduler.set_timing(initial)
-        if lifecycle.media_events is not None:
-            lifecycle.media_events.forget()
 
     return reset

@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping
 from contextvars import ContextVar, Token
 from typing import Any
 
-# The environ key a transport sets to say how the call arrived: "inprocess" (mock_vod) or "server".
+# The environ key a transport sets to say how the call arrived: "inprocess" (mock_vod), "server" (the
+# HTTP server, the default), or "internal" (an FC function's own call, through the FC component's server).
 MODE_KEY = "vodfc.mode"
 
 log = logging.getLogger("vodfc")

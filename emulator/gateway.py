@@ -1,9 +1,11 @@
 """The VOD endpoint: what the POP gateway does in front of VOD, for ``/`` on the emulator's hosts.
 
 Per call: decode (RPC or ACS3), check the version, authenticate, run the ``before_action`` hooks,
-dispatch to the backend under its lock inside one store transaction, run the ``after_action``
-hooks, and render the envelope. ``VodEndpoint.serve`` is the VOD part of the request cycle
-(``vodfc.emulator.front`` hands it every VOD call, straight from the WSGI environ, outside Flask).
+dispatch to the backend under its lock inside one store transaction, publish the events the action
+emitted (``RequestContext.emit``) once the transaction committed, run the ``after_action`` hooks, and
+render the envelope. A call that fails publishes nothing and runs no ``after_action`` hook.
+``VodEndpoint.serve`` is the VOD part of the request cycle (``vodfc.emulator.front`` hands it every
+VOD call, straight from the WSGI environ, outside Flask).
 
 Every error leaves as a VOD error body (never an HTML page), through one path: ``VodEndpoint.failure``
 turns any exception into an ``Answer`` (a ``VodError`` as it is, a werkzeug client error as the VOD
@@ -182,6 +184,8 @@ class VodEndpoint:
                 if transaction is not None and transaction.wrote and hasattr(backend, "reload"):
                     backend.reload()
                 raise
+            if ctx.emitted and state.publish is not None:
+                state.publish(ctx.account_id, ctx.emitted)
             for after in state.after_action:
                 after(backend, call.action, call.params, ctx, body)
         text, content_type = envelope.success(call.action, body, meta.request_id, call.format)

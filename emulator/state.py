@@ -1,6 +1,7 @@
 """``EmulatorState``: the core plus the extension points the request cycle runs.
 
 * ``before_action`` / ``after_action``: hooks around every VOD action (``vodfc.emulator.gateway``);
+* ``publish``: where the events a committed VOD call emitted go (the event bus, when it is built);
 * ``request_hooks``: called with the WSGI environ of every request the app answers itself;
 * ``host_routes``: hosts a component answers (``add_host_route``), matched before path routing;
 * ``on_reset``: what ``reset()`` calls after the core is emptied, in the order it was added;
@@ -13,7 +14,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,7 @@ from vodfc.emulator.backends import BackendFactory
 from vodfc.emulator.config import EmulatorConfig
 from vodfc.emulator.core import Core
 from vodfc.emulator.guard import RequestGuard
-from vodfc.emulator.protocol import RequestContext
+from vodfc.emulator.protocol import Emission, RequestContext
 from vodfc.emulator.store import Store
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ AfterActionHook = Callable[["VodBackend", str, Mapping[str, str], RequestContext
 # A host handler answers with anything Flask accepts as a view's return value.
 HostHandler = Callable[["re.Match[str]"], Any]
 RequestHook = Callable[[Mapping[str, Any]], None]
+# ``publish(account_id, emissions)``: the events one committed call of that account emitted, in order.
+Publisher = Callable[[str, Sequence[Emission]], None]
 
 _PORT = re.compile(r":\d+$")
 
@@ -63,6 +66,8 @@ class EmulatorState(Core):
         super().__init__(config, store, backend_factory)
         self.before_action: list[BeforeActionHook] = []
         self.after_action: list[AfterActionHook] = []
+        # Without the events component the events a call emits go nowhere.
+        self.publish: Publisher | None = None
         self.on_reset: list[Callable[[], None]] = []
         self.host_routes: list[HostRoute] = []
         # Called with the WSGI environ of every request the app answers itself (not one a host

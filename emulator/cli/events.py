@@ -1,6 +1,7 @@
 """``vodfc events generate``: print a realistic VOD event, in the envelope a function receives it in.
 
-The payload comes from ``shared/events/payloads.py`` — the builders the emulator's event bus uses — so what
+The payload comes from ``vodfc.emulator.events.payloads`` — the builders the emulator's producers use — and
+the envelope from ``vodfc.emulator.events.wire``, which the event bus and the FC runtime use too, so what
 this prints is byte-for-byte what the emulator delivers (no drift between a generator and the service, the
 complaint users have about other tools' event generators). Pipe it into ``vodfc invoke``::
 
@@ -21,7 +22,8 @@ DEFAULT_URL = "http://127.0.0.1:9000"
 
 
 def register(subparsers: Any) -> None:
-    from vodfc.shared.events.payloads import EVENT_TYPES
+    from vodfc.emulator.events.payloads import EVENT_TYPES
+    from vodfc.emulator.events.wire import VOD_EVENTS_TOPIC
 
     parser = subparsers.add_parser(
         "events",
@@ -50,9 +52,17 @@ def register(subparsers: Any) -> None:
     gen.add_argument("--seed", type=int, help="make generated ids deterministic")
     gen.add_argument("--callback-url", default="http://127.0.0.1:9000/callback", help="callback envelope URL")
     gen.add_argument("--auth-key", help="callback envelope: sign with this AuthKey")
-    gen.add_argument("--timestamp", type=int, help="callback envelope: X-VOD-TIMESTAMP (default now)")
+    gen.add_argument(
+        "--timestamp", type=int, help="callback envelope: X-VOD-TIMESTAMP (default: the event time)"
+    )
     gen.add_argument("--base64", action="store_true", help="eventbridge envelope: Base64 message body")
-    gen.add_argument("--topic", default="vodfc-vod-events", help="MNS topic / queue name")
+    gen.add_argument("--topic", default=VOD_EVENTS_TOPIC, help="MNS topic / queue name")
+    gen.add_argument("--account", help="mns-json and eventbridge envelopes: the account id")
+    gen.add_argument(
+        "--trigger",
+        help="mns-json envelope: the MNSTopic trigger (its subscription is fc-NAME; default vod-events); "
+        "timer envelope: the Timer trigger's name (default timer)",
+    )
     gen.add_argument("--payload", default="", help="timer envelope: the trigger's Payload string")
     gen.add_argument("--pretty", action="store_true", help="indent the JSON (changes the bytes)")
     gen.set_defaults(func=generate)
@@ -82,14 +92,21 @@ def register(subparsers: Any) -> None:
 
 
 def build(args: argparse.Namespace) -> Any:
-    """The object (or bytes) ``generate`` prints, for tests and other callers."""
-    from vodfc.shared.events import envelopes as env
-    from vodfc.shared.events import payloads as p
+    """The object ``generate`` prints, for tests and other callers."""
+    from vodfc.emulator.config import DEFAULT_ACCOUNT_ID
+    from vodfc.emulator.events import payloads as p
+    from vodfc.emulator.events import wire
+    from vodfc.emulator.fc.template import Trigger
+    from vodfc.emulator.project.fc2 import EVENTS_TRIGGER
 
     now = _time(args.time)
     rng = random.Random(args.seed) if args.seed is not None else None
-    if args.envelope == "timer" or args.type == "Timer":
-        return json.loads(env.timer_event("timer", args.payload, now))
+    envelope = "timer" if args.type == "Timer" else args.envelope
+    # Without --trigger: the MNSTopic trigger template.yml gives every event function, a plain timer.
+    trigger = getattr(args, "trigger", None) or ("timer" if envelope == "timer" else EVENTS_TRIGGER)
+    account = getattr(args, "account", None) or DEFAULT_ACCOUNT_ID
+    if envelope == "timer":
+        return json.loads(wire.timer_event(Trigger(trigger, "Timer", {"Payload": args.payload}), now))
     event = p.example(args.type, video_id=args.video_id, image_id=args.image_id, now=now, rng=rng)
     failed = [d.strip().upper() for d in args.failed.split(",") if d.strip()]
     if failed and args.type == p.TRANSCODE_COMPLETE:
@@ -104,19 +121,21 @@ def build(args: argparse.Namespace) -> Any:
         except ValueError:
             extend = args.extend
         event["Extend"] = extend if isinstance(extend, str) else json.dumps(extend, separators=(",", ":"))
-    if args.envelope == "raw" or args.envelope == "mns-topic":
+    if envelope in ("raw", "mns-topic"):
         return event
-    if args.envelope == "callback":
-        return env.callback_request(
-            event, args.callback_url, auth_key=args.auth_key, timestamp=args.timestamp
+    if envelope == "callback":
+        timestamp = args.timestamp if args.timestamp is not None else int(now.timestamp())
+        return wire.callback_request(event, args.callback_url, timestamp=timestamp, auth_key=args.auth_key)
+    if envelope == "mns-json":
+        publish_time_ms = int(now.timestamp() * 1000)
+        return wire.mns_topic_json(
+            event, trigger=trigger, topic=args.topic, account=account, publish_time_ms=publish_time_ms
         )
-    if args.envelope == "mns-json":
-        return env.mns_topic_json(event, topic=args.topic)
-    return env.eventbridge_mns(event, queue=args.topic, base64_body=args.base64, time=now)
+    return wire.eventbridge_mns(event, queue=args.topic, account=account, base64_body=args.base64, time=now)
 
 
 def generate(args: argparse.Namespace) -> int:
-    from vodfc.shared.events.payloads import encode
+    from vodfc.emulator.events.wire import encode
 
     try:
         value = build(args)
@@ -125,10 +144,8 @@ def generate(args: argparse.Namespace) -> int:
         return 2
     if args.pretty:
         text = json.dumps(value, indent=2, ensure_ascii=False)
-    elif args.envelope in ("raw", "mns-topic"):
-        text = encode(value).decode("utf-8")  # the exact body bytes VOD sends
     else:
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        text = encode(value).decode("utf-8")  # VOD's exact body, or the envelope as FC hands it over
     sys.stdout.write(text + "\n")
     return 0
 
@@ -139,7 +156,7 @@ def emit_event(args: argparse.Namespace) -> int:
     import urllib.request
 
     from vodfc.emulator.admintoken import auth_headers, find_token
-    from vodfc.shared.events.payloads import encode
+    from vodfc.emulator.events.wire import encode
 
     try:
         event = build(args)

@@ -12,10 +12,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -304,14 +305,21 @@ def _invoke_remote(url: str, name: str, event: bytes, async_: bool) -> int:
     return 0
 
 
-def _local_app(args: argparse.Namespace) -> Any:
+@contextlib.contextmanager
+def _local_app(args: argparse.Namespace) -> Iterator[Any]:
+    """An in-process emulator (``mock_vod``); its FC instances and internal server stop at the end."""
     from vodfc.emulator.config import EmulatorConfig
+    from vodfc.emulator.fc import get_fc
     from vodfc.emulator.mock import mock_vod
 
     overrides: dict[str, Any] = {"seed": not getattr(args, "no_seed", True)}
     if getattr(args, "data_dir", None):
         overrides["data_dir"] = args.data_dir
-    return mock_vod(EmulatorConfig.from_env(None, **overrides))
+    with mock_vod(EmulatorConfig.from_env(None, **overrides)) as mock:
+        try:
+            yield mock
+        finally:
+            get_fc(mock.app).close()
 
 
 def _invoke_local(args: argparse.Namespace, event: bytes) -> int:
@@ -447,14 +455,13 @@ def run_up(args: argparse.Namespace) -> int:
     _quiet_logging()
     component = get_fc(app)
     component.log_sink = None if args.quiet else (lambda line: _say(f"    | {line}"))
-    runtime = component.load(template=template)
+    component.load(template=template)
     server = ThreadedServer(app, host=args.host, port=args.port)
     try:
         server.start()
     except OSError as exc:
         print(f"vodfc up: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    runtime.vod_endpoint = server.url
     stop_on_signals()
     from vodfc.emulator import admintoken
     from vodfc.emulator.server import publish_admin_token
@@ -478,7 +485,7 @@ def run_up(args: argparse.Namespace) -> int:
         _say("\nstopping")
     finally:
         server.stop()
-        runtime.close()
+        component.close()
         from vodfc.emulator.app import get_state
 
         admintoken.unpublish(token_files, get_state(app).guard.token)
@@ -493,13 +500,6 @@ def _say(text: str) -> None:
     sys.stdout.flush()
 
 
-class _NotFromFunctions:
-    """Records logged by a handler are already printed with its invocation (log_sink); show the rest."""
-
-    def filter(self, record: Any) -> bool:
-        return not str(record.threadName).startswith("vodfc-fc-")
-
-
 def _quiet_logging() -> None:
     import logging
 
@@ -508,7 +508,6 @@ def _quiet_logging() -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setLevel(logging.WARNING)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(_NotFromFunctions())
     logging.getLogger().addHandler(handler)
     for name in ("waitress", "aliyunsdkcore", "fc2"):
         logging.getLogger(name).setLevel(logging.CRITICAL if name != "waitress" else logging.WARNING)
@@ -516,8 +515,14 @@ def _quiet_logging() -> None:
 
 def announce(app: Any, url: str, template: Any, token_files: Sequence[Path] = ()) -> None:
     from vodfc.emulator.app import get_state
+    from vodfc.emulator.fc import get_fc
+    from vodfc.emulator.fc.instances import private_tmp_available
 
     state = get_state(app)
+    settings = get_fc(app).runtime.settings
+    tmp = settings.private_tmp
+    if tmp == "auto":
+        tmp = "yes (a mount namespace per instance)" if private_tmp_available() else "no (TMPDIR only)"
     key = state.config.access_keys[0]
     endpoint = url.removeprefix("http://")
     functions = list(template.functions())
@@ -533,7 +538,9 @@ def announce(app: Any, url: str, template: Any, token_files: Sequence[Path] = ()
         f'  Tea vod20170321:        Config(..., endpoint="{endpoint}", protocol="http")',
         f'  fc2:                    fc2.Client(endpoint="{url}", accessKeyID=..., accessKeySecret=...)',
         f'  oss2:                   oss2.Bucket(oss2.Auth(ak, sk), "{url}", bucket)  (path style)',
-        f"  functions' own calls:   VOD_ENDPOINT={url}",
+        f"  functions' own calls:   VOD_ENDPOINT={get_fc(app).internal_url()} (internal server, same state)",
+        f"  instances:              one process each, up to {settings.max_instances} per function, "
+        f"idle {settings.keep_alive:g} s; private /tmp: {tmp}",
         "",
         f"Functions ({len(functions)}, from {template.path}):",
     ]

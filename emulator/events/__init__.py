@@ -1,60 +1,31 @@
-"""VOD event notifications: the bus every emulator component emits events on.
+"""VOD event notifications: what the emulator's producers emit, and the bus that delivers it.
 
-``bus_from_env(core)`` makes an emulator's ``EventBus`` (``vodfc.emulator.build`` wires it and hands it
-to the components that emit events); ``get_bus(app)`` finds it from an app, for tests and tools. See
-``vodfc.emulator.events.bus`` for delivery and docs/lifecycle-events-faults.md for the whole picture.
+* ``payloads``: the events, built as VOD sends them; ``user_data``: what a media's ``UserData`` says
+  about its events (per-media callback URL, ``Extend``);
+* ``wire``: the JSON encoding and every envelope a function receives an event in (HTTP callback, MNS
+  topic and queue, timer);
+* ``bus``: ``EventBus``, which logs every emitted event and delivers it (subscribers, the account's
+  HTTP callback or MNS queue); ``bus_from_env`` makes an emulator's (``vodfc.emulator.build`` wires it
+  and hands it to the components that emit);
+* ``actions`` / ``control`` / ``cli``: the message-callback VOD actions, the control plane, the CLI.
+
+The package itself imports nothing, so a producer that only builds events (the VOD core's actions put
+them on the call's ``RequestContext``) never loads the bus. ``get_bus(app)`` finds an app's bus, for
+tests and tools. See docs/lifecycle-events-faults.md for the whole picture.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from flask import Flask
-from vodfc.emulator.core import Core
-from vodfc.emulator.events.bus import (
-    DeliveryAttempt,
-    EventBus,
-    EventRecord,
-    Subscription,
-    app_transport,
-    callback_signature,
-    encode_body,
-)
-from vodfc.emulator.events.config import CallbackConfig
-from vodfc.emulator.events.mns import MnsMessage, MnsQueue
-from vodfc.emulator.lookup import component_of
-
-__all__ = [
-    "CallbackConfig",
-    "DeliveryAttempt",
-    "EventBus",
-    "EventRecord",
-    "MnsMessage",
-    "MnsQueue",
-    "Subscription",
-    "app_transport",
-    "bus_from_env",
-    "callback_signature",
-    "encode_body",
-    "get_bus",
-]
+if TYPE_CHECKING:
+    from flask import Flask
+    from vodfc.emulator.events.bus import EventBus
 
 
 def get_bus(app: Flask) -> EventBus:
     """The app's event bus."""
+    from vodfc.emulator.events.bus import EventBus
+    from vodfc.emulator.lookup import component_of
+
     return component_of(app, "events", EventBus)
-
-
-def bus_from_env(core: Core, environ: Mapping[str, str] = os.environ) -> EventBus:
-    """An emulator's bus: ``VODFC_EVENT_DELIVERY`` and ``VODFC_MNS_BASE64`` from ``environ``, the
-    accounts' callback configurations from the store."""
-    bus = EventBus(
-        core.config.clock,
-        default_account_id=core.config.default_account_id,
-        delivery=environ.get("VODFC_EVENT_DELIVERY", "auto"),
-        mns_base64=environ.get("VODFC_MNS_BASE64", "1").strip().lower() not in {"0", "false", "no", "off"},
-        store=core.store,
-    )
-    bus.load_configs(core.accounts.account_ids())
-    return bus

@@ -12,7 +12,10 @@ enables its type, delivered like VOD delivers it:
 Delivery modes (``bus.delivery``): ``sync`` delivers before the VOD answer leaves (deterministic,
 the in-process default), ``background`` hands events to one worker thread in emission order so a
 slow receiver never holds up the VOD answer (``flush()`` waits for it), ``auto`` (the default)
-picks ``background`` for calls that came through the HTTP server and ``sync`` otherwise. Events
+picks ``background`` for calls that came through the HTTP server and ``sync`` otherwise. Events of
+calls FC functions make (through the FC component's internal server, mode ``internal``) always go
+to the background worker, whatever the mode: a function's call never waits for the functions its
+event starts (possibly itself), and ``flush()`` still covers them. Events
 emitted while a VOD call is being answered wait until the call released the backend lock, so a
 receiver may call the emulator back.
 """
@@ -22,12 +25,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import hashlib
 import logging
+import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -35,32 +38,21 @@ from typing import TYPE_CHECKING, Any
 from vodfc.emulator.callscope import MODE_KEY, after_call, current_call
 from vodfc.emulator.events.config import CallbackConfig
 from vodfc.emulator.events.mns import MnsQueues
+from vodfc.emulator.events.wire import VOD_EVENTS_TOPIC, callback_headers, encode
 from vodfc.emulator.protocol.environ import host_url
 from vodfc.shared.validation import DEFAULT_APP_ID
 
 if TYPE_CHECKING:
     from flask import Flask
+    from vodfc.emulator.core import Core
+    from vodfc.emulator.protocol import Emission
 
 log = logging.getLogger("vodfc.events")
 
-# What VOD's Java client sends (captured callback headers).
-USER_AGENT = "Apache-HttpClient/4.4.1 (Java/1.8.0_152)"
 DELIVERY_MODES = ("auto", "sync", "background")
 
 Transport = Callable[[str, bytes, dict[str, str], float], int]
 """``transport(url, body, headers, timeout) -> HTTP status``; raises ``OSError`` on network errors."""
-
-
-def callback_signature(url: str, timestamp: int | str, key: str) -> str:
-    """VOD's ``X-VOD-SIGNATURE``: md5 of ``url|timestamp|key``; the body is not signed."""
-    return hashlib.md5(f"{url}|{timestamp}|{key}".encode()).hexdigest()
-
-
-def encode_body(event: dict[str, Any]) -> bytes:
-    """The body VOD sends: compact UTF-8 JSON in the payload's own key order."""
-    from vodfc.shared.events.payloads import encode
-
-    return encode(event)
 
 
 @dataclass
@@ -435,6 +427,21 @@ class EventBus:
             self._schedule(item, background)
         return record
 
+    def publish(self, account_id: str, emissions: Sequence[Emission]) -> None:
+        """Emit, in order, what a VOD call of ``account_id`` emitted (``RequestContext.emit``); the
+        gateway calls this once the call committed. The call already succeeded, so a failure here is
+        logged, never its error."""
+        for emission in emissions:
+            try:
+                self.emit(
+                    emission.event,
+                    account_id=account_id,
+                    app_id=emission.app_id,
+                    callback_url=emission.callback_url,
+                )
+            except Exception:
+                log.exception("emitting %s failed", emission.event.get("EventType"))
+
     def release_held(self, mode: str | None = None) -> None:
         """Deliver events a reorder fault is holding back (``flush`` does this too)."""
         with self._lock:
@@ -443,10 +450,14 @@ class EventBus:
             self._schedule(item, self._background(mode))
 
     def _background(self, mode: str | None) -> bool:
-        if self.delivery != "auto":
-            return self.delivery == "background"
         if mode is None:
             mode = _request_mode()
+        if mode == "internal":
+            # An FC function's own call: its events may reach that same function, which must not
+            # wait for itself; and the user's calls keep the delivery they had.
+            return True
+        if self.delivery != "auto":
+            return self.delivery == "background"
         if mode is not None:
             self._served = self._served or mode == "server"
             return mode == "server"
@@ -553,9 +564,9 @@ class EventBus:
     def _deliver_mns(self, record: EventRecord, config: CallbackConfig) -> None:
         import base64
 
-        text = encode_body(record.event).decode("utf-8")
+        text = encode(record.event).decode("utf-8")
         body = base64.b64encode(text.encode("utf-8")).decode("ascii") if self.mns_base64 else text
-        name = config.mns_queue_name or "vodfc-vod-events"
+        name = config.mns_queue_name or VOD_EVENTS_TOPIC
         self.mns.queue(record.account_id, name).send(body)
         self._record(DeliveryAttempt(record.seq, f"mns:{name}", 1, self.clock()), record)
         record.status = "delivered"
@@ -565,19 +576,12 @@ class EventBus:
         if not url:
             record.status = "not-configured"
             return
-        body = encode_body(record.event)
+        body = encode(record.event)
         for attempt in range(1, self.attempts + 1):
             if generation != self._generation:
                 return  # a reset happened: the event belongs to state that no longer exists
-            headers = {
-                "Content-Type": "application/json",
-                "User-Agent": USER_AGENT,
-                "Accept-Encoding": "gzip,deflate",
-            }
-            if config.signs:
-                timestamp = int(self.clock().timestamp())
-                headers["X-VOD-TIMESTAMP"] = str(timestamp)
-                headers["X-VOD-SIGNATURE"] = callback_signature(url, timestamp, config.auth_key)
+            timestamp = int(self.clock().timestamp())
+            headers = callback_headers(url, timestamp, config.auth_key if config.signs else None)
             result = DeliveryAttempt(record.seq, url, attempt, self.clock(), headers=headers)
             try:
                 result.status = self.transport(url, body, headers, self.timeout)
@@ -613,6 +617,20 @@ class EventBus:
 
 
 CONFIG_KIND = "callback"
+
+
+def bus_from_env(core: Core, environ: Mapping[str, str] = os.environ) -> EventBus:
+    """An emulator's bus: ``VODFC_EVENT_DELIVERY`` and ``VODFC_MNS_BASE64`` from ``environ``, the
+    accounts' callback configurations from the store."""
+    bus = EventBus(
+        core.config.clock,
+        default_account_id=core.config.default_account_id,
+        delivery=environ.get("VODFC_EVENT_DELIVERY", "auto"),
+        mns_base64=environ.get("VODFC_MNS_BASE64", "1").strip().lower() not in {"0", "false", "no", "off"},
+        store=core.store,
+    )
+    bus.load_configs(core.accounts.account_ids())
+    return bus
 
 
 def _namespace(account_id: str) -> str:

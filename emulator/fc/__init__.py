@@ -1,7 +1,10 @@
 """The emulator's Function Compute component: template.yml's functions, run locally, behind FC's API.
 
 * :mod:`vodfc.emulator.fc.template` — load and validate template.yml (Funcraft format);
-* :mod:`vodfc.emulator.fc.runtime` — the warm in-process runtime (context, environment, timeout, triggers);
+* :mod:`vodfc.emulator.fc.runtime` — the runtime: instances (subprocesses), context, environment,
+  timeouts, triggers; :mod:`~vodfc.emulator.fc.pool`, :mod:`~vodfc.emulator.fc.instances` and
+  :mod:`~vodfc.emulator.fc.worker` (the bootstrap each instance runs) below it;
+* :mod:`vodfc.emulator.fc.component` — the component: template, runtime, accounts, internal server;
 * :mod:`vodfc.emulator.fc.api` — the FC 2.0 API and HTTP-trigger proxy on the shared app, signature-checked.
 
 ``get_fc(app)`` gives the component; ``get_fc(app).runtime`` the ``FunctionRuntime`` (loaded lazily from
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 from flask import Flask
 from vodfc.emulator.fc.component import FcComponent, default_template_path
-from vodfc.emulator.fc.runtime import VOD_EVENTS_TOPIC, Delivery, FunctionRuntime, Invocation
+from vodfc.emulator.fc.runtime import Delivery, FunctionRuntime, Invocation, Throttled
 from vodfc.emulator.fc.template import Function, Template, TemplateError
 from vodfc.emulator.lookup import component_of
 
@@ -23,7 +26,6 @@ from vodfc.emulator.lookup import component_of
 FC_HOST = r"(?P<account>[0-9]+)\.(?P<region>[a-z0-9-]+)\.fc\.aliyuncs\.com"
 
 __all__ = [
-    "VOD_EVENTS_TOPIC",
     "Delivery",
     "FcComponent",
     "Function",
@@ -31,6 +33,7 @@ __all__ = [
     "Invocation",
     "Template",
     "TemplateError",
+    "Throttled",
     "default_template_path",
     "get_fc",
 ]

@@ -2,16 +2,25 @@
 
 What the official ``aliyun-fc2`` client calls: ``invoke_function`` (sync, and async with
 ``X-Fc-Invocation-Type: Async`` → 202), ``get_service`` / ``list_services``, ``list_functions`` /
-``get_function``, ``list_triggers``, and HTTP triggers at FC's proxy path
+``get_function``, ``list_triggers`` / ``get_trigger``, and HTTP triggers at FC's proxy path
 ``/2016-08-15/proxy/<service>/<function>/<path>`` (``do_http_request``, or any HTTP client for an
 anonymous trigger). Requests are checked against FC's own signature scheme (``Authorization: FC
-<AccessKeyId>:<signature>``) with the emulator's key ring. API errors are FC's JSON
+<AccessKeyId>:<signature>``) with the emulator's key ring, and services are looked up in the
+caller's account: another account's key finds none of them. API errors are FC's JSON
 (``ErrorCode``/``ErrorMessage``); function errors are a 200 with ``x-fc-error-type`` and
-``{errorMessage, errorType, stackTrace}``, as FC answers them.
+``{errorMessage, errorType, stackTrace}``, as FC answers them. Every error the API or the runtime
+writes with a non-2xx status carries ``ErrorCode``/``ErrorMessage`` (what both official clients read);
+an HTTP-triggered function's own answer passes through as the function wrote it.
+
+Throttling: a function whose instances are busy and whose queue is full answers 429
+``ResourceExhausted``; a server whose threads are all held by invocations answers 503
+``ResourceThrottled`` (``vodfc.emulator.thread_budget``); through an HTTP trigger both carry
+``x-fc-error-type: FcCommonError``, as FC's do.
 
 The control plane adds ``POST /_vodfc/fc/timers/<function>`` (fire a timer trigger now),
-``GET /_vodfc/fc/functions`` and ``GET /_vodfc/fc/invocations``. ``blueprint(component)`` serves all of
-it for one emulator's ``FcComponent``.
+``GET /_vodfc/fc/functions``, ``GET /_vodfc/fc/invocations``, ``GET /_vodfc/fc/instances`` and
+``DELETE /_vodfc/fc/instances`` (stop them all: the next invocations start cold, with the code as it
+is on disk now). ``blueprint(component)`` serves all of it for one emulator's ``FcComponent``.
 """
 
 from __future__ import annotations
@@ -24,15 +33,19 @@ import json
 import logging
 import secrets
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta, timezone
 from typing import Any
 from urllib.parse import unquote_plus
 
 from flask import Blueprint, Response, request
 from vodfc.emulator.fc.component import FcComponent
-from vodfc.emulator.fc.runtime import Invocation, new_request_id, wsgi_environ
+from vodfc.emulator.fc.instances import supervisor
+from vodfc.emulator.fc.runtime import Invocation, Throttled, new_request_id, wsgi_environ
 from vodfc.emulator.fc.template import Function, Service
 from vodfc.emulator.paths import CONTROL_PREFIX
+from vodfc.emulator.thread_budget import thread_held
 from vodfc.emulator.views import ComponentViews
 from vodfc.emulator.vod.exceptions import VodError
 from werkzeug.exceptions import HTTPException
@@ -49,9 +62,10 @@ log = logging.getLogger("vodfc.fc")
 
 
 class FcApiError(Exception):
-    def __init__(self, status: int, code: str, message: str):
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.headers = headers or {}
 
 
 def _request_id() -> str:
@@ -70,7 +84,7 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -
 
 
 def _api_error(error: FcApiError) -> Response:
-    return _json({"ErrorCode": error.code, "ErrorMessage": error.message}, error.status)
+    return _json({"ErrorCode": error.code, "ErrorMessage": error.message}, error.status, error.headers)
 
 
 def _unexpected(error: Exception) -> Response:
@@ -171,10 +185,12 @@ def _split_qualifier(service_name: str) -> tuple[str, str | None]:
     return name, (qualifier if dot else None)
 
 
-def _service(component: FcComponent, service_name: str) -> Service:
+def _service(component: FcComponent, service_name: str, account_id: str | None) -> Service:
+    """The service, looked up in ``account_id``'s resources (None: an anonymous trigger's URL, which
+    names its owner)."""
     name, qualifier = _split_qualifier(service_name)
-    runtime = component.runtime
-    service = runtime.template.services.get(name)
+    owner = account_id in (None, component.account_id)
+    service = component.runtime.template.services.get(name) if owner else None
     if service is None:
         raise FcApiError(404, "ServiceNotFound", f"service '{name}' does not exist")
     if qualifier not in (None, "LATEST"):
@@ -184,8 +200,10 @@ def _service(component: FcComponent, service_name: str) -> Service:
     return service  # type: ignore[no-any-return]
 
 
-def _function(component: FcComponent, service_name: str, function_name: str) -> Function:
-    service = _service(component, service_name)
+def _function(
+    component: FcComponent, service_name: str, function_name: str, account_id: str | None
+) -> Function:
+    service = _service(component, service_name, account_id)
     function = service.functions.get(function_name)
     if function is None:
         raise FcApiError(
@@ -194,9 +212,21 @@ def _function(component: FcComponent, service_name: str, function_name: str) -> 
     return function
 
 
-def _note_endpoint(component: FcComponent) -> None:
-    """In server mode the functions' own VOD calls go back to this server, at the address the caller used."""
-    component.note_request(request.environ)
+@contextmanager
+def _server_thread() -> Iterator[None]:
+    """Hold one of the server's threads for a whole invocation (``vodfc.emulator.thread_budget``)."""
+    with thread_held(request.environ) as held:
+        if not held:
+            raise FcApiError(
+                503,
+                "ResourceThrottled",
+                "every server thread invocations may hold is busy (VODFC_SERVER_THREADS): try again later",
+            )
+        yield
+
+
+def _throttled(exc: Throttled) -> FcApiError:
+    return FcApiError(exc.status, exc.code, str(exc))
 
 
 # --- invoke -------------------------------------------------------------------------------------------
@@ -207,7 +237,7 @@ def _invocation_headers(component: FcComponent, result: Invocation, function: Fu
         "x-fc-request-id": result.request_id,
         "x-fc-invocation-duration": str(max(1, round(result.duration_ms))),
         "x-fc-invocation-service-version": "LATEST",
-        "x-fc-max-memory-usage": "0",
+        "x-fc-max-memory-usage": str(result.memory_mb),
         "x-fc-code-checksum": code_checksum(component, function),
     }
     if request.headers.get("x-fc-log-type", "").lower() == "tail":
@@ -219,9 +249,8 @@ def _invocation_headers(component: FcComponent, result: Invocation, function: Fu
 
 @views.post(f"{PREFIX}/services/<service_name>/functions/<function_name>/invocations")
 def invoke(component: FcComponent, service_name: str, function_name: str) -> Response:
-    verify_signature(component, proxy=False)
-    function = _function(component, service_name, function_name)
-    _note_endpoint(component)
+    account_id = verify_signature(component, proxy=False)
+    function = _function(component, service_name, function_name, account_id)
     body = request.get_data()
     mode = request.headers.get("x-fc-invocation-type", "Sync")
     runtime = component.runtime
@@ -242,7 +271,11 @@ def invoke(component: FcComponent, service_name: str, function_name: str) -> Res
         raise FcApiError(
             400, "EntityTooLarge", f"payload size exceeds maximum allowed size ({SYNC_PAYLOAD_LIMIT} bytes)"
         )
-    result = runtime.invoke(function.name, body, service=function.service, request_id=_request_id())
+    with _server_thread():
+        try:
+            result = runtime.invoke(function.name, body, service=function.service, request_id=_request_id())
+        except Throttled as exc:
+            raise _throttled(exc) from None
     headers = _invocation_headers(component, result, function)
     if result.error is not None:
         return _json(result.error, 200, headers)
@@ -259,7 +292,17 @@ def invoke(component: FcComponent, service_name: str, function_name: str) -> Res
 @views.route(f"{PREFIX}/proxy/<service_name>/<function_name>/", methods=METHODS, defaults={"rest": ""})
 @views.route(f"{PREFIX}/proxy/<service_name>/<function_name>/<path:rest>", methods=METHODS)
 def proxy(component: FcComponent, service_name: str, function_name: str, rest: str) -> Response:
-    function = _function(component, service_name, function_name)
+    try:
+        return _proxy(component, service_name, function_name)
+    except FcApiError as error:
+        if error.status in (429, 503):
+            # FC marks throttling through an HTTP trigger as its own error, not the function's.
+            error.headers["x-fc-error-type"] = "FcCommonError"
+        raise
+
+
+def _proxy(component: FcComponent, service_name: str, function_name: str) -> Response:
+    function = _function(component, service_name, function_name, None)
     trigger = function.http_trigger
     if trigger is None:
         raise FcApiError(
@@ -268,7 +311,7 @@ def proxy(component: FcComponent, service_name: str, function_name: str, rest: s
             f"function '{function.name}' has no HTTP trigger (it is invoked through the API)",
         )
     if trigger.auth_type == "function":
-        verify_signature(component, proxy=True)
+        _function(component, service_name, function_name, verify_signature(component, proxy=True))
     if request.method.upper() not in trigger.methods:
         raise FcApiError(
             405,
@@ -276,7 +319,6 @@ def proxy(component: FcComponent, service_name: str, function_name: str, rest: s
             f"{request.method} is not allowed by the HTTP trigger of '{function.name}' "
             f"(Methods: {', '.join(trigger.methods)})",
         )
-    _note_endpoint(component)
     prefix = f"{PREFIX}/proxy/{service_name}/{function_name}"
     raw_uri = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.full_path
     query = request.query_string.decode("latin-1")
@@ -289,12 +331,23 @@ def proxy(component: FcComponent, service_name: str, function_name: str, rest: s
         request_uri=raw_uri if "?" in raw_uri or not query else f"{raw_uri}?{query}",
         client_ip=request.remote_addr or "127.0.0.1",
     )
-    result = component.runtime.invoke_http(
-        function.name, environ, service=function.service, request_id=_request_id()
-    )
+    with _server_thread():
+        try:
+            result = component.runtime.invoke_http(
+                function.name, environ, service=function.service, request_id=_request_id()
+            )
+        except Throttled as exc:
+            raise _throttled(exc) from None
     if result.error is not None:
         headers = _invocation_headers(component, result, function)
-        return _json(result.error, 502, headers)
+        error = result.error
+        # FC's function error body, plus the fields clients read from any non-2xx FC answer.
+        body = {
+            "ErrorCode": "UnhandledInvocationError",
+            "ErrorMessage": f"{error['errorType']}: {error['errorMessage']}",
+            **error,
+        }
+        return _json(body, 502, headers)
     response = Response(result.body, status=result.status)
     response.headers.clear()
     for name, value in result.headers:
@@ -364,7 +417,7 @@ def function_json(function: Function, component: FcComponent) -> dict[str, Any]:
         "codeSize": size,
         "codeChecksum": code_checksum(component, function),
         "environmentVariables": dict(function.environment),
-        "instanceConcurrency": 1,
+        "instanceConcurrency": function.instance_concurrency,
         "instanceType": "e1",
         "layers": [],
         "createdTime": _timestamp(component),
@@ -421,10 +474,9 @@ def _page(items: list[dict[str, Any]], key: str) -> dict[str, Any]:
 
 @views.get(f"{PREFIX}/services")
 def list_services(component: FcComponent) -> Response:
-    verify_signature(component, proxy=False)
-    found = _page(
-        [service_json(s, component) for s in component.runtime.template.services.values()], "serviceName"
-    )
+    account_id = verify_signature(component, proxy=False)
+    services = component.runtime.template.services.values() if account_id == component.account_id else []
+    found = _page([service_json(s, component) for s in services], "serviceName")
     body: dict[str, Any] = {"services": found["items"]}
     if found["nextToken"]:
         body["nextToken"] = found["nextToken"]
@@ -433,15 +485,15 @@ def list_services(component: FcComponent) -> Response:
 
 @views.get(f"{PREFIX}/services/<service_name>")
 def get_service(component: FcComponent, service_name: str) -> Response:
-    verify_signature(component, proxy=False)
-    service = _service(component, service_name)
+    account_id = verify_signature(component, proxy=False)
+    service = _service(component, service_name, account_id)
     return _json(service_json(service, component), headers={"etag": _stable_id(service.name)})
 
 
 @views.get(f"{PREFIX}/services/<service_name>/functions")
 def list_functions(component: FcComponent, service_name: str) -> Response:
-    verify_signature(component, proxy=False)
-    service = _service(component, service_name)
+    account_id = verify_signature(component, proxy=False)
+    service = _service(component, service_name, account_id)
     found = _page([function_json(f, component) for f in service.functions.values()], "functionName")
     body: dict[str, Any] = {"functions": found["items"]}
     if found["nextToken"]:
@@ -451,17 +503,36 @@ def list_functions(component: FcComponent, service_name: str) -> Response:
 
 @views.get(f"{PREFIX}/services/<service_name>/functions/<function_name>")
 def get_function(component: FcComponent, service_name: str, function_name: str) -> Response:
-    verify_signature(component, proxy=False)
-    function = _function(component, service_name, function_name)
+    account_id = verify_signature(component, proxy=False)
+    function = _function(component, service_name, function_name, account_id)
     body = function_json(function, component)
     return _json(body, headers={"etag": body["codeChecksum"]})
 
 
 @views.get(f"{PREFIX}/services/<service_name>/functions/<function_name>/triggers")
 def list_triggers(component: FcComponent, service_name: str, function_name: str) -> Response:
-    verify_signature(component, proxy=False)
-    function = _function(component, service_name, function_name)
-    return _json({"triggers": [trigger_json(function, t, component) for t in function.triggers]})
+    account_id = verify_signature(component, proxy=False)
+    function = _function(component, service_name, function_name, account_id)
+    found = _page([trigger_json(function, t, component) for t in function.triggers], "triggerName")
+    body: dict[str, Any] = {"triggers": found["items"]}
+    if found["nextToken"]:
+        body["nextToken"] = found["nextToken"]
+    return _json(body)
+
+
+@views.get(f"{PREFIX}/services/<service_name>/functions/<function_name>/triggers/<trigger_name>")
+def get_trigger(component: FcComponent, service_name: str, function_name: str, trigger_name: str) -> Response:
+    account_id = verify_signature(component, proxy=False)
+    function = _function(component, service_name, function_name, account_id)
+    for trigger in function.triggers:
+        if trigger.name == trigger_name:
+            etag = _stable_id(f"{function.service}/{function.name}/{trigger.name}")
+            return _json(trigger_json(function, trigger, component), headers={"etag": etag})
+    raise FcApiError(
+        404,
+        "TriggerNotFound",
+        f"trigger '{trigger_name}' does not exist in service '{function.service}' function '{function.name}'",
+    )
 
 
 @views.route(f"{PREFIX}/<path:rest>", methods=METHODS)
@@ -497,11 +568,13 @@ def _invocation_json(result: Invocation) -> dict[str, Any]:
 @views.post(f"{CONTROL_PREFIX}/fc/timers/<function_name>")
 def fire_timer(component: FcComponent, function_name: str) -> Response:
     runtime = component.runtime
-    _note_endpoint(component)
     try:
-        result = runtime.fire_timer(
-            function_name, request.args.get("trigger") or None, service=request.args.get("service")
-        )
+        with _server_thread():
+            result = runtime.fire_timer(
+                function_name, request.args.get("trigger") or None, service=request.args.get("service")
+            )
+    except Throttled as exc:
+        raise _throttled(exc) from None
     except LookupError as exc:
         raise FcApiError(
             404,
@@ -547,6 +620,26 @@ def invocations(component: FcComponent) -> Response:
                 }
                 for d in list(runtime.deliveries)
             ],
+        }
+    )
+
+
+@views.delete(f"{CONTROL_PREFIX}/fc/instances")
+def stop_instances(component: FcComponent) -> Response:
+    """Stop every instance: the next invocations start cold (and load the code again)."""
+    component.runtime.stop_instances()
+    return _json({"status": "ok"})
+
+
+@views.get(f"{CONTROL_PREFIX}/fc/instances")
+def instances(component: FcComponent) -> Response:
+    """The instances running now, per function, and the private /tmp switch in effect."""
+    runtime = component.runtime
+    return _json(
+        {
+            "privateTmp": runtime.settings.private_tmp,
+            "functions": runtime.instances(),
+            "processes": supervisor().counts(),
         }
     )
 

@@ -1,7 +1,12 @@
-"""The FC side of one emulator: which template it runs, and the runtime running it.
+"""The FC side of one emulator: which template it runs, the runtime running it, its internal server.
 
-Built by ``vodfc.emulator.build`` with the emulator's core; it issues the functions' STS credentials
-from the core's key ring and learns the server's address from the first server-mode request.
+Built by ``vodfc.emulator.build`` with the emulator's core and its HTTP app. The template's services
+belong to one account, ``account_id`` (``VODFC_FC_ACCOUNT``, else the default account): the FC API
+finds them only for that account's keys, the instances get STS credentials of that account (issued
+here, from the core's key ring), and only that account's VOD events reach the functions. The
+instances' own calls go to an internal server of this app (started on first use, loopback, a thread
+pool of its own), so however many invocations hold the public server's threads, a function's call
+back into VOD is served.
 """
 
 from __future__ import annotations
@@ -9,17 +14,16 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from vodfc.emulator.callscope import MODE_KEY
+from vodfc.emulator.config import EmulatorConfig
 from vodfc.emulator.core import Core
 from vodfc.emulator.fc.context import Credentials
 from vodfc.emulator.fc.runtime import FunctionRuntime
 from vodfc.emulator.fc.template import Template, TemplateError, load_template
-from vodfc.emulator.protocol.environ import host, host_url
+from vodfc.emulator.wsgi_server import BackgroundServer
 
 log = logging.getLogger("vodfc.fc")
 
@@ -35,22 +39,25 @@ def default_template_path() -> Path:
 
 
 class FcComponent:
-    """The FC side of one emulator app: which template, and the runtime running it."""
+    """The FC side of one emulator app: which template, the runtime running it, its internal server."""
 
-    def __init__(self, core: Core):
+    def __init__(self, core: Core, http: Any = None):
         self.core = core
+        # The WSGI app the internal server serves: this emulator's own.
+        self.http = http
         self.template_path: Path | None = None
         self.loaded_at = datetime.now(timezone.utc)
         self.sleep: Any = None
         self.log_sink: Any = None
+        self.account_id = owning_account(core.config, core.accounts.account_ids())
         self._runtime: FunctionRuntime | None = None
         self._lock = threading.Lock()
+        self._internal: BackgroundServer | None = None
+        self._internal_lock = threading.Lock()
         # VOD events reach the functions only once a template was loaded on purpose (``load``: vodfc up,
         # vodfc invoke, a test): an app that merely serves the FC API lazily must not start running
         # event functions behind the back of tests that count events or tags.
         self.deliver_events = False
-        # The address a server-mode client reached this app at: the functions' own VOD calls go there.
-        self.server_url: str | None = None
         self.checksums: dict[str, str] = {}
 
     @property
@@ -74,14 +81,14 @@ class FcComponent:
             )
             self.deliver_events = True
         if old is not None:
-            old.reset()
             old.close()
         return self._runtime
 
     def _build(self, template: Template, path: Path | None, **options: Any) -> FunctionRuntime:
         config = self.core.config
-        account_id = config.default_account_id
+        account_id = self.account_id
 
+        # The one place the functions' credentials are issued: STS tokens of the owning account.
         def issue() -> Credentials:
             token = self.core.accounts.issue_sts_token(account_id, int(timedelta(hours=36).total_seconds()))
             return Credentials(token.access_key_id, token.access_key_secret, token.security_token or "")
@@ -93,30 +100,39 @@ class FcComponent:
         options.setdefault("account_id", account_id)
         options.setdefault("region", config.region)
         options.setdefault("clock", config.clock)
-        options.setdefault("vod_endpoint", self.server_url)
+        if self.http is not None:
+            options.setdefault("vod_endpoint", self.internal_url)
         if self.sleep is not None:
             options.setdefault("sleep", self.sleep)
         if self.log_sink is not None:
             options.setdefault("log_sink", self.log_sink)
         return FunctionRuntime(template, **options)
 
-    def note_request(self, environ: Mapping[str, Any]) -> None:
-        """Remember the address of a server-mode request that reached the server by its own address."""
-        if self.server_url is not None or environ.get(MODE_KEY, "server") != "server":
-            return
-        # A request sent through HTTP_PROXY names the cloud's host: it says nothing of where we listen.
-        if host(environ).split(":")[0].lower().endswith(".aliyuncs.com"):
-            return
-        self.remember_server(host_url(environ).rstrip("/"))
+    def internal_url(self) -> str:
+        """The internal server's URL (started on first use): where the instances' own calls go.
 
-    def remember_server(self, url: str) -> None:
-        """Called on every server-mode request: the first address seen becomes the VOD endpoint."""
-        if self.server_url is not None:
-            return
-        self.server_url = url
+        It serves this same app (STS tokens and state live here) on a loopback port with its own
+        threads; its requests are tagged ``internal``, so their events never change how the user's own
+        calls are delivered, and never wait for the functions they start.
+        """
+        with self._internal_lock:
+            if self._internal is None:
+                if self.http is None:
+                    raise RuntimeError("this FC component has no app to serve its functions' calls")
+                threads = int(os.environ.get("VODFC_FC_INTERNAL_THREADS", "") or 32)
+                self._internal = BackgroundServer(self.http, threads=threads, mode="internal").start()
+            return self._internal.url
+
+    def close(self) -> None:
+        """Stop every instance and the internal server."""
         with self._lock:
-            if self._runtime is not None and not self._runtime.vod_endpoint:
-                self._runtime.vod_endpoint = url
+            runtime, self._runtime = self._runtime, None
+        if runtime is not None:
+            runtime.close()
+        with self._internal_lock:
+            internal, self._internal = self._internal, None
+        if internal is not None:
+            internal.stop()
 
     def reset(self) -> None:
         with self._lock:
@@ -126,7 +142,7 @@ class FcComponent:
             runtime.reset()
 
     def on_event(self, event: dict[str, Any]) -> None:
-        """The event bus's subscriber: publish the VOD event to the functions' MNS topic."""
+        """The event bus's subscriber (for the owning account's events): publish to the functions' topic."""
         if not self.deliver_events:
             return
         try:
@@ -135,3 +151,14 @@ class FcComponent:
             log.warning("VOD event not delivered to functions: template.yml is invalid: %s", exc)
             return
         runtime.deliver_event(event)
+
+
+def owning_account(config: EmulatorConfig, known: list[str]) -> str:
+    """The account the template's FC resources belong to: ``VODFC_FC_ACCOUNT``, else the default one."""
+    chosen = os.environ.get("VODFC_FC_ACCOUNT", "").strip()
+    if not chosen:
+        return config.default_account_id
+    if chosen not in known:
+        accounts = ", ".join(known)
+        raise ValueError(f"VODFC_FC_ACCOUNT={chosen} is not one of the configured accounts ({accounts})")
+    return chosen

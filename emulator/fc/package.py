@@ -117,7 +117,9 @@ def package_functions(
     return built
 
 
-def build_zip(target: Path, function: Function, shared: Path, deps_dir: Path | None) -> int:
+def zip_entries(function: Function, shared: Path, deps_dir: Path | None = None) -> dict[str, Path]:
+    """What ``function``'s zip holds: each file by its name in the zip (the zip's root is the code
+    directory FC puts first on ``sys.path``)."""
     entries: dict[str, Path] = {}
     if deps_dir is not None:
         for path in _walk(deps_dir):
@@ -127,6 +129,11 @@ def build_zip(target: Path, function: Function, shared: Path, deps_dir: Path | N
     # The function's own files win over anything of the same name.
     for path in _walk(function.code_dir):
         entries[path.relative_to(function.code_dir).as_posix()] = path
+    return entries
+
+
+def build_zip(target: Path, function: Function, shared: Path, deps_dir: Path | None) -> int:
+    entries = zip_entries(function, shared, deps_dir)
     tmp = target.with_suffix(".zip.tmp")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for name in sorted(entries):

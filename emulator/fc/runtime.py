@@ -1,18 +1,16 @@
-"""The local FC runtime: functions from template.yml run in-process, warm, with FC's context and limits.
+"""The local FC runtime: template.yml's functions run in instances of their own, concurrently, like FC.
 
-One ``Instance`` per function (FC gives each function its own instances): the handler's module is
-imported once under a name of its own, the ``Initializer`` runs once before the first invocation, and
-module globals survive between invocations. A timed-out instance is thrown away (FC kills it), so the
-next invocation starts cold.
+An instance is an OS process (``vodfc.emulator.fc.worker`` is its bootstrap) with FC's environment, a
+/tmp of its own, its own module state, and its ``Initializer`` run once; ``FunctionPool`` starts
+instances on demand up to a per-function limit, keeps them warm, queues requests beyond the limit and
+reaps idle instances; ``vodfc.emulator.fc.instances`` starts, talks to and stops the processes.
+``FunctionRuntime`` is the facade the FC API, the triggers and the CLI call: it builds what FC gives an
+instance (environment, ``context``), enforces ``Timeout`` and ``InitializationTimeout`` (an instance
+that runs over is killed, with everything it started, and the caller gets FC's error), assembles the
+invocation's log in FC's format, and keeps the invocation history and the MNS deliveries.
 
-While a handler runs, the process environment carries what FC sets (``FC_*`` allow-list,
-``ALIBABA_CLOUD_*`` STS credentials and their legacy names, the function's ``EnvironmentVariables``,
-``VOD_ENDPOINT`` when the emulator is served over HTTP, and ``TMPDIR``: each instance's own scratch
-directory, as FC's ``/tmp`` belongs to one instance). ``os.environ`` is process-wide, so
-invocations run one at a time (a nested invocation — a handler invoking another function in-process —
-runs inside its caller's turn). The handler itself runs in a worker thread so ``Timeout`` can be
-enforced; Python cannot kill a thread, so a timed-out handler keeps running in the background, with the
-environment already restored.
+An instance's own calls to VOD (and OSS, FC) go to ``VOD_ENDPOINT``: ``vod_endpoint`` here, which the
+FC component points at an internal server of the same app (see ``vodfc.emulator.fc``).
 """
 
 from __future__ import annotations
@@ -21,40 +19,54 @@ import base64
 import collections
 import io
 import json
-import logging
-import os
 import random
-import shutil
 import sys
-import tempfile
 import threading
 import time
-import traceback
 import uuid
-import weakref
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-from vodfc.emulator.fc.context import Credentials, FCContext, FunctionMeta, ServiceMeta
-from vodfc.emulator.fc.loader import ImportModuleError, load_module, resolve
+from vodfc.emulator.events.wire import VOD_EVENTS_TOPIC, encode, mns_topic_event, timer_event
+from vodfc.emulator.fc.context import Credentials
+from vodfc.emulator.fc.instances import (
+    CallTimedOut,
+    Instance,
+    InstanceLost,
+    InstanceStartError,
+    Reply,
+    host_environment,
+    supervisor,
+)
+from vodfc.emulator.fc.pool import FunctionPool, Throttled
+from vodfc.emulator.fc.settings import RuntimeSettings
 from vodfc.emulator.fc.template import Function, Template, Trigger
-from vodfc.shared.fc.logs import FC_DATE_FORMAT
-from vodfc.shared.validation import format_time
+from vodfc.emulator.fc.worker import encode_result, error_body
 
-log = logging.getLogger("vodfc.fc")
+__all__ = [
+    "Delivery",
+    "FunctionRuntime",
+    "Invocation",
+    "InvocationFailed",
+    "Throttled",
+    "encode_result",
+    "new_request_id",
+    "wsgi_environ",
+]
 
-VOD_EVENTS_TOPIC = "vodfc-vod-events"
 TAIL_BYTES = 4096
 STS_LIFETIME = timedelta(hours=36)
-
-_env_lock = threading.RLock()
-_local = threading.local()
+# The variables FC refreshes while an instance lives: sent again with an invocation when they changed.
+CREDENTIAL_VARIABLES = (
+    ("ALIBABA_CLOUD_ACCESS_KEY_ID", "accessKeyID", 0),
+    ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "accessKeySecret", 1),
+    ("ALIBABA_CLOUD_SECURITY_TOKEN", "securityToken", 2),
+)
+UNHANDLED = ", Error: Unhandled function error"
 
 
 class InvocationFailed(Exception):
@@ -62,7 +74,7 @@ class InvocationFailed(Exception):
 
     def __init__(self, message: str, error_type: str, stack: list[list[Any]] | None = None):
         super().__init__(message)
-        self.payload = {"errorMessage": message, "errorType": error_type, "stackTrace": stack or []}
+        self.payload = error_body(message, error_type, stack)
 
 
 @dataclass
@@ -79,6 +91,7 @@ class Invocation:
     duration_ms: float = 0.0
     cold_start: bool = False
     kind: str = "event"  # event | http | timer | mns | async
+    memory_mb: int = 0
 
     @property
     def ok(self) -> bool:
@@ -111,150 +124,8 @@ class Delivery:
     invocation: Invocation
 
 
-class Instance:
-    """A warm instance of one function: its module, its handler, whether the initializer ran."""
-
-    def __init__(self, function: Function, generation: int):
-        self.function = function
-        self.module_name, _, self.func_name = function.handler.rpartition(".")
-        tag = "".join(c if c.isalnum() else "_" for c in f"{function.service}__{function.name}")
-        self.unique_name = (
-            f"vodfc_fc_{tag}_{generation}__{self.module_name.replace('.', '_').replace('/', '_')}"
-        )
-        self.module: ModuleType | None = None
-        self.handler: Callable[..., Any] | None = None
-        self.initialized = function.initializer is None
-        self.instance_id = uuid.uuid4().hex[:16]
-        self.invocations = 0
-        self._tmp: str | None = None
-
-    @property
-    def tmp_dir(self) -> str:
-        """This instance's own scratch directory, its ``TMPDIR``.
-
-        FC gives each instance an empty ``/tmp`` that goes away with it; in one host process the
-        functions would otherwise share (and keep, run after run) the host's ``/tmp``.
-        """
-        if self._tmp is None:
-            self._tmp = tempfile.mkdtemp(prefix=f"vodfc-fc-{self.instance_id}-")
-            # Also gone when the emulator exits without discarding its instances.
-            weakref.finalize(self, shutil.rmtree, self._tmp, True)
-        return self._tmp
-
-    def load(self) -> Callable[..., Any]:
-        if self.handler is None:
-            self.module = load_module(self.function.code_dir, self.module_name, self.unique_name)
-            self.handler = resolve(self.module, self.module_name, self.func_name)  # type: ignore[assignment]
-        return self.handler  # type: ignore[return-value]
-
-    def initializer(self) -> Callable[..., Any]:
-        spec = self.function.initializer
-        assert spec is not None
-        module_name, _, func = spec.rpartition(".")
-        if module_name == self.module_name:
-            self.load()
-            assert self.module is not None
-            return resolve(self.module, module_name, func)  # type: ignore[return-value]
-        module = load_module(self.function.code_dir, module_name, f"{self.unique_name}__init_{module_name}")
-        return resolve(module, module_name, func)  # type: ignore[return-value]
-
-    def discard(self) -> None:
-        if self.module is not None:
-            sys.modules.pop(self.unique_name, None)
-        if self._tmp is not None:
-            shutil.rmtree(self._tmp, ignore_errors=True)
-            self._tmp = None
-
-
-class _ThreadStdout(io.TextIOBase):
-    """``sys.stdout`` while handlers run: a handler's ``print`` goes to its invocation's log, verbatim
-    (FC sends a function's stdout to its logs); every other thread writes to the real stdout."""
-
-    def __init__(self, real: Any):
-        super().__init__()
-        self.real = real
-        self.sinks: dict[int, _Capture] = {}
-        self.pending: dict[int, str] = {}
-
-    def write(self, text: str) -> int:
-        ident = threading.get_ident()
-        capture = self.sinks.get(ident)
-        if capture is None:
-            return int(self.real.write(text))
-        buffered = self.pending.get(ident, "") + text
-        *complete, rest = buffered.split("\n")
-        capture.lines.extend(complete)
-        self.pending[ident] = rest
-        return len(text)
-
-    def flush(self) -> None:
-        self.real.flush()
-
-    def finish(self, ident: int | None) -> None:
-        if ident is None:
-            return
-        capture = self.sinks.pop(ident, None)
-        rest = self.pending.pop(ident, "")
-        if capture is not None and rest:
-            capture.lines.append(rest)
-
-    def writable(self) -> bool:
-        return True
-
-    @property
-    def encoding(self) -> str:  # type: ignore[override]
-        return str(getattr(self.real, "encoding", "utf-8"))
-
-
-_stdout_lock = threading.Lock()
-
-
-def _route_stdout(capture: _Capture, ident: int) -> None:
-    with _stdout_lock:
-        current = sys.stdout
-        if not isinstance(current, _ThreadStdout):
-            current = _ThreadStdout(current)
-            sys.stdout = current
-        current.sinks[ident] = capture
-
-
-def _unroute_stdout(ident: int | None) -> None:
-    with _stdout_lock:
-        current = sys.stdout
-        if not isinstance(current, _ThreadStdout):
-            return
-        current.finish(ident)
-        if not current.sinks:
-            sys.stdout = current.real
-
-
-class _Capture(logging.Handler):
-    """Collects the log records of the worker thread it is installed for, in FC's line format."""
-
-    def __init__(self, request_id: str):
-        super().__init__(logging.DEBUG)
-        self.request_id = request_id
-        self.lines: list[str] = []
-        self.thread_id: int | None = None
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.thread != self.thread_id:
-            return
-        try:
-            when = datetime.fromtimestamp(record.created, timezone.utc).strftime(FC_DATE_FORMAT)
-            # shared.fc.logs stamps records with its own request id ("-" outside its handlers).
-            rid = getattr(record, "fc_request_id", None)
-            rid = rid if rid and rid != "-" else self.request_id
-            text = record.getMessage()
-            if record.exc_info:
-                text += "\n" + "".join(traceback.format_exception(*record.exc_info)).rstrip()
-            self.lines.append(f"{when}.{int(record.msecs):03d}Z {rid} [{record.levelname}] {text}")
-        except Exception:  # a broken record must not break the invocation
-            pass
-
-
 class FunctionRuntime:
-    """Runs the functions of one template. Thread-safe; see the module docstring."""
+    """Runs the functions of one template in instance processes. Thread-safe; see the module docstring."""
 
     def __init__(
         self,
@@ -263,31 +134,34 @@ class FunctionRuntime:
         issue_credentials: Callable[[], Credentials] | None = None,
         account_id: str = "1234567890123456",
         region: str = "cn-shanghai",
-        vod_endpoint: str | None = None,
+        vod_endpoint: str | Callable[[], str | None] | None = None,
         time_limit: Callable[[Function], float] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
         log_sink: Callable[[str], None] | None = None,
         mns_max_attempts: int = 3,
+        settings: RuntimeSettings | None = None,
     ):
         self.template = template
         self.account_id = account_id
         self.region = region
+        # A URL, or a callable giving it (the FC component starts its internal server on first use).
         self.vod_endpoint = vod_endpoint
         self.time_limit = time_limit or (lambda fn: float(fn.timeout))
         self.init_time_limit: Callable[[Function], float] = lambda fn: float(fn.initialization_timeout)
         self.sleep = sleep
         self.clock = clock
         self.log_sink = log_sink
+        self.settings = settings or RuntimeSettings.from_env()
         self._log_lock = threading.Lock()
         self.mns_max_attempts = mns_max_attempts
         self._issue_credentials = issue_credentials
         self._credentials: tuple[Credentials, datetime] | None = None
-        self._instances: dict[tuple[str, str], Instance] = {}
-        self._generation = 0
+        self._pools: dict[tuple[str, str], FunctionPool] = {}
         self._lock = threading.RLock()
         self._executor: ThreadPoolExecutor | None = None
         self._pending: set[Future[Invocation]] = set()
+        self._closed = False
         self.history: collections.deque[Invocation] = collections.deque(maxlen=200)
         self.deliveries: list[Delivery] = []
 
@@ -301,34 +175,59 @@ class FunctionRuntime:
     def functions(self) -> list[Function]:
         return list(self.template.functions())
 
-    def instance(self, function: Function) -> tuple[Instance, bool]:
+    def pool(self, function: Function) -> FunctionPool:
+        """The function's instances (created on first use)."""
         key = (function.service, function.name)
         with self._lock:
-            found = self._instances.get(key)
-            if found is not None:
-                return found, False
-            self._generation += 1
-            created = Instance(function, self._generation)
-            self._instances[key] = created
-            return created, True
+            found = self._pools.get(key)
+            if found is None:
+                settings = self.settings
+                found = FunctionPool(
+                    function.name,
+                    lambda pool: self._start_instance(function, pool),
+                    cap=settings.max_instances,
+                    concurrency=function.instance_concurrency,
+                    queue_size=settings.queue_size,
+                    queue_wait=settings.queue_wait,
+                    keep_alive=settings.keep_alive,
+                )
+                self._pools[key] = found
+                supervisor().register(found)
+            return found
 
-    def discard(self, function: Function) -> None:
+    def instances(self) -> dict[str, Any]:
+        """What runs now, per function (``GET /_vodfc/fc/instances``)."""
         with self._lock:
-            instance = self._instances.pop((function.service, function.name), None)
-        if instance is not None:
-            instance.discard()
+            pools = dict(self._pools)
+        return {f"{service}/{name}": pool.snapshot() for (service, name), pool in sorted(pools.items())}
 
     def reset(self) -> None:
-        """Cold start everything: forget instances, cached credentials and the logs."""
+        """Cold start everything: stop every instance, forget cached credentials and the logs."""
         with self._lock:
-            instances, self._instances = list(self._instances.values()), {}
             self._credentials = None
             self.history.clear()
             self.deliveries = []
-        for instance in instances:
-            instance.discard()
+        self.stop_instances()
 
-    # --- context and environment ------------------------------------------------------------------
+    def stop_instances(self) -> None:
+        """Stop every instance (running invocations fail): the next invocations start cold."""
+        with self._lock:
+            pools = list(self._pools.values())
+        for pool in pools:
+            pool.clear()
+
+    def close(self) -> None:
+        """Stop every instance and refuse further invocations."""
+        with self._lock:
+            self._closed = True
+            pools = list(self._pools.values())
+        for pool in pools:
+            pool.clear(close=True)
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+    # --- what an instance is given ----------------------------------------------------------------
 
     def credentials(self) -> Credentials:
         """The service role's STS credentials (re-issued before they expire, as FC refreshes them)."""
@@ -342,59 +241,101 @@ class FunctionRuntime:
                 self._credentials = (creds, now + STS_LIFETIME)
             return self._credentials[0]
 
-    def context(self, function: Function, request_id: str, retry_count: int = 0) -> FCContext:
-        service = self.template.services.get(function.service)
-        return FCContext(
-            request_id=request_id,
-            credentials=self.credentials(),
-            function=FunctionMeta(
-                function.name,
-                function.handler,
-                function.memory_size,
-                function.timeout,
-                function.initializer,
-                function.initialization_timeout,
-            ),
-            service=ServiceMeta(
-                function.service,
-                service.log_project if service else "",
-                service.log_store if service else "",
-            ),
-            region=self.region,
-            account_id=self.account_id,
-            retry_count=retry_count,
-        )
+    def endpoint(self) -> str | None:
+        """Where the instances' own VOD (and OSS, FC) calls go: their ``VOD_ENDPOINT``."""
+        endpoint = self.vod_endpoint
+        return endpoint() if callable(endpoint) else endpoint
 
-    def environment(
-        self, function: Function, context: FCContext, instance: Instance
-    ) -> dict[str, str | None]:
-        """What FC puts in the environment; None removes a variable (the host's own VOD_ENDPOINT)."""
-        creds = context.credentials
-        env: dict[str, str | None] = {
-            "FC_FUNC_CODE_PATH": str(function.code_dir),
-            "FC_FUNCTION_MEMORY_SIZE": str(function.memory_size),
-            # The runtimes' exact version strings are not documented; the runtime id stands in.
-            "FC_RUNTIME_VERSION": function.runtime,
-            "FC_ACCOUNT_ID": self.account_id,
-            "FC_FUNCTION_HANDLER": function.handler,
-            "FC_FUNCTION_NAME": function.name,
-            "FC_SERVICE_NAME": function.service,
-            "FC_QUALIFIER": "LATEST",
-            "FC_VER_ID": "",
-            "FC_REGION": self.region,
-            "FC_INSTANCE_ID": instance.instance_id,
-            "TMPDIR": instance.tmp_dir,
-            "ALIBABA_CLOUD_ACCESS_KEY_ID": creds.access_key_id,
-            "ALIBABA_CLOUD_ACCESS_KEY_SECRET": creds.access_key_secret,
-            "ALIBABA_CLOUD_SECURITY_TOKEN": creds.security_token,
-            "accessKeyID": creds.access_key_id,
-            "accessKeySecret": creds.access_key_secret,
-            "securityToken": creds.security_token,
-        }
-        # In-process the functions call the real VOD host, which mock_vod answers.
-        env["VOD_ENDPOINT"] = self.vod_endpoint or None
-        env.update(function.environment)
+    def refreshed(self, function: Function) -> dict[str, str | None]:
+        """The variables FC refreshes during an instance's life (credentials, endpoint), as now."""
+        creds = self.credentials()
+        values = (creds.access_key_id, creds.access_key_secret, creds.security_token)
+        env: dict[str, str | None] = {}
+        for name, legacy, at in CREDENTIAL_VARIABLES:
+            env[name] = env[legacy] = values[at]
+        env["VOD_ENDPOINT"] = self.endpoint()
+        # The function's own EnvironmentVariables win (as in FC, they are applied last).
+        for name in list(env):
+            if name in function.environment:
+                env[name] = function.environment[name]
         return env
+
+    def environment(self, function: Function, instance: Instance) -> dict[str, str]:
+        """An instance's whole environment: a few host variables, FC's, then the function's own."""
+        env: dict[str, str | None] = dict(host_environment())
+        env.update(
+            {
+                "FC_FUNC_CODE_PATH": str(function.code_dir),
+                "FC_FUNCTION_MEMORY_SIZE": str(function.memory_size),
+                # The runtimes' exact version strings are not documented; the runtime id stands in.
+                "FC_RUNTIME_VERSION": function.runtime,
+                "FC_ACCOUNT_ID": self.account_id,
+                "FC_FUNCTION_HANDLER": function.handler,
+                "FC_FUNCTION_NAME": function.name,
+                "FC_SERVICE_NAME": function.service,
+                "FC_QUALIFIER": "LATEST",
+                "FC_VER_ID": "",
+                "FC_REGION": self.region,
+                "FC_INSTANCE_ID": instance.instance_id,
+                # With a private /tmp the instance's folder is /tmp itself.
+                "TMPDIR": "/tmp" if instance.private_tmp else instance.worker.folder,
+            }
+        )
+        env.update(self.refreshed(function))
+        env.update(function.environment)
+        return {name: value for name, value in env.items() if value is not None}
+
+    def _start_instance(self, function: Function, pool: FunctionPool) -> Instance:
+        mode = self.settings.private_tmp
+        worker = supervisor().take(mode)
+        if mode == "on" and not worker.private_tmp:
+            worker.kill()
+            raise InstanceStartError(
+                f"VODFC_FC_PRIVATE_TMP=on but no private /tmp here: {worker.tmp_problem}"
+            )
+        instance = Instance(
+            worker,
+            function.name,
+            function.instance_concurrency,
+            on_output=self._stray_line,
+            on_lost=pool.lost,
+        )
+        env = self.environment(function, instance)
+        instance.env_sent = {name: env.get(name) for name in self.refreshed(function)}
+        service = self.template.services.get(function.service)
+        meta = {
+            "name": function.name,
+            "handler": function.handler,
+            "memory": function.memory_size,
+            "timeout": function.timeout,
+            "initializer": function.initializer,
+            "initialization_timeout": function.initialization_timeout,
+            "service": function.service,
+            "log_project": service.log_project if service else "",
+            "log_store": service.log_store if service else "",
+            "region": self.region,
+            "account_id": self.account_id,
+        }
+        try:
+            instance.send(
+                {
+                    "op": "assign",
+                    "function": meta,
+                    "concurrency": function.instance_concurrency,
+                    "env": env,
+                    "sys_path": code_path(function.code_dir),
+                    "code_dir": str(function.code_dir),
+                }
+            )
+        except OSError as exc:
+            instance.kill()
+            raise InstanceStartError(f"the instance process went away: {exc}") from exc
+        return instance
+
+    def _stray_line(self, instance: Instance, line: str) -> None:
+        if self.log_sink is not None:
+            with self._log_lock:
+                self.log_sink(f"[{instance.function} {instance.instance_id[:8]}] {line}")
 
     # --- running ----------------------------------------------------------------------------------
 
@@ -408,54 +349,37 @@ class FunctionRuntime:
         kind: str = "event",
         retry_count: int = 0,
     ) -> Invocation:
-        """Invoke a function synchronously with ``event`` (bytes; str and dicts are encoded)."""
+        """Invoke a function synchronously with ``event`` (bytes; str and dicts are encoded).
+
+        Raises ``Throttled`` when the function's instances are all busy and its queue is full (or
+        the wait too long), ``LookupError`` for an unknown function.
+        """
         function = self._require(name, service)
-        payload = _event_bytes(event)
-        return self._run(function, kind, request_id, retry_count, lambda handler, ctx: handler(payload, ctx))
+        return self._run(function, kind, request_id, retry_count, _event_bytes(event))
 
     def invoke_http(
         self,
         name: str,
-        environ: dict[str, Any],
+        environ: Mapping[str, Any],
         *,
         service: str | None = None,
         request_id: str | None = None,
     ) -> Invocation:
-        """Call an HTTP function's WSGI handler with ``environ`` (``fc.context`` is added)."""
+        """Call an HTTP function's WSGI handler with ``environ`` (from ``wsgi_environ``); the instance
+        adds ``fc.context``, its own environment and fresh ``wsgi.*`` objects."""
         function = self._require(name, service)
-
-        def call(handler: Callable[..., Any], ctx: FCContext) -> tuple[int, list[tuple[str, str]], bytes]:
-            environ["fc.context"] = ctx
-            environ["HTTP_X_FC_FUNCTION_HANDLER"] = function.handler
-            for key, value in os.environ.items():
-                environ.setdefault(key, value)
-            captured: dict[str, Any] = {}
-            chunks: list[bytes] = []
-
-            def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-                captured["status"], captured["headers"] = status, list(headers)
-                return chunks.append
-
-            result = handler(environ, start_response)
-            try:
-                for chunk in result:
-                    chunks.append(chunk if isinstance(chunk, bytes) else str(chunk).encode())
-            finally:
-                if hasattr(result, "close"):
-                    result.close()
-            if "status" not in captured:
-                raise InvocationFailed("the WSGI handler never called start_response", "InvalidHttpResponse")
-            status = int(str(captured["status"]).split(" ", 1)[0])
-            return status, captured["headers"], b"".join(chunks)
-
-        return self._run(function, "http", request_id, 0, call)
+        stream = environ.get("wsgi.input")
+        body = stream.read() if stream is not None else b""
+        variables = {key: value for key, value in environ.items() if isinstance(value, str)}
+        return self._run(function, "http", request_id, 0, body, http={"environ": variables})
 
     def invoke_async(self, name: str, event: Any = b"", *, service: str | None = None) -> str:
         """Queue an invocation (FC's async invoke); returns its request id at once."""
         function = self._require(name, service)
         request_id = new_request_id()
-        future = self._pool().submit(
-            self.invoke, function.name, event, service=function.service, request_id=request_id, kind="async"
+        payload = _event_bytes(event)
+        future = self._pool_executor().submit(
+            self._run, function, "async", request_id, 0, payload, bounded=False
         )
         with self._lock:
             self._pending.add(future)
@@ -479,16 +403,11 @@ class FunctionRuntime:
                 except Exception:
                     pass
 
-    def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = None
-
     def _forget(self, future: Future[Invocation]) -> None:
         with self._lock:
             self._pending.discard(future)
 
-    def _pool(self) -> ThreadPoolExecutor:
+    def _pool_executor(self) -> ThreadPoolExecutor:
         with self._lock:
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="vodfc-fc-async")
@@ -506,106 +425,123 @@ class FunctionRuntime:
         kind: str,
         request_id: str | None,
         retry_count: int,
-        call: Callable[[Callable[..., Any], FCContext], Any],
+        body: bytes,
+        *,
+        http: dict[str, Any] | None = None,
+        bounded: bool = True,
     ) -> Invocation:
+        if self._closed:
+            raise Throttled("the runtime was closed")
         request_id = request_id or new_request_id()
-        instance, cold = self.instance(function)
-        ctx = self.context(function, request_id, retry_count)
-        result = Invocation(function.name, request_id, cold_start=cold, kind=kind)
-        capture = _Capture(request_id)
-        limit = self.time_limit(function)
-        outcome: dict[str, Any] = {}
-        initialized = threading.Event()
-        done = threading.Event()
-        lines = capture.lines
-
-        def worker() -> None:
-            _local.inside = True
-            capture.thread_id = threading.get_ident()
-            _route_stdout(capture, capture.thread_id)
-            try:
-                handler = instance.load()
-                if not instance.initialized:
-                    # FC calls the initializer on its own, before the first invocation of an instance.
-                    lines.append(f"FC Initialize Start RequestId: {request_id}")
-                    init = instance.initializer()
-                    init(ctx)
-                    instance.initialized = True
-                    lines.append(f"FC Initialize End RequestId: {request_id}")
-                initialized.set()
-                lines.append(f"FC Invoke Start RequestId: {request_id}")
-                outcome["value"] = call(handler, ctx)
-            except BaseException as exc:
-                outcome["error"] = exc
-            finally:
-                _unroute_stdout(capture.thread_id)
-                initialized.set()
-                done.set()
-
-        nested = getattr(_local, "inside", False)
-        if not nested and not _env_lock.acquire(timeout=max(limit, 1.0)):
-            result.error = InvocationFailed(
-                "the local runtime is busy: another invocation holds the process environment",
-                "ResourceThrottled",
-            ).payload
-            return self._finish(result, function)
-        saved = _apply_env(self.environment(function, ctx, instance))
-        root = logging.getLogger()
-        root.addHandler(capture)
-        # FC's runtime sets the root logger to INFO (FC_SERVER_LOG_LEVEL); Python's default would drop it.
-        root_level = root.level
-        if root_level > logging.INFO or root_level == logging.NOTSET:
-            root.setLevel(logging.INFO)
-        started = time.monotonic()
-        init_failed = False
+        pool = self.pool(function)
         try:
-            thread = threading.Thread(target=worker, name=f"vodfc-fc-{function.name}", daemon=True)
-            thread.start()
-            if not instance.initialized and not initialized.wait(self.init_time_limit(function)):
-                init_failed = True
-                finished = False
-            else:
-                finished = done.wait(limit)
+            instance, cold = pool.acquire(bounded=bounded)
+        except InstanceStartError as exc:
+            result = Invocation(function.name, request_id, kind=kind, cold_start=True)
+            result.error = InvocationFailed(str(exc), "InstanceStartError").payload
+            result.log_lines += [
+                f"FC Invoke Start RequestId: {request_id}",
+                f"FC Invoke End RequestId: {request_id}{UNHANDLED}",
+            ]
+            return self._finish(result, function)
+        result = Invocation(function.name, request_id, cold_start=cold, kind=kind)
+        started = time.monotonic()
+        discard = True
+        try:
+            discard = self._execute(function, instance, result, retry_count, body, http)
         finally:
             result.duration_ms = (time.monotonic() - started) * 1000
-            root.removeHandler(capture)
-            if root.level == logging.INFO and root_level != logging.INFO:
-                root.setLevel(root_level)
-            _restore_env(saved)
-            if not nested:
-                _env_lock.release()
-        result.log_lines[:0] = list(capture.lines)
-        if not any(line.startswith("FC Invoke Start") for line in result.log_lines):
-            result.log_lines.append(f"FC Invoke Start RequestId: {request_id}")
-        instance.invocations += 1
-        if init_failed:
-            self.discard(function)
-            result.error = InvocationFailed(
-                f"Function initialization timed out after {function.initialization_timeout} seconds",
-                "FunctionInitializationTimeoutError",
-            ).payload
-        elif not finished:
-            # FC stops the instance that ran over; the next invocation is a cold start.
-            self.discard(function)
-            result.error = InvocationFailed(
-                f"Function timed out after {function.timeout} seconds", "FunctionTimeoutError"
-            ).payload
-        elif "error" in outcome:
-            result.error = _error_payload(outcome["error"])
-        else:
-            value = outcome["value"]
-            if kind == "http":
-                result.status, result.headers, result.body = value
-            else:
-                try:
-                    result.body = encode_result(value)
-                except (TypeError, ValueError) as exc:
-                    result.error = InvocationFailed(
-                        f"the handler's result is not JSON serializable: {exc}", "TypeError"
-                    ).payload
-        suffix = ", Error: Unhandled function error" if result.error is not None else ""
-        self._line(result, f"FC Invoke End RequestId: {request_id}{suffix}")
+            pool.release(instance, discard=discard)
         return self._finish(result, function)
+
+    def _execute(
+        self,
+        function: Function,
+        instance: Instance,
+        result: Invocation,
+        retry_count: int,
+        body: bytes,
+        http: dict[str, Any] | None,
+    ) -> bool:
+        """Run the initializer if due, then the handler; fills ``result``. True: discard the instance."""
+        rid = result.request_id
+        lines = result.log_lines
+        creds = self.credentials()
+        call: dict[str, Any] = {
+            "id": rid,
+            "credentials": [creds.access_key_id, creds.access_key_secret, creds.security_token],
+            "retry_count": retry_count,
+        }
+        if function.initializer is not None and not instance.initialized:
+            with instance.init_lock:
+                if not instance.initialized:
+                    # FC calls the initializer on its own, before the first invocation of an instance.
+                    lines.append(f"FC Initialize Start RequestId: {rid}")
+                    reply = self._call(instance, function, {"op": "init", **call}, b"", result, init=True)
+                    if reply is None or "error" in reply.header:
+                        lines.append(f"FC Initialize End RequestId: {rid}{UNHANDLED}")
+                        if reply is not None:
+                            result.error = reply.header["error"]
+                        # A failed initializer: the next call starts a new instance and runs it again.
+                        return True
+                    lines.append(f"FC Initialize End RequestId: {rid}")
+                    instance.initialized = True
+        lines.append(f"FC Invoke Start RequestId: {rid}")
+        header: dict[str, Any] = {"op": "invoke", "kind": "http" if http is not None else "event", **call}
+        if http is not None:
+            header["http"] = http
+        reply = self._call(instance, function, header, body, result, init=False)
+        if reply is not None:
+            if "error" in reply.header:
+                result.error = reply.header["error"]
+            elif http is not None:
+                result.status = int(reply.header["status"])
+                result.headers = [(str(k), str(v)) for k, v in reply.header["headers"]]
+                result.body = reply.body
+            else:
+                result.body = reply.body
+        lines.append(f"FC Invoke End RequestId: {rid}{UNHANDLED if result.error is not None else ''}")
+        return reply is None
+
+    def _call(
+        self,
+        instance: Instance,
+        function: Function,
+        header: dict[str, Any],
+        body: bytes,
+        result: Invocation,
+        *,
+        init: bool,
+    ) -> Reply | None:
+        """One call to the instance under its time limit; None when the instance must go (the error
+        is in ``result``)."""
+        env = {k: v for k, v in self.refreshed(function).items() if instance.env_sent.get(k, "") != v}
+        if env:
+            header["env"] = env
+        limit = self.init_time_limit(function) if init else self.time_limit(function)
+        try:
+            reply = instance.call(header, body, limit)
+        except CallTimedOut as exc:
+            result.log_lines += exc.lines
+            # FC stops the instance that ran over (and everything it runs); the next call starts cold.
+            if init:
+                result.error = InvocationFailed(
+                    f"Function initialization timed out after {function.initialization_timeout} seconds",
+                    "FunctionInitializationTimeoutError",
+                ).payload
+            else:
+                result.error = InvocationFailed(
+                    f"Function timed out after {function.timeout} seconds", "FunctionTimeoutError"
+                ).payload
+            return None
+        except InstanceLost as exc:
+            result.log_lines += exc.lines
+            result.error = InvocationFailed(str(exc), "ProcessExitedUnexpectedly").payload
+            return None
+        instance.env_sent.update(env)
+        result.log_lines += reply.lines
+        result.memory_mb = max(result.memory_mb, int(reply.header.get("memory_mb", 0)))
+        return reply
 
     def _finish(self, result: Invocation, function: Function) -> Invocation:
         with self._lock:
@@ -617,16 +553,13 @@ class FunctionRuntime:
                     self.log_sink(line)
                 self.log_sink(
                     f"RequestId: {result.request_id}  Duration: {result.duration_ms:.2f} ms  "
-                    f"Memory Size: {function.memory_size} MB  ({function.name}, {result.kind}"
-                    f"{', cold start' if result.cold_start else ''})"
+                    f"Memory Size: {function.memory_size} MB  Max Memory Used: {result.memory_mb} MB  "
+                    f"({function.name}, {result.kind}{', cold start' if result.cold_start else ''})"
                 )
                 if result.error is not None:
                     error = result.error
                     self.log_sink(f"  {function.name} failed: {error['errorType']}: {error['errorMessage']}")
         return result
-
-    def _line(self, result: Invocation, line: str) -> None:
-        result.log_lines.append(line)
 
     # --- triggers ---------------------------------------------------------------------------------
 
@@ -656,9 +589,10 @@ class FunctionRuntime:
         return found
 
     def deliver_event(self, event: Mapping[str, Any], topic: str = VOD_EVENTS_TOPIC) -> list[Delivery]:
-        """Publish a VOD event to ``topic``: every subscribed function gets it, retried as MNS does."""
+        """Publish a VOD event to ``topic``: every subscribed function gets it, retried as MNS does
+        (a throttled attempt counts as a failed one)."""
         event_type = str(event.get("EventType", ""))
-        body = json.dumps(dict(event), ensure_ascii=False, separators=(",", ":"))
+        body = encode(event).decode("utf-8")
         results = []
         for function, trigger in self.mns_subscribers(event_type, topic):
             payload = mns_topic_event(trigger, body, event_type, self.account_id, self.clock())
@@ -666,10 +600,14 @@ class FunctionRuntime:
             strategy = trigger.properties.get("NotifyStrategy", "BACKOFF_RETRY")
             while True:
                 attempts += 1
-                invocation = self.invoke(
-                    function.name, payload, service=function.service, kind="mns", retry_count=attempts - 1
-                )
-                if invocation.ok or attempts >= self.mns_max_attempts:
+                try:
+                    invocation = self.invoke(
+                        function.name, payload, service=function.service, kind="mns", retry_count=attempts - 1
+                    )
+                except Throttled as exc:
+                    invocation = Invocation(function.name, new_request_id(), kind="mns")
+                    invocation.error = InvocationFailed(str(exc), Throttled.code).payload
+                if invocation.ok or attempts >= self.mns_max_attempts or self._closed:
                     break
                 self.sleep(_mns_backoff(strategy, attempts))
             delivery = Delivery(function.name, trigger.name, event_type, attempts, invocation)
@@ -679,37 +617,17 @@ class FunctionRuntime:
         return results
 
 
-# --- event shapes -----------------------------------------------------------------------------------
-
-
-def timer_event(trigger: Trigger, now: datetime) -> bytes:
-    event = {
-        "triggerTime": format_time(now),
-        "triggerName": trigger.name,
-        "payload": str(trigger.properties.get("Payload", "")),
-    }
-    return json.dumps(event, separators=(",", ":")).encode()
-
-
-def mns_topic_event(trigger: Trigger, body: str, tag: str, account_id: str, now: datetime) -> bytes:
-    """The invocation event of an MNS topic trigger: the raw message (STREAM) or MNS's JSON envelope."""
-    if trigger.properties.get("NotifyContentFormat", "STREAM") != "JSON":
-        return body.encode("utf-8")
-    import hashlib
-
-    topic = str(trigger.properties.get("TopicName", VOD_EVENTS_TOPIC))
-    envelope = {
-        "TopicOwner": account_id,
-        "TopicName": topic,
-        "Subscriber": account_id,
-        "SubscriptionName": f"fc-{trigger.name}",
-        "MessageId": uuid.uuid4().hex.upper(),
-        "Message": body,
-        "MessageMD5": hashlib.md5(body.encode("utf-8")).hexdigest().upper(),
-        "MessageTag": tag,
-        "PublishTime": int(now.timestamp() * 1000),
-    }
-    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def code_path(code_dir: Path) -> list[str]:
+    """``sys.path`` entries before the interpreter's own: the code folder first, as on FC; then, for a
+    function loaded from the source tree (its CodeUri holds only its own code, its zip holds
+    ``shared/`` beside it), the nearest folder above it that holds ``shared/``."""
+    entries = [str(code_dir)]
+    if not (code_dir / "shared" / "__init__.py").is_file():
+        for folder in code_dir.parents:
+            if (folder / "shared" / "__init__.py").is_file():
+                entries.append(str(folder))
+                break
+    return entries
 
 
 def _mns_backoff(strategy: str, attempt: int) -> float:
@@ -725,21 +643,6 @@ def new_request_id() -> str:
     return str(uuid.uuid4())
 
 
-def encode_result(value: Any) -> bytes:
-    """What FC's Python runtime sends back for a handler's return value."""
-    if isinstance(value, bytes):
-        return value
-    if isinstance(value, str):
-        return value.encode("utf-8")
-    return json.dumps(value, indent=4, sort_keys=True, default=_json_default).encode("utf-8")
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-
-
 def _event_bytes(event: Any) -> bytes:
     if event is None:
         return b""
@@ -750,38 +653,6 @@ def _event_bytes(event: Any) -> bytes:
     if isinstance(event, (bytearray, memoryview)):
         return bytes(event)
     return json.dumps(event, ensure_ascii=False).encode("utf-8")
-
-
-def _error_payload(exc: BaseException) -> dict[str, Any]:
-    if isinstance(exc, InvocationFailed):
-        return exc.payload
-    if isinstance(exc, ImportModuleError):
-        return InvocationFailed(str(exc), exc.error_type).payload
-    frames = traceback.extract_tb(exc.__traceback__)
-    # Drop the runtime's own frames: FC's stack trace starts in user code.
-    here = str(Path(__file__).resolve())
-    user = [f for f in frames if str(Path(f.filename).resolve()) != here]
-    stack = [[f.filename, f.lineno, f.name, f.line or ""] for f in user]
-    return InvocationFailed(str(exc), type(exc).__name__, stack).payload
-
-
-def _apply_env(values: Mapping[str, str | None]) -> dict[str, str | None]:
-    saved: dict[str, str | None] = {}
-    for key, value in values.items():
-        saved[key] = os.environ.get(key)
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
-    return saved
-
-
-def _restore_env(saved: Mapping[str, str | None]) -> None:
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
 
 
 def wsgi_environ(

@@ -153,6 +153,8 @@ class Function:
     initialization_timeout: int = 3
     triggers: tuple[Trigger, ...] = ()
     description: str = ""
+    # Requests one instance serves at once (FC's InstanceConcurrency; above 1 they run on threads).
+    instance_concurrency: int = 1
 
     def triggers_of(self, type_: str) -> list[Trigger]:
         return [t for t in self.triggers if t.type == type_]
@@ -261,6 +263,7 @@ def build(document: Mapping[str, Any], base_dir: Path, path: Path | None, notes:
                 initialization_timeout=int(fp.get("InitializationTimeout", 3)),
                 triggers=triggers,
                 description=str(fp.get("Description", "")),
+                instance_concurrency=int(fp.get("InstanceConcurrency", 1)),
             )
         services[name] = Service(
             name,

@@ -6,9 +6,10 @@
 * ``Ingest`` (``get_ingest(app)``) listens to the OSS component: when the object of a pending upload
   is complete (PutObject or CompleteMultipartUpload) it probes the real bytes with PyAV and updates
   the record — size, duration, resolution, bitrate, fps and stream lists on the source file, status
-  ``UploadSucc`` (video) or ``Normal`` (image) — then calls every ``on_upload_complete`` listener with
-  an ``UploadCompleted`` (the lifecycle component starts transcoding and emits FileUploadComplete /
-  ImageUploadComplete from there). A file that is not media ends ``UploadFail`` (switch:
+  ``UploadSucc`` (video) or ``Normal`` (image) — emits ImageUploadComplete for an image, then calls
+  every ``on_upload_complete`` listener with an ``UploadCompleted``, whose ``source`` is the object
+  itself (bucket, key, address, bytes). The lifecycle component is one: it emits FileUploadComplete
+  and transcodes from there. A file that is not media ends ``UploadFail`` (switch:
   ``Ingest.non_media_status``), and listeners still hear about it with ``ok=False``.
 """
 
@@ -21,26 +22,27 @@ import posixpath
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 from vodfc.emulator.core import Core
-from vodfc.emulator.events.bus import EventBus
-from vodfc.emulator.ingest.uploads import UploadTarget, object_prefix
-from vodfc.emulator.lifecycle.user_data import callback_url_of, extend_of
+from vodfc.emulator.events import payloads
+from vodfc.emulator.events.user_data import callback_url_of, extend_of
+from vodfc.emulator.ingest.uploads import SourceObject, UploadTarget, object_prefix
 from vodfc.emulator.lookup import component_of
 from vodfc.emulator.media import MediaInfo, NotMedia, probe, vodformat
 from vodfc.emulator.oss import ObjectEvent, OssService
 from vodfc.emulator.policy import upload_policy
 from vodfc.emulator.protocol import RequestContext
-from vodfc.shared.events import payloads
 from vodfc.shared.validation import IMAGE_STATUSES, format_time
 
 if TYPE_CHECKING:
     from vodfc.emulator.accounts import Credential
+    from vodfc.emulator.events.bus import EventBus
     from vodfc.emulator.vod.models import VodBackend
 
-__all__ = ["Ingest", "UploadCompleted", "get_ingest"]
+__all__ = ["Ingest", "SourceObject", "UploadCompleted", "get_ingest"]
 
 logger = logging.getLogger(__name__)
 
@@ -62,10 +64,7 @@ class UploadCompleted:
     account_id: str
     region: str
     backend: VodBackend = field(repr=False)
-    bucket: str
-    key: str
-    size: int
-    file_url: str  # http://<bucket>.oss-<region>.aliyuncs.com/<key>, as FileUploadComplete has it
+    source: SourceObject  # the completed object: bucket, key, FileUrl, bytes
     status: str  # the record's status after the upload (UploadSucc / Normal / UploadFail)
     ok: bool  # False: the bytes are not media (not an image, for images)
     media: MediaInfo | None  # the probe, None when ``ok`` is False
@@ -76,25 +75,8 @@ class UploadCompleted:
     media_type: str = "video"  # "video" | "audio" | "image"
 
     @property
-    def time(self) -> Any:
+    def time(self) -> datetime:
         return self.object_event.time
-
-    @property
-    def video_id(self) -> str | None:
-        return self.media_id if self.kind == "video" else None
-
-    @property
-    def image_id(self) -> str | None:
-        return self.media_id if self.kind == "image" else None
-
-    @property
-    def object(self) -> Any:
-        """The stored object (``.data`` holds the bytes)."""
-        return self.object_event.object
-
-    @property
-    def data(self) -> bytes:
-        return bytes(self.object_event.object.data)
 
 
 UploadListener = Callable[[UploadCompleted], None]
@@ -199,10 +181,7 @@ class Ingest:
             account_id=pending.account_id,
             region=pending.region,
             backend=backend,
-            bucket=event.bucket,
-            key=event.key,
-            size=event.object.size,
-            file_url=event.url,
+            source=SourceObject(event.bucket, event.key, event.url, event.object.data),
             status=status,
             ok=ok,
             media=media if ok else None,
@@ -317,8 +296,8 @@ class Ingest:
             return
         event = payloads.image_upload_complete(
             image.image_id,
-            size=done.size,
-            file_url=image.file_url or image.url or done.file_url,
+            size=done.source.size,
+            file_url=image.file_url or image.url or done.source.file_url,
             app_id=image.app_id,
             event_time=done.time,
             extend=extend_of(image.user_data),

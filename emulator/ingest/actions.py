@@ -24,6 +24,7 @@ from vodfc.emulator.ingest.uploads import (
     video_key,
 )
 from vodfc.emulator.protocol import RequestContext
+from vodfc.emulator.vod import media_events
 from vodfc.emulator.vod.action_table import Action
 from vodfc.emulator.vod.actions.common import (
     check_description,
@@ -105,6 +106,7 @@ def create_upload_video(
         video.extra["upload"]["file_size"] = file_size
     backend.save_video(video)
     backend.set_mezzanine(video.video_id, file_url=target.file_url)
+    media_events.video_created(ctx, video)
     return _credentials_body(
         ingest, backend, ctx, target, "video", video.video_id, {"VideoId": video.video_id}
     )

@@ -16,7 +16,8 @@ import json
 import ntpath
 import secrets
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -26,6 +27,7 @@ from vodfc.shared.validation import format_time
 
 if TYPE_CHECKING:
     from vodfc.emulator.accounts import Credential
+    from vodfc.emulator.oss import OssService
     from vodfc.emulator.protocol import RequestContext
 
 TOKEN_SECONDS = 3600
@@ -95,8 +97,31 @@ class UploadTarget:
         return record
 
     @classmethod
-    def from_record(cls, record: dict[str, Any]) -> UploadTarget:
+    def from_record(cls, record: Mapping[str, Any]) -> UploadTarget:
         return cls(record["bucket"], record["key"], record["region"])
+
+
+@dataclass(frozen=True)
+class SourceObject:
+    """A media file's object in OSS once its upload completed: where it is and what it holds."""
+
+    bucket: str
+    key: str
+    file_url: str  # its address as VOD reports it (FileUploadComplete's FileUrl)
+    data: bytes = field(repr=False)  # the object; for an HLS upload, the playlist
+
+    @property
+    def size(self) -> int:
+        """The object's size: what FileUploadComplete reports (an HLS upload: the playlist's)."""
+        return len(self.data)
+
+    @classmethod
+    def stored(cls, oss: OssService, upload: Mapping[str, Any]) -> SourceObject | None:
+        """The object an upload record (``Video.extra["upload"]``) names, read back from OSS wherever the
+        upload went (a ``StorageLocation`` bucket too); None when it is not there."""
+        target = UploadTarget.from_record(upload)
+        stored = oss.get_object(target.bucket, target.key)
+        return None if stored is None else cls(target.bucket, target.key, target.file_url, stored.data)
 
 
 def b64json(value: dict[str, Any]) -> str:

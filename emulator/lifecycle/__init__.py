@@ -4,8 +4,8 @@
 starts the pipeline (the ingest component calls it when a source file is complete),
 ``set_outcome(...)`` decides successes and failures, ``scheduler`` decides when steps run
 (``instant`` by default; ``manual`` with ``advance()``/``run_pending()``; ``realtime``).
-Management calls emit DeleteMediaComplete / MediaBaseChangeComplete through hooks. See
-docs/lifecycle-events-faults.md.
+The events of management calls (DeleteMediaComplete, MediaBaseChangeComplete) are the VOD actions'
+own (``vodfc.emulator.vod.media_events``). See docs/lifecycle-events-faults.md.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from flask import Flask
-from vodfc.emulator.lifecycle.hooks import MediaEvents
 from vodfc.emulator.lifecycle.machine import (
     DEFAULT_GROUP,
     NO_TRANSCODE_GROUP,
@@ -35,7 +34,6 @@ __all__ = [
     "Delays",
     "Job",
     "Lifecycle",
-    "MediaEvents",
     "Outcome",
     "Scheduler",
     "StreamSpec",

@@ -1,7 +1,8 @@
 """The video status machine: ``Uploading → UploadSucc → Transcoding → Normal`` and its failure paths.
 
-``Lifecycle.upload_complete`` is called when a video's source file is complete in OSS (the ingest
-component calls it). From there, on the scheduler's timing:
+``Lifecycle.ingested`` hears from the ingest component that a video's source file is complete in OSS
+(``upload_complete`` starts the same without it, for tests and tools). From there, on the scheduler's
+timing:
 
 1. the status becomes ``UploadSucc`` and FileUploadComplete is emitted (unless the caller already did);
 2. the source is analysed (a real probe when the bytes are known): VideoAnalysisComplete; a file that
@@ -27,16 +28,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
+from vodfc.emulator.events import payloads
+from vodfc.emulator.events.user_data import callback_url_of, extend_of
+from vodfc.emulator.ingest.uploads import SourceObject
 from vodfc.emulator.lifecycle.scheduler import Scheduler
-from vodfc.emulator.lifecycle.user_data import callback_url_of, extend_of
 from vodfc.emulator.media import NotMedia, probe, snapshot_jpeg
 from vodfc.emulator.media.synth import make_image
-from vodfc.shared.events import payloads
 
 if TYPE_CHECKING:
     from vodfc.emulator.core import Core
     from vodfc.emulator.events.bus import EventBus
-    from vodfc.emulator.lifecycle.hooks import MediaEvents
+    from vodfc.emulator.ingest import UploadCompleted
     from vodfc.emulator.oss.service import OssService
     from vodfc.emulator.vod.models import VodBackend
 
@@ -119,6 +121,9 @@ class _Source:
     data: bytes | None = None
     size: int | None = None
     file_url: str | None = None
+    # Its object in OSS, when known (an upload through ingest, or read back for a processing job).
+    bucket: str | None = None
+    key: str | None = None
     extension: str = "mp4"
     width: int = 0
     height: int = 0
@@ -173,8 +178,6 @@ class Lifecycle:
         self._jobs: dict[str, Job] = {}
         self._lock = threading.RLock()
         self.listeners: list[Callable[[Job, str], None]] = []
-        # The DeleteMediaComplete / MediaBaseChangeComplete hooks (with the events component).
-        self.media_events: MediaEvents | None = None
         self._reset_groups()
 
     def _reset_groups(self) -> None:
@@ -222,6 +225,31 @@ class Lifecycle:
 
     # --- entry points ------------------------------------------------------------------------------
 
+    def ingested(self, upload: UploadCompleted) -> None:
+        """The ingest component's listener: a video's source file is complete in OSS, probed and recorded
+        (``UploadSucc``; with ``Ingest.non_media_status`` ``UploadSucc`` also for bytes that are not
+        media, which then fail the analysis). An upload that ended ``UploadFail`` sends no event, as
+        VOD; images are ingest's own (it sends ImageUploadComplete).
+        """
+        if upload.kind != "video" or upload.status == "UploadFail":
+            return
+        source = upload.source
+        self._start(
+            upload.backend,
+            upload.media_id,
+            _Source(
+                data=source.data,
+                size=source.size,
+                file_url=source.file_url,
+                bucket=source.bucket,
+                key=source.key,
+                is_media=upload.media is not None,
+                info=upload.media,
+                recorded=True,
+            ),
+            upload.host_url,
+        )
+
     def upload_complete(
         self,
         backend: VodBackend,
@@ -231,31 +259,19 @@ class Lifecycle:
         size: int | None = None,
         file_url: str | None = None,
         host_url: str | None = None,
-        emit_upload_event: bool | None = None,
-        media: Any = None,
-        is_media: bool | None = None,
     ) -> Job:
-        """A video's source file is complete: start the pipeline (see the module docstring).
+        """A video's source file is complete, without the ingest component (tests, tools): the bytes in
+        ``data``, when given, are probed here and the source file's record is written here."""
+        if size is None and data is not None:
+            size = len(data)
+        return self._start(backend, video_id, _Source(data=data, size=size, file_url=file_url), host_url)
 
-        ``media`` is an ``vodfc.emulator.media.MediaInfo`` the caller already probed (the ingest component
-        does, HLS segments included, and records the source file itself); without it the bytes in
-        ``data`` are probed here. ``is_media=False`` says the caller found the bytes are not media.
-        """
+    def _start(self, backend: VodBackend, video_id: str, source: _Source, host_url: str | None) -> Job:
         job = Job(video_id, backend.account_id, backend.region)
         with self._lock:
             self._jobs[video_id] = job
         outcome = self.outcome(video_id)
-        send_upload = outcome.emit_upload_event if emit_upload_event is None else emit_upload_event
-        source = _Source(
-            data=data, size=size if size is not None else (len(data) if data is not None else None)
-        )
-        source.file_url = file_url
-        source.info = media
-        source.recorded = media is not None or is_media is False
-        if is_media is False:
-            source.is_media = False
-        pipeline = _Pipeline(self, backend, job, outcome, source, host_url)
-        pipeline.start(send_upload)
+        _Pipeline(self, backend, job, outcome, source, host_url).start()
         return job
 
     def transcode(
@@ -277,16 +293,7 @@ class Lifecycle:
         job = Job(video_id, backend.account_id, backend.region)
         with self._lock:
             self._jobs[video_id] = job
-        mezzanine = backend.get_mezzanine(video_id)
-        source = _Source(size=getattr(mezzanine, "size", None), file_url=getattr(mezzanine, "file_url", None))
-        source.recorded = True
-        source.width = int(getattr(mezzanine, "width", None) or 0)
-        source.height = int(getattr(mezzanine, "height", None) or 0)
-        source.duration = float(getattr(mezzanine, "duration", None) or video.duration or 0.0)
-        source.fps = float(getattr(mezzanine, "fps", None) or 0.0)
-        source.bitrate_kbps = float(getattr(mezzanine, "bitrate", None) or 0.0)
-        source.is_audio = getattr(video, "media_type", "video") == "audio"
-        source.data = self._source_bytes(backend, source.file_url)
+        source = self._recorded_source(backend, video)
         pipeline = _Pipeline(self, backend, job, self.outcome(video_id), source, host_url)
         pipeline.job_user_data = user_data
         pipeline.keep_status = video.status not in ("UploadSucc", "TranscodeFail")
@@ -308,14 +315,7 @@ class Lifecycle:
     ) -> str:
         """A SubmitSnapshotJob: real frames at the offsets (from the stored source), stored as
         NormalSnapshot images; SnapshotComplete with ``SubType`` SpecifiedTime. Returns the JobId."""
-        video = backend.get_video(video_id)
-        mezzanine = backend.get_mezzanine(video_id)
-        source = _Source(size=getattr(mezzanine, "size", None), file_url=getattr(mezzanine, "file_url", None))
-        source.recorded = True
-        source.width = int(getattr(mezzanine, "width", None) or 0)
-        source.height = int(getattr(mezzanine, "height", None) or 0)
-        source.duration = float(getattr(mezzanine, "duration", None) or video.duration or 0.0)
-        source.data = self._source_bytes(backend, source.file_url)
+        source = self._recorded_source(backend, backend.get_video(video_id))
         job = Job(video_id, backend.account_id, backend.region)
         pipeline = _Pipeline(self, backend, job, self.outcome(video_id), source, host_url)
         pipeline.job_user_data = user_data
@@ -324,44 +324,26 @@ class Lifecycle:
         pipeline.step(self.delays.snapshot, run, "snapshot-job")
         return job_id
 
-    def _source_bytes(self, backend: VodBackend, file_url: str | None) -> bytes | None:
-        oss = self.oss
-        if oss is None or not file_url:
-            return None
-        bucket = str(backend.storage_location).split(".", 1)[0]
-        key = file_url.split("/", 3)[3] if file_url.count("/") >= 3 else ""
-        stored = oss.get_object(bucket, key.split("?", 1)[0]) if key else None
-        return None if stored is None else bytes(stored.data)
-
-    def on_ingest_upload(self, upload: Any) -> None:
-        """The ingest component's listener (``vodfc.emulator.ingest.UploadCompleted``): a video's source
-        file is complete in OSS, probed and recorded (status ``UploadSucc``, or ``UploadFail`` for
-        bytes that are not media — VOD sends no event then). A dict with the same names works too.
-        Images are not processed here (ingest emits ImageUploadComplete itself).
-        """
-
-        def get(name: str) -> Any:
-            return upload.get(name) if isinstance(upload, dict) else getattr(upload, name, None)
-
-        if (get("kind") or get("media_type") or "video") == "image":
-            return
-        if get("ok") is False and get("status") == "UploadFail":
-            return
-        video_id = get("video_id") or get("media_id")
-        backend = get("backend") or self.core.backend(get("account_id"), get("region"))
-        stored = get("object")
-        data = get("data") if get("data") is not None else getattr(stored, "data", None)
-        self.upload_complete(
-            backend,
-            str(video_id),
-            data=data,
-            size=get("size"),
-            file_url=get("file_url") or get("url"),
-            host_url=get("host_url"),
-            emit_upload_event=False if get("event_sent") else None,
-            media=get("media"),
-            is_media=False if get("ok") is False else None,
+    def _recorded_source(self, backend: VodBackend, video: Any) -> _Source:
+        """The source of a processing job: its facts from the source file's record, its bytes from the
+        object the upload wrote (wherever it went), when the OSS component is there."""
+        mezzanine = backend.get_mezzanine(video.video_id)
+        source = _Source(
+            size=getattr(mezzanine, "size", None),
+            file_url=getattr(mezzanine, "file_url", None),
+            recorded=True,
         )
+        source.width = int(getattr(mezzanine, "width", None) or 0)
+        source.height = int(getattr(mezzanine, "height", None) or 0)
+        source.duration = float(getattr(mezzanine, "duration", None) or video.duration or 0.0)
+        source.fps = float(getattr(mezzanine, "fps", None) or 0.0)
+        source.bitrate_kbps = float(getattr(mezzanine, "bitrate", None) or 0.0)
+        source.is_audio = getattr(video, "media_type", "video") == "audio"
+        upload = video.extra.get("upload")
+        stored = SourceObject.stored(self.oss, upload) if self.oss is not None and upload else None
+        if stored is not None:
+            source.data, source.bucket, source.key = stored.data, stored.bucket, stored.key
+        return source
 
     # --- helpers the pipeline uses -----------------------------------------------------------------
 
@@ -448,12 +430,23 @@ class _Pipeline:
     def bucket(self) -> str:
         return str(self.backend.storage_location).split(".", 1)[0]
 
+    def served_at(self) -> str | None:
+        """The emulator's own address when the client used it (and OSS is here to serve), else None."""
+        host = (self.host_url or "").rstrip("/")
+        return host if host and "aliyuncs.com" not in host and self.lc.oss is not None else None
+
     def url_for(self, key: str) -> str:
         """Where an output is served: the emulator's own port when the client used it, else OSS."""
-        host = self.host_url or ""
-        if host and "aliyuncs.com" not in host and self.lc.oss is not None:
-            return f"{host.rstrip('/')}/{self.bucket()}/{key}"
-        return f"http://{self.backend.storage_location}/{key}"
+        host = self.served_at()
+        return f"{host}/{self.bucket()}/{key}" if host else f"http://{self.backend.storage_location}/{key}"
+
+    def source_url(self, video: Any) -> str:
+        """Where the source file itself is served (a video played as it is): its own object, in the
+        bucket the upload went to."""
+        bucket, key, host = self.source.bucket, self.source.key, self.served_at()
+        if bucket is None or key is None:  # no object known (a source that did not come through ingest)
+            return self.url_for(str(video.file_name or self.job.video_id))
+        return f"{host}/{bucket}/{key}" if host else self.source.file_url or self.url_for(key)
 
     def store_object(self, key: str, data: bytes, content_type: str) -> None:
         oss = self.lc.oss
@@ -470,7 +463,7 @@ class _Pipeline:
 
     # --- steps -------------------------------------------------------------------------------------
 
-    def start(self, send_upload: bool) -> None:
+    def start(self) -> None:
         def uploaded() -> None:
             video = self.video()
             if self.outcome.upload_fails:
@@ -484,7 +477,7 @@ class _Pipeline:
             if not self.source.recorded:
                 self.backend.set_mezzanine(self.job.video_id, **self.mezzanine_fields(video))
             self.set_status("UploadSucc")
-            if send_upload:
+            if self.outcome.emit_upload_event:
                 self.emit(
                     payloads.file_upload_complete(
                         self.job.video_id,
@@ -596,7 +589,7 @@ class _Pipeline:
             job_id=f"{vid}02",
             definition="OD",
             format=fmt,
-            play_url=self.url_for(self.source_key(video)),
+            play_url=self.source_url(video),
             bitrate=round(self.source.bitrate_kbps, 2) or None,
             size=self.source.size,
             duration=self.source.duration or None,
@@ -610,13 +603,6 @@ class _Pipeline:
         self.backend.save_video(video)
         self.set_status("Normal")
         self.job.done = True
-
-    def source_key(self, video: Any) -> str:
-        """The source file's object key (from its OSS address), served like any output."""
-        url = self.source.file_url or ""
-        if url.count("/") >= 3:
-            return url.split("/", 3)[3].split("?", 1)[0]
-        return str(video.file_name or self.job.video_id)
 
     def stream_done(self, spec: StreamSpec) -> None:
         vid = self.job.video_id

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from vodfc.shared.events.envelopes import DEFAULT_TOPIC
+from vodfc.emulator.events.wire import VOD_EVENTS_TOPIC
 
 Kind = Literal["operation", "event"]
 
@@ -26,7 +26,7 @@ RUNTIME = "python3.10"  # FC's Python; shared/ is kept compatible with it
 REGION = "cn-shanghai"
 LOG_LEVEL = "INFO"
 # The MNS topic VOD's event notifications reach the event functions through (FC 2.0 MNSTopic trigger).
-EVENTS_TOPIC = DEFAULT_TOPIC
+EVENTS_TOPIC = VOD_EVENTS_TOPIC
 # Every function's entry points, as FC's Python runtime names them (``<module>.<attribute>``).
 MODULE = "index"
 

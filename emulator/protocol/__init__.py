@@ -4,7 +4,7 @@ Decoding (RPC and ACS3 styles), signature checks, and the success/error envelope
 VOD actions receive plain parameters and a ``RequestContext`` and never see HTTP.
 """
 
-from vodfc.emulator.protocol.context import DropConnection, Mode, RequestContext, new_request_id
+from vodfc.emulator.protocol.context import DropConnection, Emission, Mode, RequestContext, new_request_id
 from vodfc.emulator.protocol.decoding import (
     ApiCall,
     check_action_and_version,
@@ -18,6 +18,7 @@ __all__ = [
     "ApiCall",
     "Authenticator",
     "DropConnection",
+    "Emission",
     "Mode",
     "NonceCache",
     "RequestContext",

@@ -1,4 +1,4 @@
-"""What the transport tells an action about the request it is answering."""
+"""What the transport tells an action about the request it is answering, and what the action emits."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from vodfc.emulator.accounts import Accounts
 
-Mode = Literal["inprocess", "server"]
+# "internal": a call an FC function made, through the FC component's internal server.
+Mode = Literal["inprocess", "server", "internal"]
 
 
 class DropConnection(Exception):
@@ -35,8 +36,23 @@ def new_request_id() -> str:
 
 
 @dataclass(frozen=True)
+class Emission:
+    """A VOD event an action emitted, with where VOD routes it: the media's AppId (whose message
+    callback gets it) and its ``UserData`` callback URL (which replaces the callback's URL)."""
+
+    event: dict[str, Any]
+    app_id: str | None = None
+    callback_url: str | None = None
+
+
+@dataclass(frozen=True)
 class RequestContext:
-    """One authenticated request, as the VOD actions and the hooks see it."""
+    """One authenticated request, as the VOD actions and the hooks see it.
+
+    An action emits VOD's events where it makes the change (``emit``); they wait in ``emitted`` until
+    the gateway publishes them, after the call committed. A call that fails publishes nothing, and an
+    action run without the gateway (a test, a benchmark) emits into a list nobody reads.
+    """
 
     request_id: str
     access_key_id: str
@@ -49,3 +65,9 @@ class RequestContext:
     security_token: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
     accounts: Accounts | None = None
+    emitted: list[Emission] = field(default_factory=list, compare=False)
+
+    def emit(
+        self, event: dict[str, Any], *, app_id: str | None = None, callback_url: str | None = None
+    ) -> None:
+        self.emitted.append(Emission(event, app_id, callback_url))

@@ -68,6 +68,17 @@ def _drop_none(body: dict[str, Any]) -> dict[str, Any]:
 R = TypeVar("R", bound="_RecordMixin")
 
 
+def _apply(record: object, changes: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Set ``changes`` on ``record``; the ones that differ from what it had, ``{name: (old, new)}``."""
+    changed = {}
+    for name, value in changes.items():
+        old = getattr(record, name)
+        if old != value:
+            changed[name] = (old, value)
+        setattr(record, name, value)
+    return changed
+
+
 class _RecordMixin:
     """to_record / from_record for the record dataclasses (unknown keys are ignored on load)."""
 
@@ -722,12 +733,15 @@ class VodBackend:
         self.save_video(video)
         return video
 
-    def update_video(self, video: Video, changes: dict[str, Any], now: datetime | str | None = None) -> None:
-        """Apply attribute changes (already validated) and save."""
-        for name, value in changes.items():
-            setattr(video, name, value)
+    def update_video(
+        self, video: Video, changes: dict[str, Any], now: datetime | str | None = None
+    ) -> dict[str, tuple[Any, Any]]:
+        """Apply attribute changes (already validated) and save; the attributes that really changed,
+        as ``{name: (old, new)}``."""
+        changed = _apply(video, changes)
         self.touch(video, now)
         self.save_video(video)
+        return changed
 
     # --- source files and streams ------------------------------------------------------------------
 
@@ -829,6 +843,15 @@ class VodBackend:
         self.images[image.image_id] = image
         self._put(image, image.image_id)
         self._media_changed("image", image.image_id)
+
+    def update_image(
+        self, image: Image, changes: dict[str, Any], now: datetime | str | None = None
+    ) -> dict[str, tuple[Any, Any]]:
+        """Apply attribute changes (already validated) and save; what really changed, as for videos."""
+        changed = _apply(image, changes)
+        image.modification_time = now if isinstance(now, str) else format_time(now)
+        self.save_image(image)
+        return changed
 
     def delete_image(self, image_id: str) -> Image:
         image = self.get_image(image_id)

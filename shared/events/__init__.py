@@ -1,13 +1,14 @@
-"""VOD event notifications: payload builders, typed read-only event classes and one parser for every intake.
+"""VOD event notifications as an event function receives them: typed read-only events and one parser for
+every intake.
 
-* :mod:`shared.events.payloads` — build events exactly as VOD sends them (the emulator and the CLI use these);
 * :mod:`shared.events.types` — read-only classes over the raw event dict, one per event type;
-* :mod:`shared.events.envelopes` — the ways FC receives an event (HTTP callback, MNS topic, EventBridge/MNS
-  queue, timer), to build them;
-* :mod:`shared.events.parse` — unwrapping them again: ``parse_events`` (also re-exported by ``envelopes``);
+* :mod:`shared.events.parse` — ``parse_events``: the event inside whatever FC hands the function (HTTP
+  callback, MNS topic in STREAM or JSON format, EventBridge/MNS queue, timer);
 * :mod:`shared.events.signature` — VOD's callback signature, timestamp window and replay cache;
-* :mod:`shared.events.app` — ``EventApp``: an event function's ``handler`` and WSGI ``http_handler``.
+* :mod:`shared.events.app` — ``EventApp``: an event function's ``handler`` and WSGI ``http_handler``;
+* :mod:`shared.events.tagging` — the tagging rules auto_tag, tag_images and delete_source apply.
 
+Building events and envelopes is the emulator's side (``vodfc.emulator.events.payloads`` and ``.wire``).
 Standard library only, Python 3.10, like the rest of ``shared``.
 """
 

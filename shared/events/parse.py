@@ -1,10 +1,9 @@
 """Unwrapping: the VOD event (or timer tick) inside whatever FC hands an event function, typed.
 
-Every shape of :mod:`shared.events.envelopes` is accepted: a bare event (direct invocation or VOD's HTTP
-callback), an MNS topic message in STREAM or JSON format, an EventBridge CloudEvents object (or a JSON array
-of them), and a timer event. A message body is read as JSON first and as Base64-of-JSON second (an MNS
-queue's encoding setting decides). This is the half of the envelopes an event function needs on every
-invocation, so it is kept apart from the builders (emulator, CLI, tests) and their imports.
+Every shape FC delivers is accepted: a bare event (direct invocation or VOD's HTTP callback), an MNS topic
+message in STREAM or JSON format, an EventBridge CloudEvents object (or a JSON array of them), and a timer
+event (the emulator builds each of them in ``vodfc.emulator.events.wire``). A message body is read as JSON
+first and as Base64-of-JSON second (an MNS queue's encoding setting decides).
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ def parse_events(event: bytes | bytearray | str | Mapping[str, Any] | list[Any] 
     """Every VOD event (or the timer event) inside an invocation event, typed.
 
     A batch of CloudEvents gives several; everything else gives one. Raises :class:`EventFormatError` when
-    the input is not one of the shapes in :mod:`shared.events.envelopes`.
+    the input is not one of the shapes FC delivers an event in.
     """
     data = _load(event, "invocation event")
     if isinstance(data, list):

@@ -8,7 +8,6 @@
 * :mod:`shared.fc.auth` — bearer-token check for anonymous HTTP triggers;
 * :mod:`shared.fc.logs` — FC's log line format and secret masking;
 * :mod:`shared.fc.clients` — the lazily built, per-instance VodClient;
-* :mod:`shared.fc.context` — a stand-in FC context for local runs and tests;
 * :mod:`shared.fc.deploy` — a function's deployment knobs (timeout, timer, ...), read by ``vodfc generate``.
 
 Event functions (not operations) use the parts directly, e.g.::
@@ -33,7 +32,6 @@ if TYPE_CHECKING:
     from .app import HttpBinding, OperationApp, request_id_of
     from .auth import HttpAuth
     from .clients import ClientProvider
-    from .context import FcContext, FcCredentials
     from .deploy import Deploy, Timer
     from .errors import (
         BadRequest,
@@ -52,13 +50,11 @@ if TYPE_CHECKING:
     from .router import Request, Response, Router
     from .schema import Field, Schema
 
-# Each name is loaded from its module on first access, so a function pays only for the parts it uses: an
-# operation function never builds the stand-in FC context (``context``), which only local runs and tests need.
+# Each name is loaded from its module on first access, so a function pays only for the parts it uses.
 _HOME = {
     "app": ("HttpBinding", "OperationApp", "request_id_of"),
     "auth": ("HttpAuth",),
     "clients": ("ClientProvider",),
-    "context": ("FcContext", "FcCredentials"),
     "deploy": ("Deploy", "Timer"),
     "errors": (
         "BadRequest",
@@ -84,8 +80,6 @@ __all__ = [
     "ConfigurationError",
     "Deploy",
     "ErrorResponse",
-    "FcContext",
-    "FcCredentials",
     "Field",
     "Forbidden",
     "HttpAuth",

@@ -10,9 +10,8 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from vodfc.emulator.fc.context import Credentials, FCContext, FunctionMeta, local_context
 from vodfc.emulator.project import discover
-
-from shared.fc.context import FcContext, FcCredentials, FcFunctionMeta
 
 from .fakes import FakeVod
 
@@ -50,10 +49,10 @@ def vod() -> FakeVod:
     return FakeVod()
 
 
-def context(timeout: int = 60) -> FcContext:
-    return FcContext(
-        credentials=FcCredentials("STS.test-key-id", "test-secret-value-123", "test-security-token-123"),
-        function=FcFunctionMeta(name="fn", timeout=timeout),
+def context(timeout: int = 60) -> FCContext:
+    return local_context(
+        credentials=Credentials("STS.test-key-id", "test-secret-value-123", "test-security-token-123"),
+        function=FunctionMeta("fn", "index.handler", 128, timeout),
     )
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from vodfc.emulator.events import payloads as p
+from vodfc.emulator.events import wire
 
 from shared.errors import ServerError
-from shared.events import envelopes as env
-from shared.events import payloads as p
 from shared.events.signature import signed_headers
 
 from .conftest import NOW, invoke, post
@@ -32,7 +32,7 @@ def body(event: dict | None = None) -> bytes:
     default = p.file_upload_complete(
         "v1", size=1, file_url="http://b/x.mp4", event_time="2026-05-28T20:26:40Z"
     )
-    return p.encode(event or default)
+    return wire.encode(event or default)
 
 
 def test_unknown_and_unhandled_events_are_acknowledged(auto_tag, vod, caplog) -> None:
@@ -54,8 +54,8 @@ def test_unreadable_event_is_answered_not_raised(auto_tag) -> None:
 def test_a_batch_is_handled_event_by_event(auto_tag, vod) -> None:
     vod.add(FakeVideo("v2"))
     batch = [
-        env.eventbridge_mns(json.loads(body())),
-        env.eventbridge_mns(p.file_upload_complete("v2", size=1, file_url="http://x")),
+        wire.eventbridge_mns(json.loads(body())),
+        wire.eventbridge_mns(p.file_upload_complete("v2", size=1, file_url="http://x")),
     ]
     result = invoke(auto_tag, json.dumps(batch))
     assert [r["MediaId"] for r in result["Results"]] == ["v1", "v2"]
@@ -138,7 +138,7 @@ def test_url_defaults_to_the_request_url(fn, monkeypatch, vod) -> None:
 def test_callback_body_must_be_a_vod_event(auto_tag) -> None:
     status, answer = post(
         auto_tag,
-        json.dumps(env.mns_topic_json(json.loads(body()))).encode(),
+        json.dumps(wire.mns_topic_json(json.loads(body()), trigger="vod-events")).encode(),
         signed_headers(URL, KEY, int(NOW)),
     )
     assert (status, answer["Code"]) == (400, "InvalidEvent")
@@ -169,10 +169,11 @@ def test_auth_key_never_reaches_the_log(auto_tag, caplog) -> None:
 
 
 def test_event_functions_retry_briefly_and_leave_the_rest_to_the_trigger() -> None:
+    from vodfc.emulator.fc.context import Credentials, local_context
+
     from shared.events.app import _event_client
-    from shared.fc.context import FcContext, FcCredentials
 
     client = _event_client(
-        FcContext(credentials=FcCredentials("STS.id", "secret-value-1234", "token-value-1234"))
+        local_context(credentials=Credentials("STS.id", "secret-value-1234", "token-value-1234"))
     )
     assert client.retry.max_attempts == 3 and client.retry.max_delay <= 2.0

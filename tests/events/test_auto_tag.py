@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from vodfc.emulator.events import payloads as p
+from vodfc.emulator.events import wire
 
 from shared.errors import Throttled
-from shared.events import envelopes as env
-from shared.events import payloads as p
 
 from .conftest import invoke, sends_exactly
 from .fakes import FakeVideo
@@ -33,7 +33,7 @@ def test_tags_from_resolution_orientation_duration_and_keywords(auto_tag, vod) -
     # GIVEN a 1080p landscape 42 s video named *trailer* with a user's tag
     vod.add(FakeVideo("v1", tags=["mine"]))
     # WHEN FileUploadComplete arrives over the MNS topic (JSON envelope)
-    result = invoke(auto_tag, env.mns_topic_json(upload()))
+    result = invoke(auto_tag, wire.mns_topic_json(upload(), trigger="vod-events"))
     # THEN the user's tag stays first and ours follow; the category comes from the keyword rule
     (report,) = result["Results"]
     assert report["Outcome"] == "updated"

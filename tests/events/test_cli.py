@@ -7,9 +7,10 @@ import json
 
 import pytest
 from vodfc.emulator.cli import main
+from vodfc.emulator.events import payloads as p
+from vodfc.emulator.events import wire
 
-from shared.events import envelopes as env
-from shared.events import payloads as p
+from shared.events import parse_event, parse_events
 from shared.events.signature import sign
 from shared.events.types import TimerEvent, TranscodeComplete
 
@@ -30,14 +31,37 @@ def test_raw_output_is_the_builders_exact_bytes(capsys, event_type: str) -> None
     expected = p.example(
         event_type, video_id="v" * 32, now=datetime(2026, 1, 1, tzinfo=timezone.utc), rng=random.Random(3)
     )
-    assert out.encode() == p.encode(expected) + b"\n"
+    assert out.encode() == wire.encode(expected) + b"\n"
 
 
 @pytest.mark.parametrize("envelope", ["raw", "mns-topic", "mns-json", "eventbridge"])
 def test_every_envelope_parses_back_to_the_event(capsys, envelope: str) -> None:
     out = run(capsys, "FileUploadComplete", "--video-id", "abc", "--envelope", envelope, *FIXED)
-    (event,) = env.parse_events(out.encode())
+    (event,) = parse_events(out.encode())
     assert event.video_id == "abc" and event.event_type == "FileUploadComplete"
+
+
+def test_the_envelopes_are_what_the_fc_runtime_hands_a_function(capsys) -> None:
+    import random
+    from datetime import datetime, timezone
+
+    from vodfc.emulator.config import DEFAULT_ACCOUNT_ID
+    from vodfc.emulator.fc.template import Trigger
+
+    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    event = p.example("FileUploadComplete", video_id="abc", now=now, rng=random.Random(3))
+    trigger = Trigger(
+        "vod-events", "MNSTopic", {"TopicName": wire.VOD_EVENTS_TOPIC, "NotifyContentFormat": "JSON"}
+    )
+    body = wire.encode(event).decode()
+    delivered = json.loads(wire.mns_topic_event(trigger, body, "FileUploadComplete", DEFAULT_ACCOUNT_ID, now))
+    printed = json.loads(
+        run(capsys, "FileUploadComplete", "--video-id", "abc", "--envelope", "mns-json", *FIXED)
+    )
+    assert printed.pop("MessageId") != delivered.pop("MessageId")  # one per message
+    assert printed == delivered and printed["SubscriptionName"] == "fc-vod-events"
+    timer = run(capsys, "Timer", "--trigger", "daily", "--payload", "p", *FIXED)
+    assert timer.encode() == wire.timer_event(Trigger("daily", "Timer", {"Payload": "p"}), now) + b"\n"
 
 
 def test_eventbridge_base64_body(capsys) -> None:
@@ -63,19 +87,19 @@ def test_signed_callback(capsys) -> None:
         )
     )
     assert out["headers"]["X-VOD-SIGNATURE"] == sign("http://h/cb", 1700000000, "Key123abc")
-    assert isinstance(env.parse_event(out["body"]), TranscodeComplete)
+    assert isinstance(parse_event(out["body"]), TranscodeComplete)
 
 
 def test_failed_definitions(capsys) -> None:
-    event = env.parse_event(run(capsys, "TranscodeComplete", "--failed", "fd", *FIXED))
+    event = parse_event(run(capsys, "TranscodeComplete", "--failed", "fd", *FIXED))
     assert isinstance(event, TranscodeComplete)
     assert [s.definition for s in event.failed_streams] == ["FD"] and event.succeeded
 
 
 def test_timer_and_extend(capsys) -> None:
-    timer = env.parse_event(run(capsys, "Timer", "--payload", '{"dry_run": true}', *FIXED))
+    timer = parse_event(run(capsys, "Timer", "--payload", '{"dry_run": true}', *FIXED))
     assert isinstance(timer, TimerEvent) and timer.payload_json == {"dry_run": True}
-    event = env.parse_event(run(capsys, "FileUploadComplete", "--extend", '{"k": "v"}', *FIXED))
+    event = parse_event(run(capsys, "FileUploadComplete", "--extend", '{"k": "v"}', *FIXED))
     assert event.extend_json == {"k": "v"}
 
 

@@ -6,9 +6,9 @@ import json
 from datetime import datetime, timezone
 
 import pytest
+from vodfc.emulator.events import payloads as p
 
 from shared.errors import ServerError, Throttled
-from shared.events import payloads as p
 from shared.events.app import RetryLater
 
 from .conftest import NOW, invoke, sends_exactly

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
+from vodfc.emulator.events import payloads as p
+from vodfc.emulator.events import wire
+from vodfc.emulator.fc.template import Trigger
 from vodfc.emulator.pytest_plugin import Credentials
 
 from shared.client import VodClient
 from shared.errors import ServerError, Throttled
-from shared.events import envelopes as env
-from shared.events import payloads as p
 from shared.events.app import RetryLater
 from shared.retry import RetryPolicy
 
@@ -107,7 +109,9 @@ def normal_video(emulator: Emulator, **fields: Any) -> str:
 def test_auto_tag_through_the_sdk(emulator: Emulator, run: Any) -> None:
     vid = normal_video(emulator, tags="mine")
     rules = {"keyword_rules": [{"keywords": ["trailer"], "tags": ["trailer"]}]}
-    event = env.mns_topic_json(p.file_upload_complete(vid, size=9, file_url="http://b/x.mp4"))
+    event = wire.mns_topic_json(
+        p.file_upload_complete(vid, size=9, file_url="http://b/x.mp4"), trigger="vod-events"
+    )
     report = run("auto_tag", event, **rules)
     assert report["Outcome"] == "updated"
     assert emulator.tags(vid) == ["mine", "4k", "landscape", "short", "trailer"]
@@ -218,7 +222,11 @@ def test_sweep_through_search_media(
     module = load_function("sweep_failed_uploads")
     module.app.clients.override(emulator.client())
     try:
-        (report,) = json.loads(module.handler(env.timer_event("sweep"), context()))["Results"]
+        (report,) = json.loads(
+            module.handler(
+                wire.timer_event(Trigger("sweep", "Timer", {}), datetime.now(timezone.utc)), context()
+            )
+        )["Results"]
     finally:
         module.app.clients.override(None)
     assert report["Complete"] and sorted(report["Deleted"]) == sorted(v.video_id for v in stale)

@@ -9,9 +9,9 @@ from contextlib import contextmanager
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from vodfc.emulator.events import payloads as p
 
 from shared.errors import ServerError, Throttled
-from shared.events import payloads as p
 from shared.events.app import RetryLater
 
 from .conftest import Clock, invoke, load_function

@@ -7,8 +7,8 @@ import random
 from datetime import datetime, timezone
 
 import pytest
-
-from shared.events import payloads as p
+from vodfc.emulator.events import payloads as p
+from vodfc.emulator.events import wire
 
 WHEN = datetime(2020, 7, 10, 6, 49, 51, 627000, tzinfo=timezone.utc)
 
@@ -24,7 +24,7 @@ def test_file_upload_complete_matches_the_captured_mns_body() -> None:
     # THEN key order and types are the capture's
     assert list(event) == ["Status", "FileUrl", "VideoId", "EventType", "EventTime", "Size"]
     assert event["Size"] == 4372373 and event["Status"] == "success"
-    assert b" " not in p.encode(event)
+    assert b" " not in wire.encode(event)
 
 
 def test_image_upload_complete_uses_file_url_upper_case_and_colon_millis() -> None:
@@ -103,7 +103,7 @@ def test_every_type_has_a_deterministic_example(event_type: str) -> None:
     first = p.example(event_type, now=WHEN, rng=random.Random(7))
     again = p.example(event_type, now=WHEN, rng=random.Random(7))
     assert first == again and first["EventType"] == event_type
-    assert json.loads(p.encode(first)) == first
+    assert json.loads(wire.encode(first)) == first
 
 
 def test_unknown_example_type_is_refused() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from vodfc.emulator.events import payloads as p
 
-from shared.events import payloads as p
 from shared.events.app import RetryLater
 
 from .conftest import invoke, sends_exactly

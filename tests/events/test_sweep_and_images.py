@@ -6,10 +6,11 @@ import json
 from datetime import datetime, timezone
 
 import pytest
+from vodfc.emulator.events import payloads as p
+from vodfc.emulator.events import wire
+from vodfc.emulator.fc.template import Trigger
 
 from shared.errors import ServerError, Throttled
-from shared.events import envelopes as env
-from shared.events import payloads as p
 
 from .conftest import NOW, invoke, sends_exactly
 from .fakes import FakeImage, FakeVideo
@@ -22,7 +23,8 @@ def iso(offset: float) -> str:
 
 
 def tick(payload: dict | None = None) -> bytes:
-    return env.timer_event("sweep", json.dumps(payload) if payload else "")
+    trigger = Trigger("sweep", "Timer", {"Payload": json.dumps(payload) if payload else ""})
+    return wire.timer_event(trigger, datetime.now(timezone.utc))
 
 
 def results(module, event, timeout: int = 60) -> dict:

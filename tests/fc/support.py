@@ -20,6 +20,7 @@ PROBE_CODE = """
 import json
 import logging
 import os
+import sys
 import time
 
 STATE = {"init": 0, "calls": 0}
@@ -27,7 +28,80 @@ WATCHED = (
     "FC_FUNCTION_NAME", "FC_SERVICE_NAME", "FC_FUNCTION_HANDLER", "FC_FUNCTION_MEMORY_SIZE", "FC_REGION",
     "FC_ACCOUNT_ID", "FC_QUALIFIER", "FC_INSTANCE_ID", "FC_RUNTIME_VERSION", "ALIBABA_CLOUD_ACCESS_KEY_ID",
     "ALIBABA_CLOUD_SECURITY_TOKEN", "accessKeyID", "PROBE_SETTING", "VOD_ENDPOINT", "TMPDIR",
+    "PROBE_HOST_ONLY", "PROBE_CHANGED",
 )
+
+
+def act(data, context):
+    # What a test asks the instance to do; the answers come back in the result's "out".
+    out = {}
+    if "oswrite" in data:
+        os.write(2, ("\\n" + data["oswrite"] + "\\n").encode())
+    if "setenv" in data:
+        os.environ.update(data["setenv"])
+    if "write" in data:
+        with open(data["write"][0], "w") as f:
+            f.write(data["write"][1])
+    if "read" in data:
+        path = data["read"]
+        out["read"] = open(path).read() if os.path.exists(path) else None
+    if "tick" in data:
+        # Side effects until stopped: one line every 20 ms.
+        while True:
+            with open(data["tick"], "a") as f:
+                f.write("tick\\n")
+            time.sleep(0.02)
+    if "spin" in data:
+        end = time.time() + data["spin"]
+        while time.time() < end:
+            pass
+    if "exit" in data:
+        os._exit(data["exit"])
+    if "barrier" in data:
+        # Meet the other invocations: each leaves a file and waits until there are n.
+        folder, n = data["barrier"]
+        open(os.path.join(folder, f"{os.getpid()}-{context.request_id}"), "w").close()
+        end = time.time() + 20
+        while len(os.listdir(folder)) < n and time.time() < end:
+            time.sleep(0.01)
+        out["met"] = len(os.listdir(folder))
+    if "wait_for" in data:
+        end = time.time() + 20
+        while not os.path.exists(data["wait_for"]) and time.time() < end:
+            time.sleep(0.01)
+    if "vodcall" in data:
+        # A VOD call of this function's own, with its credentials, at its VOD_ENDPOINT.
+        from aliyunsdkcore.acs_exception.exceptions import ServerException
+        from aliyunsdkcore.auth.credentials import StsTokenCredential
+        from aliyunsdkcore.client import AcsClient
+        from aliyunsdkcore.request import CommonRequest
+
+        creds = context.credentials
+        credential = StsTokenCredential(creds.access_key_id, creds.access_key_secret,
+                                        creds.security_token)
+        client = AcsClient(region_id=context.region, credential=credential, auto_retry=False)
+        request = CommonRequest(domain=os.environ["VOD_ENDPOINT"].split("://")[1],
+                                version="2017-03-21", action_name="GetVideoInfo")
+        request.set_method("POST")
+        request.add_query_param("VideoId", data["vodcall"])
+        try:
+            out["vod"] = json.loads(client.do_action_with_exception(request))["Video"]["Title"]
+        except ServerException as exc:
+            out["vod"] = exc.get_error_code()
+    if "nested" in data:
+        # Another function, through the FC API of the emulator this instance was given.
+        import fc2
+
+        creds = context.credentials
+        client = fc2.Client(
+            endpoint=os.environ["VOD_ENDPOINT"],
+            accessKeyID=creds.access_key_id,
+            accessKeySecret=creds.access_key_secret,
+            securityToken=creds.security_token,
+        )
+        out["nested"] = json.loads(client.invoke_function(context.service.name, data["nested"], b"{}").data)
+    return out
+
 
 
 def init(context):
@@ -47,8 +121,14 @@ def handler(event, context):
         time.sleep(data["sleep"])
     if data.get("raw"):
         return data["raw"]
+    out = act(data, context)
     creds = context.credentials
     return {
+        "out": out,
+        "pid": os.getpid(),
+        "cwd": os.getcwd(),
+        "path": sys.path[:2],
+        "module": __name__,
         "event": data,
         "event_type": type(event).__name__,
         "init": STATE["init"],
@@ -80,6 +160,16 @@ def wsgi(environ, start_response):
     }).encode()
     if environ["PATH_INFO"] == "/fail":
         raise RuntimeError("http boom")
+    if environ["PATH_INFO"] == "/wait":
+        from urllib.parse import parse_qs
+
+        flag = parse_qs(environ["QUERY_STRING"])["f"][0]
+        end = time.time() + 20
+        while not os.path.exists(flag) and time.time() < end:
+            time.sleep(0.01)
+    if environ["PATH_INFO"] == "/teapot":
+        start_response("418 I'm a teapot", [("Content-Type", "application/json")])
+        return [b'{"Code": "Teapot", "Message": "short and stout"}']
     start_response("201 Created", [("Content-Type", "application/json"), ("X-Probe", "yes")])
     return [body]
 """

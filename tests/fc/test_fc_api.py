@@ -264,3 +264,42 @@ def test_canonical_resource_matches_fc2() -> None:
         "/p", {"b": "2", "a": ["1", "0"], "c": []}
     )
     assert canonical_resource("/p", "") == Auth._get_sign_resource("/p", {})
+
+
+def test_get_trigger_and_paged_triggers(probe: Any) -> None:
+    client = probe.client()
+    trigger = client.get_trigger("probe", "Ticker", "every-minute")
+    assert trigger.data["triggerName"] == "every-minute" and trigger.data["triggerType"] == "timer"
+    assert trigger.headers["etag"]
+    assert client.get_trigger("probe", "ProbeHttp", "http").data["triggerConfig"]["authType"] == "function"
+    with pytest.raises(fc2.FcError) as caught:
+        client.get_trigger("probe", "Ticker", "nope")
+    assert (caught.value.status_code, caught.value.err_code) == (404, "TriggerNotFound")
+    with pytest.raises(fc2.FcError) as caught:
+        client.get_trigger("probe", "Nope", "http")
+    assert caught.value.err_code == "FunctionNotFound"
+    assert (
+        client.list_triggers("probe", "Ticker", limit=1).data["triggers"][0]["triggerName"] == "every-minute"
+    )
+
+
+def test_a_function_invokes_another_through_the_fc_api_it_was_given(probe: Any) -> None:
+    # The instance's VOD_ENDPOINT serves the whole emulator, FC API included, with its STS credentials.
+    answer = probe.client().invoke_function("probe", "Probe", payload=b'{"nested": "Other"}')
+    nested = json.loads(answer.data)["out"]["nested"]
+    assert nested["function"][0] == "Other"
+    assert nested["account_id"] == json.loads(answer.data)["account_id"]
+
+
+def test_http_trigger_errors_carry_fcs_error_fields_and_the_functions_own_answer_passes(probe: Any) -> None:
+    r = requests.get(f"{probe.base}/2016-08-15/proxy/probe/ProbeOpen/fail", timeout=10)
+    assert r.status_code == 502
+    body = r.json()
+    # What both official clients read from a non-2xx FC answer, beside FC's function error body.
+    assert body["ErrorCode"] == "UnhandledInvocationError"
+    assert body["ErrorMessage"] == "RuntimeError: http boom"
+    assert body["errorType"] == "RuntimeError"
+    r = requests.get(f"{probe.base}/2016-08-15/proxy/probe/ProbeOpen/teapot", timeout=10)
+    assert r.status_code == 418
+    assert r.json() == {"Code": "Teapot", "Message": "short and stout"}
+    assert "x-fc-error-type" not in r.headers

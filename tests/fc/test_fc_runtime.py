@@ -1,9 +1,15 @@
-"""The local runtime itself: context, environment, warm instances, initializer, timeout, results."""
+"""The local runtime itself: context, environment, warm instances, initializer, timeout, results.
+
+These run a bare ``FunctionRuntime`` (no emulator app): its instances are real processes, so what a test
+wants from inside one comes back in the handler's result.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +25,7 @@ STUBS = "def handler(e, c): pass\ndef init(c): pass\ndef wsgi(e, s): pass\n"
 
 
 @pytest.fixture
-def runtime(tmp_path: Path) -> FunctionRuntime:
+def runtime(tmp_path: Path) -> Iterator[FunctionRuntime]:
     issued: list[int] = []
 
     def issue() -> Credentials:
@@ -27,7 +33,23 @@ def runtime(tmp_path: Path) -> FunctionRuntime:
         return Credentials(f"STS.key{len(issued)}", "sts-secret", "sts-token")
 
     template = load_template(write_project(tmp_path))
-    return FunctionRuntime(template, issue_credentials=issue, account_id="111", region="cn-beijing")
+    runtime = FunctionRuntime(template, issue_credentials=issue, account_id="111", region="cn-beijing")
+    yield runtime
+    runtime.close()
+
+
+@pytest.fixture
+def bare(tmp_path: Path) -> Iterator[Any]:
+    """``bare(code)``: a runtime over the probe template with other code; closed after the test."""
+    made: list[FunctionRuntime] = []
+
+    def make(code: str, **options: Any) -> FunctionRuntime:
+        made.append(FunctionRuntime(load_template(write_project(tmp_path, code=code)), **options))
+        return made[-1]
+
+    yield make
+    for runtime in made:
+        runtime.close()
 
 
 def test_context_has_fcs_python310_shape(runtime: FunctionRuntime, tmp_path: Path) -> None:
@@ -40,10 +62,11 @@ def test_context_has_fcs_python310_shape(runtime: FunctionRuntime, tmp_path: Pat
     assert (answer["region"], answer["account_id"]) == ("cn-beijing", "111")
 
 
-def test_fc_environment_is_set_while_the_handler_runs_and_restored_after(
+def test_an_instance_has_fcs_environment_and_nothing_of_the_hosts(
     runtime: FunctionRuntime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("VOD_ENDPOINT", "http://stale.example")
+    monkeypatch.setenv("PROBE_HOST_ONLY", "host secret")
     monkeypatch.delenv("PROBE_SETTING", raising=False)
     env = runtime.invoke("Probe", b"{}").json()["env"]
     assert env["FC_FUNCTION_NAME"] == "Probe"
@@ -56,26 +79,41 @@ def test_fc_environment_is_set_while_the_handler_runs_and_restored_after(
     assert env["ALIBABA_CLOUD_ACCESS_KEY_ID"] == env["accessKeyID"] == "STS.key1"
     assert env["ALIBABA_CLOUD_SECURITY_TOKEN"] == "sts-token"
     assert env["PROBE_SETTING"] == "hello"
-    # In-process the function must call the real VOD host (mock_vod answers it), not a stale override.
-    assert env["VOD_ENDPOINT"] is None
+    # The host's variables stay out (a bare runtime has no emulator to point VOD_ENDPOINT at)...
+    assert env["VOD_ENDPOINT"] is None and env["PROBE_HOST_ONLY"] is None
     assert "PROBE_SETTING" not in os.environ and "FC_FUNCTION_NAME" not in os.environ
-    assert os.environ["VOD_ENDPOINT"] == "http://stale.example"
+    # ...and what FC refreshes during an instance's life reaches the warm instance with the next call.
     runtime.vod_endpoint = "http://127.0.0.1:9999"
-    assert runtime.invoke("Probe", b"{}").json()["env"]["VOD_ENDPOINT"] == "http://127.0.0.1:9999"
+    again = runtime.invoke("Probe", b"{}")
+    assert not again.cold_start and again.json()["env"]["VOD_ENDPOINT"] == "http://127.0.0.1:9999"
 
 
-def test_each_instance_has_its_own_tmpdir_that_goes_with_it(runtime: FunctionRuntime) -> None:
-    first = runtime.invoke("Probe", b"{}").json()["env"]["TMPDIR"]
-    assert first and first != os.environ.get("TMPDIR") and os.path.isdir(first)
-    assert os.listdir(first) == []
-    Path(first, "scratch").write_text("kept while warm")
-    assert runtime.invoke("Probe", b"{}").json()["env"]["TMPDIR"] == first
+def test_each_instance_has_a_tmp_of_its_own_that_goes_with_it(runtime: FunctionRuntime) -> None:
+    tmp = runtime.invoke("Probe", b"{}").json()["env"]["TMPDIR"]
+    scratch = f"{tmp}/scratch"
+    runtime.invoke("Probe", {"write": [scratch, "kept while warm"]})
+    assert runtime.invoke("Probe", {"read": scratch}).json()["out"]["read"] == "kept while warm"
+    # Another function is another instance: its own TMPDIR does not have the file.
     other = runtime.invoke("Other", b"{}").json()["env"]["TMPDIR"]
-    assert other != first
+    assert runtime.invoke("Other", {"read": f"{other}/scratch"}).json()["out"]["read"] is None
+    folder = runtime.instances()["probe/Probe"]["instances"][0]["tmp"]
+    assert os.path.isfile(os.path.join(folder, "scratch"))
     runtime.reset()
-    assert not os.path.exists(first) and not os.path.exists(other)
-    fresh = runtime.invoke("Probe", b"{}").json()["env"]["TMPDIR"]
-    assert fresh != first and os.listdir(fresh) == []
+    assert not os.path.exists(folder)
+    fresh = runtime.invoke("Probe", {"read": scratch})
+    assert fresh.cold_start and fresh.json()["out"]["read"] is None
+
+
+def test_with_a_private_tmp_a_literal_tmp_path_is_the_instances_own(runtime: FunctionRuntime) -> None:
+    first = runtime.invoke("Probe", b"{}")
+    if not runtime.instances()["probe/Probe"]["instances"][0]["privateTmp"]:
+        pytest.skip("no mount namespace here (VODFC_FC_PRIVATE_TMP=auto fell back to TMPDIR)")
+    assert first.json()["env"]["TMPDIR"] == "/tmp"
+    literal = f"/tmp/vodfc-probe-{uuid.uuid4().hex}"
+    runtime.invoke("Probe", {"write": [literal, "mine"]})
+    assert not os.path.exists(literal)
+    assert runtime.invoke("Probe", {"read": literal}).json()["out"]["read"] == "mine"
+    assert runtime.invoke("Other", {"read": literal}).json()["out"]["read"] is None
 
 
 def test_instances_are_warm_and_the_initializer_runs_once(runtime: FunctionRuntime) -> None:
@@ -97,40 +135,64 @@ def test_credentials_are_issued_once_per_instance_lifetime(runtime: FunctionRunt
     assert runtime.invoke("Probe", b"{}").json()["credentials"][0] == "STS.key1"
 
 
-def test_a_failing_initializer_fails_the_invocation_and_runs_again_next_time(tmp_path: Path) -> None:
-    code = "N = {'n': 0}\ndef init(context):\n    N['n'] += 1\n"
-    code += "    if N['n'] == 1:\n        raise OSError('cold')\n"
-    code += "def handler(event, context):\n    return N['n']\ndef wsgi(e, s): pass\n"
-    template = load_template(write_project(tmp_path, code=code))
-    runtime = FunctionRuntime(template)
+def test_a_failing_initializer_fails_the_invocation_and_the_next_call_starts_a_new_instance(
+    bare: Any,
+) -> None:
+    # FC (Python): the instance whose initializer failed is dropped; the next call creates a new one and
+    # runs the initializer again. The flag file (beside the code, so every instance sees it) makes only
+    # the first initializer fail; the module state shows the second call ran in a new process.
+    code = (
+        "import os\nN = {'n': 0}\n"
+        "def init(context):\n    N['n'] += 1\n"
+        "    if not os.path.exists('failed-once'):\n"
+        "        open('failed-once', 'w').close()\n        raise OSError('cold')\n"
+        "def handler(event, context):\n    return {'inits': N['n'], 'pid': os.getpid()}\n"
+        "def wsgi(e, s): pass\n"
+    )
+    runtime = bare(code)
     failed = runtime.invoke("Probe", b"")
     assert failed.error is not None and failed.error["errorType"] == "OSError"
-    assert runtime.invoke("Probe", b"").body == b"2"
+    assert failed.log_lines[0].startswith("FC Initialize Start")
+    assert failed.log_lines[-1].endswith(", Error: Unhandled function error")
+    again = runtime.invoke("Probe", b"")
+    assert again.cold_start and "FC Initialize Start" in again.log_text
+    assert again.json()["inits"] == 1
+    assert runtime.invoke("Probe", b"").json() == again.json()
 
 
 def test_timeout_is_fcs_error_and_the_instance_is_replaced(runtime: FunctionRuntime) -> None:
-    runtime.time_limit = lambda function: 0.05  # the error still names the configured Timeout
-    timed_out = runtime.invoke("Probe", json.dumps({"sleep": 0.5}).encode())
+    warm = runtime.invoke("Probe", b"{}").json()["pid"]
+    runtime.time_limit = lambda function: 0.3  # the error still names the configured Timeout
+    timed_out = runtime.invoke("Probe", json.dumps({"sleep": 30, "print": "before the end"}).encode())
     assert timed_out.error is not None
+    assert timed_out.error["errorType"] == "FunctionTimeoutError"
     assert timed_out.error["errorMessage"] == "Function timed out after 7 seconds"
+    # What the function wrote before it was stopped is in its log.
+    assert "before the end" in timed_out.log_lines
     assert timed_out.log_lines[-1].endswith(", Error: Unhandled function error")
-    runtime.time_limit = lambda function: 5.0
+    assert not _alive(warm)
     after = runtime.invoke("Probe", b"{}")
-    assert after.cold_start and after.ok
-    assert os.environ.get("FC_FUNCTION_NAME") is None
+    assert after.cold_start and after.ok and after.json()["pid"] != warm
 
 
-def test_import_errors_are_reported_with_fcs_error_types(tmp_path: Path) -> None:
-    template = load_template(write_project(tmp_path, code="import not_a_module_anywhere\n" + STUBS))
-    failed = FunctionRuntime(template).invoke("Probe", b"")
+def _alive(pid: int) -> bool:
+    """The process exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_import_errors_are_reported_with_fcs_error_types(bare: Any) -> None:
+    failed = bare("import not_a_module_anywhere\n" + STUBS).invoke("Probe", b"")
     assert failed.error is not None
     assert failed.error["errorType"] == "ImportModuleError"
     assert "Unable to import module 'main'" in failed.error["errorMessage"]
 
 
-def test_module_errors_are_user_code_errors(tmp_path: Path) -> None:
-    code = "raise RuntimeError('broken at import')\n" + STUBS
-    failed = FunctionRuntime(load_template(write_project(tmp_path, code=code))).invoke("Probe", b"")
+def test_module_errors_are_user_code_errors(bare: Any) -> None:
+    failed = bare("raise RuntimeError('broken at import')\n" + STUBS).invoke("Probe", b"")
     assert failed.error is not None and failed.error["errorType"] == "UserCodeError"
     assert "broken at import" in failed.error["errorMessage"]
 
@@ -156,24 +218,6 @@ def test_unknown_function_is_a_lookup_error(runtime: FunctionRuntime) -> None:
         runtime.invoke("Nope", b"")
 
 
-def test_nested_invocations_from_a_handler_run_inside_the_callers_turn(tmp_path: Path) -> None:
-    code = (
-        "import os\nRT = {}\n"
-        "def handler(event, context):\n"
-        "    if event == b'outer':\n"
-        "        inner = RT['rt'].invoke('Other', b'inner')\n"
-        "        return {'inner': inner.body.decode(), 'me': os.environ['FC_FUNCTION_NAME']}\n"
-        "    return os.environ['FC_FUNCTION_NAME']\n"
-        "def init(context): pass\ndef wsgi(e, s): pass\n"
-    )
-    runtime = FunctionRuntime(load_template(write_project(tmp_path, code=code)))
-    runtime.invoke("Probe", b"warm")
-    instance, _ = runtime.instance(runtime.function("Probe"))  # type: ignore[arg-type]
-    assert instance.module is not None
-    instance.module.RT["rt"] = runtime
-    assert runtime.invoke("Probe", b"outer").json() == {"inner": "Other", "me": "Probe"}
-
-
 def test_http_handler_gets_fcs_environ(runtime: FunctionRuntime) -> None:
     from vodfc.emulator.fc.runtime import wsgi_environ
 
@@ -194,25 +238,30 @@ def test_http_handler_gets_fcs_environ(runtime: FunctionRuntime) -> None:
     assert seen["function_env"] == "ProbeHttp"
 
 
-def test_initialization_timeout_is_its_own_error(tmp_path: Path) -> None:
-    code = "import time\ndef init(context):\n    time.sleep(0.5)\n" + STUBS.replace("def init(c): pass\n", "")
-    runtime = FunctionRuntime(load_template(write_project(tmp_path, code=code)))
-    runtime.init_time_limit = lambda function: 0.05
+def test_initialization_timeout_is_its_own_error(bare: Any) -> None:
+    code = "import time\ndef init(context):\n    time.sleep(30)\n" + STUBS.replace("def init(c): pass\n", "")
+    runtime = bare(code)
+    runtime.init_time_limit = lambda function: 0.3
     failed = runtime.invoke("Probe", b"")
     assert failed.error is not None
     assert failed.error["errorMessage"] == "Function initialization timed out after 3 seconds"
     assert failed.log_lines[0].startswith("FC Initialize Start RequestId")
 
 
-def test_print_goes_to_the_invocation_log_verbatim(
-    runtime: FunctionRuntime, capsys: pytest.CaptureFixture[str]
+def test_print_logging_and_raw_output_reach_the_invocation_log_in_order(
+    runtime: FunctionRuntime, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    import sys
+    result = runtime.invoke("Probe", {"print": "hello from print", "oswrite": "straight to fd 2"})
+    lines = result.log_lines
+    logged = next(i for i, line in enumerate(lines) if "[INFO] probe got " in line)
+    assert logged < lines.index("hello from print") < lines.index("no newline yet")
+    assert lines.index("no newline yet") < lines.index("straight to fd 2") < len(lines) - 1
+    assert "hello from print" not in capfd.readouterr().out
 
-    before = sys.stdout
-    result = runtime.invoke("Probe", {"print": "hello from print"})
-    assert "hello from print" in result.log_lines
-    assert "no newline yet" in result.log_lines
-    assert result.log_lines.index("hello from print") < len(result.log_lines) - 1
-    assert sys.stdout is before
-    assert "hello from print" not in capsys.readouterr().out
+
+def test_an_instance_imports_its_code_as_fc_does(runtime: FunctionRuntime, tmp_path: Path) -> None:
+    answer = runtime.invoke("Probe", b"{}").json()
+    code = str(tmp_path / "code")
+    # The code folder is the working directory and first on sys.path; the module has its own name.
+    assert answer["cwd"] == code and answer["path"][0] == code
+    assert answer["module"] == "main"

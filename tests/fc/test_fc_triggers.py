@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import requests
 from vodfc.emulator.events import get_bus
-from vodfc.emulator.fc.runtime import mns_topic_event, timer_event
+from vodfc.emulator.events.wire import mns_topic_event, timer_event
 from vodfc.emulator.fc.template import Trigger
 
 SNAPSHOT = {
@@ -123,3 +123,16 @@ def test_an_app_that_did_not_load_a_template_on_purpose_runs_no_event_functions(
     get_bus(app).emit(SNAPSHOT)
     get_bus(app).flush(5)
     assert component.runtime.deliveries == []  # ...but events do not start functions
+
+
+def test_the_functions_own_calls_leave_the_users_delivery_as_it_was(probe: Any) -> None:
+    if probe.mode != "inprocess":
+        pytest.skip("in-process delivery is what the internal server must not change")
+    bus = get_bus(probe.app)
+    answer = probe.client().invoke_function("probe", "Probe", payload=b'{"vodcall": "0123456789abcdef"}')
+    # The function's VOD call went through the internal server, with the function's credentials...
+    assert json.loads(answer.data)["out"]["vod"] == "InvalidVideo.NotFound"
+    # ...and the app still counts as in-process: an event emitted outside a call is delivered at once.
+    assert bus.served_url is None
+    bus.emit(SNAPSHOT)
+    assert sorted(d.function for d in probe.runtime.deliveries) == ["OnAnything", "OnSnapshot"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from vodfc.emulator.vod import media_events
 from vodfc.emulator.vod.actions.common import (
     Params,
     check_description,
@@ -31,7 +32,6 @@ from vodfc.shared.validation import (
     MAX_BATCH,
     OUTPUT_TYPES,
     SNAPSHOT_TYPES,
-    format_time,
 )
 
 if TYPE_CHECKING:
@@ -110,10 +110,7 @@ def update_image_infos(backend: VodBackend, params: Params, ctx: RequestContext)
         else:
             plan.append((image, changes))
     for image, changes in plan:
-        for name, value in changes.items():
-            setattr(image, name, value)
-        image.modification_time = format_time(ctx.now)
-        backend.save_image(image)
+        media_events.image_updated(ctx, image, backend.update_image(image, changes, ctx.now))
     # The one answer where VOD wraps an id list.
     return {"NonExistImageIds": {"ImageId": non_exist}}
 
@@ -128,7 +125,7 @@ def delete_image(backend: VodBackend, params: Params, ctx: RequestContext) -> di
         if any(image_id not in backend.images for image_id in image_ids):
             raise NoSuchResource()
         for image_id in image_ids:
-            backend.delete_image(image_id)
+            media_events.image_deleted(ctx, backend.delete_image(image_id))
         return {}
     if mode == "ImageURL":
         required(params, "ImageURLs")
@@ -140,7 +137,7 @@ def delete_image(backend: VodBackend, params: Params, ctx: RequestContext) -> di
                 raise NoSuchResource()
             doomed.update((image.image_id, None) for image in found)
         for image_id in doomed:
-            backend.delete_image(image_id)
+            media_events.image_deleted(ctx, backend.delete_image(image_id))
         return {}
     # VideoId: the video's own snapshots, by kind.
     video_id = required(params, "VideoId")

@@ -8,6 +8,7 @@ import json
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from vodfc.emulator.vod import media_events
 from vodfc.emulator.vod.actions.common import (
     Params,
     bool_param,
@@ -108,6 +109,7 @@ def delete_mezzanines(backend: VodBackend, params: Params, ctx: RequestContext) 
         if mezz is None or mezz.status == "Deleted":
             continue
         backend.set_mezzanine(video.video_id, status="Deleted")
+        media_events.mezzanine_deleted(ctx, video)
         # The source's own stream (an untranscoded video's <VideoId>02) goes with it.
         originals = [
             s.job_id
@@ -129,7 +131,8 @@ def delete_stream(backend: VodBackend, params: Params, ctx: RequestContext) -> d
     required(params, "JobIds")
     job_ids = id_list(params, "JobIds", MAX_BATCH, JobIdsExceededMax)
     video = resolve_video(backend, params)
-    backend.delete_streams(video.video_id, job_ids)
+    removed = backend.delete_streams(video.video_id, job_ids)
+    media_events.streams_deleted(ctx, video, [stream.job_id for stream in removed])
     return {}
 
 

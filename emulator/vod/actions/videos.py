@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from vodfc.emulator.vod import media_events
 from vodfc.emulator.vod.actions.common import (
     Params,
     check_description,
@@ -127,7 +128,8 @@ def get_video_infos(backend: VodBackend, params: Params, ctx: RequestContext) ->
 def update_video_info(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
     video = resolve_video(backend, params)
     changes = video_changes(backend, params)
-    backend.update_video(video, changes, ctx.now)
+    user_data = video.user_data
+    media_events.video_updated(ctx, video, backend.update_video(video, changes, ctx.now), user_data)
     return {}
 
 
@@ -158,7 +160,8 @@ def update_video_infos(backend: VodBackend, params: Params, ctx: RequestContext)
             continue
         plan.append((video, changes))
     for video, changes in plan:
-        backend.update_video(video, changes, ctx.now)
+        user_data = video.user_data
+        media_events.video_updated(ctx, video, backend.update_video(video, changes, ctx.now), user_data)
     return {
         "NonExistVideoIds": non_exist,
         "ForbiddenVideoIds": forbidden,
@@ -173,7 +176,9 @@ def delete_video(backend: VodBackend, params: Params, ctx: RequestContext) -> di
         raise InvalidVideoNotFound()
     for vid in found:
         if vid not in backend.forbidden_video_ids:
-            backend.delete_video(vid)
+            media_events.video_deleted(ctx, backend.delete_video(vid))
+    for vid in non_exist:
+        media_events.video_not_found(ctx, vid)
     return {
         "NonExistVideoIds": non_exist,
         "ForbiddenVideoIds": forbidden,

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 from vodfc.emulator.app import get_state
-from vodfc.emulator.events import CallbackConfig, callback_signature
-
-from shared.events import payloads
+from vodfc.emulator.events import payloads
+from vodfc.emulator.events.config import CallbackConfig
+from vodfc.shared.events.signature import sign
 
 EVENT = payloads.file_upload_complete(
     "10f6baa29bdf71f1bfc46733a78e0102",
@@ -23,7 +23,7 @@ EVENT = payloads.file_upload_complete(
 
 def test_signature_matches_the_documented_vector() -> None:
     assert (
-        callback_signature("https://www.example.com/your/callback", 1519375990, "test123")
+        sign("https://www.example.com/your/callback", 1519375990, "test123")
         == "c72b60894140fa98920f1279219b7ed4"
     )
 
@@ -123,9 +123,7 @@ def test_userdata_url_overrides_where_not_whether(bus: Any, receiver: Any) -> No
     record = bus.emit(EVENT, callback_url=override)
     assert record.status == "delivered"
     headers = {name.lower(): value for name, value in receiver.requests[0]["headers"].items()}
-    assert headers["x-vod-signature"] == callback_signature(
-        override, headers["x-vod-timestamp"], "Test123Key"
-    )
+    assert headers["x-vod-signature"] == sign(override, headers["x-vod-timestamp"], "Test123Key")
     bus.delete_config()
     assert bus.emit(EVENT, callback_url=override).status == "not-configured"
 
@@ -276,4 +274,4 @@ def test_callbacks_to_hosts_the_emulator_answers_go_through_the_app(app: Any, bu
     assert record.status == "delivered" and [a.status for a in record.attempts] == [503, 200]
     path, body, signature = received[-1]
     assert path == "/2016-08-15/proxy/vodfc/on_event/?x=1" and json.loads(body) == EVENT
-    assert signature == callback_signature(url, record.attempts[-1].headers["X-VOD-TIMESTAMP"], "Abc123xyz")
+    assert signature == sign(url, record.attempts[-1].headers["X-VOD-TIMESTAMP"], "Abc123xyz")

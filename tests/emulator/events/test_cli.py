@@ -9,10 +9,8 @@ import socket
 from typing import Any
 
 import pytest
-from vodfc.emulator.events import get_bus
+from vodfc.emulator.events import get_bus, payloads
 from vodfc.emulator.events.cli import add_commands
-
-from shared.events import payloads
 
 
 def run(*argv: str) -> int:

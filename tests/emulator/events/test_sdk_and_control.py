@@ -14,9 +14,8 @@ from aliyunsdkvod.request.v20170321.GetMessageCallbackRequest import GetMessageC
 from aliyunsdkvod.request.v20170321.GetVideoInfoRequest import GetVideoInfoRequest
 from aliyunsdkvod.request.v20170321.SetMessageCallbackRequest import SetMessageCallbackRequest
 from aliyunsdkvod.request.v20170321.UpdateVideoInfoRequest import UpdateVideoInfoRequest
-from vodfc.emulator.events import callback_signature, get_bus
-
-from shared.events import payloads
+from vodfc.emulator.events import get_bus, payloads
+from vodfc.shared.events.signature import sign
 
 
 def _call(client: Any, request: Any) -> dict[str, Any]:
@@ -93,9 +92,7 @@ def test_an_event_caused_by_a_vod_call_reaches_the_receiver_signed(target: Any, 
     assert event["EventType"] == "MediaBaseChangeComplete" and event["MediaId"] == "video-1"
     assert json.loads(event["MediaContent"]["Title"]) == {"OldValue": "old", "NewValue": "new"}
     headers = {name.lower(): value for name, value in callback["headers"].items()}
-    assert headers["x-vod-signature"] == callback_signature(
-        receiver.url, headers["x-vod-timestamp"], "Abc123xyz"
-    )
+    assert headers["x-vod-signature"] == sign(receiver.url, headers["x-vod-timestamp"], "Abc123xyz")
     assert modes == [target.mode]
     assert [record.status for record in bus.log] == ["delivered"]
 

@@ -15,10 +15,8 @@ from aliyunsdkcore.acs_exception.exceptions import ClientException, ServerExcept
 from aliyunsdkvod.request.v20170321.GetVideoInfoRequest import GetVideoInfoRequest
 from aliyunsdkvod.request.v20170321.UpdateVideoInfoRequest import UpdateVideoInfoRequest
 from vodfc.emulator.app import get_state
-from vodfc.emulator.events import get_bus
+from vodfc.emulator.events import get_bus, payloads
 from vodfc.emulator.faults import FaultError, FaultRule, Faults, get_faults
-
-from shared.events import payloads
 
 
 def get_video(target: Any, video_id: str = "video-1") -> dict[str, Any]:

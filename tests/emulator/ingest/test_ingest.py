@@ -115,14 +115,14 @@ def test_put_object_upload_is_probed_and_announced(
     assert [s["CodecName"] for s in mezzanine.video_streams] == ["h264"]
     assert [s["CodecName"] for s in mezzanine.audio_streams] == ["aac"]
     [done] = completed
-    assert (done.kind, done.media_id, done.ok, done.status, done.size) == (
+    assert (done.kind, done.media_id, done.ok, done.status, done.source.size) == (
         "video",
         video.video_id,
         True,
         "UploadSucc",
         len(clip),
     )
-    assert done.file_url == f"http://{bucket.bucket_name}.oss-cn-shanghai.aliyuncs.com/{key}"
+    assert done.source.file_url == f"http://{bucket.bucket_name}.oss-cn-shanghai.aliyuncs.com/{key}"
     assert done.media is not None and done.media.width == 320
 
 
@@ -284,6 +284,68 @@ def test_image_upload_emits_image_upload_complete(vod: Any) -> None:
     assert (event["ImageId"], event["Size"], event["Status"]) == (created["ImageId"], len(jpeg), "success")
     assert event["FileURL"] == created["FileURL"] and event["AppId"] == "app-1000000"
     assert json.loads(event["Extend"]) == {"mine": "1"}
+
+
+def test_an_image_upload_is_not_processed_as_a_video(vod: Any) -> None:
+    lifecycle = emulator_of(vod.app).lifecycle
+    if lifecycle is None:
+        pytest.skip("the lifecycle component is not installed")
+    request = CreateUploadImageRequest()
+    request.set_ImageType("default")
+    created = call(vod.acs_client(), request)
+    bucket, key = oss_bucket(created)
+    bucket.put_object(key, make_image(32, 32, fmt="png"))
+    assert vod.backend.get_image(created["ImageId"]).status == "Normal"
+    assert lifecycle.jobs == []
+
+
+ELSEWHERE = "outin-elsewhere.oss-cn-shanghai.aliyuncs.com"
+
+
+def uploaded_elsewhere(vod: Any, clip: bytes, **extra: Any) -> tuple[Any, str, str]:
+    """A video uploaded to a StorageLocation other than the account's VOD bucket, then processed."""
+    emulator = emulator_of(vod.app)
+    if emulator.lifecycle is None or emulator.oss is None:
+        pytest.skip("the lifecycle and OSS components are not installed")
+    emulator.lifecycle.scheduler.set_timing("instant")
+    created = create_upload_video(vod, StorageLocation=ELSEWHERE, **extra)
+    bucket, key = oss_bucket(created)
+    assert bucket.bucket_name == "outin-elsewhere"
+    bucket.put_object(key, clip)
+    return emulator, created["VideoId"], key
+
+
+def test_a_processing_job_reads_the_source_where_the_upload_went(vod: Any, clip: bytes) -> None:
+    from aliyunsdkvod.request.v20170321.SubmitTranscodeJobsRequest import SubmitTranscodeJobsRequest
+    from vodfc.emulator.lifecycle import StreamSpec
+
+    emulator, video_id, _ = uploaded_elsewhere(vod, clip)
+    emulator.lifecycle.template_groups["tg-mp4"] = [StreamSpec("HD", "mp4")]
+    request = SubmitTranscodeJobsRequest()
+    request.set_VideoId(video_id)
+    request.set_TemplateGroupId("tg-mp4")
+    (job,) = call(vod.acs_client(), request)["TranscodeJobs"]["TranscodeJob"]
+    (stream,) = [s for s in vod.backend.streams_of(video_id) if s.job_id == job["JobId"]]
+    # Outputs go to the account's VOD bucket; an mp4 output is the source's own bytes.
+    outputs = vod.backend.storage_location.split(".", 1)[0]
+    output_key = (
+        stream.play_url.split(f"{outputs}/", 1)[1]
+        if vod.mode == "server"
+        else stream.play_url.split("/", 3)[3]
+    )
+    assert emulator.oss.get_object(outputs, output_key).data == clip
+
+
+def test_a_video_played_as_it_is_plays_from_the_bucket_the_upload_went_to(vod: Any, clip: bytes) -> None:
+    from vodfc.emulator.lifecycle import NO_TRANSCODE_GROUP
+
+    _, video_id, key = uploaded_elsewhere(vod, clip, TemplateGroupId=NO_TRANSCODE_GROUP)
+    (stream,) = vod.backend.streams_of(video_id)
+    assert stream.specification == "Original"
+    if vod.mode == "server":
+        assert stream.play_url == f"{vod.url}/outin-elsewhere/{key}"
+    else:
+        assert stream.play_url == f"http://{ELSEWHERE}/{key}"
 
 
 def test_get_mezzanine_info_shows_the_probed_facts(vod: Any, clip: bytes) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import oss2
 from aliyunsdkvod.request.v20170321.CreateUploadVideoRequest import CreateUploadVideoRequest
 from aliyunsdkvod.request.v20170321.GetVideoInfoRequest import GetVideoInfoRequest
-from vodfc.emulator.events import callback_signature
+from vodfc.shared.events.signature import sign
 
 
 def call(vod: Any, request: Any) -> dict[str, Any]:
@@ -62,7 +62,7 @@ def test_upload_to_normal_with_every_event(vod: Any, bus: Any, receiver: Any, so
     requests = receiver.wait_for(len(kinds))
     for request in requests:
         headers = {k.lower(): v for k, v in request["headers"].items()}
-        expected = callback_signature(receiver.url, headers["x-vod-timestamp"], "Abc123xyz")
+        expected = sign(receiver.url, headers["x-vod-timestamp"], "Abc123xyz")
         assert headers["x-vod-signature"] == expected
     # The outputs are objects of the account's (private) VOD bucket, on the address the client used.
     from vodfc.emulator.oss import get_oss
@@ -77,6 +77,17 @@ def test_upload_to_normal_with_every_event(vod: Any, bus: Any, receiver: Any, so
     assert get_oss(vod.app).get_object(bucket, key).data == source_video
     if vod.mode == "server":
         assert stream.play_url.startswith(vod.url)
+
+
+def test_the_lifecycle_takes_the_upload_ingest_hands_it(
+    vod: Any, lifecycle: Any, bus: Any, source_video: bytes
+) -> None:
+    # FileUploadComplete is left out when the outcome says the caller sends it itself.
+    lifecycle.set_outcome(emit_upload_event=False)
+    video_id = upload(vod, source_video)
+    assert status(vod, video_id) == "Normal"
+    assert "FileUploadComplete" not in [record.event_type for record in bus.log]
+    assert lifecycle.job(video_id).statuses[:2] == ["UploadSucc", "Transcoding"]
 
 
 def test_a_file_that_is_not_media_sends_no_upload_event(vod: Any, bus: Any) -> None:

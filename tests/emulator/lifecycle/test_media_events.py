@@ -1,5 +1,5 @@
-"""DeleteMediaComplete and MediaBaseChangeComplete caused by management calls: through the SDK for the
-actions the VOD backend answers, and by driving the hooks directly for the others."""
+"""DeleteMediaComplete and MediaBaseChangeComplete caused by management calls, through the SDK: each
+action emits where it makes the change (``vodfc.emulator.vod.media_events``)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,14 @@ import json
 from typing import Any
 
 from aliyunsdkcore.acs_exception.exceptions import ServerException
+from aliyunsdkvod.request.v20170321.CreateUploadVideoRequest import CreateUploadVideoRequest
+from aliyunsdkvod.request.v20170321.DeleteImageRequest import DeleteImageRequest
+from aliyunsdkvod.request.v20170321.DeleteMezzaninesRequest import DeleteMezzaninesRequest
+from aliyunsdkvod.request.v20170321.DeleteStreamRequest import DeleteStreamRequest
 from aliyunsdkvod.request.v20170321.DeleteVideoRequest import DeleteVideoRequest
+from aliyunsdkvod.request.v20170321.UpdateImageInfosRequest import UpdateImageInfosRequest
 from aliyunsdkvod.request.v20170321.UpdateVideoInfoRequest import UpdateVideoInfoRequest
 from aliyunsdkvod.request.v20170321.UpdateVideoInfosRequest import UpdateVideoInfosRequest
-from vodfc.emulator.protocol import RequestContext, new_request_id
 
 
 def new_video(vod: Any, **fields: Any) -> str:
@@ -105,41 +109,24 @@ def test_a_failed_call_sends_nothing(vod: Any, bus: Any) -> None:
     assert bus.log == []
 
 
-# --- hooks driven directly (the actions belong to other components) ---------------------------------
+# --- the other actions that change media --------------------------------------------------------
 
 
-def drive(
-    vod: Any, action: str, params: dict[str, str], change: Any, result: dict[str, Any] | None = None
-) -> None:
-    from vodfc.emulator.lifecycle import get_lifecycle
-
-    hooks = get_lifecycle(vod.app).media_events
-    backend = vod.backend
-    ctx = RequestContext(
-        request_id=new_request_id(),
-        access_key_id="ak",
-        account_id=backend.account_id,
-        region=backend.region,
-        host_url="http://127.0.0.1",
-        mode="inprocess",
-        now=vod.state.config.clock(),
-    )
-    with backend.lock:
-        hooks.before_action(backend, action, params, ctx)
-        answer = change() or {}
-        hooks.after_action(backend, action, params, ctx, result if result is not None else answer)
+def delete_image_by_url(vod: Any, url: str) -> None:
+    request = DeleteImageRequest()
+    request.set_DeleteImageType("ImageURL")
+    request.set_ImageURLs(url)
+    call(vod, request)
 
 
 def test_create_upload_video_announces_the_new_video(vod: Any, bus: Any) -> None:
-    holder: dict[str, str] = {}
-
-    def create() -> dict[str, str]:
-        holder["id"] = new_video(vod, title="Fresh", tags="x", cate_id=None)
-        return {"VideoId": holder["id"]}
-
-    drive(vod, "CreateUploadVideo", {"Title": "Fresh"}, create)
+    request = CreateUploadVideoRequest()
+    request.set_Title("Fresh")
+    request.set_FileName("fresh.mp4")
+    request.set_Tags("x")
+    video_id = call(vod, request)["VideoId"]
     (event,) = bus.events("MediaBaseChangeComplete")
-    assert event["OperateMode"] == "create" and event["MediaId"] == holder["id"]
+    assert event["OperateMode"] == "create" and event["MediaId"] == video_id
     assert content(event) == {"Title": {"NewValue": "Fresh"}, "Tags": {"NewValue": "x"}}
 
 
@@ -150,18 +137,13 @@ def test_delete_stream_and_mezzanines(vod: Any, bus: Any) -> None:
         streams = [backend.add_stream(video_id, definition=d, format="mp4") for d in ("LD", "SD")]
         backend.set_mezzanine(video_id, status="Normal")
     job_ids = ",".join(s.job_id for s in streams)
-    drive(
-        vod,
-        "DeleteStream",
-        {"VideoId": video_id, "JobIds": job_ids},
-        lambda: backend.delete_streams(video_id, job_ids.split(",")) and None,
-    )
-    drive(
-        vod,
-        "DeleteMezzanines",
-        {"VideoIds": video_id},
-        lambda: backend.set_mezzanine(video_id, status="Deleted") and None,
-    )
+    request = DeleteStreamRequest()
+    request.set_VideoId(video_id)
+    request.set_JobIds(job_ids)
+    call(vod, request)
+    request = DeleteMezzaninesRequest()
+    request.set_VideoIds(video_id)
+    call(vod, request)
     stream_event, mezzanine_event = bus.events("DeleteMediaComplete")
     assert (stream_event["DeleteType"], stream_event["JobIds"]) == ("stream", job_ids)
     assert (mezzanine_event["DeleteType"], mezzanine_event["MediaId"]) == ("mezzanine", video_id)
@@ -173,23 +155,10 @@ def test_images(vod: Any, bus: Any) -> None:
     with backend.lock:
         image = backend.create_image(title="Pic", status="Normal")
         other = backend.create_image(title="Kept", status="Normal")
-
-    def retitle() -> None:
-        image.title = "Renamed"
-        backend.save_image(image)
-
-    drive(
-        vod,
-        "UpdateImageInfos",
-        {"UpdateContent": json.dumps([{"ImageId": image.image_id, "Title": "Renamed"}])},
-        retitle,
-    )
-    drive(
-        vod,
-        "DeleteImage",
-        {"DeleteImageType": "ImageURL", "ImageURLs": image.url},
-        lambda: backend.delete_image(image.image_id) and None,
-    )
+    request = UpdateImageInfosRequest()
+    request.set_UpdateContent(json.dumps([{"ImageId": image.image_id, "Title": "Renamed"}]))
+    call(vod, request)
+    delete_image_by_url(vod, image.url)
     (change,) = bus.events("MediaBaseChangeComplete")
     assert change["MediaType"] == "image" and content(change) == {
         "Title": {"OldValue": "Pic", "NewValue": "Renamed"}
@@ -201,3 +170,30 @@ def test_images(vod: Any, bus: Any) -> None:
         "all",
     )
     assert other.image_id in backend.images
+
+
+def test_an_image_deleted_by_a_signed_url_is_announced(vod: Any, bus: Any) -> None:
+    # A CDN or signed address carries a query string; VOD matches the image without it.
+    with vod.backend.lock:
+        image = vod.backend.create_image(title="Pic", status="Normal")
+    delete_image_by_url(vod, f"{image.url}?auth_key=1700000000-0-0-0123456789abcdef")
+    assert image.image_id not in vod.backend.images
+    (deleted,) = bus.events("DeleteMediaComplete")
+    assert (deleted["MediaType"], deleted["MediaId"]) == ("image", image.image_id)
+
+
+def test_delete_stream_announces_only_the_video_whose_streams_it_deleted(vod: Any, bus: Any) -> None:
+    # VideoId wins over ReferenceId: the referenced video is untouched and hears nothing.
+    video_id, other = new_video(vod), new_video(vod, reference_id="ref-other")
+    backend = vod.backend
+    with backend.lock:
+        stream = backend.add_stream(video_id, definition="LD", format="mp4")
+        kept = backend.add_stream(other, definition="LD", format="mp4")
+    request = DeleteStreamRequest()
+    request.set_VideoId(video_id)
+    request.set_ReferenceId("ref-other")
+    request.set_JobIds(stream.job_id)
+    call(vod, request)
+    assert [s.job_id for s in backend.streams_of(other)] == [kept.job_id]
+    (event,) = bus.events("DeleteMediaComplete")
+    assert (event["MediaId"], event["DeleteType"], event["JobIds"]) == (video_id, "stream", stream.job_id)

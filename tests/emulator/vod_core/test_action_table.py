@@ -95,7 +95,7 @@ def test_the_order_components_are_named_in_does_not_matter(order: tuple[str, ...
 def test_the_lifecycle_follows_ingest_whatever_the_order() -> None:
     emulator = build(EmulatorConfig(components=("lifecycle", "ingest", "media", "oss")))
     assert emulator.ingest is not None and emulator.lifecycle is not None
-    assert emulator.ingest.on_upload_complete == [emulator.lifecycle.on_ingest_upload]
+    assert emulator.ingest.on_upload_complete == [emulator.lifecycle.ingested]
     assert emulator.lifecycle.media and emulator.lifecycle.oss is emulator.oss
     alone = build(EmulatorConfig(components=("lifecycle",))).lifecycle
     assert alone is not None and not alone.media and alone.oss is None and alone.bus is None

@@ -66,10 +66,11 @@ def update_video_info(backend: FakeBackend, params: Mapping[str, str], ctx: Requ
 
 def delete_video(backend: FakeBackend, params: Mapping[str, str], ctx: RequestContext) -> dict[str, Any]:
     ids = _required(params, "VideoIds").split(",")
-    for video_id in ids:  # writes first, then fails: the transaction must undo them
+    for video_id in ids:  # writes (and emits) first, then fails: the transaction must undo them
         if video_id in backend.videos:
             del backend.videos[video_id]
             backend.store.delete(backend.namespace, "video", video_id)
+            ctx.emit({"EventType": "DeleteMediaComplete", "MediaId": video_id})
         else:
             raise InvalidVideoNotFound()
     return {}

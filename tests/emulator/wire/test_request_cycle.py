@@ -18,7 +18,9 @@ from xml.etree import ElementTree
 
 import pytest
 import requests
+from aliyunsdkcore.acs_exception.exceptions import ServerException
 from aliyunsdkcore.client import AcsClient
+from aliyunsdkcore.request import CommonRequest
 from aliyunsdkvod.request.v20170321.UpdateVideoInfoRequest import UpdateVideoInfoRequest
 from flask import Response
 from vodfc.emulator.app import get_state
@@ -330,6 +332,30 @@ def test_events_of_an_in_process_call_are_delivered_after_the_backend_lock(make_
         )
         assert lock_free == [True]  # delivered synchronously, before the answer came back
         assert titles == ["new"]
+
+
+def test_what_an_action_emits_is_published_only_when_the_call_commits(make_fake_app: Any) -> None:
+    app = make_fake_app(components=("events",))
+    state, bus = get_state(app), get_bus(app)
+    client = AcsClient("vodfc-access-key-id", "vodfc-access-key-secret", "cn-shanghai")
+    with MockVod(app=app):
+        state.backend().put("v1")
+        state.backend().put("v2")
+        # The fake deletes (and emits for) v1 before it finds "missing" unknown: the call fails.
+        with pytest.raises(ServerException):
+            client.do_action_with_exception(_delete_videos("v1,missing"))
+        assert bus.log == [] and sorted(state.backend().videos) == ["v1", "v2"]
+        client.do_action_with_exception(_delete_videos("v1,v2"))
+    assert [(r.event["MediaId"], r.account_id) for r in bus.log] == [
+        ("v1", state.config.default_account_id),
+        ("v2", state.config.default_account_id),
+    ]
+
+
+def _delete_videos(video_ids: str) -> Any:
+    request = CommonRequest(domain=None, version="2017-03-21", action_name="DeleteVideo", product="vod")
+    request.add_query_param("VideoIds", video_ids)
+    return request
 
 
 def _in_thread(work: Any, *args: Any) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from vodfc.emulator.fc.context import Credentials, FCContext, local_context
 
-from shared.fc import FcContext, FcCredentials
 from tests.functions.ops.harness import OPERATIONS, SpyVod, call_event, call_http, load_function
 
 FUNCTIONS = sorted(OPERATIONS)
@@ -23,8 +23,8 @@ def spy() -> Any:
 
 
 @pytest.fixture
-def context() -> FcContext:
-    return FcContext(FcCredentials("ak", "secret-abcdefgh", "token-abcdefgh"), request_id="req-bad")
+def context() -> FCContext:
+    return local_context(Credentials("ak", "secret-abcdefgh", "token-abcdefgh"), request_id="req-bad")
 
 
 def module(function: str) -> Any:

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from vodfc.emulator.fc.context import local_context
 
-from shared.fc import FcContext
 from shared.models import Video
 from tests.functions.ops.harness import OPERATIONS, SpyVod, call_http, load_function
 
@@ -25,7 +25,9 @@ def get_video_info(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 
 def call(module: Any, headers: dict[str, str]) -> Any:
-    return call_http(module, "GET", "/videos/v1", headers=headers, context=FcContext(request_id="req-auth"))
+    return call_http(
+        module, "GET", "/videos/v1", headers=headers, context=local_context(request_id="req-auth")
+    )
 
 
 def test_the_configured_token_lets_the_request_through(get_video_info: Any) -> None:

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from vodfc.emulator.fc.context import Credentials, FCContext, local_context
 
-from shared.fc import FcContext, FcCredentials
 from shared.models import (
     DeleteImagesResult,
     DeleteMezzaninesResult,
@@ -257,8 +257,8 @@ def test_each_case_calls_a_method_the_static_analysis_found_in_its_function() ->
 
 
 @pytest.fixture
-def context() -> FcContext:
-    return FcContext(FcCredentials("ak", "secret-abcdefgh", "token-abcdefgh"), request_id="req-77")
+def context() -> FCContext:
+    return local_context(Credentials("ak", "secret-abcdefgh", "token-abcdefgh"), request_id="req-77")
 
 
 def _spy(case: Case) -> tuple[Any, SpyVod]:
@@ -276,7 +276,7 @@ def _restore_clients() -> Any:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.function for c in CASES])
-def test_event_face_calls_vod_once_and_answers(case: Case, context: FcContext) -> None:
+def test_event_face_calls_vod_once_and_answers(case: Case, context: FCContext) -> None:
     module, spy = _spy(case)
     answer = call_event(module, case.event, context)
     _normalise(spy.calls)
@@ -286,7 +286,7 @@ def test_event_face_calls_vod_once_and_answers(case: Case, context: FcContext) -
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.function for c in CASES])
-def test_http_face_makes_the_same_call(case: Case, context: FcContext, monkeypatch: Any) -> None:
+def test_http_face_makes_the_same_call(case: Case, context: FCContext, monkeypatch: Any) -> None:
     monkeypatch.setenv("VODFC_HTTP_AUTH", "function")
     module, spy = _spy(case)
     answer = call_http(module, case.method, case.path, query=case.query, body=case.body, context=context)

@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 from vodfc.emulator.app import get_state
 from vodfc.emulator.config import EmulatorConfig
+from vodfc.emulator.fc.context import Credentials, FCContext, local_context
 from vodfc.emulator.mock import mock_vod
 from vodfc.emulator.protocol import DropConnection
 from vodfc.emulator.vod.exceptions import ForbiddenIllegalStatus, InvalidVideoNotFound, ThrottlingUser
 
 from shared import VodClient
-from shared.fc import FcContext, FcCredentials
 from shared.retry import RetryPolicy
 from tests.functions.ops.harness import call_event, call_http, load_function
 
@@ -74,11 +74,11 @@ def function(emulator: Any) -> Iterator[Any]:
     module.app.clients.override(None)
 
 
-def sts_context(emulator: Any, request_id: str = "req-sts") -> FcContext:
+def sts_context(emulator: Any, request_id: str = "req-sts") -> FCContext:
     state = get_state(emulator.app)
     token = state.accounts.issue_sts_token(state.accounts.find(DEFAULT_AK).account_id)
-    creds = FcCredentials(token.access_key_id, token.access_key_secret, token.security_token)
-    return FcContext(creds, request_id=request_id)
+    creds = Credentials(token.access_key_id, token.access_key_secret, token.security_token)
+    return local_context(creds, request_id=request_id)
 
 
 def test_both_faces_call_vod_with_the_contexts_sts_credentials(emulator: Any, function: Any) -> None:
@@ -133,8 +133,8 @@ def test_illegal_status_is_409(emulator: Any, function: Any) -> None:
 
 
 def test_refused_function_credentials_are_a_502_not_the_callers_fault(emulator: Any, function: Any) -> None:
-    creds = FcCredentials("STS.unknown-key", "wrong-secret-123", "bogus-token-123")
-    context = FcContext(creds, request_id="r")
+    creds = Credentials("STS.unknown-key", "wrong-secret-123", "bogus-token-123")
+    context = local_context(creds, request_id="r")
     answer = call_http(function, "GET", "/videos/v1", context=context)
     assert answer.status == 502
     assert "function's own credentials" in answer.json()["Message"]

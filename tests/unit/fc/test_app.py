@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from vodfc.emulator.fc.context import Credentials, FCContext, local_context
 
 from shared.errors import (
     AuthFailed,
@@ -16,7 +17,7 @@ from shared.errors import (
     Throttled,
     TransportError,
 )
-from shared.fc import FcContext, FcCredentials, Field, HttpAuth, OperationApp, Schema
+from shared.fc import Field, HttpAuth, OperationApp, Schema
 from tests.unit.fc.conftest import call_wsgi
 
 SECRET = "sts-secret-value-0123456789"
@@ -59,8 +60,8 @@ def build_app(vod: Any, auth: HttpAuth | None = None) -> OperationApp:
     return app
 
 
-def context(request_id: str = "req-1") -> FcContext:
-    return FcContext(FcCredentials("ak-id", SECRET, TOKEN), request_id=request_id)
+def context(request_id: str = "req-1") -> FCContext:
+    return local_context(Credentials("ak-id", SECRET, TOKEN), request_id=request_id)
 
 
 def test_event_face_returns_the_answer_with_the_fc_request_id() -> None:

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.fc import ClientProvider, FcContext, FcCredentials
+from vodfc.emulator.fc.context import Credentials, local_context
+
+from shared.fc import ClientProvider
 
 
 def test_client_is_built_once_per_instance_and_rebuilt_when_sts_credentials_rotate() -> None:
@@ -13,9 +15,9 @@ def test_client_is_built_once_per_instance_and_rebuilt_when_sts_credentials_rota
         return object()
 
     provider = ClientProvider(factory)
-    first = FcContext(FcCredentials("ak", "secret-one-12345", "token-one-12345"))
-    again = FcContext(FcCredentials("ak", "secret-one-12345", "token-one-12345"))
-    rotated = FcContext(FcCredentials("ak", "secret-two-12345", "token-two-12345"))
+    first = local_context(Credentials("ak", "secret-one-12345", "token-one-12345"))
+    again = local_context(Credentials("ak", "secret-one-12345", "token-one-12345"))
+    rotated = local_context(Credentials("ak", "secret-two-12345", "token-two-12345"))
     client = provider.get(first)
     assert provider.get(again) is client
     assert provider.get(rotated) is not client
@@ -25,16 +27,16 @@ def test_client_is_built_once_per_instance_and_rebuilt_when_sts_credentials_rota
 def test_override_injects_a_client_or_a_factory_and_none_restores() -> None:
     provider = ClientProvider(lambda context: "real")
     provider.override("fake-client")  # type: ignore[arg-type]
-    assert provider.get(FcContext()) == "fake-client"
+    assert provider.get(local_context()) == "fake-client"
     provider.override(lambda context: f"for {context.region}")
-    assert provider.get(FcContext(region="cn-beijing")) == "for cn-beijing"
+    assert provider.get(local_context(region="cn-beijing")) == "for cn-beijing"
     provider.override(None)
-    assert provider.get(FcContext()) == "real"
+    assert provider.get(local_context()) == "real"
 
 
 def test_default_factory_builds_a_vod_client_from_the_context_credentials() -> None:
     provider = ClientProvider()
-    client = provider.get(FcContext(FcCredentials("ak-id", "ak-secret", "sts-token"), region="cn-beijing"))
+    client = provider.get(local_context(Credentials("ak-id", "ak-secret", "sts-token"), region="cn-beijing"))
     assert type(client).__name__ == "VodClient"
     assert client.region == "cn-beijing"
     assert client.credentials_source == "context"

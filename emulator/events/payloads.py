@@ -1,9 +1,9 @@
-"""Builders for VOD event notifications, exactly as VOD sends them.
+"""VOD's event notifications, built exactly as VOD sends them: one builder per event type.
 
-The same JSON object is the body of an HTTP callback (``POST``, ``Content-Type: application/json``) and the
-body of an MNS message. These builders are the single source of event payloads in vodfc: the emulator's
-event bus emits them, ``vodfc events generate`` prints them and the tests feed them to the functions, so a
-payload cannot drift between the three.
+The emulator's producers build their events here (the VOD actions DeleteMediaComplete and
+MediaBaseChangeComplete, ingest ImageUploadComplete, the lifecycle the processing events), and
+``vodfc events generate`` prints the same builders' ``example``; ``vodfc.emulator.events.wire`` encodes
+them and wraps them the way a function receives them.
 
 What is reproduced (shared/spec/vod-events-upload.md §3, vod-api.md §4):
 
@@ -21,8 +21,7 @@ What is reproduced (shared/spec/vod-events-upload.md §3, vod-api.md §4):
 * MediaBaseChangeComplete's ``MediaContent`` is an object whose values are JSON *strings*
   ``{"OldValue":..,"NewValue":..}`` (the documented sample's shape).
 
-:func:`encode` gives the compact body bytes VOD puts on the wire. :func:`example` builds a realistic event of
-any type with made-up IDs, for generators and tests.
+:func:`example` builds a realistic event of any type with made-up IDs, for the generator and tests.
 """
 
 from __future__ import annotations
@@ -35,7 +34,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from ..validation import DEFAULT_APP_ID, TIME_FORMAT
+from vodfc.shared.validation import DEFAULT_APP_ID
+from vodfc.shared.validation import format_time as vod_time
 
 SUCCESS = "success"
 FAIL = "fail"
@@ -58,11 +58,9 @@ TimeLike = datetime | str | None
 
 
 def format_time(value: TimeLike = None) -> str:
-    """VOD's event time format, ``2020-07-10T06:49:51Z`` (UTC, whole seconds); now when ``value`` is None."""
-    if isinstance(value, str):
-        return value
-    moment = _utc(value)
-    return moment.strftime(TIME_FORMAT)
+    """VOD's event time format, ``2020-07-10T06:49:51Z`` (UTC, whole seconds); now when ``value`` is None;
+    a string is taken as already formatted."""
+    return value if isinstance(value, str) else vod_time(value)
 
 
 def format_image_time(value: TimeLike = None) -> str:
@@ -90,11 +88,6 @@ def _extend(value: str | Mapping[str, Any] | None) -> str | None:
 def _put(event: Event, key: str, value: Any) -> None:
     if value is not None:
         event[key] = value
-
-
-def encode(event: Mapping[str, Any]) -> bytes:
-    """The body bytes VOD sends: compact JSON, UTF-8, keys in the order the builder put them."""
-    return json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 # --- upload events ---------------------------------------------------------------------------------------
