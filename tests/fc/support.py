@@ -80,12 +80,16 @@ def act(data, context):
         credential = StsTokenCredential(creds.access_key_id, creds.access_key_secret,
                                         creds.security_token)
         client = AcsClient(region_id=context.region, credential=credential, auto_retry=False)
+        action = data.get("vodaction", "GetVideoInfo")
         request = CommonRequest(domain=os.environ["VOD_ENDPOINT"].split("://")[1],
-                                version="2017-03-21", action_name="GetVideoInfo")
+                                version="2017-03-21", action_name=action)
         request.set_method("POST")
         request.add_query_param("VideoId", data["vodcall"])
+        if action == "UpdateVideoInfo":
+            request.add_query_param("Title", "renamed by the probe")
         try:
-            out["vod"] = json.loads(client.do_action_with_exception(request))["Video"]["Title"]
+            answer = json.loads(client.do_action_with_exception(request))
+            out["vod"] = answer["Video"]["Title"] if "Video" in answer else "ok"
         except ServerException as exc:
             out["vod"] = exc.get_error_code()
     if "nested" in data:
