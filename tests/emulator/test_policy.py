@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -109,3 +110,16 @@ def test_sts_tokens_carry_the_policy_they_were_issued_with() -> None:
     assert scoped.allows("vod:GetVideoInfo", VOD) and not scoped.allows("vod:DeleteVideo", VOD)
     assert full.allows("vod:DeleteVideo", VOD)
     assert accounts.find(DEFAULT_ACCESS_KEY.access_key_id).allows("oss:PutBucket", oss_resource("b"))  # type: ignore[union-attr]
+
+
+def test_long_expired_tokens_are_forgotten_and_the_key_ring_stays_bounded() -> None:
+    now = [datetime(2026, 1, 1, tzinfo=timezone.utc)]
+    accounts = Accounts([DEFAULT_ACCESS_KEY], clock=lambda: now[0])
+    first = [accounts.issue_sts_token("1234567890123456", 60) for _ in range(1000)]
+    now[0] += timedelta(hours=2)
+    assert accounts.find(first[0].access_key_id) is not None  # expired, still answered as expired
+    now[0] += timedelta(days=2)
+    for _ in range(1100):
+        accounts.issue_sts_token("1234567890123456", 60)
+    assert all(accounts.find(token.access_key_id) is None for token in first)
+    assert accounts.find(DEFAULT_ACCESS_KEY.access_key_id) is not None

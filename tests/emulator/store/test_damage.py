@@ -10,6 +10,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from aliyunsdkvod.request.v20170321.GetVideoListRequest import GetVideoListReque
 from vodfc.emulator.app import create_app, get_state
 from vodfc.emulator.config import EmulatorConfig
 from vodfc.emulator.mock import MockVod
+from vodfc.emulator.oss.storage import new_object
 from vodfc.emulator.store import SQLiteStore
 
 REPO = Path(__file__).resolve().parents[3]
@@ -145,3 +147,22 @@ def test_the_server_reports_degraded_over_http(tmp_path: Path) -> None:
         health = requests.get(server.url + "/_vodfc/health", timeout=10).json()
         assert health["status"] == "degraded" and health["quarantined"] == 1
         get_state(server.app).store.close()
+
+
+def test_damaged_oss_files_are_named_or_left_out(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from vodfc.emulator.oss.storage import ObjectStore
+    from vodfc.emulator.store import StoreUnavailable
+
+    store = ObjectStore(tmp_path)
+    bucket = store.create_bucket("outin-damage", "1", "cn-shanghai", datetime.now(timezone.utc))
+    for key in ("kept.mp4", "damaged.mp4"):
+        store.put(bucket, new_object(key, b"bytes", "video/mp4", datetime.now(timezone.utc), {}))
+    (damaged,) = [m for m in (tmp_path / "oss").rglob("*.json") if "damaged" in m.read_text()]
+    damaged.write_text("{")
+    caplog.set_level(logging.ERROR, logger="vodfc.oss")
+    assert set(ObjectStore(tmp_path).buckets["outin-damage"].objects) == {"kept.mp4"}
+    assert str(damaged) in caplog.text
+    (tmp_path / "oss" / "buckets.json").write_text("[{")
+    with pytest.raises(StoreUnavailable) as error:
+        ObjectStore(tmp_path)
+    assert "buckets.json" in str(error.value) and "mv " in str(error.value)
