@@ -1,24 +1,51 @@
-# The README's two commands are `make run` and `make test`; both set up .venv first if it is missing.
+# The README's two commands are `make run` and `make test`; each sets up .venv for itself on first use and
+# installs only what it needs (see "Installing" in docs/development.md):
+#
+#   make run    the project with the emulator extra               (.venv/.run)
+#   make test   + the test and lint groups                        (.venv/.test)
+#   make bench  + the bench group (moto, boto3)                   (.venv/.bench)
+#
+# pyproject.toml says what is needed (ranges); constraints.txt says which versions (every package pinned,
+# indirect ones too), so CI and every developer get the same set. `make lock` rewrites it.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+LOCK := constraints.txt
+# pip's own output is the progress report: one line per package, no -q (a first install takes ~1 min).
+PIP := $(BIN)/python -m pip
+INSTALL := $(PIP) install --constraint $(LOCK) --progress-bar off
 
-.PHONY: setup run test lint typecheck unit bench soak memory clean
+.PHONY: setup run test lint typecheck unit bench soak memory lock clean
 
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+# A venv whose pip knows PEP 735 dependency groups (pip 25.1 or newer).
+$(VENV)/.pip:
+	@printf '\n==> %s\n' "creating $(VENV): a first install takes about a minute; pip shows its progress"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements-dev.txt
-	$(BIN)/python -m pip install -q --no-deps -e .
-	touch $(STAMP)
+	$(PIP) install --progress-bar off --disable-pip-version-check "pip>=25.1"
+	touch $@
 
-setup: $(STAMP)
+$(VENV)/.run: $(VENV)/.pip pyproject.toml $(LOCK)
+	@printf '\n==> %s\n' "installing vodfc with its emulator (the Aliyun SDKs, Flask, waitress, PyAV, oss2, fc2)"
+	$(INSTALL) --editable ".[emulator]"
+	touch $@
 
-run: $(STAMP)
+$(VENV)/.test: $(VENV)/.run
+	@printf '\n==> %s\n' "installing the test and lint tools (pytest, hypothesis, the Tea SDK, ruff, mypy)"
+	$(INSTALL) --group test --group lint
+	touch $@
+
+$(VENV)/.bench: $(VENV)/.run
+	@printf '\n==> %s\n' "installing the benchmark tools (moto, boto3)"
+	$(INSTALL) --group bench
+	touch $@
+
+# Everything a developer uses (the helpers' setup).
+setup: $(VENV)/.test $(VENV)/.bench
+
+run: $(VENV)/.run
 	$(BIN)/vodfc up
 
-lint: $(STAMP)
+lint: $(VENV)/.test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/vodfc generate --check
@@ -26,27 +53,40 @@ lint: $(STAMP)
 # mypy finds vodfc.emulator through links named like the installed package (see pyproject.toml).
 TYPECHECK_TREE := build/typecheck/vodfc
 
-typecheck: $(STAMP)
+typecheck: $(VENV)/.test
 	mkdir -p $(TYPECHECK_TREE)
 	ln -sfn ../../../vodfc/__init__.py $(TYPECHECK_TREE)/__init__.py
 	ln -sfn ../../../emulator $(TYPECHECK_TREE)/emulator
 	ln -sfn ../../../shared $(TYPECHECK_TREE)/shared
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(VENV)/.test
 	$(BIN)/pytest -n 2 -q
 
 test: lint typecheck unit
 
-bench: $(STAMP)
+bench: $(VENV)/.bench
 	$(BIN)/python -m benchmarks
 
 # kill -9 durability and mixed load, about two minutes (CI runs `--short`); memory over 200k signed calls.
-soak: $(STAMP)
+soak: $(VENV)/.test
 	$(BIN)/python -m benchmarks.soak
 
-memory: $(STAMP)
+memory: $(VENV)/.test
 	$(BIN)/python -m benchmarks.memory --strict
 
+# Re-resolve every dependency to the newest version pyproject.toml allows, in a scratch venv, and pin
+# the result (review the diff, then `make test`).
+LOCK_VENV := build/lock-venv
+
+lock:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --progress-bar off "pip>=25.1"
+	$(LOCK_VENV)/bin/python -m pip install --progress-bar off ".[emulator]" --group test --group lint --group bench
+	{ sed -n '/^#/p' $(LOCK); $(LOCK_VENV)/bin/python -m pip freeze --exclude vodfc; } > $(LOCK).new
+	mv $(LOCK).new $(LOCK)
+	rm -rf $(LOCK_VENV)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build

@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         choices=sorted(PART_MODULES),
         metavar="N",
         help="run only part N (repeatable): 1 in-process, 2 server, 3 moto, 4 search, 5 batch, 6 cold start, "
-        "7 FC runtime",
+        "7 FC runtime, 8 per-use cost",
     )
     parser.add_argument(
         "--profile", choices=sorted(PROFILES), help="sizes by name (tiny: what the smoke test runs)"

@@ -22,6 +22,7 @@ PART_MODULES = {
     5: "benchmarks.p5_batch",
     6: "benchmarks.p6_coldstart",
     7: "benchmarks.p7_fc",
+    8: "benchmarks.p8_per_use",
 }
 
 

@@ -30,15 +30,18 @@ from dataclasses import dataclass
 
 from flask import Flask
 from vodfc.emulator import control
+from vodfc.emulator import lifecycle as lifecycle_package
 from vodfc.emulator.backends import BackendFactory
 from vodfc.emulator.config import EmulatorConfig
 from vodfc.emulator.events import actions as events_actions
+from vodfc.emulator.events import bus
 from vodfc.emulator.events import control as events_control
 from vodfc.emulator.events.bus import EventBus, app_transport, bus_from_env
 from vodfc.emulator.faults import Faults
 from vodfc.emulator.faults import control as faults_control
 from vodfc.emulator.fc import FC_HOST, FcComponent
 from vodfc.emulator.fc import api as fc_api
+from vodfc.emulator.fc import component as fc_component
 from vodfc.emulator.front import Front, install_front
 from vodfc.emulator.gateway import VodEndpoint
 from vodfc.emulator.ingest import Ingest
@@ -57,6 +60,20 @@ from vodfc.emulator.vod.action_table import CORE_ACTIONS, Action, ActionTable
 COMPONENTS = ("oss", "media", "events", "ingest", "lifecycle", "faults", "fc")
 # What a component cannot work without (what it merely uses is optional).
 NEEDS: Mapping[str, tuple[str, ...]] = {"ingest": ("oss", "media")}
+# Every environment variable build() reads: two builds of one configuration are alike only when these
+# have the same values (vodfc.emulator.reuse keys its emulators on them).
+BUILD_ENVIRONMENT = bus.ENVIRONMENT + lifecycle_package.ENVIRONMENT + fc_component.ENVIRONMENT
+# Flask's per-app hook registries: a caller that adds to one changes the app's wiring.
+_FLASK_HOOKS = (
+    "before_request_funcs",
+    "after_request_funcs",
+    "teardown_request_funcs",
+    "teardown_appcontext_funcs",
+    "url_value_preprocessors",
+    "url_default_functions",
+    "template_context_processors",
+    "error_handler_spec",
+)
 
 
 class ComponentError(ValueError):
@@ -102,6 +119,41 @@ class Emulator:
 
     def reset(self) -> None:
         self.state.reset()
+
+    def wiring(self) -> tuple[object, ...]:
+        """Everything ``reset`` keeps that a caller may have changed: hooks, listeners, routes,
+        collaborators, settings assigned by hand, the Flask app's rules and hooks. Two readings are
+        equal when nothing was added or replaced; ``vodfc.emulator.reuse`` reuses an emulator only then."""
+        parts = (self.oss, self.events, self.ingest, self.lifecycle, self.faults, self.fc)
+        return (
+            self.state.wiring(),
+            tuple(None if part is None else part.wiring() for part in parts),
+            _flask_wiring(self.http),
+        )
+
+    def close(self) -> None:
+        """Release what outlives a reset: the FC runtime's and the event worker's threads, the store."""
+        if self.fc is not None:
+            self.fc.close()
+        if self.events is not None:
+            self.events.close()
+        self.state.store.close()
+
+
+def _flask_wiring(http: Flask) -> tuple[object, ...]:
+    # A URL rule added through Flask also adds its view function: the views stand for the rules.
+    hooks = tuple(_frozen(getattr(http, name)) for name in _FLASK_HOOKS)
+    views = tuple(http.view_functions.items())
+    return (http.wsgi_app, tuple(http.blueprints), views, hooks, dict(http.config))
+
+
+def _frozen(value: object) -> object:
+    """Nested dicts and lists of Flask's registries, as comparable tuples (the callables themselves)."""
+    if isinstance(value, dict):
+        return tuple((key, _frozen(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return tuple(value)
+    return value
 
 
 def build(

@@ -114,7 +114,7 @@ class RequestGuard:
         """Accept ``host`` in the Host header (a server adds the address it binds; ``*``: any host)."""
         if host.strip() == "*":
             self._any_host = True
-        elif host.strip() not in WILDCARD_ADDRESSES:
+        elif host.strip() not in WILDCARD_ADDRESSES and not is_loopback(bare_host(host)):
             self._allowed.add(bare_host(host))
         self._decisions.clear()
 

@@ -8,8 +8,13 @@
   ``.admin_headers`` authenticate a request to the admin plane (``/_vodfc/...``) of its server.
   In-process, ``mock_vod`` adds the admin token to such requests itself.
 
-The apps are built once per session and reset per test: building one wires every component, and
-the SDK suites run hundreds of tests.
+Emulators are built once and reset per test: building one wires every component, and the SDK
+suites run hundreds of tests. In-process, ``vod_mock`` borrows the emulator ``mock_vod()`` reuses
+(an emulator whose hooks or routes a test changed is rebuilt, see ``vodfc.emulator.reuse``); the
+server is one per session.
+
+Importing this module (pytest does at start-up, in every project that installed vodfc) loads
+nothing but pytest and the emulator's configuration constants: the fixtures import what they use.
 """
 
 from __future__ import annotations
@@ -115,14 +120,25 @@ def vodfc_credentials() -> Credentials:
 
 
 @pytest.fixture(scope="session")
-def _vodfc_mock_app() -> Any:
-    from vodfc.emulator.app import create_app
+def _vodfc_extra() -> None:
+    """The fixtures below need the emulator extra: say so once, in one line, when it is missing."""
+    from vodfc.emulator.extra import MissingExtra, require
 
-    return create_app()
+    try:
+        require()
+    except MissingExtra as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def _vodfc_mock_app() -> Any:
+    """None: ``vod_mock`` borrows the process's reused emulator (``vodfc.emulator.reuse``), which a
+    reset makes as good as new. A conftest may override this to serve an app of its own."""
+    return None
 
 
 @pytest.fixture
-def vod_mock(_vodfc_mock_app: Any) -> Iterator[Any]:
+def vod_mock(_vodfc_extra: None, _vodfc_mock_app: Any) -> Iterator[Any]:
     from vodfc.emulator.mock import MockVod
 
     with MockVod(app=_vodfc_mock_app) as mock:
@@ -130,7 +146,7 @@ def vod_mock(_vodfc_mock_app: Any) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def _vodfc_server() -> Iterator[Any]:
+def _vodfc_server(_vodfc_extra: None) -> Iterator[Any]:
     from vodfc.emulator.server import ThreadedServer
 
     server = ThreadedServer().start()

@@ -107,6 +107,12 @@ class EmulatorState(Core):
         """Remember the hooks installed by the components; ``reset`` drops any added later."""
         self._baseline = (list(self.before_action), list(self.after_action))
 
+    def wiring(self) -> tuple[object, ...]:
+        """What ``reset`` keeps that a caller may have added: request hooks, host routes, reset hooks,
+        and the store and configuration (``before_action`` / ``after_action`` go back to the baseline)."""
+        hooks = (tuple(self.request_hooks), tuple(self.host_routes), tuple(self.on_reset))
+        return (*hooks, self.store, self.config)
+
     def reset(self) -> None:
         """Forget every backend's records, every component's state, STS tokens, the nonces seen,
         and the hooks added after the build (a test's own hooks never leak into the next test)."""

@@ -105,6 +105,10 @@ class Transaction:
         self.wrote = False
 
 
+# A memory store's transaction between transactions: nothing written (writes happen only inside one).
+_IDLE = Transaction()
+
+
 class MemoryStore:
     """Records in a dict, with the same transaction semantics as SQLite: a failed one is undone."""
 
@@ -112,7 +116,7 @@ class MemoryStore:
         self._lock = threading.RLock()
         self._records: dict[tuple[str, str], dict[str, str]] = {}  # record bodies as JSON text
         self._depth = 0
-        self._txn = Transaction()
+        self._txn = _IDLE
         self._undo: list[tuple[tuple[str, str], str, str | None]] = []
         self._quarantine: list[dict[str, str]] = []
 
@@ -171,12 +175,12 @@ class MemoryStore:
         with self.transaction():
             if namespace is None:
                 self._quarantine.clear()
-            for (ns, kind), table in self._records.items():
+            for (ns, kind), table in list(self._records.items()):
                 if namespace is None or ns == namespace:
                     for key, body in table.items():
                         self._undo.append(((ns, kind), key, body))
                         self._txn.wrote = True
-                    table.clear()
+                    del self._records[(ns, kind)]  # a rollback's undo brings the table back
 
     def transaction(self) -> AbstractContextManager[Transaction]:
         """Nestable: the outermost level keeps the changes, or undoes them if it fails."""
@@ -244,8 +248,12 @@ class _MemoryTransaction:
         store = self._store
         try:
             store._depth -= 1
-            if exc_type is not None and store._depth == 0:
-                store._undo_all()
+            if store._depth == 0:
+                if exc_type is not None:
+                    store._undo_all()
+                # Once the outermost one ends, its undo log (every old body) is not needed, and its
+                # Transaction belongs to whoever entered it.
+                store._txn, store._undo = _IDLE, []
         finally:
             store._lock.release()
 

@@ -17,8 +17,9 @@ import sys
 from datetime import datetime, timezone
 from typing import Any
 
+from vodfc.emulator.cli.options import add_url_option, unreachable
+
 ENVELOPES = ("raw", "callback", "mns-topic", "mns-json", "eventbridge", "timer")
-DEFAULT_URL = "http://127.0.0.1:9000"
 
 
 def register(subparsers: Any) -> None:
@@ -75,7 +76,7 @@ def register(subparsers: Any) -> None:
         "MNSTopic trigger matches. Prints the bus record.",
     )
     emit.add_argument("type", metavar="TYPE", choices=EVENT_TYPES, help=", ".join(EVENT_TYPES))
-    emit.add_argument("--url", default=DEFAULT_URL, help=f"the emulator (default {DEFAULT_URL})")
+    add_url_option(emit)
     emit.add_argument("--video-id", help="VideoId / MediaId (default: a random 32-hex id)")
     emit.add_argument("--image-id", help="ImageId for ImageUploadComplete")
     emit.add_argument("--failed", default="", help="TranscodeComplete: definitions that failed")
@@ -178,7 +179,7 @@ def emit_event(args: argparse.Namespace) -> int:
         print(f"vodfc events emit: {exc.code} {exc.read().decode('utf-8', 'replace')}", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"vodfc events emit: cannot reach {args.url}: {exc}", file=sys.stderr)
+        print(unreachable("events emit", args.url, exc), file=sys.stderr)
         return 1
     return 0
 

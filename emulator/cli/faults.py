@@ -7,9 +7,8 @@ import json
 import sys
 from typing import Any
 
-from vodfc.emulator.config import DEFAULT_HOST, DEFAULT_PORT
+from vodfc.emulator.cli.options import add_url_option, unreachable
 
-DEFAULT_URL = f"http://{DEFAULT_HOST}:{DEFAULT_PORT}"
 KINDS = ("throttle", "error", "latency", "drop", "qps", "duplicate-event", "reorder-event", "drop-event")
 
 
@@ -58,7 +57,7 @@ def register(subparsers: Any) -> None:
 
 
 def _url(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--url", default=DEFAULT_URL, help=f"emulator address (default {DEFAULT_URL})")
+    add_url_option(parser)
 
 
 def _request(args: argparse.Namespace, method: str, path: str, body: Any = None) -> tuple[int, Any]:
@@ -79,7 +78,7 @@ def _call(args: argparse.Namespace, method: str, path: str, body: Any = None) ->
     try:
         status, answer = _request(args, method, path, body)
     except OSError as error:
-        print(f"vodfc faults: cannot reach the emulator at {args.url}: {error}", file=sys.stderr)
+        print(unreachable("faults", args.url, error), file=sys.stderr)
         return 1
     return _done(status, answer)
 

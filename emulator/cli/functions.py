@@ -20,8 +20,15 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from vodfc.emulator.cli.server import add_allow_host, stop_on_signals, with_allowed_hosts
-from vodfc.emulator.config import DEFAULT_HOST, DEFAULT_PORT
+from vodfc.emulator.cli.options import (
+    add_allow_host,
+    add_listen_options,
+    add_url_option,
+    listen_error,
+    unreachable,
+    with_allowed_hosts,
+)
+from vodfc.emulator.cli.server import stop_on_signals
 
 SERVICE = "vodfc"
 
@@ -33,8 +40,7 @@ def register(subparsers: Any) -> None:
         description="Start the emulator with the FC runtime (functions from template.yml) and the demo "
         "library, print how to point each SDK at it, run a short demo, and serve until Ctrl-C.",
     )
-    up.add_argument("--host", default=DEFAULT_HOST, help=f"interface to bind (default {DEFAULT_HOST})")
-    up.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 = any)")
+    add_listen_options(up)
     up.add_argument("--data-dir", default=None, help="keep state in DIR/vodfc.sqlite3 across restarts")
     up.add_argument("--region", default=None, help="default region (default cn-shanghai)")
     up.add_argument("--no-seed", action="store_true", help="start empty instead of with the demo library")
@@ -53,7 +59,7 @@ def register(subparsers: Any) -> None:
     invoke.add_argument("function", help="function name (or service/function)")
     invoke.add_argument("-e", "--event", default=None, help="event file, or - for stdin (default: empty)")
     invoke.add_argument("-d", "--data", default=None, help='the event inline, e.g. \'{"VideoId": "..."}\'')
-    invoke.add_argument("--url", default=None, help="a running emulator, e.g. http://127.0.0.1:9000")
+    add_url_option(invoke, in_process=True)
     invoke.add_argument("--async", dest="async_", action="store_true", help="asynchronous invocation")
     invoke.add_argument(
         "--http",
@@ -70,7 +76,7 @@ def register(subparsers: Any) -> None:
     timer = subparsers.add_parser("timer", help="fire a function's timer trigger now")
     timer.add_argument("function")
     timer.add_argument("--trigger", default=None, help="which Timer trigger (default: the first)")
-    timer.add_argument("--url", default=None, help="a running emulator, e.g. http://127.0.0.1:9000")
+    add_url_option(timer, in_process=True)
     timer.add_argument("--template", default=None, help="template.yml (in-process only)")
     timer.set_defaults(func=run_timer)
 
@@ -134,7 +140,14 @@ def _read_event(args: argparse.Namespace) -> bytes:
 
 
 def _fc_client(url: str) -> Any:
+    import logging
+
     import fc2
+
+    # fc2 retries a refused connection five times with backoff (about 30 s), warning each time: look
+    # once first, so that an emulator that is not there is one line at once (OSError to the caller).
+    logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
+    _probe(url)
     from vodfc.emulator.config import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET
 
     if "://" not in url:
@@ -142,6 +155,19 @@ def _fc_client(url: str) -> Any:
     return fc2.Client(
         endpoint=url, accessKeyID=DEFAULT_ACCESS_KEY_ID, accessKeySecret=DEFAULT_ACCESS_KEY_SECRET
     )
+
+
+def _probe(url: str) -> None:
+    """Raise OSError unless something answers HTTP at ``url`` (any status will do)."""
+    import urllib.error
+    import urllib.request
+
+    base = url if "://" in url else "http://" + url
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        opener.open(f"{base.rstrip('/')}/_vodfc/health", timeout=10).close()
+    except urllib.error.HTTPError as answered:
+        answered.close()
 
 
 def _split(name: str) -> tuple[str | None, str]:
@@ -219,11 +245,45 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def run_invoke(args: argparse.Namespace) -> int:
     event = _read_event(args)
-    if args.http:
-        return _invoke_http(args, event)
-    if args.url:
-        return _invoke_remote(args.url, args.function, event, args.async_)
+    try:
+        if args.http:
+            return _invoke_http(args, event)
+        if args.url:
+            return _invoke_remote(args.url, args.function, event, args.async_)
+    except OSError as exc:  # requests' ConnectionError is one too
+        if not args.url:
+            raise
+        print(unreachable("invoke", args.url, exc), file=sys.stderr)
+        return 1
     return _invoke_local(args, event)
+
+
+def _answered_error(body: bytes) -> str | None:
+    """The error a function answered, as one line; None for any other answer.
+
+    shared's apps answer a refused or failed request with a JSON object carrying ``Code`` and
+    ``Message`` (the event face adds ``HttpStatus``, having no status line); a VOD result never has a
+    top-level ``Code``."""
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(answer, dict) or not isinstance(answer.get("Code"), str):
+        return None
+    if "Message" not in answer and "HttpStatus" not in answer:
+        return None
+    status = f" (HTTP {answer['HttpStatus']})" if "HttpStatus" in answer else ""
+    return f"{answer['Code']}{status}: {answer.get('Message', '')}".rstrip(": ")
+
+
+def _print_answer(function: str, body: bytes, command: str = "invoke") -> int:
+    """Print a function's answer; exit status 1 when it is an error answer."""
+    _print_body(body)
+    error = _answered_error(body)
+    if error is None:
+        return 0
+    print(f"vodfc {command}: {function} answered an error: {error}", file=sys.stderr)
+    return 1
 
 
 def _invoke_http(args: argparse.Namespace, body: bytes) -> int:
@@ -300,9 +360,8 @@ def _invoke_remote(url: str, name: str, event: bytes, async_: bool) -> int:
         return 1
     if async_:
         print(f"accepted: RequestId {response.headers.get('x-fc-request-id')}")
-    else:
-        _print_body(response.data)
-    return 0
+        return 0
+    return _print_answer(name, response.data)
 
 
 @contextlib.contextmanager
@@ -346,8 +405,7 @@ def _invoke_local(args: argparse.Namespace, event: bytes) -> int:
     if result.error is not None:
         _print_error(result.error)
         return 1
-    _print_body(result.body)
-    return 0
+    return _print_answer(args.function, result.body)
 
 
 def run_timer(args: argparse.Namespace) -> int:
@@ -363,18 +421,21 @@ def run_timer(args: argparse.Namespace) -> int:
         if service:
             params["service"] = service
         token = find_token(base)
-        response = requests.post(
-            f"{base.rstrip('/')}/_vodfc/fc/timers/{function}",
-            params=params,
-            headers=auth_headers(token) if token else {},
-            timeout=660,
-        )
+        try:
+            response = requests.post(
+                f"{base.rstrip('/')}/_vodfc/fc/timers/{function}",
+                params=params,
+                headers=auth_headers(token) if token else {},
+                timeout=660,
+            )
+        except OSError as exc:
+            print(unreachable("timer", args.url, exc), file=sys.stderr)
+            return 1
         body = response.json()
         if response.status_code != 200 or not body.get("ok"):
             _print_error(body)
             return 1
-        print(json.dumps(body.get("result"), indent=2, ensure_ascii=False))
-        return 0
+        return _print_answer(args.function, json.dumps(body.get("result")).encode(), "timer")
     template = _load_or_report(_template_path(args.template))
     if template is None:
         return 1
@@ -391,8 +452,7 @@ def run_timer(args: argparse.Namespace) -> int:
     if result.error is not None:
         _print_error(result.error)
         return 1
-    _print_body(result.body)
-    return 0
+    return _print_answer(args.function, result.body, "timer")
 
 
 # --- package ------------------------------------------------------------------------------------------
@@ -452,7 +512,6 @@ def run_up(args: argparse.Namespace) -> int:
     if args.data_dir:
         overrides["data_dir"] = args.data_dir
     app = create_app(with_allowed_hosts(EmulatorConfig.from_env(None, **overrides), args))
-    _quiet_logging()
     component = get_fc(app)
     component.log_sink = None if args.quiet else (lambda line: _say(f"    | {line}"))
     component.load(template=template)
@@ -460,8 +519,10 @@ def run_up(args: argparse.Namespace) -> int:
     try:
         server.start()
     except OSError as exc:
-        print(f"vodfc up: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        component.close()
+        print(listen_error("up", args.host, args.port, exc), file=sys.stderr)
         return 1
+    _quiet_logging()  # the process's logging changes only once it serves
     stop_on_signals()
     from vodfc.emulator import admintoken
     from vodfc.emulator.server import publish_admin_token

@@ -8,7 +8,8 @@ import sys
 import time
 from typing import Any
 
-from vodfc.emulator.config import DEFAULT_HOST, DEFAULT_PORT, EmulatorConfig
+from vodfc.emulator.cli.options import add_allow_host, add_listen_options, listen_error, with_allowed_hosts
+from vodfc.emulator.config import EmulatorConfig
 
 
 def register(subparsers: Any) -> None:
@@ -18,10 +19,7 @@ def register(subparsers: Any) -> None:
         description="Serve the VOD API, the FC API and OSS on one port. State is in memory unless "
         "--data-dir is given.",
     )
-    parser.add_argument("--host", default=DEFAULT_HOST, help=f"interface to bind (default {DEFAULT_HOST})")
-    parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 = any)"
-    )
+    add_listen_options(parser)
     parser.add_argument("--data-dir", default=None, help="keep state in DIR/vodfc.sqlite3 across restarts")
     parser.add_argument("--region", default=None, help="default region (default cn-shanghai)")
     parser.add_argument("--no-seed", action="store_true", help="start empty instead of with the demo library")
@@ -30,23 +28,6 @@ def register(subparsers: Any) -> None:
     )
     add_allow_host(parser)
     parser.set_defaults(func=run)
-
-
-def add_allow_host(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--allow-host",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="also answer requests whose Host is NAME (besides loopback names and --host); repeat it, "
-        "or give * to answer any Host, which turns the DNS-rebinding guard off (VODFC_ALLOWED_HOSTS)",
-    )
-
-
-def with_allowed_hosts(config: EmulatorConfig, args: argparse.Namespace) -> EmulatorConfig:
-    if not args.allow_host:
-        return config
-    return config.with_changes(allowed_hosts=(*config.allowed_hosts, *args.allow_host))
 
 
 def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
@@ -91,4 +72,7 @@ def run(args: argparse.Namespace) -> int:
         serve_forever(app, args.host, args.port)
     except KeyboardInterrupt:
         pass
+    except OSError as exc:  # the port is taken, the address is not this machine's ...
+        print(listen_error("emulator", args.host, args.port, exc), file=sys.stderr)
+        return 1
     return 0

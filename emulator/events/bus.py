@@ -602,6 +602,30 @@ class EventBus:
 
     # --- reset -----------------------------------------------------------------------------------
 
+    def wiring(self) -> tuple[object, ...]:
+        """What ``reset`` keeps that a caller may have replaced: the settings, the transport and hooks,
+        the permanent subscriptions and the address it was served at (see ``Emulator.wiring``)."""
+        with self._lock:
+            permanent = tuple(sub for sub in self._subscribers if sub.permanent)
+        return (
+            self.clock,
+            self.sleep,
+            self.transport,
+            self.fault_hook,
+            self.initial_delivery,
+            self.mns_base64,
+            self.attempts,
+            self.retry_interval,
+            self.timeout,
+            self.served_url,
+            permanent,
+        )
+
+    def close(self) -> None:
+        """Let the background worker, if one started, end once its queue is empty."""
+        if self._worker is not None and self._worker.is_alive():
+            self._queue.put(None)
+
     def reset(self) -> None:
         """Forget events, attempts, configs, subscribers added after startup, held events, queues."""
         with self._lock:
@@ -617,6 +641,10 @@ class EventBus:
 
 
 CONFIG_KIND = "callback"
+
+
+# The variables bus_from_env reads (vodfc.emulator.build.BUILD_ENVIRONMENT: all the build reads).
+ENVIRONMENT = ("VODFC_EVENT_DELIVERY", "VODFC_MNS_BASE64")
 
 
 def bus_from_env(core: Core, environ: Mapping[str, str] = os.environ) -> EventBus:

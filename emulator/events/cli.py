@@ -21,9 +21,7 @@ import urllib.request
 from typing import Any
 
 from vodfc.emulator.admintoken import auth_headers, find_token
-from vodfc.emulator.config import DEFAULT_HOST, DEFAULT_PORT
-
-DEFAULT_URL = f"http://{DEFAULT_HOST}:{DEFAULT_PORT}"
+from vodfc.emulator.cli.options import add_url_option, unreachable
 
 
 def add_commands(sub: Any) -> None:
@@ -59,7 +57,7 @@ def add_commands(sub: Any) -> None:
 
 
 def _url(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--url", default=DEFAULT_URL, help=f"emulator address (default {DEFAULT_URL})")
+    add_url_option(parser)
 
 
 def admin_request(url: str, method: str = "GET", body: Any = None) -> tuple[int, Any]:
@@ -90,7 +88,7 @@ def _call(
     try:
         return admin_request(args.url.rstrip("/") + "/_vodfc/events" + path, method, body)
     except OSError as error:
-        print(f"vodfc events: cannot reach the emulator at {args.url}: {error}", file=sys.stderr)
+        print(unreachable("events", args.url, error), file=sys.stderr)
         return None
 
 

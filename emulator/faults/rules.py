@@ -251,6 +251,10 @@ class Faults:
         with self._lock:
             self._rules = []
 
+    def wiring(self) -> tuple[object, ...]:
+        """What ``clear`` keeps that a caller may have replaced: the clock and the sleep function."""
+        return (self.clock, self.sleep)
+
     @property
     def rules(self) -> list[FaultRule]:
         with self._lock:

@@ -144,6 +144,13 @@ class FcComponent:
             runtime.drain(timeout=5.0)
             runtime.reset()
 
+    def wiring(self) -> tuple[object, ...]:
+        """What ``reset`` keeps: the runtime (and with it the template, its settings and instances),
+        the internal server and the hooks a caller set. A reset keeps a loaded template running, as a
+        server must; anything that built a runtime therefore counts as a change of wiring."""
+        with self._lock, self._internal_lock:
+            return (self._runtime, self._internal, self.deliver_events, self.sleep, self.log_sink)
+
     def on_event(self, event: dict[str, Any]) -> None:
         """The event bus's subscriber (for the owning account's events): publish to the functions' topic."""
         if not self.deliver_events:
@@ -154,6 +161,10 @@ class FcComponent:
             log.warning("VOD event not delivered to functions: template.yml is invalid: %s", exc)
             return
         runtime.deliver_event(event)
+
+
+# The variables the component reads when it is built (vodfc.emulator.build.BUILD_ENVIRONMENT: all of them).
+ENVIRONMENT = ("VODFC_FC_ACCOUNT",)
 
 
 def owning_account(config: EmulatorConfig, known: list[str]) -> str:

@@ -93,6 +93,7 @@ class Ingest:
         self.on_upload_complete: list[UploadListener] = []
         # Video status for an upload whose bytes are not media (the reference infers that VOD
         # instead goes UploadSucc -> analysis failure -> TranscodeFail: set "UploadSucc" for that).
+        # A test's knob: reset() puts it back.
         self.non_media_status = "UploadFail"
         self._pending: dict[tuple[str, str], PendingUpload] = {}
         self._lock = threading.Lock()
@@ -121,6 +122,11 @@ class Ingest:
     def reset(self) -> None:
         with self._lock:
             self._pending.clear()
+            self.non_media_status = "UploadFail"
+
+    def wiring(self) -> tuple[object, ...]:
+        """What ``reset`` keeps that a caller may have added: the upload listeners."""
+        return tuple(self.on_upload_complete)
 
     # --- completion ---------------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from vodfc.emulator.lookup import component_of
 
 __all__ = [
     "DEFAULT_GROUP",
+    "ENVIRONMENT",
     "NO_TRANSCODE_GROUP",
     "TIMINGS",
     "Delays",
@@ -45,6 +46,10 @@ __all__ = [
 
 def get_lifecycle(app: Flask) -> Lifecycle:
     return component_of(app, "lifecycle", Lifecycle)
+
+
+# The variables scheduler_from_env reads (vodfc.emulator.build.BUILD_ENVIRONMENT: all the build reads).
+ENVIRONMENT = ("VODFC_LIFECYCLE_TIMING",)
 
 
 def scheduler_from_env(clock: Callable[[], datetime], environ: Mapping[str, str]) -> Scheduler:

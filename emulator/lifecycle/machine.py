@@ -223,6 +223,11 @@ class Lifecycle:
             self.delays = Delays()
             self._reset_groups()
 
+    def wiring(self) -> tuple[object, ...]:
+        """What ``reset`` keeps that a caller may have replaced or added: the job listeners and the
+        collaborators it was built with."""
+        return (tuple(self.listeners), self.bus, self.oss, self.media, self.scheduler)
+
     # --- entry points ------------------------------------------------------------------------------
 
     def ingested(self, upload: UploadCompleted) -> None:

@@ -120,6 +120,10 @@ class OssService:
     def reset(self) -> None:
         self.store.reset()
 
+    def wiring(self) -> tuple[object, ...]:
+        """What ``reset`` keeps that a caller may have added: the object listeners."""
+        return tuple(self.on_object_complete)
+
     # --- request entry points ----------------------------------------------------------------------
 
     def handle_virtual_host(self, bucket: str, region: str) -> Response:

@@ -149,6 +149,7 @@ class NonceCache:
         with self._lock:
             self._expiry.clear()
             self._order.clear()
+            self._last = 0
 
 
 # --- the check --------------------------------------------------------------------------------------

@@ -20,7 +20,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2] / "emulator"
+from tests.repo import REPO
+
+ROOT = REPO / "emulator"
 PACKAGE = "vodfc.emulator"
 
 RUNTIME = frozenset({"top", "function"})

@@ -19,7 +19,7 @@ from vodfc.emulator.policy import (
     vod_resource,
 )
 
-from tests.fc.support import REPO
+from tests.repo import REPO
 
 VOD = vod_resource("cn-shanghai", "1234567890123456")
 

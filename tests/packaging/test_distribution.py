@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import tomllib
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.repo import REPO
 
 
 def pyproject() -> dict:

@@ -2,37 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from vodfc.emulator.events import get_bus
 
+from tests.emulator.support import events as support
+from tests.emulator.support.events import receiver  # noqa: F401  (fixture)
 
-def load_support() -> Any:
-    # --import-mode=importlib: helpers are not importable by name, so load them by path.
-    name = "vodfc_events_support"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("support.py"))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-support = load_support()
 _server_app, target = support.targets(("events",))
-
-
-@pytest.fixture
-def receiver() -> Iterator[Any]:
-    receiver = support.Receiver()
-    yield receiver
-    receiver.close()
 
 
 @pytest.fixture

@@ -210,13 +210,13 @@ def test_subscriptions_made_at_startup_survive_reset(app: Any, bus: Any) -> None
 
 
 def test_callback_config_survives_a_restart_with_a_data_dir(tmp_path: Any) -> None:
-    import sys
 
     from vodfc.emulator.app import create_app
     from vodfc.emulator.config import EmulatorConfig
     from vodfc.emulator.events import get_bus
 
-    support = sys.modules["vodfc_events_support"]
+    from tests.emulator.support import events as support
+
     config = EmulatorConfig(components=("events",), data_dir=str(tmp_path))
 
     def start() -> Any:

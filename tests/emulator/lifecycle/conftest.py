@@ -2,29 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-
-def _load_support() -> Any:
-    # Shared with the events tests; --import-mode=importlib, so loaded by path.
-    name = "vodfc_events_support"
-    if name not in sys.modules:
-        path = Path(__file__).parents[1] / "events" / "support.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-support = _load_support()
+from tests.emulator.support.events import muted_vod_bus, receiver  # noqa: F401  (fixtures: bus, receiver)
 
 
 @pytest.fixture(scope="session")
@@ -36,27 +18,7 @@ def source_video() -> bytes:
 
 
 @pytest.fixture
-def receiver() -> Iterator[Any]:
-    receiver = support.Receiver()
-    yield receiver
-    receiver.close()
-
-
-@pytest.fixture
 def lifecycle(vod: Any, bus: Any) -> Any:
     from vodfc.emulator.lifecycle import get_lifecycle
 
     return get_lifecycle(vod.app)
-
-
-@pytest.fixture
-def bus(vod: Any) -> Iterator[Any]:
-    """The app's bus with its subscribers muted: the template's event functions (FC runtime) would
-    otherwise react to the test's events with VOD calls and events of their own."""
-    from vodfc.emulator.events import get_bus
-
-    bus = get_bus(vod.app)
-    bus.sleep = lambda seconds: None
-    with bus.muted():
-        yield bus
-        bus.flush()

@@ -9,30 +9,15 @@ GetPlayInfo ...) so the suite does not depend on how the backend stores them.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
 from vodfc.emulator.pytest_plugin import VodTarget
 
-
-def _load_helper(stem: str) -> Any:
-    # --import-mode=importlib: test helpers are not importable by name, so load them by path.
-    name = f"vodfc_vodsuite_{stem}"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{stem}.py"))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-sdk_helpers = _load_helper("sdk")
+from tests.emulator.support.events import muted_vod_bus, receiver  # noqa: F401  (fixtures: bus, receiver)
+from tests.emulator.vod import sdk as sdk_helpers
 
 
 @pytest.fixture(params=sdk_helpers.SDKS)

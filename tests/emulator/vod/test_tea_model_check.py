@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import pytest
 from alibabacloud_vod20170321 import models as tea_models
 from darabonba.core import DaraCore
 
-sdk_helpers: Any = sys.modules["vodfc_vodsuite_sdk"]  # loaded by this folder's conftest
+from tests.emulator.vod import sdk as sdk_helpers
 
 
 def tea_response(action: str, raw: dict[str, Any]) -> Any:

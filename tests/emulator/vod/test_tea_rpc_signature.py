@@ -3,10 +3,9 @@ every query action into its models just like the default ACS3 path."""
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
-sdk_helpers: Any = sys.modules["vodfc_vodsuite_sdk"]  # loaded by this folder's conftest
+from tests.emulator.vod import sdk as sdk_helpers
 
 
 def test_query_actions_through_the_rpc_signature(vod: Any, lib: Any) -> None:

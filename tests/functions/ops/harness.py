@@ -11,7 +11,6 @@ import inspect
 import io
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 from urllib.parse import urlencode
@@ -19,7 +18,8 @@ from urllib.parse import urlencode
 import yaml
 from vodfc.emulator.project import discover
 
-REPO = Path(__file__).resolve().parents[3]
+from tests.repo import REPO
+
 TEMPLATE = REPO / "template.yml"
 PROJECT = discover.discover(REPO)
 

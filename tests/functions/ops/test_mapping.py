@@ -1,7 +1,7 @@
 """Each operation function maps its event and its HTTP route onto the same VodClient call and answer.
 
 Unit tier: a SpyVod stands in for VodClient (no VOD, no network); the emulator-backed tests are in
-test_on_emulator.py.
+test_via_gateway.py and test_on_local_fc.py.
 """
 
 from __future__ import annotations

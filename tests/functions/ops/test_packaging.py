@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from tests.functions.ops.harness import OPERATIONS, REPO
+from tests.functions.ops.harness import OPERATIONS
+from tests.repo import REPO
 
 
 @pytest.mark.parametrize("folder", sorted(OPERATIONS.values()))

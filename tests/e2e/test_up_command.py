@@ -1,0 +1,108 @@
+"""``vodfc up`` (the README's ``make run``) as a user runs it: a process, its output, SDK calls, Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+
+import pytest
+from aliyunsdkcore.client import AcsClient
+from aliyunsdkvod.request.v20170321.SearchMediaRequest import SearchMediaRequest
+from vodfc.emulator.project.discover import discover
+from vodfc.emulator.project.fc2 import all_faces
+
+from tests.repo import REPO
+
+STARTUP_SECONDS = 90
+
+
+class UpProcess:
+    def __init__(self, *args: str):
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env.pop("VOD_ENDPOINT", None)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-X", "faulthandler", "-m", "emulator", "up", "--port", "0", *args],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.lines: list[str] = []
+        self.serving = threading.Event()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+            if line.startswith("Serving on"):
+                self.serving.set()
+        self.serving.set()
+
+    @property
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+    def stop(self, signals: int = 1) -> int:
+        for _ in range(signals):
+            if self.proc.poll() is None:
+                self.proc.send_signal(signal.SIGTERM)
+        try:
+            code = self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.send_signal(signal.SIGABRT)  # faulthandler prints every thread's stack
+            self.proc.wait(timeout=30)
+            self._reader.join(10)
+            raise AssertionError(f"vodfc up did not stop:\n{self.output}") from None
+        self._reader.join(10)  # the last lines may still be in the pipe
+        return code
+
+
+@pytest.fixture
+def up(request: pytest.FixtureRequest) -> Iterator[UpProcess]:
+    process = UpProcess(*getattr(request, "param", ()))
+    try:
+        assert process.serving.wait(STARTUP_SECONDS), process.output
+        assert process.proc.poll() is None, process.output
+        yield process
+    finally:
+        process.stop()
+
+
+@pytest.mark.parametrize("up", [("--region", "cn-beijing")], indirect=True)
+def test_up_serves_the_functions_runs_the_demo_and_stops_on_a_signal(up: UpProcess) -> None:
+    first = up.lines[0]
+    match = re.match(r"vodfc is up on (http://127\.0\.0\.1:(\d+)) .*region cn-beijing", first)
+    assert match, first
+    url = match.group(1)
+    out = up.output
+    assert "AccessKeyId:     vodfc-access-key-id" in out
+    # Every FC function template.yml declares: each code folder's faces (event, Http, Callback).
+    assert f"Functions ({len(all_faces(discover(REPO)))}, from" in out
+    for delivered in (
+        "FileUploadComplete delivered to AutoTag (ok",
+        "TranscodeComplete delivered to DeleteSource (ok",
+    ):
+        assert delivered in out
+    assert "demo stopped" not in out and "Traceback" not in out
+    # A fresh run sweeps the demo library's failed upload: no cursor left over from an earlier run.
+    assert re.search(r"-> deleted: examined \d+, deleted [1-9] video\(s\): [0-9a-f]{32}", out), out
+
+    client = AcsClient("vodfc-access-key-id", "vodfc-access-key-secret", "cn-beijing")
+    client.add_endpoint("cn-beijing", "vod", url.removeprefix("http://"))
+    request = SearchMediaRequest()
+    request.set_Match("Title = 'Release webinar'")
+    answer = json.loads(client.do_action_with_exception(request))
+    assert answer["Total"] == 1 and answer["MediaList"][0]["Video"]["Title"] == "Release webinar"
+
+    # Twice at once, as `timeout` does (the child, then its process group): still one clean stop.
+    assert up.stop(signals=2) == 0
+    assert "stopping" in up.lines and "Traceback" not in up.output, up.output
