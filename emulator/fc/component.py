@@ -22,7 +22,7 @@ from vodfc.emulator.config import EmulatorConfig
 from vodfc.emulator.core import Core
 from vodfc.emulator.fc.context import Credentials
 from vodfc.emulator.fc.runtime import FunctionRuntime
-from vodfc.emulator.fc.template import Template, TemplateError, load_template
+from vodfc.emulator.fc.template import Service, Template, TemplateError, load_template
 from vodfc.emulator.wsgi_server import BackgroundServer
 
 log = logging.getLogger("vodfc.fc")
@@ -88,9 +88,12 @@ class FcComponent:
         config = self.core.config
         account_id = self.account_id
 
-        # The one place the functions' credentials are issued: STS tokens of the owning account.
-        def issue() -> Credentials:
-            token = self.core.accounts.issue_sts_token(account_id, int(timedelta(hours=36).total_seconds()))
+        # The one place the functions' credentials are issued: STS tokens of the owning account, allowed
+        # what the service's role allows (its Policies; vodfc.emulator.policy).
+        def issue(service: Service) -> Credentials:
+            token = self.core.accounts.issue_sts_token(
+                account_id, int(timedelta(hours=36).total_seconds()), policy=service.policy
+            )
             return Credentials(token.access_key_id, token.access_key_secret, token.security_token or "")
 
         self.template_path = path

@@ -44,7 +44,7 @@ from vodfc.emulator.fc.instances import (
 )
 from vodfc.emulator.fc.pool import FunctionPool, Throttled
 from vodfc.emulator.fc.settings import RuntimeSettings
-from vodfc.emulator.fc.template import Function, Template, Trigger
+from vodfc.emulator.fc.template import Function, Service, Template, Trigger
 from vodfc.emulator.fc.worker import encode_result, error_body
 
 __all__ = [
@@ -131,7 +131,7 @@ class FunctionRuntime:
         self,
         template: Template,
         *,
-        issue_credentials: Callable[[], Credentials] | None = None,
+        issue_credentials: Callable[[Service], Credentials] | None = None,
         account_id: str = "1234567890123456",
         region: str = "cn-shanghai",
         vod_endpoint: str | Callable[[], str | None] | None = None,
@@ -156,7 +156,7 @@ class FunctionRuntime:
         self._log_lock = threading.Lock()
         self.mns_max_attempts = mns_max_attempts
         self._issue_credentials = issue_credentials
-        self._credentials: tuple[Credentials, datetime] | None = None
+        self._credentials: dict[str, tuple[Credentials, datetime]] = {}  # per service (its role)
         self._pools: dict[tuple[str, str], FunctionPool] = {}
         self._lock = threading.RLock()
         self._executor: ThreadPoolExecutor | None = None
@@ -204,7 +204,7 @@ class FunctionRuntime:
     def reset(self) -> None:
         """Cold start everything: stop every instance, forget cached credentials and the logs."""
         with self._lock:
-            self._credentials = None
+            self._credentials = {}
             self.history.clear()
             self.deliveries = []
         self.stop_instances()
@@ -229,17 +229,19 @@ class FunctionRuntime:
 
     # --- what an instance is given ----------------------------------------------------------------
 
-    def credentials(self) -> Credentials:
-        """The service role's STS credentials (re-issued before they expire, as FC refreshes them)."""
+    def credentials(self, service: str) -> Credentials:
+        """The STS credentials of ``service``'s role (re-issued before they expire, as FC refreshes
+        them); what they allow is the issuer's business (the FC component: the service's Policies)."""
         with self._lock:
             now = self.clock()
-            if self._credentials is None or self._credentials[1] - now < timedelta(minutes=5):
+            cached = self._credentials.get(service)
+            if cached is None or cached[1] - now < timedelta(minutes=5):
                 if self._issue_credentials is None:
                     creds = Credentials("local-access-key-id", "local-access-key-secret", "")
                 else:
-                    creds = self._issue_credentials()
-                self._credentials = (creds, now + STS_LIFETIME)
-            return self._credentials[0]
+                    creds = self._issue_credentials(self.template.services[service])
+                cached = self._credentials[service] = (creds, now + STS_LIFETIME)
+            return cached[0]
 
     def endpoint(self) -> str | None:
         """Where the instances' own VOD (and OSS, FC) calls go: their ``VOD_ENDPOINT``."""
@@ -248,7 +250,7 @@ class FunctionRuntime:
 
     def refreshed(self, function: Function) -> dict[str, str | None]:
         """The variables FC refreshes during an instance's life (credentials, endpoint), as now."""
-        creds = self.credentials()
+        creds = self.credentials(function.service)
         values = (creds.access_key_id, creds.access_key_secret, creds.security_token)
         env: dict[str, str | None] = {}
         for name, legacy, at in CREDENTIAL_VARIABLES:
@@ -466,7 +468,7 @@ class FunctionRuntime:
         """Run the initializer if due, then the handler; fills ``result``. True: discard the instance."""
         rid = result.request_id
         lines = result.log_lines
-        creds = self.credentials()
+        creds = self.credentials(function.service)
         call: dict[str, Any] = {
             "id": rid,
             "credentials": [creds.access_key_id, creds.access_key_secret, creds.security_token],

@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 from vodfc.emulator.fc.loader import ImportModuleError, load_module, module_file
+from vodfc.emulator.policy import Policy, PolicyError
 
 FORMAT_VERSION = "2015-09-01"
 TRANSFORM = "Aliyun::Serverless-2018-04-03"
@@ -172,6 +173,9 @@ class Service:
     log_project: str = ""
     log_store: str = ""
     functions: Mapping[str, Function] = field(default_factory=dict)
+    # What its role lets the functions do: the service's Policies; None when it names a Role ARN
+    # (whose policies the emulator cannot see) or neither (see docs/fc-runtime.md, "Credentials").
+    policy: Policy | None = None
 
 
 @dataclass(frozen=True)
@@ -271,8 +275,18 @@ def build(document: Mapping[str, Any], base_dir: Path, path: Path | None, notes:
             log_project,
             log_store,
             functions,
+            role_policy(props),
         )
     return Template(path, services, tuple(notes))
+
+
+def role_policy(props: Mapping[str, Any]) -> Policy | None:
+    """The policy of a service's role: its ``Policies`` (documents or system policy names), unless
+    it names a ``Role`` (FC then ignores Policies; the role's own policies are not in the template)."""
+    policies = props.get("Policies")
+    if props.get("Role") or policies is None:
+        return None
+    return Policy.from_documents(policies if isinstance(policies, list) else [policies])
 
 
 def _env_value(value: Any) -> str:
@@ -390,6 +404,12 @@ class _Checker:
             log = props.get("LogConfig")
             if isinstance(log, Mapping) and not log.get("Logstore"):
                 self.error(f"{path}.Properties.LogConfig.Logstore", "is required")
+            policies = props.get("Policies")
+            if policies is not None:
+                try:
+                    Policy.from_documents(policies if isinstance(policies, list) else [policies])
+                except PolicyError as error:
+                    self.error(f"{path}.Properties.Policies", str(error))
         for fn_name, block in resource.items():
             if fn_name in ("Type", "Properties"):
                 continue
