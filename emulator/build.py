@@ -55,6 +55,7 @@ from vodfc.emulator.oss import routes as oss_routes
 from vodfc.emulator.state import EmulatorState
 from vodfc.emulator.store import Store
 from vodfc.emulator.vod.action_table import CORE_ACTIONS, Action, ActionTable
+from vodfc.emulator.vod.delivery import cdn_guard
 
 # Every component, in the order they are built: each after everything it needs or uses.
 COMPONENTS = ("oss", "media", "events", "ingest", "lifecycle", "faults", "fc")
@@ -176,6 +177,8 @@ def build(
     oss = events = ingest = lifecycle = faults = fc = None
     if "oss" in chosen:
         oss = OssService(state)
+        # The VOD buckets' reads go through the owning account's CDN URL signing, when it has some.
+        oss.anonymous_read_guard = cdn_guard(state.backend, config.clock)
         state.on_reset.append(oss.reset)
         for pattern, handler in oss_routes.host_routes(oss):
             state.add_host_route(pattern, handler)

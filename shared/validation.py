@@ -40,6 +40,14 @@ MAX_TAGS = 16
 CATE_NAME_MAX_BYTES = 64
 USER_DATA_MAX_BYTES = 1024
 
+# --- what fits in a request ------------------------------------------------------------------------------
+# The SDK puts every parameter in the request's URL, and servers cap a request line (the emulator's at 256
+# KiB, answering 431 past it). VOD's IDs (VideoId, ImageId, JobId, ... and each item of a ...Ids list) are
+# 32 hex digits, a ReferenceId at most 64 characters; no parameter VOD accepts is anywhere near 64 KiB
+# (20 UpdateContent entries at their field limits are about 40 KiB).
+MAX_ID_LENGTH = 64
+MAX_PARAMETER_BYTES = 64 * 1024
+
 # --- statuses ------------------------------------------------------------------------------------------
 
 VIDEO_STATUSES = (
@@ -74,6 +82,27 @@ RESULT_TYPES = ("Single", "Multiple")
 
 DEFAULT_APP_ID = "app-1000000"  # the application every account starts with
 
+# Auxiliary media assets (CreateUploadAttachedMedia): their business types and each one's file extensions.
+ATTACHED_MEDIA_EXTENSIONS = {
+    "watermark": ("png", "gif", "apng", "mov"),
+    "subtitle": ("srt", "ass", "stl", "ttml", "vtt"),
+    "material": ("jpg", "gif", "png", "mp4", "mat", "zip", "apk"),
+}
+BUSINESS_TYPES = tuple(ATTACHED_MEDIA_EXTENSIONS)
+MAX_ATTACHED_CATE_IDS = 5  # CateIds of one auxiliary media asset
+
+# --- signed URLs: AuthTimeout (seconds) ------------------------------------------------------------------
+
+# With OutputType=oss the URL is a presigned OSS URL valid for AuthTimeout (default 3600, minimum 1), at most
+# these: a file in a bucket VOD manages, for every reader of source files, images and attached media ...
+AUTH_TIMEOUT_MAX_VOD_BUCKET = 2592000  # 30 days
+# ... except GetPlayInfo's playback URLs (its page: 7 days);
+PLAY_AUTH_TIMEOUT_MAX_VOD_BUCKET = 604800
+# a file in the user's own OSS bucket (every reader).
+AUTH_TIMEOUT_MAX_OWN_BUCKET = 129600  # 36 hours
+DEFAULT_OSS_AUTH_TIMEOUT = 3600
+# With OutputType=cdn the minimum is 1 and there is no maximum; it matters only with URL signing on.
+
 # --- characters ----------------------------------------------------------------------------------------
 
 # What answers IllegalCharacters ("contains illegal emoticon or special characters"). INFERRED: VOD names
@@ -86,6 +115,10 @@ DEFAULT_APP_ID = "app-1000000"  # the application every account starts with
 ILLEGAL_CHARACTERS = "[\U00010000-\U0010ffff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\u20e3]"
 
 _REFERENCE_ID = "[A-Za-z0-9_-]{6,64}"
+# An absolute http(s) URL with a host and no whitespace: what "is a URL" means where a check asks for one.
+# VOD documents no format for CoverURL (its own SDK page sets "http192.168.0.0/16/tps/..."), so nothing
+# requires it there; the emulator applies it only behind a switch (VodOptions.strict_cover_url).
+_HTTP_URL = r"(?i:https?)://[^\s/?#]+[^\s]*"
 
 
 @functools.cache
@@ -97,6 +130,11 @@ def _pattern(source: str) -> re.Pattern[str]:
 def has_illegal_characters(text: str) -> bool:
     """Whether VOD refuses ``text`` in a Title, Description, Tag or CateName (see ILLEGAL_CHARACTERS)."""
     return _pattern(ILLEGAL_CHARACTERS).search(text) is not None
+
+
+def is_http_url(text: str) -> bool:
+    """Whether ``text`` is an absolute http or https URL with a host (see ``_HTTP_URL``)."""
+    return _pattern(_HTTP_URL).fullmatch(text) is not None
 
 
 # --- time ----------------------------------------------------------------------------------------------
@@ -216,6 +254,21 @@ def max_bytes(field: str, value: str | None, limit: int) -> None:
             f"The specified {field} length has exceeded {limit} bytes (got {len(value.encode('utf-8'))}).",
             code="LengthExceededMax",
         )
+
+
+def wire_parameter(name: str, value: str) -> None:
+    """A parameter about to go on the wire: an ID (a name ending in ``Id``, each item of one ending in
+    ``Ids``) is at most ``MAX_ID_LENGTH`` characters, any value at most ``MAX_PARAMETER_BYTES``."""
+    if name.endswith("Id") or name.endswith("Ids"):
+        items = value.split(",") if name.endswith("Ids") else [value]
+        longest = max(items, key=len)
+        if len(longest) > MAX_ID_LENGTH:
+            raise ValidationError(
+                name,
+                f'The specified parameter "{name}" is not valid: an ID has at most {MAX_ID_LENGTH} '
+                f"characters, got one of {len(longest)}.",
+            )
+    max_bytes(name, value, MAX_PARAMETER_BYTES)
 
 
 def title(value: str | None, field: str = "Title") -> None:

@@ -156,6 +156,7 @@ def emit_event(args: argparse.Namespace) -> int:
     import urllib.parse
     import urllib.request
 
+    from vodfc.emulator.admintoken import auth_headers, find_token
     from vodfc.emulator.events.wire import encode
 
     try:
@@ -164,10 +165,11 @@ def emit_event(args: argparse.Namespace) -> int:
         print(f"vodfc events emit: {exc}", file=sys.stderr)
         return 2
     query = f"?{urllib.parse.urlencode({'account': args.account})}" if args.account else ""
+    token = find_token(args.url)
     request = urllib.request.Request(
         f"{args.url.rstrip('/')}/_vodfc/events{query}",
         data=encode(event),
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", **(auth_headers(token) if token else {})},
         method="POST",
     )
     try:

@@ -18,14 +18,21 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from vodfc.emulator.cli.options import add_listen_options, add_url_option, listen_error, unreachable
+from vodfc.emulator.cli.options import (
+    add_allow_host,
+    add_listen_options,
+    add_url_option,
+    listen_error,
+    unreachable,
+    with_allowed_hosts,
+)
+from vodfc.emulator.cli.server import stop_on_signals
 
 SERVICE = "vodfc"
 
@@ -44,6 +51,7 @@ def register(subparsers: Any) -> None:
     _descriptor_options(up)
     up.add_argument("--no-demo", action="store_true", help="skip the live demo")
     up.add_argument("--quiet", action="store_true", help="do not print each invocation's log")
+    add_allow_host(up)
     up.set_defaults(func=run_up)
 
     invoke = subparsers.add_parser(
@@ -435,15 +443,20 @@ def run_timer(args: argparse.Namespace) -> int:
 
     if args.url:
         import requests
+        from vodfc.emulator.admintoken import auth_headers, find_token
 
         base = args.url if "://" in args.url else "http://" + args.url
         params = {"trigger": args.trigger} if args.trigger else {}
         service, function = _split(args.function)
         if service:
             params["service"] = service
+        token = find_token(base)
         try:
             response = requests.post(
-                f"{base.rstrip('/')}/_vodfc/fc/timers/{function}", params=params, timeout=660
+                f"{base.rstrip('/')}/_vodfc/fc/timers/{function}",
+                params=params,
+                headers=auth_headers(token) if token else {},
+                timeout=660,
             )
         except OSError as exc:
             print(unreachable("timer", args.url, exc), file=sys.stderr)
@@ -489,7 +502,7 @@ def run_up(args: argparse.Namespace) -> int:
         overrides["region"] = args.region
     if args.data_dir:
         overrides["data_dir"] = args.data_dir
-    app = create_app(EmulatorConfig.from_env(None, **overrides))
+    app = create_app(with_allowed_hosts(EmulatorConfig.from_env(None, **overrides), args))
     component = get_fc(app)
     component.log_sink = None if args.quiet else (lambda line: _say(f"    | {line}"))
     component.load(template=template)
@@ -502,11 +515,17 @@ def run_up(args: argparse.Namespace) -> int:
         print(listen_error("up", args.host, args.port, exc), file=sys.stderr)
         return 1
     _quiet_logging()  # the process's logging changes only once it serves
-    _stop_on_signals()
+    stop_on_signals()
+    from vodfc.emulator import admintoken
+    from vodfc.emulator.server import publish_admin_token
+
+    token_files, problems = publish_admin_token(app, int(server.url.rsplit(":", 1)[1]))
     try:
-        announce(app, server.url, template)
+        announce(app, server.url, template, token_files)
         if configured:
             print(configured, flush=True)
+        for problem in problems:
+            print(f"warning: {problem}", file=sys.stderr, flush=True)
         if not args.no_demo:
             try:
                 demo(app, server.url)
@@ -524,6 +543,7 @@ def run_up(args: argparse.Namespace) -> int:
         component.close()
         from vodfc.emulator.app import get_state
 
+        admintoken.unpublish(token_files, get_state(app).guard.token)
         get_state(app).store.close()
     return 0
 
@@ -556,27 +576,6 @@ def _say(text: str) -> None:
     sys.stdout.flush()
 
 
-def _stop_on_signals() -> None:
-    """Ctrl-C and SIGTERM both stop the server cleanly (a shell starting us in the background ignores
-    SIGINT for us, and process managers send SIGTERM)."""
-    import signal
-
-    first: list[float] = []
-
-    def stop(signum: int, frame: Any) -> None:
-        if not first:
-            first.append(time.monotonic())
-            raise KeyboardInterrupt
-        # Another signal while stopping. Within a second it is the same request again (`timeout` signals
-        # the child and then its whole process group): ignore it. Later, the user insists: stop now.
-        if time.monotonic() - first[0] >= 1.0:
-            print("stopping now (signal received again)", file=sys.stderr, flush=True)
-            os._exit(128 + signum)
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-
-
 def _quiet_logging() -> None:
     import logging
 
@@ -590,7 +589,7 @@ def _quiet_logging() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL if name != "waitress" else logging.WARNING)
 
 
-def announce(app: Any, url: str, template: Any) -> None:
+def announce(app: Any, url: str, template: Any, token_files: Sequence[Path] = ()) -> None:
     from vodfc.emulator.app import get_state
     from vodfc.emulator.fc import get_fc
     from vodfc.emulator.fc.instances import private_tmp_available
@@ -607,6 +606,8 @@ def announce(app: Any, url: str, template: Any) -> None:
         f"vodfc is up on {url}  (VOD, FC, OSS; region {state.config.region}, account {key.account_id})",
         f"  AccessKeyId:     {key.access_key_id}",
         f"  AccessKeySecret: {key.access_key_secret}",
+        f"  Admin token:     {state.guard.token}  (for {url}/_vodfc/...: Authorization: Bearer <token>)",
+        *(f"                   (also in {path})" for path in token_files),
         "",
         "Point the SDKs at it:",
         f'  aliyun-python-sdk-vod:  client.add_endpoint("{state.config.region}", "vod", "{endpoint}")',
@@ -700,10 +701,16 @@ def demo(app: Any, url: str) -> None:
     timed = [f for f in runtime.functions() if f.triggers_of("Timer")]
     if timed:
         import requests
+        from vodfc.emulator.admintoken import auth_headers
+        from vodfc.emulator.app import get_state
 
         function = timed[0]
         print(f"\n  POST /_vodfc/fc/timers/{function.name}  (its Timer trigger, fired now)", flush=True)
-        fired = requests.post(f"{url}/_vodfc/fc/timers/{function.name}", timeout=function.timeout + 30).json()
+        fired = requests.post(
+            f"{url}/_vodfc/fc/timers/{function.name}",
+            headers=auth_headers(get_state(app).guard.token),
+            timeout=function.timeout + 30,
+        ).json()
         outcome = fired.get("result") if fired.get("ok") else fired.get("error")
         print(f"  -> {_timer_summary(outcome)}", flush=True)
 

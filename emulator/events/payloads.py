@@ -1,7 +1,8 @@
 """VOD's event notifications, built exactly as VOD sends them: one builder per event type.
 
 The emulator's producers build their events here (the VOD actions DeleteMediaComplete and
-MediaBaseChangeComplete, ingest ImageUploadComplete, the lifecycle the processing events), and
+MediaBaseChangeComplete, ingest ImageUploadComplete and AttachedMediaUploadComplete, the lifecycle the
+processing events), and
 ``vodfc events generate`` prints the same builders' ``example``; ``vodfc.emulator.events.wire`` encodes
 them and wraps them the way a function receives them.
 
@@ -13,7 +14,8 @@ What is reproduced (shared/spec/vod-events-upload.md §3, vod-api.md §4):
   ``Encrypt`` and ``IsAudio`` are booleans; ``SnapshotCount`` is a number;
 * times are ``yyyy-MM-ddTHH:mm:ssZ`` UTC without milliseconds, except ImageUploadComplete, whose current
   documentation shows ``yyyy-MM-ddTHH:mm:ss:SSSZ`` (a colon before the milliseconds);
-* ``FileUrl`` (lower-case "rl") on video events, ``FileURL`` on ImageUploadComplete;
+* ``FileUrl`` (lower-case "rl") on video events, ``FileURL`` on ImageUploadComplete and
+  AttachedMediaUploadComplete;
 * ``Extend`` is a string: a mapping given as ``extend`` is serialised to compact JSON, as VOD does with an
   object in ``UserData.Extend``;
 * TranscodeComplete's ``Status`` is ``success`` when at least one stream succeeded, and its ``EventTime`` is
@@ -43,6 +45,7 @@ FAIL = "fail"
 FILE_UPLOAD_COMPLETE = "FileUploadComplete"
 UPLOAD_BY_URL_COMPLETE = "UploadByURLComplete"
 IMAGE_UPLOAD_COMPLETE = "ImageUploadComplete"
+ATTACHED_MEDIA_UPLOAD_COMPLETE = "AttachedMediaUploadComplete"
 STREAM_TRANSCODE_COMPLETE = "StreamTranscodeComplete"
 TRANSCODE_COMPLETE = "TranscodeComplete"
 SNAPSHOT_COMPLETE = "SnapshotComplete"
@@ -162,6 +165,29 @@ def image_upload_complete(
         "EventTime": format_image_time(event_time),
         "Size": int(size),
         "ImageId": image_id,
+    }
+    _put(event, "Extend", _extend(extend))
+    return event
+
+
+def attached_media_upload_complete(
+    media_id: str,
+    *,
+    size: int,
+    file_url: str,
+    event_time: TimeLike = None,
+    extend: str | Mapping[str, Any] | None = None,
+) -> Event:
+    """An auxiliary media asset's file was uploaded (success only). Its fields and their order are the
+    ones of VOD's event page (the shelf names the event only); ``Extend`` is added like the other upload
+    events' [inferred]."""
+    event: Event = {
+        "EventTime": format_time(event_time),
+        "EventType": ATTACHED_MEDIA_UPLOAD_COMPLETE,
+        "AttachedMediaId": media_id,
+        "Size": int(size),
+        "FileURL": file_url,
+        "Status": SUCCESS,
     }
     _put(event, "Extend", _extend(extend))
     return event
@@ -452,6 +478,7 @@ BUILDERS: dict[str, Callable[..., Event]] = {
     FILE_UPLOAD_COMPLETE: file_upload_complete,
     UPLOAD_BY_URL_COMPLETE: upload_by_url_complete,
     IMAGE_UPLOAD_COMPLETE: image_upload_complete,
+    ATTACHED_MEDIA_UPLOAD_COMPLETE: attached_media_upload_complete,
     STREAM_TRANSCODE_COMPLETE: stream_transcode_complete,
     TRANSCODE_COMPLETE: transcode_complete,
     SNAPSHOT_COMPLETE: snapshot_complete,
@@ -565,6 +592,14 @@ def example(
             iid,
             size=105520,
             file_url=f"http://{bucket}.oss-cn-shanghai.aliyuncs.com/image/default/{iid.upper()}-6-2.jpg",
+            event_time=when,
+        )
+    if event_type == ATTACHED_MEDIA_UPLOAD_COMPLETE:
+        mid = new_id(rng)
+        return attached_media_upload_complete(
+            mid,
+            size=14333,
+            file_url=f"https://{bucket}.oss-cn-shanghai.aliyuncs.com/watermark/{mid}.png",
             event_time=when,
         )
     if event_type == STREAM_TRANSCODE_COMPLETE:

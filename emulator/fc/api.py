@@ -48,6 +48,7 @@ from vodfc.emulator.paths import CONTROL_PREFIX
 from vodfc.emulator.thread_budget import thread_held
 from vodfc.emulator.views import ComponentViews
 from vodfc.emulator.vod.exceptions import VodError
+from vodfc.shared import boundedjson
 from werkzeug.exceptions import HTTPException
 
 API_VERSION = "2016-08-15"
@@ -549,8 +550,8 @@ def unsupported(component: FcComponent, rest: str) -> Response:
 def _invocation_json(result: Invocation) -> dict[str, Any]:
     body: Any
     try:
-        body = json.loads(result.body) if result.body else None
-    except ValueError:
+        body = boundedjson.loads(result.body) if result.body else None
+    except ValueError:  # not JSON, or nested too deep to show as JSON: shown as text
         body = result.body.decode("utf-8", "replace")
     return {
         "function": result.function,

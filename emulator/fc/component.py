@@ -32,6 +32,7 @@ from vodfc.emulator.fc.context import Credentials
 from vodfc.emulator.fc.model import Template, TemplateError
 from vodfc.emulator.fc.queues import QueueReaders
 from vodfc.emulator.fc.runtime import FunctionRuntime
+from vodfc.emulator.policy import Policy
 from vodfc.emulator.wsgi_server import BackgroundServer
 
 log = logging.getLogger("vodfc.fc")
@@ -115,9 +116,12 @@ class FcComponent:
         config = self.core.config
         account_id = self.account_id
 
-        # The one place the functions' credentials are issued: STS tokens of the owning account.
-        def issue() -> Credentials:
-            token = self.core.accounts.issue_sts_token(account_id, int(timedelta(hours=36).total_seconds()))
+        # The one place the functions' credentials are issued: STS tokens of the owning account, allowed
+        # what the function's role allows (a service's Policies, an FC 3.0 function's own; emulator.policy).
+        def issue(policy: Policy | None) -> Credentials:
+            token = self.core.accounts.issue_sts_token(
+                account_id, int(timedelta(hours=36).total_seconds()), policy=policy
+            )
             return Credentials(token.access_key_id, token.access_key_secret, token.security_token or "")
 
         self.template_path = path

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vodfc.emulator.policy import Policy
+
 TRIGGER_TYPES = ("HTTP", "Timer", "MNSTopic", "EventBridge")
 # An EventBridge trigger's properties: the event source (MNS: a queue), the retry strategy, the batch size.
 EVENTBRIDGE_PROPERTIES = ("SourceType", "QueueName", "IsBase64Decode", "RetryStrategy", "BatchSize", "Enable")
@@ -116,6 +118,9 @@ class Function:
     code: Code | None = None
     fc_version: int = 2
     role: str = ""  # FC 3.0: the function's RAM role (ARN), as the descriptor names it
+    # FC 3.0: what that role allows, when the project holds its policy (ram/<role>.json); None: the
+    # account's full access (the emulator cannot see a role's policies otherwise)
+    policy: Policy | None = None
 
     def triggers_of(self, type_: str) -> list[Trigger]:
         return [t for t in self.triggers if t.type == type_]
@@ -137,6 +142,9 @@ class Service:
     log_project: str = ""
     log_store: str = ""
     functions: Mapping[str, Function] = field(default_factory=dict)
+    # What its role lets the functions do: the service's Policies; None when it names a Role ARN
+    # (whose policies the emulator cannot see) or neither (see docs/fc-runtime.md, "Credentials").
+    policy: Policy | None = None
 
 
 @dataclass(frozen=True)

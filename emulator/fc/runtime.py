@@ -44,10 +44,11 @@ from vodfc.emulator.fc.instances import (
     host_environment,
     supervisor,
 )
+from vodfc.emulator.fc.model import Function, Template, Trigger
 from vodfc.emulator.fc.pool import FunctionPool, Throttled
 from vodfc.emulator.fc.settings import RuntimeSettings
-from vodfc.emulator.fc.template import Function, Template, Trigger
 from vodfc.emulator.fc.worker import encode_result, error_body
+from vodfc.emulator.policy import Policy
 
 __all__ = [
     "Delivery",
@@ -143,7 +144,7 @@ class FunctionRuntime:
         self,
         template: Template,
         *,
-        issue_credentials: Callable[[], Credentials] | None = None,
+        issue_credentials: Callable[[Policy | None], Credentials] | None = None,
         account_id: str = "1234567890123456",
         region: str = "cn-shanghai",
         vod_endpoint: str | Callable[[], str | None] | None = None,
@@ -168,7 +169,7 @@ class FunctionRuntime:
         self._log_lock = threading.Lock()
         self.mns_max_attempts = mns_max_attempts
         self._issue_credentials = issue_credentials
-        self._credentials: tuple[Credentials, datetime] | None = None
+        self._credentials: dict[str, tuple[Credentials, datetime]] = {}  # per service (its role)
         self._pools: dict[tuple[str, str], FunctionPool] = {}
         self._launches: dict[tuple[str, str], Launch] = {}
         self._lock = threading.RLock()
@@ -217,7 +218,7 @@ class FunctionRuntime:
     def reset(self) -> None:
         """Cold start everything: stop every instance, forget cached credentials and the logs."""
         with self._lock:
-            self._credentials = None
+            self._credentials = {}
             self.history.clear()
             self.deliveries = []
         self.stop_instances()
@@ -243,17 +244,27 @@ class FunctionRuntime:
 
     # --- what an instance is given ----------------------------------------------------------------
 
-    def credentials(self) -> Credentials:
-        """The service role's STS credentials (re-issued before they expire, as FC refreshes them)."""
+    def role(self, function: Function) -> tuple[str, Policy | None]:
+        """The role ``function``'s instances act with, and what it allows: on FC 2.0 its service's (one
+        per service: its Policies), on FC 3.0 its own (the policy of its ``role``, when known)."""
+        if function.service:
+            return f"service/{function.service}", self.template.services[function.service].policy
+        return f"function/{function.name}", function.policy
+
+    def credentials(self, function: Function) -> Credentials:
+        """The STS credentials of ``function``'s role (re-issued before they expire, as FC refreshes
+        them); what they allow is the issuer's business (the FC component: the role's policy)."""
+        key, policy = self.role(function)
         with self._lock:
             now = self.clock()
-            if self._credentials is None or self._credentials[1] - now < timedelta(minutes=5):
+            cached = self._credentials.get(key)
+            if cached is None or cached[1] - now < timedelta(minutes=5):
                 if self._issue_credentials is None:
                     creds = Credentials("local-access-key-id", "local-access-key-secret", "")
                 else:
-                    creds = self._issue_credentials()
-                self._credentials = (creds, now + STS_LIFETIME)
-            return self._credentials[0]
+                    creds = self._issue_credentials(policy)
+                cached = self._credentials[key] = (creds, now + STS_LIFETIME)
+            return cached[0]
 
     def endpoint(self) -> str | None:
         """Where the instances' own VOD (and OSS, FC) calls go: their ``VOD_ENDPOINT``."""
@@ -262,7 +273,7 @@ class FunctionRuntime:
 
     def refreshed(self, function: Function) -> dict[str, str | None]:
         """The variables FC refreshes during an instance's life (credentials, endpoint), as now."""
-        creds = self.credentials()
+        creds = self.credentials(function)
         values = (creds.access_key_id, creds.access_key_secret, creds.security_token)
         env: dict[str, str | None] = {}
         for name, legacy, at in CREDENTIAL_VARIABLES:
@@ -510,7 +521,7 @@ class FunctionRuntime:
         """Run the initializer if due, then the handler; fills ``result``. True: discard the instance."""
         rid = result.request_id
         lines = result.log_lines
-        creds = self.credentials()
+        creds = self.credentials(function)
         call: dict[str, Any] = {
             "id": rid,
             "credentials": [creds.access_key_id, creds.access_key_secret, creds.security_token],

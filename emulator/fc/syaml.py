@@ -10,6 +10,10 @@ configurations would let one type's settings pass for another's — plus what on
 the code folder, the handler in it. Properties the schema knows but the runtime does not use are accepted;
 unknown ones are warnings (the schema itself does not forbid them).
 
+A function acts with its own role (FC 3.0): when the project holds that role's policy,
+``ram/<role name>.json`` beside the descriptor (``vodfc generate`` writes them), its credentials are
+allowed exactly that (``vodfc.emulator.policy``); otherwise the account's full access.
+
 Serverless Devs' variables are resolved as ``s`` does for the parts the runtime reads: ``${vars.NAME}``,
 ``${env('NAME', 'default')}`` / ``${env.NAME}``; any other expression (``${config('AccountID')}``) is kept
 as written. Resources of other components are left alone (a note says so).
@@ -27,8 +31,11 @@ from typing import Any
 from vodfc.emulator.fc.checking import Checker, closest, describe, env_value, read_document
 from vodfc.emulator.fc.code import CodeResolver
 from vodfc.emulator.fc.model import Function, Issue, Template, TemplateError, Trigger
+from vodfc.emulator.policy import Policy, PolicyError
 
 EDITION = "3.0.0"
+# Where a project keeps its functions' role policies, beside s.yaml: ram/<role name>.json.
+RAM_DIR = "ram"
 COMPONENT = "fc3"
 TOP_LEVEL_KEYS = {"edition", "name", "access", "vars", "resources", "template", "flow", "actions", "extend"}
 RESOURCE_KEYS = {"component", "props", "actions"}
@@ -171,6 +178,7 @@ def build(
             instance_concurrency=int(props.get("instanceConcurrency", 1)),
             fc_version=3,
             role=str(props.get("role", "")),
+            policy=role_policy(resolver.base_dir, str(props.get("role", ""))),
         )
     return Template(path, {}, tuple(notes), functions)
 
@@ -214,6 +222,16 @@ def trigger(block: Mapping[str, Any]) -> Trigger:
         }
         return Trigger(name, "EventBridge", properties, block)
     return Trigger(name, kind, dict(config), block)
+
+
+def role_policy(base_dir: Path, role: str) -> Policy | None:
+    """The policy of a role (``acs:ram::<account>:role/<name>``) when the project holds it in
+    ``ram/<name>.json``; None otherwise. Raises ``PolicyError`` for a file it cannot read."""
+    name = role.rsplit(":role/", 1)[-1] if ":role/" in role else ""
+    path = base_dir / RAM_DIR / f"{name}.json"
+    if not name or not path.is_file():
+        return None
+    return Policy.from_document(path.read_text(encoding="utf-8"))
 
 
 def _topic_of(arn: str) -> str:
@@ -325,6 +343,11 @@ class _Checker(Checker):
         for key in ("role", "description"):
             if key in props and not isinstance(props[key], str):
                 self.error(f"{path}.{key}", f"must be a string, got {describe(props[key])}")
+        if isinstance(props.get("role"), str) and self.resolver is not None:
+            try:
+                role_policy(self.resolver.base_dir, props["role"])
+            except PolicyError as exc:
+                self.error(f"{path}.role", f"its policy in {RAM_DIR}/ cannot be read: {exc}")
         if isinstance(reference, str) and python:
             code = self.code(reference, f"{path}.code")
             if code is not None:

@@ -22,6 +22,7 @@ from vodfc.emulator.fc.code import CodeResolver
 from vodfc.emulator.fc.cron import cron_problem
 from vodfc.emulator.fc.loader import module_file
 from vodfc.emulator.fc.model import Code, Function, Issue, Service, Template, TemplateError, Trigger
+from vodfc.emulator.policy import Policy, PolicyError
 
 FORMAT_VERSION = "2015-09-01"
 TRANSFORM = "Aliyun::Serverless-2018-04-03"
@@ -162,8 +163,18 @@ def build(
             log_project,
             log_store,
             functions,
+            role_policy(props),
         )
     return Template(path, services, tuple(notes))
+
+
+def role_policy(props: Mapping[str, Any]) -> Policy | None:
+    """The policy of a service's role: its ``Policies`` (documents or system policy names), unless
+    it names a ``Role`` (FC then ignores Policies; the role's own policies are not in the template)."""
+    policies = props.get("Policies")
+    if props.get("Role") or policies is None:
+        return None
+    return Policy.from_documents(policies if isinstance(policies, list) else [policies])
 
 
 # --- validation ---------------------------------------------------------------------------------------
@@ -234,6 +245,12 @@ class _Checker(Checker):
             log = props.get("LogConfig")
             if isinstance(log, Mapping) and not log.get("Logstore"):
                 self.error(f"{path}.Properties.LogConfig.Logstore", "is required")
+            policies = props.get("Policies")
+            if policies is not None:
+                try:
+                    Policy.from_documents(policies if isinstance(policies, list) else [policies])
+                except PolicyError as error:
+                    self.error(f"{path}.Properties.Policies", str(error))
         for fn_name, block in resource.items():
             if fn_name in ("Type", "Properties"):
                 continue

@@ -10,7 +10,9 @@
   every ``on_upload_complete`` listener with an ``UploadCompleted``, whose ``source`` is the object
   itself (bucket, key, address, bytes). The lifecycle component is one: it emits FileUploadComplete
   and transcodes from there. A file that is not media ends ``UploadFail`` (switch:
-  ``Ingest.non_media_status``), and listeners still hear about it with ``ok=False``.
+  ``Ingest.non_media_status``), and listeners still hear about it with ``ok=False``. An auxiliary
+  media asset (CreateUploadAttachedMedia: a watermark, subtitle or material file, any bytes) is not
+  probed: it becomes ``Normal`` with its size, and AttachedMediaUploadComplete goes out.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import hashlib
 import logging
 import posixpath
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -33,6 +35,7 @@ from vodfc.emulator.ingest.uploads import SourceObject, UploadTarget, object_pre
 from vodfc.emulator.lookup import component_of
 from vodfc.emulator.media import MediaInfo, NotMedia, probe, vodformat
 from vodfc.emulator.oss import ObjectEvent, OssService
+from vodfc.emulator.policy import upload_policy
 from vodfc.emulator.protocol import RequestContext
 from vodfc.shared.validation import IMAGE_STATUSES, format_time
 
@@ -50,7 +53,7 @@ logger = logging.getLogger(__name__)
 class PendingUpload:
     account_id: str
     region: str
-    kind: str  # "video" | "image"
+    kind: str  # "video" | "image" | "attached"
     media_id: str
 
 
@@ -58,8 +61,8 @@ class PendingUpload:
 class UploadCompleted:
     """A pending upload's object is complete and the record was updated; what listeners receive."""
 
-    kind: str  # "video" | "image"
-    media_id: str  # VideoId or ImageId
+    kind: str  # "video" | "image" | "attached"
+    media_id: str  # VideoId, ImageId or MediaId
     account_id: str
     region: str
     backend: VodBackend = field(repr=False)
@@ -71,7 +74,7 @@ class UploadCompleted:
     object_event: ObjectEvent = field(repr=False)
 
     host_url: str | None = None  # scheme://host[:port] the uploader used for CreateUpload*
-    media_type: str = "video"  # "video" | "audio" | "image"
+    media_type: str = "video"  # "video" | "audio" | "image" | "attached"
 
     @property
     def time(self) -> datetime:
@@ -83,7 +86,8 @@ UploadListener = Callable[[UploadCompleted], None]
 
 class Ingest:
     """Pending uploads of one emulator app, and the listeners told when they complete. Uploads land
-    in ``oss``; ImageUploadComplete goes out on ``bus`` (none without the events component)."""
+    in ``oss``; ImageUploadComplete and AttachedMediaUploadComplete go out on ``bus`` (none without
+    the events component)."""
 
     def __init__(self, core: Core, oss: OssService, *, bus: EventBus | None = None):
         self.core = core
@@ -115,10 +119,8 @@ class Ingest:
         # storage through a CDN, so players and ImageURL readers use no OSS signature. Writes still
         # need the owner's keys or this token.
         self.oss.create_bucket(target.bucket, account_id, target.region, acl="public-read")
-        credential = ctx.accounts.issue_sts_token(account_id, TOKEN_SECONDS)
-        prefix = object_prefix(target)
-        self.oss.grant(credential.access_key_id, target.bucket, keys=(target.key,), prefix=prefix or None)
-        return credential
+        policy = upload_policy(target.bucket, (target.key,), prefix=object_prefix(target) or None)
+        return ctx.accounts.issue_sts_token(account_id, TOKEN_SECONDS, policy=policy)
 
     def reset(self) -> None:
         with self._lock:
@@ -139,8 +141,8 @@ class Ingest:
         # After a restart with a data dir the index is empty: the records themselves remember.
         backend = self.core.backend(event.account_id, event.region)
         with backend.lock:
-            for kind, records in (("video", backend.videos), ("image", backend.images)):
-                for media_id, record in records.items():
+            for kind in UPLOAD_KINDS:
+                for media_id, record in _records(backend, kind).items():
                     upload = record.extra.get("upload")
                     if upload and upload.get("bucket") == event.bucket and upload.get("key") == event.key:
                         found = PendingUpload(event.account_id, event.region, kind, media_id)
@@ -155,10 +157,11 @@ class Ingest:
             return  # some other object (a user's own bucket, a transcoded output...)
         media: MediaInfo | None = None
         error: str | None = None
-        try:
-            media = self._probe(event)
-        except NotMedia as exc:
-            error = str(exc) or "not a media file"
+        if pending.kind != "attached":  # subtitles, archives ...: nothing to probe
+            try:
+                media = self._probe(event)
+            except NotMedia as exc:
+                error = str(exc) or "not a media file"
         backend = self.core.backend(pending.account_id, pending.region)
         with backend.lock:
             transaction = None
@@ -166,22 +169,23 @@ class Ingest:
                 with self.core.store.transaction() as transaction:
                     if pending.kind == "video":
                         status = self._finish_video(backend, pending.media_id, event, media)
-                    else:
+                    elif pending.kind == "image":
                         status = self._finish_image(backend, pending.media_id, event, media)
+                    else:
+                        status = self._finish_attached(backend, pending.media_id, event)
             except BaseException:
                 if transaction is not None and transaction.wrote and hasattr(backend, "reload"):
                     backend.reload()
                 raise
         if status is None:
             return
-        ok = media is not None and (pending.kind != "image" or bool(media.video_streams))
-        record = (
-            backend.videos.get(pending.media_id)
-            if pending.kind == "video"
-            else backend.images.get(pending.media_id)
-        )
+        if pending.kind == "attached":
+            ok = True
+        else:
+            ok = media is not None and (pending.kind != "image" or bool(media.video_streams))
+        record = _records(backend, pending.kind).get(pending.media_id)
         upload = dict(getattr(record, "extra", {}).get("upload") or {})
-        media_type = "image" if pending.kind == "image" else str(getattr(record, "media_type", "video"))
+        media_type = str(getattr(record, "media_type", "video")) if pending.kind == "video" else pending.kind
         done = UploadCompleted(
             kind=pending.kind,
             media_id=pending.media_id,
@@ -199,6 +203,8 @@ class Ingest:
         )
         if done.kind == "image" and done.ok:
             self._announce_image(backend, done)
+        elif done.kind == "attached":
+            self._announce_attached(backend, done)
         for listener in list(self.on_upload_complete):
             try:
                 listener(done)
@@ -293,11 +299,47 @@ class Ingest:
         backend.save_image(image)
         return str(image.status)
 
-    def _announce_image(self, backend: VodBackend, done: UploadCompleted) -> None:
-        """ImageUploadComplete (success only, as VOD); video events belong to the lifecycle component."""
+    def _finish_attached(self, backend: VodBackend, media_id: str, event: ObjectEvent) -> str | None:
+        attached = backend.attached.get(media_id)
+        if attached is None or attached.status not in IMAGE_STATUSES:
+            return None  # deleted meanwhile
+        attached.file_size = event.object.size
+        attached.status = "Normal"
+        upload = dict(attached.extra.get("upload") or {})
+        upload.update(completed_at=format_time(event.time), size=event.object.size)
+        attached.extra["upload"] = upload
+        attached.modification_time = format_time(event.time)
+        backend.save_attached(attached)
+        return attached.status
+
+    def _announce_attached(self, backend: VodBackend, done: UploadCompleted) -> None:
+        """AttachedMediaUploadComplete (VOD sends it on success only)."""
+        attached = backend.attached.get(done.media_id)
+        if attached is None:
+            return
+        event = payloads.attached_media_upload_complete(
+            attached.media_id,
+            size=done.source.size,
+            file_url=attached.file_url or attached.url or done.source.file_url,
+            event_time=done.time,
+            extend=extend_of(attached.user_data),
+        )
+        self._emit(event, done, attached.app_id, attached.user_data)
+
+    def _emit(self, event: dict[str, Any], done: UploadCompleted, app_id: str, user_data: str | None) -> None:
+        """Send an upload event to the medium's AppId callback (or its UserData URL); none without a bus."""
         bus = self.bus
         if bus is None:
             return
+        try:
+            bus.emit(
+                event, account_id=done.account_id, app_id=app_id, callback_url=callback_url_of(user_data)
+            )
+        except Exception:
+            logger.exception("could not emit %s for %s", event.get("EventType"), done.media_id)
+
+    def _announce_image(self, backend: VodBackend, done: UploadCompleted) -> None:
+        """ImageUploadComplete (success only, as VOD); video events belong to the lifecycle component."""
         image = backend.images.get(done.media_id)
         if image is None:
             return
@@ -309,15 +351,19 @@ class Ingest:
             event_time=done.time,
             extend=extend_of(image.user_data),
         )
-        try:
-            bus.emit(
-                event,
-                account_id=done.account_id,
-                app_id=image.app_id,
-                callback_url=callback_url_of(image.user_data),
-            )
-        except Exception:
-            logger.exception("could not emit ImageUploadComplete for %s", image.image_id)
+        self._emit(event, done, image.app_id, image.user_data)
+
+
+UPLOAD_KINDS = ("video", "image", "attached")
+
+
+def _records(backend: VodBackend, kind: str) -> Mapping[str, Any]:
+    """The backend's records of one upload kind, by id."""
+    if kind == "video":
+        return backend.videos
+    if kind == "image":
+        return backend.images
+    return backend.attached
 
 
 def get_ingest(app: Flask) -> Ingest:

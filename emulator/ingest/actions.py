@@ -1,4 +1,5 @@
-"""CreateUploadVideo, CreateUploadImage and RefreshUploadVideo: VOD's upload-credential actions.
+"""CreateUploadVideo, CreateUploadImage, CreateUploadAttachedMedia and RefreshUploadVideo: VOD's
+upload-credential actions.
 
 ``actions(ingest)`` binds them to one emulator's ``Ingest``. Field checks reuse the VOD actions'
 helpers, so limits and error codes match UpdateVideoInfo's; the extension check is the upload's own
@@ -14,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 from vodfc.emulator.ingest import Ingest
 from vodfc.emulator.ingest.uploads import (
     IMAGE_EXTENSIONS,
+    InvalidFileNameExtension,
     UploadTarget,
+    attached_key,
     bucket_of,
     extension_of,
     image_key,
@@ -27,10 +30,11 @@ from vodfc.emulator.protocol import RequestContext
 from vodfc.emulator.vod import media_events
 from vodfc.emulator.vod.action_table import Action
 from vodfc.emulator.vod.actions.common import (
+    cate_ids,
+    check_cover_url,
     check_description,
     check_tags,
     check_title,
-    check_url,
     check_user_data,
     choice,
     id_list,
@@ -38,9 +42,9 @@ from vodfc.emulator.vod.actions.common import (
     optional,
     required,
 )
-from vodfc.emulator.vod.exceptions import InvalidParameter
+from vodfc.emulator.vod.exceptions import InvalidParameter, MissingParameter
 from vodfc.emulator.vod.models import new_id
-from vodfc.shared.validation import MAX_BATCH
+from vodfc.shared.validation import ATTACHED_MEDIA_EXTENSIONS, BUSINESS_TYPES, MAX_BATCH
 
 if TYPE_CHECKING:
     from vodfc.emulator.vod.models import VodBackend
@@ -53,7 +57,10 @@ def _target_bucket(backend: VodBackend, params: Params) -> str:
     return bucket_of(location or backend.storage_location)
 
 
-def _common_fields(backend: VodBackend, params: Params, *, video: bool) -> dict[str, Any]:
+def _common_fields(
+    backend: VodBackend, params: Params, *, video: bool, categories: bool = True
+) -> dict[str, Any]:
+    """Description, Tags, CateId (``categories``), UserData, AppId and StorageLocation, checked."""
     opts = backend.options
     kw = {"in_bytes": opts.limits_in_bytes, "no_emoji": opts.reject_emoji_in_video_fields or not video}
     fields: dict[str, Any] = {}
@@ -61,7 +68,7 @@ def _common_fields(backend: VodBackend, params: Params, *, video: bool) -> dict[
         fields["description"] = check_description(description, **kw)
     if (tags := optional(params, "Tags")) is not None:
         fields["tags"] = check_tags(tags, **kw) or None
-    cate_id = int_param(params, "CateId")
+    cate_id = int_param(params, "CateId") if categories else None
     if cate_id is not None:
         if opts.check_cate_id_exists:
             backend.get_category(cate_id)
@@ -87,7 +94,7 @@ def create_upload_video(
     file_size = int_param(params, "FileSize", minimum=0)
     fields = _common_fields(backend, params, video=True)
     if (cover := optional(params, "CoverURL")) is not None:
-        fields["cover_url"] = check_url("CoverURL", cover)
+        fields["cover_url"] = check_cover_url(cover, strict=opts.strict_cover_url)
     for name, attr in (
         ("TemplateGroupId", "template_group_id"),
         ("WorkflowId", "workflow_id"),
@@ -167,6 +174,61 @@ def create_upload_image(
     return _credentials_body(ingest, backend, ctx, target, "image", image.image_id, body)
 
 
+def create_upload_attached_media(
+    ingest: Ingest, backend: VodBackend, params: Params, ctx: RequestContext
+) -> dict[str, Any]:
+    """An auxiliary media asset (watermark, subtitle or material file) and the credentials to upload it.
+
+    ``MediaExt`` wins over ``FileName``'s extension (the Tea model's note); one of them is needed, and
+    it must be one of the business type's extensions (``InvalidParameter`` naming MediaExt: inferred).
+    ``CateIds``: at most 5 (more: ``InvalidParameter``, inferred). Title, Description and Tags refuse
+    emoji (the UpdateAttachedMediaInfos page) with the limits of images.
+    """
+    business_type = choice(params, "BusinessType", BUSINESS_TYPES)
+    if business_type is None:
+        required(params, "BusinessType")
+    assert business_type is not None
+    file_name = optional(params, "FileName")
+    ext = (optional(params, "MediaExt") or "").strip().lower()
+    if not ext and file_name is not None:
+        try:
+            ext = extension_of(file_name)
+        except InvalidFileNameExtension:
+            ext = ""
+    if not ext:
+        raise MissingParameter("MediaExt")
+    allowed = ATTACHED_MEDIA_EXTENSIONS[business_type]
+    if ext not in allowed:
+        raise InvalidParameter("MediaExt", f"a {business_type} is one of {', '.join(allowed)}")
+    fields = _common_fields(backend, params, video=False, categories=False)
+    if (title := optional(params, "Title")) is not None:
+        fields["title"] = check_title(title, in_bytes=backend.options.limits_in_bytes, no_emoji=True)
+    fields["cate_ids"] = cate_ids(backend, params.get("CateIds"))
+    file_size = int_param(params, "FileSize", minimum=0)
+    media_id = new_id()
+    target = UploadTarget(
+        _target_bucket(backend, params), attached_key(business_type, media_id, ext), backend.region
+    )
+    location = fields.pop("storage_location", None) or backend.storage_location
+    url = f"https://{location}/{target.key}"
+    attached = backend.create_attached(
+        business_type,
+        media_id=media_id,
+        media_ext=ext,
+        now=ctx.now,
+        storage_location=location,
+        url=url,
+        file_url=url,
+        file_name=file_name,
+        file_size=file_size,
+        **fields,
+    )
+    attached.extra["upload"] = target.record(ctx.host_url)
+    backend.save_attached(attached)
+    body = {"MediaId": media_id, "MediaURL": url, "FileURL": url}
+    return _credentials_body(ingest, backend, ctx, target, "attached", media_id, body)
+
+
 def get_upload_details(
     ingest: Ingest, backend: VodBackend, params: Params, ctx: RequestContext
 ) -> dict[str, Any]:
@@ -239,6 +301,7 @@ ACTIONS: dict[str, Callable[[Ingest, VodBackend, Params, RequestContext], dict[s
     "CreateUploadVideo": create_upload_video,
     "RefreshUploadVideo": refresh_upload_video,
     "CreateUploadImage": create_upload_image,
+    "CreateUploadAttachedMedia": create_upload_attached_media,
     "GetUploadDetails": get_upload_details,
 }
 

@@ -20,8 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
+from vodfc.emulator.oss.addresses import endpoint_for
 from vodfc.emulator.vod.exceptions import VodError
 from vodfc.shared.validation import format_time
 
@@ -158,19 +158,15 @@ def image_key(image_type: str, image_id: str, ext: str) -> str:
     return f"image/{image_type}/{image_id.upper()}-6-2.{ext}"
 
 
+def attached_key(business_type: str, media_id: str, ext: str) -> str:
+    """``<BusinessType>/<MediaId>.<ext>``: the documented FileURL sample shows ``watermark/….png``; the
+    rest of the name is inferred."""
+    return f"{business_type}/{media_id}.{ext}"
+
+
 def bucket_of(storage_location: str) -> str:
     """``outin-xxx.oss-cn-shanghai.aliyuncs.com`` -> ``outin-xxx``."""
     return storage_location.split(".", 1)[0]
-
-
-def endpoint_for(ctx: RequestContext, region: str) -> str:
-    if ctx.mode == "inprocess":
-        return f"https://oss-{region}.aliyuncs.com"
-    host = urlsplit(ctx.host_url).hostname or ""
-    if host.endswith(".aliyuncs.com"):
-        # The VOD call came through HTTP_PROXY with a real host: OSS calls will too, over http.
-        return f"http://oss-{region}.aliyuncs.com"
-    return str(ctx.host_url)
 
 
 def object_prefix(target: UploadTarget) -> str | None:

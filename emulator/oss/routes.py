@@ -6,16 +6,10 @@ import re
 from typing import Any
 
 from flask import Blueprint
+from vodfc.emulator.oss.addresses import BUCKET_HOST, REGION_HOST
 from vodfc.emulator.oss.service import OssService
 from vodfc.emulator.state import HostHandler
 
-# A region's public, internal (-internal) and VPC (vpc100-) endpoints; the official upload SDK
-# switches to the internal one when told it runs on ECS in the same region.
-BUCKET_HOST = (
-    r"(?P<bucket>[a-z0-9][a-z0-9-]{1,61}[a-z0-9])\.(?:vpc100-)?oss-(?P<region>[a-z0-9-]+?)(?:-internal)?"
-    r"\.aliyuncs\.com"
-)
-REGION_HOST = r"(?:vpc100-)?oss-(?P<region>[a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com"
 ALL_METHODS = ["GET", "PUT", "POST", "DELETE", "HEAD"]
 
 

@@ -15,8 +15,7 @@ import hashlib
 import logging
 import re
 import secrets
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
@@ -27,6 +26,7 @@ from xml.sax.saxutils import escape
 
 from flask import Response, request
 from vodfc.emulator.oss import errors, signing
+from vodfc.emulator.oss.addresses import BUCKET_NAME
 from vodfc.emulator.oss.storage import (
     Bucket,
     MultipartUpload,
@@ -37,6 +37,7 @@ from vodfc.emulator.oss.storage import (
     crc64,
     new_object,
 )
+from vodfc.emulator.policy import oss_action, oss_resource
 
 if TYPE_CHECKING:
     from vodfc.emulator.accounts import Credential
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]")
 MIN_PART_SIZE = 100 * 1024  # every part but the last (OSS's limit)
 MAX_PART_NUMBER = 10000
 MAX_OBJECT_SIZE = 5 * 1024**3  # one PutObject / UploadPart
@@ -73,20 +73,9 @@ class ObjectEvent:
 
 
 ObjectListener = Callable[[ObjectEvent], None]
-
-
-@dataclass(frozen=True)
-class Grant:
-    """What an STS key may touch: one bucket and either exact keys or a key prefix."""
-
-    bucket: str
-    keys: frozenset[str] = frozenset()
-    prefix: str | None = None
-
-    def allows(self, bucket: str | None, key: str) -> bool:
-        if bucket != self.bucket or not key:
-            return False
-        return key in self.keys or (self.prefix is not None and key.startswith(self.prefix))
+# (bucket owner's account, bucket region, bucket, path as sent, query) -> why an anonymous read is
+# refused, or None: a CDN's URL signing in front of the bucket (VOD wires its own, vod.delivery.cdn_guard).
+ReadGuard = Callable[[str, str, str, str, Mapping[str, Any]], "str | None"]
 
 
 def new_oss_request_id() -> str:
@@ -99,8 +88,8 @@ class OssService:
         self.core = core
         self.store = ObjectStore(core.config.data_dir)
         self.on_object_complete: list[ObjectListener] = []
-        self._grants: dict[str, Grant] = {}
-        self._grants_lock = threading.Lock()
+        # Checked for every anonymous GET/HEAD of an object after the bucket's ACL allowed it.
+        self.anonymous_read_guard: ReadGuard | None = None
 
     # --- public API for other components -----------------------------------------------------------
 
@@ -133,17 +122,8 @@ class OssService:
                 default=0,
             )
 
-    def grant(
-        self, access_key_id: str, bucket: str, keys: tuple[str, ...] = (), prefix: str | None = None
-    ) -> None:
-        """Limit an (STS) AccessKey to some objects of one bucket, like VOD's upload-token policy."""
-        with self._grants_lock:
-            self._grants[access_key_id] = Grant(bucket, frozenset(keys), prefix)
-
     def reset(self) -> None:
         self.store.reset()
-        with self._grants_lock:
-            self._grants.clear()
 
     def wiring(self) -> tuple[object, ...]:
         """What ``reset`` keeps that a caller may have added: the object listeners."""
@@ -273,6 +253,8 @@ class OssService:
             )
 
     def _authorize(self, bucket: Bucket, key: str, credential: Credential | None, write: bool) -> None:
+        """Anonymous and cross-account requests by the bucket's ACL; the owner's by the credential's
+        policy (``vodfc.emulator.policy``), if it has one."""
         if credential is None:
             if bucket.acl == "public-read-write" or (bucket.acl == "public-read" and not write):
                 return
@@ -281,10 +263,7 @@ class OssService:
             if bucket.acl == "public-read-write" or (bucket.acl == "public-read" and not write):
                 return
             raise errors.AccessDenied("The bucket you access does not belong to you.")
-        with self._grants_lock:
-            grant = self._grants.get(credential.access_key_id)
-        if grant is not None and not grant.allows(bucket.name, key):
-            raise errors.AccessDenied(POLICY_DENIED)
+        _check_policy(credential, bucket.name, key)
 
     # --- dispatch ----------------------------------------------------------------------------------
 
@@ -302,6 +281,11 @@ class OssService:
         credential = self._authenticate(bucket_name, key)
         write = method in ("PUT", "POST", "DELETE")
         self._authorize(bucket, key, credential, write)
+        guard = self.anonymous_read_guard
+        if guard is not None and credential is None and key and method in ("GET", "HEAD"):
+            refused = guard(bucket.account_id, bucket.region, bucket.name, _sent_path(), request.args)
+            if refused is not None:
+                raise errors.AccessDenied(refused)
         if not key:
             if method == "GET" and "uploads" not in args:
                 return self._list_objects(bucket)
@@ -350,6 +334,7 @@ class OssService:
     def _put_bucket(self, name: str, credential: Credential | None) -> Response:
         if credential is None:
             raise errors.AccessDenied("Anonymous access is forbidden for this operation.")
+        _check_policy(credential, name, "")
         region = _region_of_request() or self.core.config.region
         acl = request.headers.get("x-oss-acl", "private")
         with self.store.lock:
@@ -632,6 +617,13 @@ class OssService:
 
 # --- helpers ---------------------------------------------------------------------------------------
 
+
+def _check_policy(credential: Credential, bucket: str, key: str) -> None:
+    action = oss_action(request.method, key, request.args)
+    if not credential.allows(action, oss_resource(bucket, key or None)):
+        raise errors.AccessDenied(POLICY_DENIED)
+
+
 _PLAIN_QUERY = frozenset(
     {
         "security-token",
@@ -653,6 +645,7 @@ _PLAIN_QUERY = frozenset(
         "response-content-language",
         "response-content-encoding",
         "x-oss-traffic-limit",
+        "auth_key",  # a CDN's URL signing (type A), checked by the anonymous read guard
     }
 )
 
@@ -662,12 +655,18 @@ def _has_unsupported(args: Any) -> bool:
     return any(name not in _PLAIN_QUERY for name in args)
 
 
-def _raw_path() -> str:
-    # The raw path keeps what routing would fold (double slashes, %2F inside keys).
+def _sent_path() -> str:
+    """The path exactly as the client sent it, still percent-encoded (what URL signatures cover)."""
     raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
     if raw:
-        path = urlsplit(raw).path if "://" in raw else raw.split("?", 1)[0]
-        return unquote(path)
+        return urlsplit(raw).path if "://" in raw else raw.split("?", 1)[0]
+    return quote(request.path, safe="/")
+
+
+def _raw_path() -> str:
+    # The raw path keeps what routing would fold (double slashes, %2F inside keys).
+    if request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI"):
+        return unquote(_sent_path())
     return request.path
 
 

@@ -24,6 +24,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from vodfc.emulator.fc.syaml import RAM_DIR
 from vodfc.emulator.project.layout import packages
 from vodfc.emulator.project.model import (
     EVENTS_QUEUE,
@@ -38,7 +39,6 @@ from vodfc.emulator.project.text import comment, scalar
 
 EDITION = "3.0.0"
 COMPONENT = "fc3"
-RAM_DIR = "ram"
 ROLE_PREFIX = f"{SERVICE}-"
 TRUST_POLICY = f"{RAM_DIR}/fc-trust-policy.json"
 EVENTS_TRIGGER = "vod-events"

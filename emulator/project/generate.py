@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from vodfc.emulator.fc.syaml import RAM_DIR
 from vodfc.emulator.project import docs, fc2, fc3, openapi
 from vodfc.emulator.project.discover import discover
 from vodfc.emulator.project.model import Project
@@ -24,7 +25,7 @@ FILES: dict[str, Callable[[Project], str]] = {
     "functions/openapi.json": openapi.render,
 }
 # folder (relative to the project root) -> renderer of every ``*.json`` file in it (path -> text)
-FOLDERS: dict[str, Callable[[Project], dict[str, str]]] = {fc3.RAM_DIR: fc3.ram_files}
+FOLDERS: dict[str, Callable[[Project], dict[str, str]]] = {RAM_DIR: fc3.ram_files}
 
 
 @dataclass(frozen=True)

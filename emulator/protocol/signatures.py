@@ -1,8 +1,11 @@
 """Signature checks, exactly as the POP gateway does them, against the emulator's key ring.
 
 Two schemes: RPC v1 (HMAC-SHA1 over the sorted, percent-encoded parameters; signed by the core SDK
-and by Tea with ``signature_algorithm='v2'``) and ACS3-HMAC-SHA256 (a canonical request hashed and
-signed with HMAC-SHA256; Tea's default). Failures raise the gateway's error for each case, and a
+and by Tea with ``signature_algorithm='v2'``) and ACS3 (a canonical request hashed and signed with
+HMAC): ``ACS3-HMAC-SHA256`` (Tea's default) or ``ACS3-HMAC-SM3`` (``signature_algorithm`` /
+``signatureAlgorithm='ACS3-HMAC-SM3'`` in the Python and Node Tea clients), one code path whose hash is
+the algorithm's (the header that carries the body's hash keeps its name, ``x-acs-content-sha256``, with
+either). Failures raise the gateway's error for each case, and a
 mismatch carries the server's string-to-sign after ``:``: the core SDK splits the message on
 ``:`` and compares that part with its own string-to-sign to tell a wrong secret
 (``InvalidAccessKeySecret``) from a bad canonicalisation.
@@ -17,14 +20,18 @@ import hmac
 import re
 import threading
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from vodfc.emulator.accounts import Accounts, Credential
 from vodfc.emulator.config import EmulatorConfig
+from vodfc.emulator.policy import vod_resource
 from vodfc.emulator.protocol.decoding import ApiCall
 from vodfc.emulator.protocol.encoding import percent_encode
+from vodfc.emulator.protocol.sm3 import sm3
 from vodfc.emulator.vod.exceptions import (
+    Forbidden,
     IncompleteSignature,
     InvalidSignatureMethod,
     InvalidTimeStampExpired,
@@ -36,6 +43,8 @@ from vodfc.emulator.vod.exceptions import (
 from vodfc.shared.validation import parse_utc_time
 
 ACS3_ALGORITHM = "ACS3-HMAC-SHA256"
+# ACS3 algorithm -> its hash (a hashlib-style constructor: data in, hash object out).
+ACS3_HASHES: dict[str, Callable[..., Any]] = {ACS3_ALGORITHM: hashlib.sha256, "ACS3-HMAC-SM3": sm3}
 _ACS3_FIELD = re.compile(r"\s*(Credential|SignedHeaders|Signature)=([^,\s]*)\s*")
 
 
@@ -60,28 +69,28 @@ def rpc_v1_signature(secret: str, string_to_sign: str) -> str:
 # --- ACS3 -------------------------------------------------------------------------------------------
 
 
-def acs3_canonical_request(call: ApiCall, signed_headers: list[str]) -> str:
+def acs3_canonical_request(call: ApiCall, signed_headers: list[str], algorithm: str = ACS3_ALGORITHM) -> str:
     query = "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in sorted(call.query.items()))
     headers = "".join(f"{name}:{call.headers.get(name, '').strip()}\n" for name in signed_headers)
-    payload = hashlib.sha256(call.body).hexdigest()
+    payload = ACS3_HASHES[algorithm](call.body).hexdigest()
     uri = re.sub(r"%2F", "/", percent_encode(call.path or "/"))
     return f"{call.method.upper()}\n{uri}\n{query}\n{headers}\n{';'.join(signed_headers)}\n{payload}"
 
 
-def acs3_string_to_sign(canonical_request: str) -> str:
-    return f"{ACS3_ALGORITHM}\n{hashlib.sha256(canonical_request.encode()).hexdigest()}"
+def acs3_string_to_sign(canonical_request: str, algorithm: str = ACS3_ALGORITHM) -> str:
+    return f"{algorithm}\n{ACS3_HASHES[algorithm](canonical_request.encode()).hexdigest()}"
 
 
-def acs3_signature(secret: str, string_to_sign: str) -> str:
-    return hmac.new(secret.encode(), string_to_sign.encode(), hashlib.sha256).hexdigest()
+def acs3_signature(secret: str, string_to_sign: str, algorithm: str = ACS3_ALGORITHM) -> str:
+    return hmac.new(secret.encode(), string_to_sign.encode(), ACS3_HASHES[algorithm]).hexdigest()
 
 
-def parse_acs3_authorization(authorization: str) -> tuple[str, list[str], str]:
-    """``ACS3-HMAC-SHA256 Credential=AK,SignedHeaders=a;b,Signature=hex`` -> (AK, headers, sig)."""
+def parse_acs3_authorization(authorization: str) -> tuple[str, str, list[str], str]:
+    """``ACS3-HMAC-SHA256 Credential=AK,SignedHeaders=a;b,Signature=hex`` -> (algorithm, AK, headers, sig)."""
     algorithm, _, rest = authorization.partition(" ")
-    if algorithm != ACS3_ALGORITHM:
+    if algorithm not in ACS3_HASHES:
         raise InvalidSignatureMethod(
-            f"Specified signature method is not valid. The emulator verifies {ACS3_ALGORITHM}, "
+            f"Specified signature method is not valid. The emulator verifies {' and '.join(ACS3_HASHES)}, "
             f"not {algorithm}."
         )
     fields: dict[str, str] = {}
@@ -96,7 +105,7 @@ def parse_acs3_authorization(authorization: str) -> tuple[str, list[str], str]:
     if "SignedHeaders" not in fields:
         raise IncompleteSignature()
     signed = [name.strip().lower() for name in fields["SignedHeaders"].split(";") if name.strip()]
-    return fields["Credential"], signed, fields["Signature"]
+    return algorithm, fields["Credential"], signed, fields["Signature"]
 
 
 # --- timestamps and nonces ------------------------------------------------------------------------
@@ -112,46 +121,66 @@ def parse_timestamp(text: str) -> datetime:
 
 
 class NonceCache:
-    """Nonces seen within the skew window (twice it: a timestamp may be early or late)."""
+    """The nonces seen in the last ``window`` (VOD's 15-minute timestamp window), at most ``capacity``
+    of them: a replay is caught while its nonce is among the most recent ``capacity`` within the
+    window, and memory stays bounded however many calls arrive. An entry is a 64-bit hash of
+    (AccessKeyId, nonce) and its expiry, about 100 bytes."""
 
-    def __init__(self, window: timedelta):
-        self._window = window * 2
+    def __init__(self, window: timedelta, capacity: int = 20_000):
+        self._window = int(window.total_seconds())
+        self.capacity = max(1, capacity)
         self._lock = threading.Lock()
-        self._seen: set[tuple[str, str]] = set()
-        self._expiry: deque[tuple[datetime, tuple[str, str]]] = deque()
+        self._expiry: dict[int, int] = {}  # hash -> the second it may be forgotten (epoch)
+        self._order: deque[int] = deque()  # the same hashes, oldest first
+        self._last = 0  # the last expiry: the calls of one second share the int
+
+    def __len__(self) -> int:
+        return len(self._order)
 
     def remember(self, access_key_id: str, nonce: str, now: datetime) -> None:
         """Record ``nonce``; raise ``SignatureNonceUsed`` if it was seen in the window."""
-        key = (access_key_id, nonce)
+        key = hash((access_key_id, nonce))
+        second = int(now.timestamp())
         with self._lock:
-            while self._expiry and self._expiry[0][0] <= now:
-                self._seen.discard(self._expiry.popleft()[1])
-            if key in self._seen:
+            order, expiries = self._order, self._expiry
+            while order and (len(order) >= self.capacity or expiries[order[0]] <= second):
+                expiries.pop(order.popleft(), None)
+            if key in expiries:
                 raise SignatureNonceUsed()
-            self._seen.add(key)
-            self._expiry.append((now + self._window, key))
+            if self._last != second + self._window:
+                self._last = second + self._window
+            expiries[key] = self._last
+            order.append(key)
 
     def clear(self) -> None:
         with self._lock:
-            self._seen.clear()
             self._expiry.clear()
+            self._order.clear()
+            self._last = 0
 
 
 # --- the check --------------------------------------------------------------------------------------
 
 
 class Authenticator:
-    """Who sent a call, proven by its signature (or just named, with verification switched off)."""
+    """Who sent a call, proven by its signature (or just named, with verification switched off), and
+    whether the credential's policy lets it make the call (VOD's ``Forbidden`` otherwise)."""
 
     def __init__(self, config: EmulatorConfig, accounts: Accounts):
         self.config = config
         self.accounts = accounts
-        self.nonces = NonceCache(config.max_clock_skew)
+        self.nonces = NonceCache(config.max_clock_skew, config.nonce_cache_size)
 
     def authenticate(self, call: ApiCall) -> Credential:
+        credential = self._identify(call)
+        if not credential.allows(f"vod:{call.action}", vod_resource(call.region, credential.account_id)):
+            raise Forbidden()
+        return credential
+
+    def _identify(self, call: ApiCall) -> Credential:
         if call.style == "acs3":
             assert call.authorization is not None
-            access_key_id, signed_headers, signature = parse_acs3_authorization(call.authorization)
+            algorithm, access_key_id, signed_headers, signature = parse_acs3_authorization(call.authorization)
             timestamp, nonce = (
                 call.headers.get("x-acs-date", ""),
                 call.headers.get("x-acs-signature-nonce", ""),
@@ -194,8 +223,9 @@ class Authenticator:
             string_to_sign = rpc_v1_string_to_sign(call.method, call.signed_params)
             expected = rpc_v1_signature(credential.access_key_secret, string_to_sign)
         else:
-            string_to_sign = acs3_string_to_sign(acs3_canonical_request(call, signed_headers))
-            expected = acs3_signature(credential.access_key_secret, string_to_sign)
+            canonical = acs3_canonical_request(call, signed_headers, algorithm)
+            string_to_sign = acs3_string_to_sign(canonical, algorithm)
+            expected = acs3_signature(credential.access_key_secret, string_to_sign, algorithm)
         if not hmac.compare_digest(expected.encode(), signature.encode()):
             raise SignatureDoesNotMatch(string_to_sign, v3=call.style == "acs3")
         if self.config.check_nonce:

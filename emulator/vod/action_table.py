@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from vodfc.emulator.protocol import RequestContext
 from vodfc.emulator.vod import search
-from vodfc.emulator.vod.actions import categories, images, media, videos
+from vodfc.emulator.vod.actions import attached, categories, images, media, videos
 from vodfc.emulator.vod.exceptions import InvalidApiNotFound
 
 if TYPE_CHECKING:
@@ -59,7 +59,9 @@ class ActionTable(Mapping[str, Action]):
         return fn(backend, params, ctx)
 
 
-CORE_ACTIONS = ActionTable(videos.ACTIONS, media.ACTIONS, images.ACTIONS, categories.ACTIONS, search.ACTIONS)
+CORE_ACTIONS = ActionTable(
+    videos.ACTIONS, media.ACTIONS, images.ACTIONS, attached.ACTIONS, categories.ACTIONS, search.ACTIONS
+)
 
 
 def dispatch(

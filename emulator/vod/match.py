@@ -538,8 +538,10 @@ def filter_values(
             if when is not None:
                 out[name] = when
         elif spec.kind in ("int", "float"):
+            convert = float if spec.kind == "float" else int
             try:
-                out[name] = float(raw) if spec.kind == "float" else int(raw)
+                # A list (an attached medium's CateId: all its categories) stays a tuple of numbers.
+                out[name] = tuple(map(convert, raw)) if isinstance(raw, (list, tuple)) else convert(raw)
             except (TypeError, ValueError):
                 continue
         elif spec.kind == "tags":
@@ -631,7 +633,16 @@ def _compile_condition(cond: Condition, options: MatchOptions) -> Predicate:
         return contains
     if cond.kind in ("int", "float", "time"):
         numbers = frozenset(float(w) for w in wanted)
-        return lambda values: values.get(name) is not None and float(values[name]) in numbers
+
+        def number_in(values: Mapping[str, Any]) -> bool:
+            v = values.get(name)
+            if v is None:
+                return False
+            if type(v) is tuple:  # several values (an attached medium's categories): any of them
+                return any(float(x) in numbers for x in v)
+            return float(v) in numbers
+
+        return number_in
     keys = frozenset(str(w) for w in wanted)
     return lambda values: values.get(name) in keys
 

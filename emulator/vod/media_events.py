@@ -12,7 +12,10 @@ a test's direct backend write) sends none either:
   then DeleteMediaComplete ``fail`` (InvalidVideo.NotFound) per unknown VideoId;
 * DeleteMezzanines → DeleteMediaComplete ``mezzanine``; DeleteStream → ``stream`` with the deleted JobIds;
 * DeleteImage → DeleteMediaComplete ``all`` with ``MediaType`` image per deleted image (its VideoId
-  mode clears a video's snapshots, deletes no image record and sends nothing).
+  mode clears a video's snapshots, deletes no image record and sends nothing);
+* UpdateAttachedMediaInfos → MediaBaseChangeComplete ``update`` (``MediaType`` attached, Title,
+  Description, Tags); DeleteAttachedMedia → DeleteMediaComplete ``all`` (``MediaType`` attached, which
+  the event's documented MediaType values include) per deleted asset.
 
 VOD documents DeleteMediaComplete for DeleteVideo and MediaBaseChangeComplete for CreateUploadVideo,
 UpdateVideoInfo(s) and DeleteVideo (shared/spec/vod-api.md §4); the other actions send them the same way
@@ -30,7 +33,7 @@ from vodfc.emulator.events.user_data import callback_url_of
 
 if TYPE_CHECKING:
     from vodfc.emulator.protocol import RequestContext
-    from vodfc.emulator.vod.models import Image, Video
+    from vodfc.emulator.vod.models import AttachedMedia, Image, Video
 
 # MediaContent's fields, by the record attribute that holds each.
 VIDEO_CONTENT = {
@@ -41,6 +44,7 @@ VIDEO_CONTENT = {
     "tags": "Tags",
 }
 IMAGE_CONTENT = {"title": "Title", "description": "Description", "cate_id": "CateId", "tags": "Tags"}
+ATTACHED_CONTENT = {"title": "Title", "description": "Description", "tags": "Tags"}
 
 
 def _content(record: Video | Image, fields: Mapping[str, str], *, old: bool) -> dict[str, tuple[Any, Any]]:
@@ -130,3 +134,25 @@ def image_deleted(ctx: RequestContext, image: Image) -> None:
         image.image_id, media_type="image", delete_type="all", event_time=ctx.now
     )
     ctx.emit(event, app_id=image.app_id, callback_url=callback_url_of(image.user_data))
+
+
+def attached_updated(
+    ctx: RequestContext, attached: AttachedMedia, changed: Mapping[str, tuple[Any, Any]]
+) -> None:
+    content = _changed(changed, ATTACHED_CONTENT)
+    if content:
+        event = payloads.media_base_change_complete(
+            attached.media_id,
+            operate_mode="update",
+            changes=content,
+            media_type="attached",
+            event_time=ctx.now,
+        )
+        ctx.emit(event, app_id=attached.app_id, callback_url=callback_url_of(attached.user_data))
+
+
+def attached_deleted(ctx: RequestContext, attached: AttachedMedia) -> None:
+    event = payloads.delete_media_complete(
+        attached.media_id, media_type="attached", delete_type="all", event_time=ctx.now
+    )
+    ctx.emit(event, app_id=attached.app_id, callback_url=callback_url_of(attached.user_data))

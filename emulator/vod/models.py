@@ -1,8 +1,8 @@
 """The VOD backend: one account and region's media library, kept in memory and written through.
 
-``VodBackend`` holds typed records (``Video``, ``Mezzanine``, ``Stream``, ``Image``, ``Category``)
-in dicts, and writes every change through to the emulator's ``Store`` as a JSON record of its kind
-("video", "mezzanine", "stream", "image", "category", "meta") under the namespace
+``VodBackend`` holds typed records (``Video``, ``Mezzanine``, ``Stream``, ``Image``, ``AttachedMedia``,
+``Category``) in dicts, and writes every change through to the emulator's ``Store`` as a JSON record of
+its kind ("video", "mezzanine", "stream", "image", "attached", "category", "meta") under the namespace
 ``"<account>/<region>"``. The gateway runs each action inside one store transaction and calls
 ``reload()`` when a failed call had written something, so memory always follows the store.
 
@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
+from vodfc.emulator.oss.addresses import parse_object_url
 from vodfc.emulator.store import Record, Store
 from vodfc.emulator.vod.exceptions import (
     CategoryLevelExceededMax,
@@ -447,6 +448,77 @@ class Image(_RecordMixin):
         )
 
 
+@dataclass(eq=False)
+class AttachedMedia(_RecordMixin):
+    """An auxiliary media asset (a watermark, subtitle or material file): CreateUploadAttachedMedia's."""
+
+    kind: ClassVar[str] = "attached"
+
+    media_id: str
+    business_type: str  # watermark | subtitle | material
+    title: str | None = None
+    status: str = "Uploading"
+    media_ext: str = ""
+    url: str | None = None  # the access address (MediaURL, URL)
+    file_url: str | None = None  # the file in OSS (FileURL)
+    description: str | None = None
+    tags: str | None = None
+    cate_ids: list[int] = field(default_factory=list)  # at most 5
+    app_id: str = DEFAULT_APP_ID
+    storage_location: str | None = None
+    file_name: str | None = None
+    file_size: int | None = None
+    user_data: str | None = None
+    creation_time: str = ""
+    modification_time: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+    _search: dict[str, Any] | None = field(default=None, repr=False)
+
+    def categories_body(self, categories: dict[int, Category]) -> list[dict[str, Any]]:
+        """``Categories``: each of its categories still there, as ``{CateId, CateName, Level, ParentId}``."""
+        found = (categories.get(cate_id) for cate_id in self.cate_ids)
+        return [
+            {"CateId": c.cate_id, "CateName": c.cate_name, "Level": c.level, "ParentId": c.parent_id}
+            for c in found
+            if c is not None
+        ]
+
+    def _common(self, categories: dict[int, Category]) -> dict[str, Any]:
+        body = _drop_none(
+            {
+                "MediaId": self.media_id,
+                "Title": self.title,
+                "Description": self.description,
+                "Tags": self.tags,
+                "Status": self.status,
+                "URL": self.url,
+                "StorageLocation": self.storage_location,
+                "AppId": self.app_id,
+                "CreationTime": self.creation_time,
+                "ModificationTime": self.modification_time or self.creation_time,
+            }
+        )
+        body["Categories"] = self.categories_body(categories)
+        return body
+
+    def info_body(self, categories: dict[int, Category]) -> dict[str, Any]:
+        """One item of GetAttachedMediaInfo's ``AttachedMediaList`` (the business type is ``Type`` here)."""
+        body = self._common(categories)
+        body["Type"] = self.business_type
+        return body
+
+    def search_body(self, categories: dict[int, Category]) -> dict[str, Any]:
+        """SearchMedia's ``AttachedMedia`` (``BusinessType``), plus the filter-only ``CateId`` (every
+        category id: Match on any of them) and ``FileName``, which SearchMedia never returns."""
+        body = self._common(categories)
+        body["BusinessType"] = self.business_type
+        if self.cate_ids:
+            body["CateId"] = list(self.cate_ids)
+        if self.file_name:
+            body["FileName"] = self.file_name
+        return body
+
+
 class MediaDocument:
     """One media asset as SearchMedia sees it (``vodfc.emulator.vod.search``'s ``SearchDocument``).
 
@@ -458,9 +530,13 @@ class MediaDocument:
     __slots__ = ("_categories", "media_id", "media_type", "record")
 
     def __init__(
-        self, media_type: str, media_id: str, record: Video | Image, categories: dict[int, Category]
+        self,
+        media_type: str,
+        media_id: str,
+        record: Video | Image | AttachedMedia,
+        categories: dict[int, Category],
     ):
-        self.media_type = media_type  # "video" | "audio" | "image"
+        self.media_type = media_type  # "video" | "audio" | "image" | "attached"
         self.media_id = media_id
         self.record = record
         self._categories = categories
@@ -477,8 +553,11 @@ class MediaDocument:
         record = self.record
         body = record._search
         if body is None:
-            cate = self._categories.get(record.cate_id) if record.cate_id is not None else None
-            body = record._search = record.search_body(cate.cate_name if cate else None)
+            if isinstance(record, AttachedMedia):
+                body = record._search = record.search_body(self._categories)
+            else:
+                cate = self._categories.get(record.cate_id) if record.cate_id is not None else None
+                body = record._search = record.search_body(cate.cate_name if cate else None)
         return body
 
     @property
@@ -487,7 +566,9 @@ class MediaDocument:
 
     @property
     def body_key(self) -> str:
-        return {"video": "Video", "audio": "Audio", "image": "Image"}[self.media_type]
+        return {"video": "Video", "audio": "Audio", "image": "Image", "attached": "AttachedMedia"}[
+            self.media_type
+        ]
 
 
 @dataclass
@@ -516,6 +597,15 @@ class VodOptions:
     # DeleteMezzanines refuses (UnRemoveableVideoIds) sources that are the playback stream
     # (NoTranscode / AsyncTranscode videos) unless Force=true.
     protect_untranscoded_sources: bool = True
+    # CoverURL (CreateUploadVideo, UpdateVideoInfo(s)) must be an http(s) URL with a host
+    # (vodfc.shared.validation.is_http_url). Off: any string, as VOD documents no format. [inferred]
+    strict_cover_url: bool = False
+    # CDN URL signing, type A (vodfc.emulator.vod.delivery): the key of the account's accelerated domain.
+    # Set, the addresses OutputType=cdn answers carry auth_key and the emulator's OSS refuses anonymous
+    # reads of the VOD buckets without a valid one. None: no URL signing (VOD's default). [switch]
+    cdn_auth_key: str | None = None
+    # The domain's validity period of a signed URL: it expires at its timestamp plus this. [inferred default]
+    cdn_auth_ttl: int = 1800
 
 
 # --- the backend -------------------------------------------------------------------------------------
@@ -550,6 +640,7 @@ class VodBackend:
         self.mezzanines: dict[str, Mezzanine] = {}
         self.streams: dict[str, dict[str, Stream]] = {}  # video id -> job id -> stream
         self.images: dict[str, Image] = {}
+        self.attached: dict[str, AttachedMedia] = {}  # auxiliary media assets by MediaId
         self.categories: dict[int, Category] = {}
         self._references: dict[str, str] = {}  # ReferenceId -> VideoId
         self._next_cate_id = FIRST_CATEGORY_ID
@@ -571,35 +662,42 @@ class VodBackend:
             self._all_media_changed()
 
     def reload(self) -> None:
-        """Rebuild the in-memory objects from the store (after a rolled-back call, or at start)."""
+        """Rebuild the in-memory objects from the store (after a rolled-back call, or at start). A
+        record its class cannot be built from is quarantined (the store logs it); the rest load."""
         with self.lock:
             self._clear()
-            load = self.store.load
-            ns = self.namespace
-            for record in load(ns, "video").values():
-                video = Video.from_record(record)
+            for video in self._load(Video):
                 self.videos[video.video_id] = video
                 if video.reference_id:
                     self._references[video.reference_id] = video.video_id
-            for record in load(ns, "mezzanine").values():
-                mezz = Mezzanine.from_record(record)
+            for mezz in self._load(Mezzanine):
                 self.mezzanines[mezz.video_id] = mezz
-            for record in load(ns, "stream").values():
-                stream = Stream.from_record(record)
+            for stream in self._load(Stream):
                 self.streams.setdefault(stream.video_id, {})[stream.job_id] = stream
-            for record in load(ns, "image").values():
-                image = Image.from_record(record)
+            for image in self._load(Image):
                 self.images[image.image_id] = image
-            for record in load(ns, "category").values():
-                cate = Category.from_record(record)
+            for attached in self._load(AttachedMedia):
+                self.attached[attached.media_id] = attached
+            for cate in self._load(Category):
                 self.categories[cate.cate_id] = cate
-            meta = load(ns, "meta").get("counters", {})
-            self._next_cate_id = max(
-                int(meta.get("next_cate_id", FIRST_CATEGORY_ID)),
-                max(self.categories, default=FIRST_CATEGORY_ID - 1) + 1,
-            )
+            meta = self.store.load(self.namespace, "meta").get("counters", {})
+            try:
+                next_cate_id = int(meta.get("next_cate_id", FIRST_CATEGORY_ID))
+            except (TypeError, ValueError):
+                next_cate_id = FIRST_CATEGORY_ID
+            self._next_cate_id = max(next_cate_id, max(self.categories, default=FIRST_CATEGORY_ID - 1) + 1)
             self.generation += 1
             self._all_media_changed()
+
+    def _load(self, cls: type[R]) -> list[R]:
+        loaded = []
+        for key, record in self.store.load(self.namespace, cls.kind).items():
+            try:
+                loaded.append(cls.from_record(record))
+            except (TypeError, ValueError, KeyError, AttributeError) as error:
+                reason = f"not a {cls.__name__} record ({type(error).__name__}: {error})"
+                self.store.quarantine(self.namespace, cls.kind, key, reason)
+        return loaded
 
     def _put(self, record_obj: _RecordMixin, key: str) -> None:
         self.store.put(self.namespace, record_obj.kind, key, record_obj.to_record())
@@ -696,8 +794,9 @@ class VodBackend:
             self._ordered_times = {v.video_id: v.creation_time for v in ordered}
         return ordered
 
-    def touch(self, video: Video, now: datetime | str | None = None) -> None:
-        video.modification_time = now if isinstance(now, str) else format_time(now)
+    def touch(self, record: Video | Image | AttachedMedia, now: datetime | str | None = None) -> None:
+        """Set a record's ``modification_time`` (``now``; None means the current time)."""
+        record.modification_time = now if isinstance(now, str) else format_time(now)
 
     def delete_video(self, video_id: str) -> Video:
         """Remove the video with its source record and streams; ``InvalidVideo.NotFound`` if unknown."""
@@ -834,19 +933,23 @@ class VodBackend:
         return image
 
     def save_image(self, image: Image) -> None:
-        image._search = None
-        self.images[image.image_id] = image
-        self._put(image, image.image_id)
-        self._media_changed("image", image.image_id)
+        self._save_media("image", self.images, image.image_id, image)
 
     def update_image(
         self, image: Image, changes: dict[str, Any], now: datetime | str | None = None
     ) -> dict[str, tuple[Any, Any]]:
         """Apply attribute changes (already validated) and save; what really changed, as for videos."""
         changed = _apply(image, changes)
-        image.modification_time = now if isinstance(now, str) else format_time(now)
+        self.touch(image, now)
         self.save_image(image)
         return changed
+
+    def _save_media(self, media_type: str, records: dict[str, Any], media_id: str, record: Any) -> None:
+        """Keep and write a searchable record (an image or an attached medium)."""
+        record._search = None
+        records[media_id] = record
+        self._put(record, media_id)
+        self._media_changed(media_type, media_id)
 
     def delete_image(self, image_id: str) -> Image:
         image = self.get_image(image_id)
@@ -856,8 +959,68 @@ class VodBackend:
         return image
 
     def find_images_by_url(self, url: str) -> list[Image]:
+        """Images whose address or source URL is ``url`` (a query, such as a signature, is ignored), or
+        names the same object however the client reached it (virtual-hosted or on the emulator's port)."""
         base = url.split("?", 1)[0]
-        return [i for i in self.images.values() if base in (i.url, i.file_url)]
+        address = parse_object_url(base)
+        target = None if address is None else (address.bucket, address.key)
+
+        def same(stored: str | None) -> bool:
+            if not stored:
+                return False
+            if stored == base:
+                return True
+            found = parse_object_url(stored) if target is not None else None
+            return found is not None and (found.bucket, found.key) == target
+
+        return [i for i in self.images.values() if same(i.url) or same(i.file_url)]
+
+    # --- attached media ------------------------------------------------------------------------------
+
+    def create_attached(
+        self,
+        business_type: str,
+        *,
+        media_id: str | None = None,
+        media_ext: str,
+        status: str = "Uploading",
+        now: datetime | str | None = None,
+        **fields: Any,
+    ) -> AttachedMedia:
+        """A new auxiliary media asset (``Uploading`` by default); saved. ``fields`` are its attributes."""
+        stamp = now if isinstance(now, str) else format_time(now)
+        fields.setdefault("storage_location", self.storage_location)
+        attached = AttachedMedia(
+            media_id=media_id or new_id(),
+            business_type=business_type,
+            media_ext=media_ext,
+            status=status,
+            creation_time=stamp,
+            modification_time=stamp,
+            **fields,
+        )
+        self.save_attached(attached)
+        return attached
+
+    def save_attached(self, attached: AttachedMedia) -> None:
+        self._save_media("attached", self.attached, attached.media_id, attached)
+
+    def update_attached(
+        self, attached: AttachedMedia, changes: dict[str, Any], now: datetime | str | None = None
+    ) -> dict[str, tuple[Any, Any]]:
+        """Apply attribute changes (already validated) and save; what really changed, as for videos."""
+        changed = _apply(attached, changes)
+        self.touch(attached, now)
+        self.save_attached(attached)
+        return changed
+
+    def delete_attached(self, media_id: str) -> AttachedMedia | None:
+        """Remove an auxiliary media asset; None when there is none by that id."""
+        attached = self.attached.pop(media_id, None)
+        if attached is not None:
+            self._delete("attached", media_id)
+            self._media_changed("attached", media_id)
+        return attached
 
     # --- categories --------------------------------------------------------------------------------
 
@@ -917,6 +1080,10 @@ class VodBackend:
             if record.cate_id == cate.cate_id:
                 record._search = None
                 touched = True
+        for attached in self.attached.values():
+            if cate.cate_id in attached.cate_ids:
+                attached._search = None
+                touched = True
         if touched:
             self._all_media_changed()
 
@@ -945,12 +1112,16 @@ class VodBackend:
             if image.cate_id in gone:
                 image.cate_id = None
                 self.save_image(image)
+        for attached in list(self.attached.values()):
+            if gone.intersection(attached.cate_ids):
+                attached.cate_ids = [c for c in attached.cate_ids if c not in gone]
+                self.save_attached(attached)
         return doomed
 
     # --- search ------------------------------------------------------------------------------------
 
     def search_documents(self, media_types: Iterable[str] | None = None) -> Iterator[MediaDocument]:
-        """Every media asset as a ``MediaDocument`` (video/audio/image), in no particular order."""
+        """Every media asset as a ``MediaDocument`` (video/audio/image/attached), in no particular order."""
         wanted = set(media_types) if media_types is not None else None
         cats = self.categories
         if wanted is None or wanted & {"video", "audio"}:
@@ -960,10 +1131,18 @@ class VodBackend:
         if wanted is None or "image" in wanted:
             for image in self.images.values():
                 yield MediaDocument("image", image.image_id, image, cats)
+        if wanted is None or "attached" in wanted:
+            for attached in self.attached.values():
+                yield MediaDocument("attached", attached.media_id, attached, cats)
 
     def search_document(self, media_type: str, media_id: str) -> MediaDocument | None:
-        record: Video | Image | None
-        record = self.images.get(media_id) if media_type == "image" else self.videos.get(media_id)
+        record: Video | Image | AttachedMedia | None
+        if media_type == "image":
+            record = self.images.get(media_id)
+        elif media_type == "attached":
+            record = self.attached.get(media_id)
+        else:
+            record = self.videos.get(media_id)
         if record is None:
             return None
         return MediaDocument(media_type, media_id, record, self.categories)
@@ -1003,5 +1182,6 @@ class VodBackend:
             "videos": len(self.videos),
             "streams": sum(len(s) for s in self.streams.values()),
             "images": len(self.images),
+            "attached": len(self.attached),
             "categories": len(self.categories),
         }

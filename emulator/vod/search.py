@@ -227,7 +227,7 @@ class Entry:
     """One record in the index. ``values`` (every searchable field, typed) is computed on first use:
     queries the secondary indexes answer never need it, and building it is most of an index build."""
 
-    __slots__ = ("_options", "_values", "body", "cate", "creation_time", "ct", "has_ct", "media_id",
+    __slots__ = ("_options", "_values", "body", "cates", "creation_time", "ct", "has_ct", "media_id",
                  "media_type", "mt", "status", "tags")  # fmt: skip
 
     def __init__(
@@ -247,11 +247,8 @@ class Entry:
             self.tags: tuple[str, ...] = tuple(filter(None, map(str.strip, tags.lower().split(","))))
         else:
             self.tags = tuple(t.lower() for t in split_tags(tags))
-        cate = body.get("CateId")
-        try:
-            self.cate: int | None = None if cate is None or cate == "" else int(cate)
-        except (TypeError, ValueError):
-            self.cate = None
+        # One category for videos and images, a list for attached media (any of them matches).
+        self.cates: tuple[int, ...] = _cate_ids(body.get("CateId"))
         raw_ct = body.get("CreationTime")
         ct = epoch_seconds(str(raw_ct)) if raw_ct else None
         self.has_ct = ct is not None
@@ -266,6 +263,19 @@ class Entry:
         if values is None:
             values = self._values = filter_values(self.media_type, self.body, self._options)
         return values
+
+
+def _cate_ids(raw: Any) -> tuple[int, ...]:
+    items = raw if isinstance(raw, (list, tuple)) else (raw,)
+    ids = []
+    for item in items:
+        if item is None or item == "":
+            continue
+        try:
+            ids.append(int(item))
+        except (TypeError, ValueError):
+            continue
+    return tuple(ids)
 
 
 def as_entry(doc: Any, options: MatchOptions) -> Entry:
@@ -365,8 +375,8 @@ class TypeIndex:
             keys.append((entry.status, self.by_status))
         for tag in entry.tags:
             keys.append((tag, self.by_tag))
-        if entry.cate is not None:
-            keys.append((entry.cate, self.by_cate))
+        for cate in entry.cates:
+            keys.append((cate, self.by_cate))
         return keys
 
     def bulk_load(self, entries: Iterable[Entry]) -> None:

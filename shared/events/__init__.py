@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .parse import EventFormatError, parse_event, parse_events
     from .signature import CallbackRejected, CallbackVerifier, sign
     from .types import (
+        AttachedMediaUploadComplete,
         DeleteMediaComplete,
         FileUploadComplete,
         ImageUploadComplete,
@@ -44,6 +45,7 @@ _HOME = {
     "parse": ("EventFormatError", "parse_event", "parse_events"),
     "signature": ("CallbackRejected", "CallbackVerifier", "sign"),
     "types": (
+        "AttachedMediaUploadComplete",
         "DeleteMediaComplete",
         "FileUploadComplete",
         "ImageUploadComplete",
@@ -62,6 +64,7 @@ _HOME = {
 }
 
 __all__ = [
+    "AttachedMediaUploadComplete",
     "CallbackRejected",
     "CallbackVerifier",
     "DeleteMediaComplete",

@@ -47,6 +47,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from .. import boundedjson
 from .._record import Record
 from ..errors import AuthFailed, ServerError, Throttled, TransportError
 from ..fc import fc3
@@ -133,7 +134,7 @@ class ConfigSource(Generic[C]):
             if self._cache is not None and self._cache[0] == text:
                 return self._cache[1]
         try:
-            data = json.loads(text)
+            data = boundedjson.loads(text)
             if not isinstance(data, dict):
                 raise ValueError("the configuration must be a JSON object")
             value = self.parse(data)
@@ -220,7 +221,7 @@ class EventReceiver:
         try:
             if isinstance(event, (bytes, bytearray, str)):
                 try:
-                    decoded: Any = json.loads(event) if event else None
+                    decoded: Any = boundedjson.loads(event) if event else None
                 except ValueError:
                     decoded = None
                 if isinstance(decoded, dict) and fc3.is_http_event(decoded):

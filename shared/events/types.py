@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
+from .. import boundedjson
 from .._record import FrozenRecord
 from ..validation import parse_time
 
@@ -130,7 +131,7 @@ class VodEvent(DictWrapper):
         if not text:
             return None
         try:
-            return json.loads(text)
+            return boundedjson.loads(text)
         except ValueError:
             return None
 
@@ -146,8 +147,13 @@ class VodEvent(DictWrapper):
 
     @property
     def media_id(self) -> str | None:
-        """The ID of the media the event is about (VideoId, ImageId or MediaId)."""
-        return self._str("VideoId") or self._str("ImageId") or self._str("MediaId")
+        """The ID of the media the event is about (VideoId, ImageId, MediaId or AttachedMediaId)."""
+        return (
+            self._str("VideoId")
+            or self._str("ImageId")
+            or self._str("MediaId")
+            or self._str("AttachedMediaId")
+        )
 
     @property
     def video_id(self) -> str | None:
@@ -226,6 +232,25 @@ class ImageUploadComplete(VodEvent):
     def app_id(self) -> str | None:
         """The application the image belongs to (default app-1000000)."""
         return self._str("AppId")
+
+
+class AttachedMediaUploadComplete(VodEvent):
+    """An auxiliary media asset (watermark, subtitle or material file) was uploaded (success only)."""
+
+    @property
+    def attached_media_id(self) -> str | None:
+        """The auxiliary media asset's ID (``AttachedMediaId``)."""
+        return self._str("AttachedMediaId")
+
+    @property
+    def size(self) -> int | None:
+        """Size of the uploaded file, bytes."""
+        return self._int("Size")
+
+    @property
+    def file_url(self) -> str | None:
+        """The URL of the uploaded file (``FileURL``)."""
+        return self._str("FileURL") or self._str("FileUrl")
 
 
 class MediaFacts(DictWrapper):
@@ -517,7 +542,7 @@ class MediaBaseChangeComplete(VodEvent):
         content = self._data.get("MediaContent")
         if isinstance(content, str):
             try:
-                content = json.loads(content)
+                content = boundedjson.loads(content)
             except ValueError:
                 return {}
         if not isinstance(content, Mapping):
@@ -526,7 +551,7 @@ class MediaBaseChangeComplete(VodEvent):
         for name, value in content.items():
             if isinstance(value, str):
                 try:
-                    value = json.loads(value)
+                    value = boundedjson.loads(value)
                 except ValueError:
                     value = {"NewValue": value}
             if isinstance(value, Mapping):
@@ -542,6 +567,7 @@ EVENT_CLASSES: dict[str, type[VodEvent]] = {
     "FileUploadComplete": FileUploadComplete,
     "UploadByURLComplete": UploadByURLComplete,
     "ImageUploadComplete": ImageUploadComplete,
+    "AttachedMediaUploadComplete": AttachedMediaUploadComplete,
     "StreamTranscodeComplete": StreamTranscodeComplete,
     "TranscodeComplete": TranscodeComplete,
     "SnapshotComplete": SnapshotComplete,
@@ -582,7 +608,7 @@ class TimerEvent(DictWrapper):
         if not text:
             return {}
         try:
-            value = json.loads(text)
+            value = boundedjson.loads(text)
         except ValueError:
             return {}
         return value if isinstance(value, dict) else {}

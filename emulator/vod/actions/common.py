@@ -10,8 +10,8 @@ Tags ≤16 of ≤32 each); here they are counted in bytes of UTF-8 or in charact
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from vodfc.emulator.vod.exceptions import (
     IllegalCharacters,
@@ -21,8 +21,10 @@ from vodfc.emulator.vod.exceptions import (
     TagsExceededMax,
     VodError,
 )
+from vodfc.shared import boundedjson
 from vodfc.shared.validation import (
     DESCRIPTION_MAX_BYTES,
+    MAX_ATTACHED_CATE_IDS,
     MAX_PAGE_SIZE,
     MAX_TAGS,
     SORT_VALUES,
@@ -30,8 +32,12 @@ from vodfc.shared.validation import (
     TITLE_MAX_BYTES,
     USER_DATA_MAX_BYTES,
     has_illegal_characters,
+    is_http_url,
     parse_utc_time,
 )
+
+if TYPE_CHECKING:
+    from vodfc.emulator.vod.models import VodBackend
 
 Params = Mapping[str, str]
 
@@ -115,7 +121,7 @@ def json_list(params: Params, name: str, limit: int, too_many: type[VodError]) -
     """``UpdateContent``: a JSON array of objects, at most ``limit`` of them."""
     raw = required(params, name)
     try:
-        value = json.loads(raw)
+        value = boundedjson.loads(raw)
     except ValueError:
         raise InvalidParameter(name, "it is not valid JSON") from None
     if isinstance(value, dict):
@@ -127,6 +133,35 @@ def json_list(params: Params, name: str, limit: int, too_many: type[VodError]) -
     if len(value) > limit:
         raise too_many()
     return value
+
+
+R = TypeVar("R")
+
+
+def plan_updates(
+    entries: list[dict[str, Any]],
+    id_field: str,
+    records: Mapping[str, R],
+    changes_of: Callable[[dict[str, Any]], dict[str, Any]],
+) -> tuple[list[tuple[R, dict[str, Any]]], list[str]]:
+    """An ``UpdateContent`` batch checked whole before anything is written: each entry's id
+    (``id_field``: required, a string) and its validated changes (``changes_of``). Returns the records to
+    change with their changes, and the ids that name no record."""
+    plan: list[tuple[R, dict[str, Any]]] = []
+    missing: list[str] = []
+    for entry in entries:
+        record_id = entry.get(id_field)
+        if record_id in (None, ""):
+            raise MissingParameter(f"UpdateContent.{id_field}")
+        if not isinstance(record_id, str):
+            raise InvalidParameter(f"UpdateContent.{id_field}")
+        changes = changes_of(entry)
+        record = records.get(record_id)
+        if record is None:
+            missing.append(record_id)
+        else:
+            plan.append((record, changes))
+    return plan, missing
 
 
 def _size(text: str, in_bytes: bool) -> int:
@@ -174,6 +209,43 @@ def check_tags(value: Any, *, in_bytes: bool = True, no_emoji: bool = False) -> 
     return ",".join(dict.fromkeys(tags))
 
 
+def cate_ids(backend: VodBackend, value: Any, name: str = "CateIds") -> list[int]:
+    """An auxiliary media asset's categories: a comma list (in an UpdateContent entry also a JSON list or
+    number) of at most 5 category ids, each existing unless ``VodOptions.check_cate_id_exists`` is off;
+    duplicates kept once."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = [value]
+    raw = value.split(",") if isinstance(value, str) else value
+    if not isinstance(raw, list):
+        raise InvalidParameter(name)
+    ids = list(dict.fromkeys(to_int(str(item).strip(), name) for item in raw if str(item).strip()))
+    if len(ids) > MAX_ATTACHED_CATE_IDS:
+        raise InvalidParameter(name, f"at most {MAX_ATTACHED_CATE_IDS} category ids")
+    if backend.options.check_cate_id_exists:
+        for cate_id in ids:
+            backend.get_category(cate_id)
+    return ids
+
+
+def text_changes(
+    entry: Mapping[str, Any], *, in_bytes: bool = True, no_emoji: bool = False
+) -> dict[str, Any]:
+    """The Title, Description and Tags an update entry sets, checked: an empty Title is ignored (a
+    medium keeps its title), an empty Description or Tags clears the field."""
+    changes: dict[str, Any] = {}
+    if entry.get("Title") not in (None, ""):
+        changes["title"] = check_title(entry["Title"], in_bytes=in_bytes, no_emoji=no_emoji)
+    if entry.get("Description") is not None:
+        changes["description"] = (
+            check_description(entry["Description"], in_bytes=in_bytes, no_emoji=no_emoji) or None
+        )
+    if entry.get("Tags") is not None:
+        changes["tags"] = check_tags(entry["Tags"], in_bytes=in_bytes, no_emoji=no_emoji) or None
+    return changes
+
+
 def check_user_data(value: Any) -> str:
     """UserData must be a JSON object string (VOD reads MessageCallback/Extend from it)."""
     if isinstance(value, dict):
@@ -181,7 +253,7 @@ def check_user_data(value: Any) -> str:
     if not isinstance(value, str):
         raise InvalidParameter("UserData")
     try:
-        parsed = json.loads(value)
+        parsed = boundedjson.loads(value)
     except ValueError:
         raise InvalidParameter("UserData", "it is not valid JSON") from None
     if not isinstance(parsed, dict):
@@ -191,9 +263,13 @@ def check_user_data(value: Any) -> str:
     return value
 
 
-def check_url(name: str, value: Any) -> str:
-    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
-        raise InvalidParameter(name)
+def check_cover_url(value: Any, *, strict: bool = False) -> str:
+    """A CoverURL: any string, since VOD documents neither a format nor a length for it (its own SDK page
+    sets one without a scheme). ``strict`` (``VodOptions.strict_cover_url``) also wants an http(s) URL."""
+    if not isinstance(value, str):
+        raise InvalidParameter("CoverURL", "it must be a string")
+    if strict and not is_http_url(value):
+        raise InvalidParameter("CoverURL", "it must be an http or https URL")
     return value
 
 

@@ -7,17 +7,16 @@ from typing import TYPE_CHECKING, Any
 from vodfc.emulator.vod import media_events
 from vodfc.emulator.vod.actions.common import (
     Params,
-    check_description,
-    check_tags,
-    check_title,
     choice,
     id_list,
-    int_param,
     json_list,
     optional,
+    plan_updates,
     required,
+    text_changes,
     to_int,
 )
+from vodfc.emulator.vod.delivery import Delivery, delivery
 from vodfc.emulator.vod.exceptions import (
     CountExceededMax,
     ImageIdsExceededMax,
@@ -30,14 +29,11 @@ from vodfc.emulator.vod.models import Image, VodBackend
 from vodfc.shared.validation import (
     DELETE_IMAGE_TYPES,
     MAX_BATCH,
-    OUTPUT_TYPES,
     SNAPSHOT_TYPES,
 )
 
 if TYPE_CHECKING:
     from vodfc.emulator.protocol import RequestContext
-
-AUTH_TIMEOUT_MAX = 2592000
 
 
 class ImageURLsExceededMax(VodError):
@@ -47,22 +43,28 @@ class ImageURLsExceededMax(VodError):
     message = "The ImageURLs exceeded maximum."
 
 
-def _output_params(params: Params) -> None:
-    choice(params, "OutputType", OUTPUT_TYPES, "cdn")
-    int_param(params, "AuthTimeout", 3600, minimum=1, maximum=AUTH_TIMEOUT_MAX)
+def _image_info(backend: VodBackend, image: Image, addresses: Delivery) -> dict[str, Any]:
+    """``ImageInfo`` with its addresses as the call's OutputType and AuthTimeout give them."""
+    body = image.info_body(backend.category_name(image.cate_id))
+    if "URL" in body:
+        body["URL"] = addresses.url(body["URL"])
+    mezzanine = body["Mezzanine"]
+    if "FileURL" in mezzanine:
+        mezzanine["FileURL"] = addresses.url(mezzanine["FileURL"])
+    return body
 
 
 def get_image_info(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
     image_id = required(params, "ImageId")
-    _output_params(params)
+    addresses = delivery(backend, params, ctx)
     image = backend.get_image(image_id)
-    return {"ImageInfo": image.info_body(backend.category_name(image.cate_id))}
+    return {"ImageInfo": _image_info(backend, image, addresses)}
 
 
 def get_image_infos(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
     required(params, "ImageIds")
     image_ids = id_list(params, "ImageIds", MAX_BATCH, ImageIdsExceededMax)
-    _output_params(params)
+    addresses = delivery(backend, params, ctx)
     infos = []
     non_exist = []
     for image_id in image_ids:
@@ -70,20 +72,13 @@ def get_image_infos(backend: VodBackend, params: Params, ctx: RequestContext) ->
         if image is None:
             non_exist.append(image_id)
         else:
-            infos.append(image.info_body(backend.category_name(image.cate_id)))
+            infos.append(_image_info(backend, image, addresses))
     return {"ImageInfo": infos, "NonExistImageIds": non_exist}
 
 
 def image_changes(backend: VodBackend, entry: dict[str, Any]) -> dict[str, Any]:
     """Validated changes from one UpdateImageInfos entry (emoji are never allowed in images)."""
-    kw = {"in_bytes": backend.options.limits_in_bytes, "no_emoji": True}
-    changes: dict[str, Any] = {}
-    if entry.get("Title") not in (None, ""):
-        changes["title"] = check_title(entry["Title"], **kw)
-    if entry.get("Description") is not None:
-        changes["description"] = check_description(entry["Description"], **kw) or None
-    if entry.get("Tags") is not None:
-        changes["tags"] = check_tags(entry["Tags"], **kw) or None
+    changes = text_changes(entry, in_bytes=backend.options.limits_in_bytes, no_emoji=True)
     if entry.get("CateId") not in (None, ""):
         cate_id = to_int(entry["CateId"], "CateId")
         if backend.options.check_cate_id_exists:
@@ -94,21 +89,7 @@ def image_changes(backend: VodBackend, entry: dict[str, Any]) -> dict[str, Any]:
 
 def update_image_infos(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
     entries = json_list(params, "UpdateContent", MAX_BATCH, CountExceededMax)
-    plan: list[tuple[Image, dict[str, Any]]] = []
-    non_exist: list[str] = []
-    # The whole batch is checked before anything is written.
-    for entry in entries:
-        image_id = entry.get("ImageId")
-        if image_id in (None, ""):
-            raise MissingParameter("UpdateContent.ImageId")
-        if not isinstance(image_id, str):
-            raise InvalidParameter("UpdateContent.ImageId")
-        changes = image_changes(backend, entry)
-        image = backend.images.get(image_id)
-        if image is None:
-            non_exist.append(image_id)
-        else:
-            plan.append((image, changes))
+    plan, non_exist = plan_updates(entries, "ImageId", backend.images, lambda e: image_changes(backend, e))
     for image, changes in plan:
         media_events.image_updated(ctx, image, backend.update_image(image, changes, ctx.now))
     # The one answer where VOD wraps an id list.

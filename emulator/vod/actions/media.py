@@ -19,6 +19,7 @@ from vodfc.emulator.vod.actions.common import (
     required,
 )
 from vodfc.emulator.vod.actions.videos import collect_videos, resolve_video
+from vodfc.emulator.vod.delivery import delivery
 from vodfc.emulator.vod.exceptions import (
     ForbiddenIllegalStatus,
     InvalidFileNotFound,
@@ -33,7 +34,7 @@ from vodfc.shared.validation import (
     ADDITION_TYPES,
     DEFINITIONS,
     MAX_BATCH,
-    OUTPUT_TYPES,
+    PLAY_AUTH_TIMEOUT_MAX_VOD_BUCKET,
     PLAY_FORMATS,
     RESULT_TYPES,
     STREAM_TYPES,
@@ -49,8 +50,6 @@ UNPLAYABLE_STATUSES = frozenset(
 )
 # Sources that are themselves the playback stream: DeleteMezzanines needs Force for them.
 SOURCE_PLAYS_MODES = frozenset({"NoTranscode", "AsyncTranscode"})
-OSS_AUTH_TIMEOUT_MAX = 2592000
-PLAY_AUTH_TIMEOUT_MAX = 604800
 
 
 class ForbiddenAliyunVoDEncryption(VodError):
@@ -72,8 +71,7 @@ def _additions(params: Params) -> list[str]:
 
 
 def get_mezzanine_info(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
-    output_type = choice(params, "OutputType", OUTPUT_TYPES, "cdn")
-    int_param(params, "AuthTimeout", 3600, minimum=1, maximum=OSS_AUTH_TIMEOUT_MAX)
+    addresses = delivery(backend, params, ctx)
     additions = _additions(params)
     video = resolve_video(backend, params)
     mezz = backend.get_mezzanine(video.video_id)
@@ -90,7 +88,10 @@ def get_mezzanine_info(backend: VodBackend, params: Params, ctx: RequestContext)
         )
     if mezz.status == "Deleted":
         raise InvalidFileNotFound()
-    return {"Mezzanine": mezz.body(output_type or "cdn", additions)}
+    body = mezz.body(addresses.output_type, additions)
+    if "FileURL" in body:
+        body["FileURL"] = addresses.url(body["FileURL"])
+    return {"Mezzanine": body}
 
 
 def delete_mezzanines(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:
@@ -161,9 +162,8 @@ def get_play_info(backend: VodBackend, params: Params, ctx: RequestContext) -> d
     formats = _comma_set(params, "Formats", PLAY_FORMATS)
     definitions = _comma_set(params, "Definition", DEFINITIONS)
     stream_type = choice(params, "StreamType", STREAM_TYPES)
-    output_type = choice(params, "OutputType", OUTPUT_TYPES, "cdn")
+    addresses = delivery(backend, params, ctx, vod_bucket_max=PLAY_AUTH_TIMEOUT_MAX_VOD_BUCKET)
     result_type = choice(params, "ResultType", RESULT_TYPES, "Single")
-    int_param(params, "AuthTimeout", 3600, minimum=1, maximum=PLAY_AUTH_TIMEOUT_MAX)
     video = resolve_video(backend, params)
     if video.status in UNPLAYABLE_STATUSES:
         raise ForbiddenIllegalStatus(
@@ -198,12 +198,18 @@ def get_play_info(backend: VodBackend, params: Params, ctx: RequestContext) -> d
         "Duration": compact_number(video.duration) if video.duration is not None else None,
         "CoverURL": video.cover_url,
         "TranscodeMode": video.transcode_mode,
-        "OutputType": output_type,
+        "OutputType": addresses.output_type,
         "StorageClass": video.storage_class,
     }
+    play_infos = []
+    for stream in playable:
+        info = stream.play_info()
+        if "PlayURL" in info:
+            info["PlayURL"] = addresses.url(info["PlayURL"])
+        play_infos.append(info)
     return {
         "VideoBase": {k: v for k, v in base.items() if v is not None},
-        "PlayInfoList": {"PlayInfo": [s.play_info() for s in playable]},
+        "PlayInfoList": {"PlayInfo": play_infos},
     }
 
 

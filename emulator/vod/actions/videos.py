@@ -8,10 +8,7 @@ from typing import TYPE_CHECKING, Any
 from vodfc.emulator.vod import media_events
 from vodfc.emulator.vod.actions.common import (
     Params,
-    check_description,
-    check_tags,
-    check_title,
-    check_url,
+    check_cover_url,
     check_user_data,
     id_list,
     int_param,
@@ -19,6 +16,7 @@ from vodfc.emulator.vod.actions.common import (
     optional,
     page,
     sort_desc,
+    text_changes,
     time_param,
     to_int,
 )
@@ -82,16 +80,10 @@ def video_changes(backend: VodBackend, entry: Mapping[str, Any]) -> dict[str, An
     Tags, CoverURL or UserData clears the field.
     """
     opts = backend.options
-    kw = {"in_bytes": opts.limits_in_bytes, "no_emoji": opts.reject_emoji_in_video_fields}
-    changes: dict[str, Any] = {}
-    if entry.get("Title") not in (None, ""):
-        changes["title"] = check_title(entry["Title"], **kw)
-    if "Description" in entry and entry["Description"] is not None:
-        changes["description"] = check_description(entry["Description"], **kw) or None
-    if "Tags" in entry and entry["Tags"] is not None:
-        changes["tags"] = check_tags(entry["Tags"], **kw) or None
+    changes = text_changes(entry, in_bytes=opts.limits_in_bytes, no_emoji=opts.reject_emoji_in_video_fields)
     if "CoverURL" in entry and entry["CoverURL"] is not None:
-        changes["cover_url"] = check_url("CoverURL", entry["CoverURL"]) if entry["CoverURL"] != "" else None
+        cover = entry["CoverURL"]
+        changes["cover_url"] = check_cover_url(cover, strict=opts.strict_cover_url) if cover != "" else None
     if "UserData" in entry and entry["UserData"] is not None:
         changes["user_data"] = check_user_data(entry["UserData"]) if entry["UserData"] != "" else None
     if entry.get("CateId") not in (None, ""):

@@ -61,7 +61,9 @@ def test_invoke_the_projects_function_over_the_seeded_library(capsys: pytest.Cap
     assert answer["Total"] > 0 and len(answer["MediaList"]) == 2
 
 
-def test_invoke_against_a_running_server(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_invoke_against_a_running_server(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from vodfc.emulator.app import create_app
     from vodfc.emulator.fc import get_fc
     from vodfc.emulator.server import ThreadedServer
@@ -71,6 +73,7 @@ def test_invoke_against_a_running_server(capsys: pytest.CaptureFixture[str], tmp
     app = create_app(CONFIG)
     get_fc(app).load(write_project(tmp_path))
     with ThreadedServer(app) as server:
+        monkeypatch.setenv("VODFC_ADMIN_TOKEN", server.admin_token)  # timer --url uses the admin plane
         assert main(["invoke", "Probe", "--url", server.url, "-d", '{"over": "http"}']) == 0
         assert json.loads(capsys.readouterr().out)["event"] == {"over": "http"}
         assert main(["invoke", "Probe", "--url", server.url, "-d", '{"raise": "x"}']) == 1

@@ -109,3 +109,26 @@ def test_every_type_has_a_deterministic_example(event_type: str) -> None:
 def test_unknown_example_type_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown VOD event type"):
         p.example("NoSuchEvent")
+
+
+@pytest.mark.parametrize("event_type", p.EVENT_TYPES)
+def test_every_type_the_emulator_sends_is_typed_in_shared(event_type: str) -> None:
+    from vodfc.shared.events.types import UnknownEvent, vod_event
+
+    event = vod_event(p.example(event_type, now=WHEN, rng=random.Random(7)))
+    assert not isinstance(event, UnknownEvent) and type(event).__name__ == event_type
+    assert event.media_id
+
+
+def test_attached_media_upload_complete_has_the_documented_fields_in_order() -> None:
+    from vodfc.shared.events.types import AttachedMediaUploadComplete, vod_event
+
+    event = p.attached_media_upload_complete("m" * 32, size=14333, file_url="https://h/watermark/m.png")
+    assert list(event) == ["EventTime", "EventType", "AttachedMediaId", "Size", "FileURL", "Status"]
+    typed = vod_event(event)
+    assert isinstance(typed, AttachedMediaUploadComplete)
+    assert (typed.attached_media_id, typed.size, typed.file_url) == (
+        "m" * 32,
+        14333,
+        "https://h/watermark/m.png",
+    )

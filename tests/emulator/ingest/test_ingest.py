@@ -13,6 +13,7 @@ import oss2
 import pytest
 from aliyunsdkcore.acs_exception.exceptions import ServerException
 from aliyunsdkcore.client import AcsClient
+from aliyunsdkvod.request.v20170321.CreateUploadAttachedMediaRequest import CreateUploadAttachedMediaRequest
 from aliyunsdkvod.request.v20170321.CreateUploadImageRequest import CreateUploadImageRequest
 from aliyunsdkvod.request.v20170321.CreateUploadVideoRequest import CreateUploadVideoRequest
 from aliyunsdkvod.request.v20170321.RefreshUploadVideoRequest import RefreshUploadVideoRequest
@@ -379,6 +380,10 @@ def test_pending_uploads_survive_a_restart_with_a_data_dir(tmp_path: Any, clip: 
         request.set_Title("before restart")
         request.set_FileName("clip.mp4")
         created = call(client, request)
+        attached_request = CreateUploadAttachedMediaRequest()
+        attached_request.set_BusinessType("watermark")
+        attached_request.set_MediaExt("png")
+        attached = call(client, attached_request)
     with ThreadedServer(create_app(config)) as second:
         hold = emulator_of(second.app).lifecycle
         if hold is not None:
@@ -390,6 +395,10 @@ def test_pending_uploads_survive_a_restart_with_a_data_dir(tmp_path: Any, clip: 
         oss2.Bucket(owner, second.url, address["Bucket"]).put_object(address["FileName"], clip)
         video = get_state(second.app).backend().get_video(created["VideoId"])
         assert video.status == "UploadSucc" and video.size == len(clip)
+        address = decode(attached["UploadAddress"])
+        oss2.Bucket(owner, second.url, address["Bucket"]).put_object(address["FileName"], b"png bytes")
+        medium = get_state(second.app).backend().attached[attached["MediaId"]]
+        assert (medium.status, medium.file_size) == ("Normal", len(b"png bytes"))
 
 
 def test_get_upload_details_follows_the_upload(vod: Any, clip: bytes) -> None:

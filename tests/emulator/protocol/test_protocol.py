@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 from typing import Any
@@ -15,6 +14,7 @@ from hypothesis import strategies as st
 from vodfc.emulator.protocol import envelope
 from vodfc.emulator.protocol.decoding import ApiCall
 from vodfc.emulator.protocol.signatures import (
+    ACS3_HASHES,
     NonceCache,
     acs3_canonical_request,
     acs3_signature,
@@ -48,32 +48,38 @@ def test_rpc_v1_string_to_sign_and_signature_match_the_core_sdk(params: dict[str
 
 
 @settings(max_examples=40, deadline=None)
-@given(query=st.dictionaries(param_names, param_text, max_size=5), body=st.binary(max_size=64))
-def test_acs3_signature_matches_the_tea_sdk(query: dict[str, str], body: bytes) -> None:
+@given(
+    query=st.dictionaries(param_names, param_text, max_size=5),
+    body=st.binary(max_size=64),
+    algorithm=st.sampled_from(["ACS3-HMAC-SHA256", "ACS3-HMAC-SM3"]),
+)
+def test_acs3_signature_matches_the_tea_sdk(query: dict[str, str], body: bytes, algorithm: str) -> None:
     headers = {
         "host": "vod.cn-shanghai.aliyuncs.com",
         "x-acs-action": "GetVideoInfo",
         "x-acs-date": "2026-11-24T00:34:13Z",
-        "x-acs-content-sha256": hashlib.sha256(body).hexdigest(),
+        # The Tea SDK's own hash of the body for the algorithm (SM3 comes from its own pure-Python SM3).
+        "x-acs-content-sha256": TeaUtils.hex_encode(TeaUtils.hash(body, algorithm)),
     }
     request: Any = SimpleNamespace(pathname="/", method="POST", query=query, headers=headers)
-    authorization = TeaUtils.get_authorization(
-        request, "ACS3-HMAC-SHA256", headers["x-acs-content-sha256"], "AK", "SK"
-    )
-    access_key_id, signed, signature = parse_acs3_authorization(authorization)
+    payload_hash = headers["x-acs-content-sha256"]
+    authorization = TeaUtils.get_authorization(request, algorithm, payload_hash, "AK", "SK")
+    used, access_key_id, signed, signature = parse_acs3_authorization(authorization)
     call = ApiCall(
         style="acs3", action="GetVideoInfo", version="2017-03-21", region="cn-shanghai", format="JSON",
         params=dict(query), signed_params=dict(query), query=dict(query), method="POST", path="/",
         body=body, headers=headers, authorization=authorization,
     )  # fmt: skip
-    string_to_sign = acs3_string_to_sign(acs3_canonical_request(call, signed))
-    assert access_key_id == "AK"
-    assert acs3_signature("SK", string_to_sign) == signature
+    string_to_sign = acs3_string_to_sign(acs3_canonical_request(call, signed, used), used)
+    assert (used, access_key_id) == (algorithm, "AK")
+    assert acs3_signature("SK", string_to_sign, used) == signature
 
 
-def test_acs3_authorization_with_another_algorithm_is_an_invalid_signature_method() -> None:
-    with pytest.raises(InvalidSignatureMethod):
-        parse_acs3_authorization("ACS3-HMAC-SM3 Credential=AK,SignedHeaders=host,Signature=00")
+@pytest.mark.parametrize("algorithm", ["ACS3-RSA-SHA256", "ACS3-HMAC-SHA1", "HMAC-SHA256"])
+def test_acs3_authorization_with_another_algorithm_is_an_invalid_signature_method(algorithm: str) -> None:
+    with pytest.raises(InvalidSignatureMethod) as caught:
+        parse_acs3_authorization(f"{algorithm} Credential=AK,SignedHeaders=host,Signature=00")
+    assert all(name in caught.value.message for name in ACS3_HASHES)
 
 
 @pytest.mark.parametrize("text", ["2026-11-24T00:34:13Z", "2026-11-24T00:34:13.123Z"])
@@ -93,8 +99,20 @@ def test_a_nonce_is_remembered_for_the_window_and_then_forgotten() -> None:
     cache.remember("AK", "n1", start)
     cache.remember("OTHER-AK", "n1", start)  # nonces are per key
     with pytest.raises(SignatureNonceUsed):
-        cache.remember("AK", "n1", start + timedelta(minutes=29))
-    cache.remember("AK", "n1", start + timedelta(minutes=31))
+        cache.remember("AK", "n1", start + timedelta(minutes=14, seconds=59))
+    cache.remember("AK", "n1", start + timedelta(minutes=15))  # VOD's window, not twice it
+    assert len(cache) == 1  # the two of the first minute are gone
+
+
+def test_the_nonce_cache_is_bounded_in_entries() -> None:
+    cache = NonceCache(timedelta(minutes=15), capacity=1000)
+    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    for n in range(5000):
+        cache.remember("AK", f"nonce-{n}", now)
+    assert len(cache) == 1000
+    with pytest.raises(SignatureNonceUsed):
+        cache.remember("AK", "nonce-4999", now)  # the most recent are the ones kept
+    cache.remember("AK", "nonce-0", now)
 
 
 def test_xml_writes_lists_as_repeated_elements_and_escapes_text() -> None:

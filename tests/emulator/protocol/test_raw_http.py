@@ -105,10 +105,25 @@ def test_acs3_call_with_a_form_body(api: VodTarget, signing: Any) -> None:
     assert api.backend.videos["v1"]["Title"] == "via acs3"
 
 
-def test_acs3_content_hash_must_match_the_body(api: VodTarget, signing: Any) -> None:
+def test_acs3_hmac_sm3_call_with_a_form_body(api: VodTarget, signing: Any) -> None:
+    body = b"VideoId=v1&Title=via%20sm3"
+    headers = signing.acs3_headers(
+        "POST", "UpdateVideoInfo", {}, body, host=urlsplit(base(api)).netloc, algorithm="ACS3-HMAC-SM3",
+        extra={"content-type": "application/x-www-form-urlencoded"},
+    )  # fmt: skip
+    assert headers["Authorization"].startswith("ACS3-HMAC-SM3 ")
+    response = requests.post(base(api), data=body, headers=headers, timeout=10)
+    assert response.status_code == 200, response.text
+    assert api.backend.videos["v1"]["Title"] == "via sm3"
+
+
+@pytest.mark.parametrize("algorithm", ["ACS3-HMAC-SHA256", "ACS3-HMAC-SM3"])
+def test_acs3_content_hash_must_match_the_body(api: VodTarget, signing: Any, algorithm: str) -> None:
+    # The SHA-256 of the body is the right hash only for ACS3-HMAC-SHA256, and of another body for neither.
+    other = b"something else" if algorithm == "ACS3-HMAC-SHA256" else b""
     headers = signing.acs3_headers(
         "POST", "GetVideoInfo", {"VideoId": "v1"}, b"", host=urlsplit(base(api)).netloc,
-        content_sha256=hashlib.sha256(b"something else").hexdigest(),
+        content_sha256=hashlib.sha256(other).hexdigest(), algorithm=algorithm,
     )  # fmt: skip
     response = requests.post(base(api), params={"VideoId": "v1"}, headers=headers, timeout=10)
     status, code, message = error_of(response)

@@ -56,6 +56,17 @@ def test_tea_with_the_v2_rpc_signature_is_accepted(seeded: VodTarget) -> None:
     assert tea_get(seeded.tea_client(signature_algorithm="v2")).body.video.video_id == "v1"
 
 
+def test_tea_with_the_acs3_hmac_sm3_signature_is_accepted(seeded: VodTarget) -> None:
+    # The Tea SDK signs with its own SM3; the emulator verifies it like ACS3-HMAC-SHA256.
+    assert tea_get(seeded.tea_client(signature_algorithm="ACS3-HMAC-SM3")).body.video.title == "hello"
+    with pytest.raises(tea_exceptions.ClientException) as caught:
+        tea_get(seeded.tea_client(access_key_secret="not-the-secret", signature_algorithm="ACS3-HMAC-SM3"))
+    assert caught.value.code == "SignatureDoesNotMatch"
+    assert caught.value.data["Message"].startswith("Specified signature does not match our calculation.")
+    # The server's string to sign ends the message, and names the algorithm.
+    assert ":ACS3-HMAC-SM3\n" in caught.value.data["Message"]
+
+
 def test_host_url_points_back_at_the_address_the_client_used(seeded: VodTarget) -> None:
     host_url = core_get(seeded.acs_client())["Context"]["HostUrl"]
     expected = seeded.url if seeded.mode == "server" else "http://vod.cn-shanghai.aliyuncs.com"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from datetime import datetime, timezone
 from types import SimpleNamespace
@@ -62,20 +61,22 @@ def acs3_headers(
     host: str = "vod.cn-shanghai.aliyuncs.com",
     content_sha256: str | None = None,
     extra: dict[str, str] | None = None,
+    algorithm: str = "ACS3-HMAC-SHA256",
 ) -> dict[str, str]:
-    """Headers of an ACS3-HMAC-SHA256 call, signed by the Tea SDK's own ``get_authorization``."""
+    """Headers of an ACS3 call (``ACS3-HMAC-SHA256`` or ``ACS3-HMAC-SM3``), hashed and signed by the Tea
+    SDK's own ``hash`` and ``get_authorization``."""
     headers = {
         "host": host,
         "x-acs-action": action,
         "x-acs-version": "2017-03-21",
         "x-acs-date": timestamp(),
         "x-acs-signature-nonce": uuid.uuid4().hex,
-        "x-acs-content-sha256": content_sha256 or hashlib.sha256(body).hexdigest(),
+        "x-acs-content-sha256": content_sha256 or TeaUtils.hex_encode(TeaUtils.hash(body, algorithm)),
         "accept": "application/json",
         **(extra or {}),
     }
     request: Any = SimpleNamespace(pathname="/", method=method, query=query, headers=headers)
     headers["Authorization"] = TeaUtils.get_authorization(
-        request, "ACS3-HMAC-SHA256", headers["x-acs-content-sha256"], ak, secret
+        request, algorithm, headers["x-acs-content-sha256"], ak, secret
     )
     return headers

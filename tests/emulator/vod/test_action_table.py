@@ -40,7 +40,13 @@ def test_each_emulator_has_the_actions_of_its_components() -> None:
     assert everything.components == COMPONENTS
     extra = {
         "events": {"SetMessageCallback", "GetMessageCallback", "DeleteMessageCallback"},
-        "ingest": {"CreateUploadVideo", "RefreshUploadVideo", "CreateUploadImage", "GetUploadDetails"},
+        "ingest": {
+            "CreateUploadVideo",
+            "RefreshUploadVideo",
+            "CreateUploadImage",
+            "CreateUploadAttachedMedia",
+            "GetUploadDetails",
+        },
         "lifecycle": {"SubmitTranscodeJobs", "SubmitSnapshotJob"},
     }
     assert set(everything.actions.names) == set(CORE_ACTIONS.names).union(*extra.values())

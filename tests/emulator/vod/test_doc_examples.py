@@ -32,6 +32,10 @@ from aliyunsdkvod.request.v20170321 import (
     UpdateVideoInfosRequest,
 )
 
+# The page's own CoverURL, exactly as it prints it: a string without a scheme. VOD documents no format
+# for CoverURL, and the page's example must run as written.
+PAGE_COVER_URL = "http192.168.0.0/16/tps/TB1qnJ1PVXXXXXCXXXXXXXXXXXX-700-700.png"
+
 
 @pytest.fixture
 def clt(vod: Any, lib: Any) -> Any:
@@ -73,7 +77,7 @@ def update_video_info(clt: Any, video_id: str) -> Any:
     request.set_VideoId(video_id)
     request.set_Title("new Title")
     request.set_Description("new Description")
-    request.set_CoverURL("http://img.example.com/cover.jpg")
+    request.set_CoverURL(PAGE_COVER_URL)
     request.set_Tags("tag1,tag2")
     request.set_accept_format("JSON")
     return json.loads(clt.do_action_with_exception(request))
@@ -199,7 +203,7 @@ def test_example_update_video_info(clt: Any, lib: Any) -> None:
         "new Description",
         "tag1,tag2",
     )
-    assert video["CoverURL"] == "http://img.example.com/cover.jpg"
+    assert video["CoverURL"] == PAGE_COVER_URL
 
 
 def test_example_update_video_infos(clt: Any, lib: Any) -> None:

@@ -19,7 +19,7 @@ from vodfc.emulator.vod.exceptions import (
     LengthExceededMax,
     NoSuchResource,
 )
-from vodfc.emulator.vod.models import Category, Image, Mezzanine, Stream, Video, VodBackend
+from vodfc.emulator.vod.models import AttachedMedia, Category, Image, Mezzanine, Stream, Video, VodBackend
 from vodfc.emulator.vod.seed import seed_demo_library
 
 HEX32 = re.compile(r"[0-9a-f]{32}")
@@ -55,6 +55,7 @@ def test_records_round_trip_through_their_records() -> None:
         Mezzanine("a" * 32, video_streams=[{"Index": "0"}]),
         Stream("b" * 32, "a" * 32, bitrate=1.5),
         Image("c" * 32, title="i"),
+        AttachedMedia("d" * 32, "subtitle", media_ext="vtt", cate_ids=[1000000001]),
         Category(1000000001, "c"),
     ):
         again = type(obj).from_record({**obj.to_record(), "unknown_future_field": 1})
@@ -67,9 +68,12 @@ def test_writes_go_through_to_the_store_and_a_new_backend_loads_them(backend: Vo
     assert HEX32.fullmatch(video.video_id)
     backend.add_stream(video.video_id, definition="SD", play_url="http://x/a.mp4", now=NOW)
     backend.create_image(title="img", now=NOW)
-    backend.add_category("Top", now=NOW)
+    top = backend.add_category("Top", now=NOW)
+    attached = backend.create_attached("watermark", media_ext="png", cate_ids=[top.cate_id], now=NOW)
     again = VodBackend(backend.account_id, backend.region, backend.store)
-    assert again.summary() == backend.summary() == {"videos": 1, "streams": 1, "images": 1, "categories": 1}
+    expected = {"videos": 1, "streams": 1, "images": 1, "attached": 1, "categories": 1}
+    assert again.summary() == backend.summary() == expected
+    assert again.attached[attached.media_id].to_record() == attached.to_record()
     assert again.find_video(reference_id="ref-123456") is not None
     assert again.get_mezzanine(video.video_id) is not None
     # The category counter survives too: the next id is not reused.

@@ -126,6 +126,35 @@ def test_update_video_info_changes_only_the_given_fields(sdk: Any, lib: Any) -> 
     assert after["CreationTime"] == before["CreationTime"]
 
 
+def test_cover_url_is_any_string_unless_strict_checking_is_switched_on(sdk: Any, lib: Any, vod: Any) -> None:
+    # VOD documents no format for CoverURL; its own SDK page sets one without a scheme.
+    schemeless = "http192.168.0.0/16/tps/TB1qnJ1PVXXXXXCXXXXXXXXXXXX-700-700.png"
+    sdk.call("UpdateVideoInfo", {"VideoId": lib.normal, "CoverURL": schemeless})
+    sdk.call(
+        "UpdateVideoInfos", {"UpdateContent": json.dumps([{"VideoId": lib.transcoded, "CoverURL": "c.jpg"}])}
+    )
+    assert title_of(sdk, lib.normal)["CoverURL"] == schemeless
+    assert title_of(sdk, lib.transcoded)["CoverURL"] == "c.jpg"
+    vod.backend.options.strict_cover_url = True
+    for cover in (schemeless, "ftp://img.example.com/c.jpg", "http:///c.jpg"):
+        failure = sdk.fail("UpdateVideoInfo", {"VideoId": lib.normal, "CoverURL": cover})
+        assert (failure.code, failure.status) == ("InvalidParameter", 400)
+        assert "CoverURL" in failure.message
+    entries = json.dumps([{"VideoId": lib.transcoded, "CoverURL": "c.jpg"}])
+    assert sdk.fail("UpdateVideoInfos", {"UpdateContent": entries}).code == "InvalidParameter"
+    assert sdk.fail("CreateUploadVideo", {"Title": "t", "FileName": "a.mp4", "CoverURL": "c.jpg"}).code == (
+        "InvalidParameter"
+    )
+    sdk.call("UpdateVideoInfo", {"VideoId": lib.normal, "CoverURL": "https://img.example.com/c.jpg"})
+    assert title_of(sdk, lib.normal)["CoverURL"] == "https://img.example.com/c.jpg"
+
+
+def test_a_cover_url_that_is_not_a_string_is_invalid(sdk: Any, lib: Any) -> None:
+    entries = json.dumps([{"VideoId": lib.normal, "CoverURL": 12}])
+    failure = sdk.fail("UpdateVideoInfos", {"UpdateContent": entries})
+    assert (failure.code, failure.status) == ("InvalidParameter", 400)
+
+
 def test_update_video_info_by_reference_id(sdk: Any, lib: Any) -> None:
     video_id, reference_id = lib.with_reference[0]
     sdk.call("UpdateVideoInfo", {"ReferenceId": reference_id, "Description": "by reference"})
