@@ -15,7 +15,7 @@ LOCK := constraints.txt
 PIP := $(BIN)/python -m pip
 INSTALL := $(PIP) install --constraint $(LOCK) --progress-bar off
 
-.PHONY: setup run test lint typecheck unit bench lock clean
+.PHONY: setup run test lint typecheck unit bench soak memory lock clean
 
 # A venv whose pip knows PEP 735 dependency groups (pip 25.1 or newer).
 $(VENV)/.pip:
@@ -80,6 +80,13 @@ test: lint typecheck unit
 
 bench: $(VENV)/.bench
 	$(BIN)/python -m benchmarks
+
+# kill -9 durability and mixed load, about two minutes (CI runs `--short`); memory over 200k signed calls.
+soak: $(VENV)/.test
+	$(BIN)/python -m benchmarks.soak
+
+memory: $(VENV)/.test
+	$(BIN)/python -m benchmarks.memory --strict
 
 # Re-resolve every dependency to the newest version pyproject.toml allows, in a scratch venv, and pin
 # the result (review the diff, then `make test`).

@@ -181,33 +181,31 @@ def measure(name: str, runs: int, warm_up: bool = False) -> dict[str, float]:
 
 
 def package_sizes(names: list[str], deps: bool = True) -> dict[str, tuple[int, str]]:
-    """Each function's zip size: ``vodfc package`` (code + shared/ + pinned deps copied from this
-    Python) when the packager has landed, else a zip of index.py + shared/ only."""
-    try:
-        from vodfc.emulator.fc.package import PackageError, package_functions
-        from vodfc.emulator.fc.template import load_template
-    except ImportError:
-        return {
-            name: (_plain_zip_size(name), " (index.py + shared/ only: no `vodfc package`)") for name in names
-        }
-    template = load_template(ROOT / "template.yml")
-    folders = {f.code_dir.resolve().name: f.name for f in template.functions()}
-    wanted = [folders[name] for name in names if name in folders]
+    """Each function's zip size: its `vodfc build` package (code + shared/ + FC's wheels) zipped, or, without
+    the wheels (``deps`` off, or none cached and no index), index.py + shared/ only."""
+    from vodfc.emulator.project import wheels
+    from vodfc.emulator.project.build import build, zip_folder
+    from vodfc.emulator.project.discover import discover
+
+    project = discover(ROOT)
+    by_folder = {f.folder: f.name for f in project.timed + project.operations}
+    wanted = [by_folder[name] for name in names if name in by_folder]
     sizes: dict[str, tuple[int, str]] = {}
-    with tempfile.TemporaryDirectory(prefix="vodfc-bench-") as out:
-        try:
-            if not deps:
-                raise PackageError("not asked for")
-            built, how = package_functions(template, Path(out), names=wanted, deps="env"), ""
-        except PackageError as exc:
-            built = package_functions(template, Path(out), names=wanted, deps="none")
-            how = f" (without deps: {exc})"
-        by_name = {item.function: item for item in built}
-        for folder, function in folders.items():
-            if function in by_name:
-                sizes[folder] = (by_name[function].size, f"{how} `vodfc package`")
+    why = " (index.py + shared/ only)"
+    if deps and wanted:
+        with tempfile.TemporaryDirectory(prefix="vodfc-bench-") as out:
+            try:
+                result = build(ROOT, wanted, out=Path(out), say=lambda line: None)
+            except wheels.WheelError as exc:
+                why = f" (index.py + shared/ only: {exc})"
+            else:
+                folders = {n: f for f, n in by_folder.items()}
+                for built in result.packages:
+                    target = Path(out) / f"{built.name}.zip"
+                    zip_folder(built.path, target)
+                    sizes[folders[built.name]] = (target.stat().st_size, " `vodfc package`")
     for name in names:
-        sizes.setdefault(name, (_plain_zip_size(name), " (index.py + shared/ only: not in template.yml)"))
+        sizes.setdefault(name, (_plain_zip_size(name), why))
     return sizes
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import signal
 import statistics
 import subprocess
@@ -54,7 +55,9 @@ class Up:
     """``vodfc up`` in a subprocess, on a free port; stopped with SIGTERM."""
 
     def __init__(self, template: Path = REPO / "template.yml") -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        # The admin plane (DELETE /_vodfc/fc/instances) wants the token: choose it.
+        self.admin_token = secrets.token_urlsafe(24)
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "VODFC_ADMIN_TOKEN": self.admin_token}
         env.pop("VOD_ENDPOINT", None)
         command = [sys.executable, "-m", "vodfc.emulator", "up", "--port", "0", "--no-demo", "--quiet"]
         command += ["--template", str(template)]
@@ -101,12 +104,12 @@ def run(profile: Profile, results: dict[str, float]) -> list[Row]:
     emu.require("fc2", "the aliyun-fc2 client")
     up = Up()
     try:
-        return _measure(up.url, up.proc.pid, profile, results)
+        return _measure(up.url, up.proc.pid, up.admin_token, profile, results)
     finally:
         up.stop()
 
 
-def _measure(url: str, pid: int, profile: Profile, results: dict[str, float]) -> list[Row]:
+def _measure(url: str, pid: int, admin_token: str, profile: Profile, results: dict[str, float]) -> list[Row]:
     import requests
 
     endpoint = url.removeprefix("http://")
@@ -219,7 +222,9 @@ def _measure(url: str, pid: int, profile: Profile, results: dict[str, float]) ->
     # (c) a cold instance vs a warm one
     cold, warm = [], []
     for _ in range(max(2, profile.coldstart_runs * 2)):
-        requests.delete(f"{url}/_vodfc/fc/instances", timeout=30).raise_for_status()
+        requests.delete(
+            f"{url}/_vodfc/fc/instances", headers={"Authorization": f"Bearer {admin_token}"}, timeout=30
+        ).raise_for_status()
         start = time.perf_counter()
         invoke()
         cold.append(time.perf_counter() - start)

@@ -1,5 +1,7 @@
 """Who may call the emulator: long-lived AccessKey pairs and the STS tokens issued against them.
 
+An STS token may carry a ``vodfc.emulator.policy.Policy``: what it may do within its account (VOD's
+upload credentials, a function's role). A credential without one has full access to its own account.
 Lookups raise the gateway's own errors (``InvalidAccessKeyId.NotFound`` and the
 ``InvalidSecurityToken.*`` family), so the signature checker only has to call ``authenticate``.
 """
@@ -13,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from vodfc.emulator.config import AccessKeyPair, utc_now
+from vodfc.emulator.policy import Policy
 from vodfc.emulator.vod.exceptions import (
     InvalidAccessKeyIdInactive,
     InvalidAccessKeyIdNotFound,
@@ -36,10 +39,16 @@ class Credential:
     security_token: str | None = None
     expiration: datetime | None = None
     active: bool = True
+    # None: everything within ``account_id``; else only what the policy allows.
+    policy: Policy | None = None
 
     @property
     def is_temporary(self) -> bool:
         return self.security_token is not None
+
+    def allows(self, action: str, resource: str) -> bool:
+        """Whether this credential's issuer allowed ``action`` on ``resource`` (its account checked apart)."""
+        return self.policy is None or self.policy.allows(action, resource)
 
     def as_sts_dict(self) -> dict[str, str]:
         """The shape STS AssumeRole and VOD's UploadAuth use for temporary credentials."""
@@ -52,6 +61,11 @@ class Credential:
         }
 
 
+# How long an expired STS token is still recognised (and answered as expired) before it is forgotten.
+EXPIRED_KEPT = timedelta(days=1)
+_SWEEP_FIRST = 1024
+
+
 class Accounts:
     """The key ring of one emulator app. Thread-safe; STS tokens are kept in memory only."""
 
@@ -60,6 +74,7 @@ class Accounts:
         self._lock = threading.Lock()
         self._keys: dict[str, Credential] = {}
         self._configured = tuple(pairs)
+        self._sweep_at = _SWEEP_FIRST
         self.reset()
 
     def reset(self) -> None:
@@ -131,15 +146,30 @@ class Accounts:
                 self._keys[access_key_id] = credential
         return credential
 
-    def issue_sts_token(self, account_id: str, duration_seconds: int = 3600) -> Credential:
-        """Mint a temporary key for ``account_id``, valid for ``duration_seconds`` from now."""
+    def issue_sts_token(
+        self, account_id: str, duration_seconds: int = 3600, *, policy: Policy | None = None
+    ) -> Credential:
+        """Mint a temporary key for ``account_id``, valid for ``duration_seconds`` from now, limited to
+        what ``policy`` allows (no policy: full access to the account, like AssumeRole without one)."""
         credential = Credential(
             access_key_id="STS." + secrets.token_hex(14),
             access_key_secret=secrets.token_urlsafe(30),
             account_id=account_id,
             security_token="CAIS" + secrets.token_urlsafe(96),
             expiration=(self._clock() + timedelta(seconds=duration_seconds)).replace(microsecond=0),
+            policy=policy,
         )
         with self._lock:
             self._keys[credential.access_key_id] = credential
+            if len(self._keys) >= self._sweep_at:
+                self._forget_expired_locked()
         return credential
+
+    def _forget_expired_locked(self) -> None:
+        """Drop tokens long expired (every upload mints one): the key ring stays bounded. A token
+        expired less than ``EXPIRED_KEPT`` ago stays, so using it still says "expired"."""
+        horizon = self._clock() - EXPIRED_KEPT
+        self._keys = {
+            key: c for key, c in self._keys.items() if c.expiration is None or c.expiration > horizon
+        }
+        self._sweep_at = max(_SWEEP_FIRST, 2 * len(self._keys))

@@ -16,7 +16,7 @@ Components are chosen by short name (``EmulatorConfig.components``; ``None`` mea
 | ``ingest`` | upload credentials and completed uploads (``vodfc.emulator.ingest``) | oss, media | events |
 | ``lifecycle`` | video status machine, jobs (``vodfc.emulator.lifecycle``) | | ingest, events, oss, media |
 | ``faults`` | fault injection (``vodfc.emulator.faults``) | | events |
-| ``fc`` | Function Compute: API, runtime, triggers (``vodfc.emulator.fc``) | | events |
+| ``fc`` | Function Compute: API, runtime, triggers (``vodfc.emulator.fc``) | | events (topic, queues) |
 
 An unknown name, or a component whose need is not selected, is a ``ComponentError`` here; a component
 that is not selected serves nothing, and its VOD actions answer ``InvalidApi.NotFound``.
@@ -236,6 +236,8 @@ def build(
         if events is not None:
             # Only the owning account's events: another account's uploads never start these functions.
             events.subscribe(fc.on_event, account_id=fc.account_id, permanent=True)
+            # VOD's MNS message callback writes to the account's queues; EventBridge triggers read them.
+            fc.attach_queues(events.mns)
         http.register_blueprint(fc_api.blueprint(fc))
         http.register_blueprint(fc_api3.blueprint(fc))
 

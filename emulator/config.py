@@ -47,12 +47,20 @@ class EmulatorConfig:
     verify_signatures: bool = True
     max_clock_skew: timedelta = timedelta(minutes=15)
     check_nonce: bool = True
+    # The nonces remembered for the replay check: at most this many, none older than max_clock_skew.
+    nonce_cache_size: int = 20_000
+    # A VOD API request's body (the form a POST carries) beyond this is EntityTooLarge.
+    max_body_bytes: int = 1024 * 1024
     # The cloud answers an RPC call without Format in XML; both SDKs ask for JSON explicitly.
     rpc_default_format: str = "XML"
     data_dir: str | None = None
     seed: bool = False
     # Short names ("oss", "events", ...; see vodfc.emulator.build); None means every component.
     components: tuple[str, ...] | None = None
+    # The admin plane's token (None: a new random one per app) and the Host names accepted besides
+    # loopback ones and the server's own address ("*": any; see vodfc.emulator.guard).
+    admin_token: str | None = field(default=None, repr=False)
+    allowed_hosts: tuple[str, ...] = ()
     clock: Callable[[], datetime] = field(default=utc_now, compare=False)
 
     @property
@@ -75,6 +83,12 @@ class EmulatorConfig:
             values["verify_signatures"] = env["VODFC_VERIFY_SIGNATURES"].strip().lower() not in _FALSY
         if env.get("VODFC_DATA_DIR"):
             values["data_dir"] = env["VODFC_DATA_DIR"]
+        if env.get("VODFC_ADMIN_TOKEN"):
+            values["admin_token"] = env["VODFC_ADMIN_TOKEN"]
+        if env.get("VODFC_ALLOWED_HOSTS"):
+            values["allowed_hosts"] = tuple(
+                part.strip() for part in env["VODFC_ALLOWED_HOSTS"].split(",") if part.strip()
+            )
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
 

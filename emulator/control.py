@@ -1,4 +1,4 @@
-"""The control plane under ``/_vodfc/``: health, reset, seed, state, STS tokens.
+"""The control plane under ``/_vodfc/``: health, reset, seed, state, STS tokens, quarantined records.
 
 Not part of VOD: these paths exist so tests and tools can drive a running emulator over HTTP the
 way they drive an in-process one through ``vodfc.emulator.app.get_state(app)``. Answers are plain JSON,
@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 from vodfc.emulator.paths import CONTROL_PREFIX
+from vodfc.emulator.policy import Policy, PolicyError
 from vodfc.emulator.state import EmulatorState
 from werkzeug.exceptions import HTTPException
 
@@ -43,8 +44,11 @@ def blueprint(state: EmulatorState, components: Sequence[str]) -> Blueprint:
 
     @bp.get("/health")
     def health() -> Any:
+        quarantined = state.store.quarantined()
         return jsonify(
-            status="ok",
+            # degraded: the store holds records it could not read (GET /_vodfc/quarantine lists them)
+            status="degraded" if quarantined else "ok",
+            quarantined=quarantined,
             region=state.config.region,
             accounts=state.accounts.account_ids(),
             components=list(components),
@@ -78,10 +82,24 @@ def blueprint(state: EmulatorState, components: Sequence[str]) -> Blueprint:
             duration = int(args.get("DurationSeconds", 3600))
         except (TypeError, ValueError):
             return jsonify(error="DurationSeconds must be an integer"), 400
+        policy = None
+        if args.get("Policy"):
+            try:
+                policy = Policy.from_document(args["Policy"])
+            except PolicyError as error:
+                return jsonify(error="InvalidParameter.Policy", message=str(error)), 400
         credential = state.accounts.issue_sts_token(
-            str(args.get("AccountId") or state.config.default_account_id), duration
+            str(args.get("AccountId") or state.config.default_account_id), duration, policy=policy
         )
         return jsonify(credential.as_sts_dict())
+
+    @bp.get("/quarantine")
+    def quarantine() -> Any:
+        return jsonify(records=state.store.quarantine_list())
+
+    @bp.delete("/quarantine")
+    def forget_quarantine() -> Any:
+        return jsonify(status="ok", removed=state.store.clear_quarantine())
 
     bp.register_error_handler(Exception, control_error)
     return bp

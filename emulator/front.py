@@ -4,11 +4,13 @@ Every request, whichever way it comes (``mock_vod``'s replay, the server, a Flas
 event bus delivering to an emulated host), goes through ``Front``:
 
 1. a call scope (``vodfc.emulator.callscope``) around the whole request;
-2. the component hosts: a host a component registered (``EmulatorState.add_host_route``) is that
+2. the guard (``vodfc.emulator.guard``): the Host header, cross-origin requests and the admin token;
+   a refusal is answered in the admin plane's JSON under ``/_vodfc/``, as a VOD error elsewhere;
+3. the component hosts: a host a component registered (``EmulatorState.add_host_route``) is that
    component's, and goes to Flask;
-3. a VOD call, ``/`` on any other host, goes to ``VodEndpoint.serve`` straight from the environ
+4. a VOD call, ``/`` on any other host, goes to ``VodEndpoint.serve`` straight from the environ
    (request hooks, then the call); a HEAD gets the same answer without its body;
-4. everything else goes to Flask (the control plane, OSS, the FC API). Its one ``before_request``
+5. everything else goes to Flask (the control plane, OSS, the FC API). Its one ``before_request``
    gives a request on a component host to the route's handler, if it has one (request hooks do not
    run for what a handler answers), and runs the request hooks otherwise; its one error handler
    renders a failure as control-plane JSON under ``/_vodfc/`` and as a VOD error anywhere else,
@@ -22,16 +24,22 @@ socket.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask, request
+from flask.json.provider import DefaultJSONProvider
 from vodfc.emulator.callscope import CallScope
 from vodfc.emulator.control import control_error
 from vodfc.emulator.gateway import VodEndpoint
+from vodfc.emulator.guard import Refusal
 from vodfc.emulator.paths import CONTROL_PREFIX
 from vodfc.emulator.protocol import environ as wsgi
 from vodfc.emulator.state import EmulatorState, HostMatch
+from vodfc.emulator.vod.exceptions import Forbidden
+from vodfc.shared import boundedjson
+from werkzeug.http import HTTP_STATUS_CODES
 
 # Where the front leaves a Flask-bound request's host match for the app's before_request.
 HOST_MATCH_KEY = "vodfc.host_match"
@@ -52,6 +60,9 @@ class Front:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         with CallScope(environ):
+            refusal = self.state.guard.check(environ, environ.get("PATH_INFO", ""))
+            if refusal is not None:
+                return self._refuse(refusal, environ, start_response)
             found = self.state.host_match(wsgi.host(environ)) if self.state.host_routes else None
             if found is None and environ.get("PATH_INFO") in VOD_PATHS:
                 answer = self.vod.serve(environ)
@@ -59,6 +70,29 @@ class Front:
                 return [] if environ.get("REQUEST_METHOD") == "HEAD" else [answer.body]
             environ[HOST_MATCH_KEY] = found
             return self.flask_app(environ, start_response)
+
+    def _refuse(
+        self, refusal: Refusal, environ: dict[str, Any], start_response: StartResponse
+    ) -> list[bytes]:
+        if refusal.admin:
+            body = json.dumps({"error": refusal.error, "message": refusal.message}).encode()
+            headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+            if refusal.status == 401:
+                headers.append(("WWW-Authenticate", 'Bearer realm="vodfc"'))
+            start_response(f"{refusal.status} {HTTP_STATUS_CODES[refusal.status].upper()}", headers)
+        else:
+            answer = self.vod.failure(Forbidden(f"{Forbidden.message} {refusal.message}"), environ)
+            start_response(answer.status_line, answer.headers)
+            body = answer.body
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
+
+
+class BoundedJSON(DefaultJSONProvider):
+    """Flask's JSON, decoding with a nesting limit: a deep body is a bad body (``get_json(silent=True)``
+    gives None), not a RecursionError."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        return boundedjson.loads(s)
 
 
 def install_front(http: Flask, state: EmulatorState, vod: VodEndpoint) -> Front:
@@ -80,6 +114,7 @@ def install_front(http: Flask, state: EmulatorState, vod: VodEndpoint) -> Front:
 
     http.before_request(start_request)
     http.register_error_handler(Exception, failed)
+    http.json = BoundedJSON(http)
     front = Front(state, vod, http.wsgi_app)
     http.wsgi_app = front  # type: ignore[method-assign]
     return front

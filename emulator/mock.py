@@ -7,6 +7,9 @@ the hosts components registered (FC 3.0's ``*.fcapp.run`` trigger hosts among th
 ``*.aliyuncs.com`` host gets an error instead of the network, and every other URL (loopback
 receivers, a real emulator server) passes through.
 
+A call to the admin plane (``/_vodfc/...``, e.g. on the FC host) gets the app's admin token added
+when it carries none: the mock is the test's own process, so it authenticates for the test.
+
 Each call is replayed into the app as a hand-built WSGI environ — no test client, no per-call
 parsing of config — because the in-process path is benchmarked against a canned ``responses`` body.
 
@@ -37,6 +40,7 @@ from vodfc.emulator.app import get_state
 from vodfc.emulator.callscope import MODE_KEY
 from vodfc.emulator.config import EmulatorConfig
 from vodfc.emulator.gateway import CallMeta, render_error
+from vodfc.emulator.guard import is_admin_path
 from vodfc.emulator.protocol import DropConnection, new_request_id
 from vodfc.emulator.reuse import EMULATORS, Emulators, Lease
 from vodfc.emulator.state import EmulatorState
@@ -69,6 +73,7 @@ class WsgiReplay:
 
     def __init__(self, app: Flask):
         self.app = app
+        self.admin_token = get_state(app).guard.token
 
     def environ(self, request: Any, url: SplitResult | None = None) -> dict[str, Any]:
         url = url or urlsplit(request.url)
@@ -102,6 +107,12 @@ class WsgiReplay:
                 environ["CONTENT_TYPE"] = value
             elif key not in ("CONTENT_LENGTH", "HOST"):
                 environ[f"HTTP_{key}"] = value
+        if (
+            is_admin_path(path)
+            and "HTTP_AUTHORIZATION" not in environ
+            and "HTTP_X_VODFC_TOKEN" not in environ
+        ):
+            environ["HTTP_X_VODFC_TOKEN"] = self.admin_token
         return environ
 
     def __call__(

@@ -4,7 +4,9 @@
 * ``vod_mock``: ``mock_vod()`` active for the test, fresh state.
 * ``vod_server``: one ``ThreadedServer`` per session (per xdist worker), reset before each test.
 * ``vod``: parametrized over ``inprocess`` and ``server``; ``.acs_client()`` / ``.tea_client()``
-  build the official clients pointed at the emulator, ``.backend`` is the state behind them.
+  build the official clients pointed at the emulator, ``.backend`` is the state behind them,
+  ``.admin_headers`` authenticate a request to the admin plane (``/_vodfc/...``) of its server.
+  In-process, ``mock_vod`` adds the admin token to such requests itself.
 
 Emulators are built once and reset per test: building one wires every component, and the SDK
 suites run hundreds of tests. In-process, ``vod_mock`` borrows the emulator ``mock_vod()`` reuses
@@ -57,6 +59,17 @@ class VodTarget:
     @property
     def backend(self) -> Any:
         return self.state.backend(self.credentials.account_id, self.credentials.region)
+
+    @property
+    def admin_token(self) -> str:
+        return str(self.state.guard.token)
+
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        """``Authorization: Bearer <admin token>``, for ``/_vodfc/...`` requests."""
+        from vodfc.emulator.admintoken import auth_headers
+
+        return auth_headers(self.admin_token)
 
     def acs_client(
         self, access_key_id: str | None = None, access_key_secret: str | None = None, **kw: Any

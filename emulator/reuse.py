@@ -7,8 +7,8 @@ the way moto keeps its backends and resets them.
 
 A reused emulator must be as good as a new one:
 
-* ``reset()`` empties the data (records, OSS objects and grants, STS tokens and disabled keys, nonces,
-  events, callbacks and queues, fault rules, jobs and outcomes, uploads, FC instances and logs) and
+* ``reset()`` empties the data (records, quarantined ones, OSS objects, STS tokens and disabled keys,
+  nonces, events, callbacks and queues, fault rules, jobs and outcomes, uploads, FC instances and logs) and
   puts back the knobs a test turns through the API (delivery mode, lifecycle timing, outcomes);
 * what a reset keeps, because a caller *added or replaced* it (a hook, a listener, a route, a sleep
   function, a loaded FC template, a Flask rule), is read by ``Emulator.wiring()``. An emulator whose

@@ -18,8 +18,10 @@ import logging
 from typing import Any
 
 from flask import Flask
-from vodfc.emulator.app import create_app
+from vodfc.emulator import admintoken
+from vodfc.emulator.app import create_app, get_state
 from vodfc.emulator.config import DEFAULT_HOST, EmulatorConfig
+from vodfc.emulator.lookup import EXTENSION_KEY
 from vodfc.emulator.wsgi_server import BackgroundServer, make_server
 
 __all__ = ["ThreadedServer", "make_server", "serve_forever"]
@@ -43,26 +45,54 @@ class ThreadedServer(BackgroundServer):
             app if app is not None else create_app(config), host=host, port=port, threads=threads, mode=mode
         )
 
+    def start(self) -> ThreadedServer:
+        # The address it binds is a Host name its clients may use (the guard's allowed hosts). A
+        # plain Flask app (the benchmarks' baseline) has no guard.
+        if EXTENSION_KEY in self.app.extensions:
+            get_state(self.app).guard.allow_host(self.host)
+        return super().start()
+
+    @property
+    def admin_token(self) -> str:
+        return get_state(self.app).guard.token
+
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        """Headers that authenticate a request to the admin plane (``/_vodfc/...``)."""
+        return admintoken.auth_headers(self.admin_token)
+
 
 def _announce(line: str) -> None:
     print(line, flush=True)  # flushed: a parent process reads the URL from a pipe
 
 
+def publish_admin_token(app: Flask, port: int) -> tuple[list[Any], list[str]]:
+    """Write the app's admin token where the CLI finds it (``vodfc.emulator.admintoken``)."""
+    state = get_state(app)
+    return admintoken.publish(state.guard.token, port, state.config.data_dir)
+
+
 def serve_forever(app: Flask, host: str, port: int, announce: Any = _announce) -> None:
     """Serve in the foreground until interrupted; ``announce`` gets the startup lines."""
-    from vodfc.emulator.app import get_state
-
     logging.getLogger("waitress").setLevel(logging.WARNING)
-    server = make_server(app, host, port)
     state = get_state(app)
+    state.guard.allow_host(host)
+    server = make_server(app, host, port)
     url = f"http://{server.effective_host}:{server.effective_port}"
     key = state.config.access_keys[0]
+    written, problems = publish_admin_token(app, server.effective_port)
     announce(f"vodfc emulator listening on {url} (region {state.config.region})")
     announce(f"AccessKeyId:     {key.access_key_id}")
     announce(f"AccessKeySecret: {key.access_key_secret}")
     announce(f"Account:         {key.account_id}")
+    announce(f"Admin token:     {state.guard.token}")
+    for path in written:
+        announce(f"                 (also in {path})")
+    for problem in problems:
+        announce(f"warning: {problem}")
     try:
         server.run()
     finally:
         server.close()
+        admintoken.unpublish(written, state.guard.token)
         state.store.close()

@@ -4,7 +4,8 @@
 * ``publish``: where the events a committed VOD call emitted go (the event bus, when it is built);
 * ``request_hooks``: called with the WSGI environ of every request the app answers itself;
 * ``host_routes``: hosts a component answers (``add_host_route``), matched before path routing;
-* ``on_reset``: what ``reset()`` calls after the core is emptied, in the order it was added.
+* ``on_reset``: what ``reset()`` calls after the core is emptied, in the order it was added;
+* ``guard``: the admin token and the hosts the socket answers (``vodfc.emulator.guard``).
 
 ``vodfc.emulator.build`` fills them in dependency order. Hooks added later (by a test) are dropped by
 ``reset()``; the ones present at ``mark_baseline()`` stay.
@@ -17,9 +18,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from vodfc.emulator.admintoken import new_token
 from vodfc.emulator.backends import BackendFactory
 from vodfc.emulator.config import EmulatorConfig
 from vodfc.emulator.core import Core
+from vodfc.emulator.guard import RequestGuard
 from vodfc.emulator.protocol import Emission, RequestContext
 from vodfc.emulator.store import Store
 
@@ -70,6 +73,7 @@ class EmulatorState(Core):
         # Called with the WSGI environ of every request the app answers itself (not one a host
         # route's handler answered), before it is answered.
         self.request_hooks: list[RequestHook] = []
+        self.guard = RequestGuard(config.admin_token or new_token(), config.allowed_hosts)
         self._baseline: tuple[list[BeforeActionHook], list[AfterActionHook]] = ([], [])
 
     def add_host_route(self, pattern: str, handler: HostHandler | None = None) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from aliyunsdkcore.acs_exception.exceptions import ClientException, ServerException
 from aliyunsdkcore.http import protocol_type
 
-from . import config
+from . import config, validation
 from ._record import FrozenRecord
 from .errors import ValidationError, VodError, from_sdk_exception, redact
 from .retry import RetryPolicy, may_have_landed
@@ -169,6 +169,9 @@ class VodTransport:
         for key, value in params.items():
             wire = _wire_value(value)
             if wire is not None:
+                # Checked here, before it goes into the URL: a 1 MB VideoId is a clear InvalidParameter,
+                # not a 431 from the server's request-line limit.
+                validation.wire_parameter(key, wire)
                 request.add_query_param(key, wire)
         # The SDK compares the protocol with `is` against its own constants: pass those, not an equal string.
         if self.endpoint is not None:

@@ -40,6 +40,14 @@ MAX_TAGS = 16
 CATE_NAME_MAX_BYTES = 64
 USER_DATA_MAX_BYTES = 1024
 
+# --- what fits in a request ------------------------------------------------------------------------------
+# The SDK puts every parameter in the request's URL, and servers cap a request line (the emulator's at 256
+# KiB, answering 431 past it). VOD's IDs (VideoId, ImageId, JobId, ... and each item of a ...Ids list) are
+# 32 hex digits, a ReferenceId at most 64 characters; no parameter VOD accepts is anywhere near 64 KiB
+# (20 UpdateContent entries at their field limits are about 40 KiB).
+MAX_ID_LENGTH = 64
+MAX_PARAMETER_BYTES = 64 * 1024
+
 # --- statuses ------------------------------------------------------------------------------------------
 
 VIDEO_STATUSES = (
@@ -246,6 +254,21 @@ def max_bytes(field: str, value: str | None, limit: int) -> None:
             f"The specified {field} length has exceeded {limit} bytes (got {len(value.encode('utf-8'))}).",
             code="LengthExceededMax",
         )
+
+
+def wire_parameter(name: str, value: str) -> None:
+    """A parameter about to go on the wire: an ID (a name ending in ``Id``, each item of one ending in
+    ``Ids``) is at most ``MAX_ID_LENGTH`` characters, any value at most ``MAX_PARAMETER_BYTES``."""
+    if name.endswith("Id") or name.endswith("Ids"):
+        items = value.split(",") if name.endswith("Ids") else [value]
+        longest = max(items, key=len)
+        if len(longest) > MAX_ID_LENGTH:
+            raise ValidationError(
+                name,
+                f'The specified parameter "{name}" is not valid: an ID has at most {MAX_ID_LENGTH} '
+                f"characters, got one of {len(longest)}.",
+            )
+    max_bytes(name, value, MAX_PARAMETER_BYTES)
 
 
 def title(value: str | None, field: str = "Title") -> None:

@@ -6,9 +6,20 @@ helpers are imported by their full name (``from tests.emulator.fc.support import
 only ever imported as ``vodfc.emulator`` (ruff bans the bare name).
 """
 
+import atexit
+import os
+import shutil
 import sys
+import tempfile
 
 from tests.repo import REPO
 
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
+
+# Servers the tests start (`vodfc up`, `vodfc emulator` in subprocesses) leave their admin token in the
+# state dir: a temporary one, never the home directory of whoever runs the tests.
+if not os.environ.get("VODFC_STATE_DIR"):
+    _STATE_DIR = tempfile.mkdtemp(prefix="vodfc-test-state-")
+    os.environ["VODFC_STATE_DIR"] = _STATE_DIR
+    atexit.register(shutil.rmtree, _STATE_DIR, True)

@@ -11,10 +11,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from vodfc.emulator.cli import events, faults, functions, generate, server
+from vodfc.emulator.cli import build, events, faults, functions, generate, server, store
 
 # The command groups, in the order --help lists them.
-COMMAND_GROUPS = (server, functions, events, faults, generate)
+COMMAND_GROUPS = (server, functions, build, events, faults, store, generate)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from vodfc.emulator.store import StoreUnavailable
+
     words = list(sys.argv[1:] if argv is None else argv)
     try:
         parser = build_parser()
@@ -43,6 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         result = args.func(args)
+    except StoreUnavailable as error:
+        # A database that cannot be opened: one message naming the file and the way out, no traceback.
+        print(str(error), file=sys.stderr)
+        return 3
     except ImportError as exc:
         return _without_the_extra(exc, [args.command])
     return int(result or 0)

@@ -5,7 +5,7 @@ the envelope from ``vodfc.emulator.events.wire``, which the event bus and the FC
 this prints is byte-for-byte what the emulator delivers (no drift between a generator and the service, the
 complaint users have about other tools' event generators). Pipe it into ``vodfc invoke``::
 
-    vodfc events generate FileUploadComplete --video-id abc --envelope mns-json | vodfc invoke AutoTag -e -
+    vodfc events generate FileUploadComplete --video-id abc --envelope mns-json | vodfc invoke VodEvents -e -
 """
 
 from __future__ import annotations
@@ -156,6 +156,7 @@ def emit_event(args: argparse.Namespace) -> int:
     import urllib.parse
     import urllib.request
 
+    from vodfc.emulator.admintoken import auth_headers, find_token
     from vodfc.emulator.events.wire import encode
 
     try:
@@ -164,10 +165,11 @@ def emit_event(args: argparse.Namespace) -> int:
         print(f"vodfc events emit: {exc}", file=sys.stderr)
         return 2
     query = f"?{urllib.parse.urlencode({'account': args.account})}" if args.account else ""
+    token = find_token(args.url)
     request = urllib.request.Request(
         f"{args.url.rstrip('/')}/_vodfc/events{query}",
         data=encode(event),
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", **(auth_headers(token) if token else {})},
         method="POST",
     )
     try:

@@ -1,12 +1,16 @@
-"""``vodfc up``, ``invoke``, ``timer``, ``validate``, ``package``: the functions of template.yml, locally.
+"""``vodfc up``, ``invoke``, ``timer``, ``validate``: the functions of a descriptor, locally.
+
+The descriptor is template.yml (FC 2.0) by default, or s.yaml (FC 3.0) with ``--descriptor s.yaml``; its
+functions run from the source tree, or with ``--from-build`` from the folders ``vodfc build`` wrote, as
+deployed (``vodfc.emulator.fc.code``).
 
 * ``vodfc up`` — the emulator server with every function loaded and the demo library seeded; prints
   how to reach it, runs a short live demo, then serves until Ctrl-C (``make run``).
 * ``vodfc invoke FUNCTION`` — one invocation, through fc2 against a running emulator (``--url``) or
   in-process (no server needed).
 * ``vodfc timer FUNCTION`` — fire a function's timer trigger now.
-* ``vodfc validate`` — check template.yml; exits 1 listing every error by its place.
-* ``vodfc package`` — one deployable zip per function (code + shared/ + pinned dependencies).
+* ``vodfc validate`` — check the project's descriptors (template.yml and s.yaml); exits 1 listing every
+  error by its place.
 """
 
 from __future__ import annotations
@@ -14,14 +18,21 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from vodfc.emulator.cli.options import add_listen_options, add_url_option, listen_error, unreachable
+from vodfc.emulator.cli.options import (
+    add_allow_host,
+    add_listen_options,
+    add_url_option,
+    listen_error,
+    unreachable,
+    with_allowed_hosts,
+)
+from vodfc.emulator.cli.server import stop_on_signals
 
 SERVICE = "vodfc"
 
@@ -37,9 +48,10 @@ def register(subparsers: Any) -> None:
     up.add_argument("--data-dir", default=None, help="keep state in DIR/vodfc.sqlite3 across restarts")
     up.add_argument("--region", default=None, help="default region (default cn-shanghai)")
     up.add_argument("--no-seed", action="store_true", help="start empty instead of with the demo library")
-    up.add_argument("--template", default=None, help="template.yml to load (default ./template.yml)")
+    _descriptor_options(up)
     up.add_argument("--no-demo", action="store_true", help="skip the live demo")
     up.add_argument("--quiet", action="store_true", help="do not print each invocation's log")
+    add_allow_host(up)
     up.set_defaults(func=run_up)
 
     invoke = subparsers.add_parser(
@@ -60,7 +72,7 @@ def register(subparsers: Any) -> None:
         default=None,
         help="call an HTTP-triggered function, e.g. --http GET '/videos/abc?x=1' (the event is the body)",
     )
-    invoke.add_argument("--template", default=None, help="template.yml (in-process only)")
+    _descriptor_options(invoke, "in-process only")
     invoke.add_argument("--no-seed", action="store_true", help="in-process: start with an empty library")
     invoke.add_argument("--data-dir", default=None, help="in-process: use the state kept in DIR")
     invoke.set_defaults(func=run_invoke)
@@ -69,42 +81,45 @@ def register(subparsers: Any) -> None:
     timer.add_argument("function")
     timer.add_argument("--trigger", default=None, help="which Timer trigger (default: the first)")
     add_url_option(timer, in_process=True)
-    timer.add_argument("--template", default=None, help="template.yml (in-process only)")
+    _descriptor_options(timer, "in-process only")
     timer.set_defaults(func=run_timer)
 
     validate = subparsers.add_parser(
-        "validate", help="check template.yml", description="Check template.yml; exit 1 listing every error."
+        "validate",
+        help="check the descriptors (template.yml, s.yaml)",
+        description="Check the project's descriptors, template.yml (FC 2.0) and s.yaml (FC 3.0), or the ones "
+        "named; exit 1 listing every error by its place.",
     )
-    validate.add_argument("--template", default=None, help="template.yml (default ./template.yml)")
+    validate.add_argument(
+        "--descriptor",
+        "--template",
+        dest="descriptors",
+        action="append",
+        default=None,
+        metavar="FILE",
+        help="a descriptor to check (repeatable; default: template.yml and s.yaml of the project)",
+    )
+    validate.add_argument(
+        "--from-build", action="store_true", help="check the build folders, not the sources they stand for"
+    )
     validate.add_argument("--no-import", action="store_true", help="do not import the handlers")
     validate.set_defaults(func=run_validate)
 
-    package = subparsers.add_parser(
-        "package",
-        help="build each function's deployable zip",
-        description="One zip per function: its CodeUri, shared/, and the pinned dependencies of "
-        "requirements.txt (pip install --target). Functions sharing a CodeUri share one build.",
+
+def _descriptor_options(parser: argparse.ArgumentParser, note: str = "") -> None:
+    parser.add_argument(
+        "--descriptor",
+        "--template",
+        dest="descriptor",
+        default=None,
+        metavar="FILE",
+        help="template.yml or s.yaml to load (default ./template.yml)" + (f"; {note}" if note else ""),
     )
-    package.add_argument("functions", nargs="*", help="only these functions (default: all)")
-    package.add_argument("--out", default="dist", help="output directory (default dist/)")
-    package.add_argument("--template", default=None, help="template.yml (default ./template.yml)")
-    package.add_argument(
-        "--requirements", default=None, help="requirements file (default: beside the template)"
-    )
-    deps = package.add_mutually_exclusive_group()
-    deps.add_argument("--no-deps", action="store_true", help="code and shared/ only")
-    deps.add_argument(
-        "--deps-from-env",
+    parser.add_argument(
+        "--from-build",
         action="store_true",
-        help="copy the pinned distributions installed in this Python instead of running pip (offline)",
+        help="run the build folders as deployed (`vodfc build` first), not the sources",
     )
-    package.add_argument("--find-links", default=None, help="pip: look for wheels in DIR")
-    package.add_argument("--no-index", action="store_true", help="pip: do not use the package index")
-    package.add_argument("--refresh", action="store_true", help="rebuild the cached dependency directory")
-    package.add_argument(
-        "--python", default=None, help="pip: install with this interpreter (e.g. python3.10, FC's version)"
-    )
-    package.set_defaults(func=run_package)
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -114,6 +129,10 @@ def _template_path(value: str | None) -> Path:
     from vodfc.emulator.fc import default_template_path
 
     return Path(value) if value else default_template_path()
+
+
+def _code_mode(args: argparse.Namespace) -> str:
+    return "build" if getattr(args, "from_build", False) else "source"
 
 
 def _read_event(args: argparse.Namespace) -> bytes:
@@ -193,13 +212,14 @@ def _print_error(error: dict[str, Any]) -> None:
     print(json.dumps(error, indent=2, ensure_ascii=False), file=sys.stderr)
 
 
-def _load_or_report(path: Path) -> Any:
-    from vodfc.emulator.fc.template import TemplateError, load_template
+def _load_or_report(path: Path, code: str = "source") -> Any:
+    from vodfc.emulator.fc import descriptor
+    from vodfc.emulator.fc.model import TemplateError
 
     try:
-        return load_template(path)
+        return descriptor.load(path, code=code)
     except TemplateError as exc:
-        print(f"{path}: invalid template", file=sys.stderr)
+        print(f"{path}: invalid descriptor", file=sys.stderr)
         for issue in exc.issues:
             print(f"  {issue}", file=sys.stderr)
         return None
@@ -209,10 +229,23 @@ def _load_or_report(path: Path) -> Any:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from vodfc.emulator.fc.template import load_template, validate_file
+    from vodfc.emulator.fc import descriptor
 
-    path = _template_path(args.template)
-    issues = validate_file(path, check_imports=not args.no_import)
+    paths = [Path(p) for p in args.descriptors] if args.descriptors else descriptor.project_descriptors()
+    if not paths:
+        print("vodfc validate: no template.yml or s.yaml here (give --descriptor FILE)", file=sys.stderr)
+        return 2
+    failed = 0
+    for path in paths:
+        failed += _validate_one(path, code=_code_mode(args), check_imports=not args.no_import)
+    return 1 if failed else 0
+
+
+def _validate_one(path: Path, *, code: str, check_imports: bool) -> int:
+    """Check one descriptor and print what was found; 1 when it has errors."""
+    from vodfc.emulator.fc import descriptor
+
+    issues = descriptor.validate_file(path, check_imports=check_imports, code=code)
     errors = [i for i in issues if i.level == "error"]
     for issue in errors:
         print(f"error: {issue}", file=sys.stderr)
@@ -222,13 +255,11 @@ def run_validate(args: argparse.Namespace) -> int:
     if errors:
         print(f"{path}: {len(errors)} error(s)", file=sys.stderr)
         return 1
-    template = load_template(path)
+    template = descriptor.load(path, code=code)
     functions = list(template.functions())
     triggers = sum(len(f.triggers) for f in functions)
-    print(
-        f"{path}: OK ({len(template.services)} service(s), {len(functions)} function(s), "
-        f"{triggers} trigger(s))"
-    )
+    services = f"{len(template.services)} service(s), " if template.services else ""
+    print(f"{path}: OK ({services}{len(functions)} function(s), {triggers} trigger(s))")
     return 0
 
 
@@ -301,9 +332,11 @@ def _invoke_http(args: argparse.Namespace, body: bytes) -> int:
         status, text = response.status_code, response.content
     else:
         from vodfc.emulator.fc import get_fc
-        from vodfc.emulator.fc.runtime import wsgi_environ
+        from vodfc.emulator.fc.fc3 import trigger_domain
+        from vodfc.emulator.fc.http3 import http_event, invocation_answer
+        from vodfc.emulator.fc.runtime import new_request_id, wsgi_environ
 
-        template = _load_or_report(_template_path(args.template))
+        template = _load_or_report(_template_path(args.descriptor), _code_mode(args))
         if template is None:
             return 1
         with _local_app(args) as mock:
@@ -316,6 +349,32 @@ def _invoke_http(args: argparse.Namespace, body: bytes) -> int:
             if function is None:
                 print(f"vodfc invoke: no function {args.function!r} in {template.path}", file=sys.stderr)
                 return 1
+            if function.fc_version == 3:
+                # FC 3.0's HTTP trigger hands the event handler the request as FC 3.0's HTTP event.
+                event = http_event(
+                    method=method,
+                    raw_path=parts.path,
+                    query_string=parts.query,
+                    headers=list(headers.items()),
+                    body=body,
+                    domain=trigger_domain(function, runtime.account_id, runtime.region),
+                    account_id=runtime.account_id,
+                    request_id=new_request_id(),
+                    source_ip="127.0.0.1",
+                    protocol="HTTP/1.1",
+                    now=runtime.clock(),
+                )
+                result = runtime.invoke(
+                    function.name, json.dumps(event).encode(), service=function.service, kind="http"
+                )
+                answer = invocation_answer(result)
+                if answer is None:
+                    assert result.error is not None
+                    _print_error(result.error)
+                    return 1
+                print(f"HTTP {answer.status}", file=sys.stderr)
+                _print_body(answer.body)
+                return 0 if answer.status < 400 else 1
             environ = wsgi_environ(
                 method=method,
                 path_info=parts.path,
@@ -376,7 +435,7 @@ def _local_app(args: argparse.Namespace) -> Iterator[Any]:
 def _invoke_local(args: argparse.Namespace, event: bytes) -> int:
     from vodfc.emulator.fc import get_fc
 
-    template = _load_or_report(_template_path(args.template))
+    template = _load_or_report(_template_path(args.descriptor), _code_mode(args))
     if template is None:
         return 1
     with _local_app(args) as mock:
@@ -405,15 +464,20 @@ def run_timer(args: argparse.Namespace) -> int:
 
     if args.url:
         import requests
+        from vodfc.emulator.admintoken import auth_headers, find_token
 
         base = args.url if "://" in args.url else "http://" + args.url
         params = {"trigger": args.trigger} if args.trigger else {}
         service, function = _split(args.function)
         if service:
             params["service"] = service
+        token = find_token(base)
         try:
             response = requests.post(
-                f"{base.rstrip('/')}/_vodfc/fc/timers/{function}", params=params, timeout=660
+                f"{base.rstrip('/')}/_vodfc/fc/timers/{function}",
+                params=params,
+                headers=auth_headers(token) if token else {},
+                timeout=660,
             )
         except OSError as exc:
             print(unreachable("timer", args.url, exc), file=sys.stderr)
@@ -423,7 +487,7 @@ def run_timer(args: argparse.Namespace) -> int:
             _print_error(body)
             return 1
         return _print_answer(args.function, json.dumps(body.get("result")).encode(), "timer")
-    template = _load_or_report(_template_path(args.template))
+    template = _load_or_report(_template_path(args.descriptor), _code_mode(args))
     if template is None:
         return 1
     args.no_seed = False
@@ -442,45 +506,6 @@ def run_timer(args: argparse.Namespace) -> int:
     return _print_answer(args.function, result.body, "timer")
 
 
-# --- package ------------------------------------------------------------------------------------------
-
-
-def run_package(args: argparse.Namespace) -> int:
-    from vodfc.emulator.fc.package import PackageError, package_functions
-
-    template = _load_or_report(_template_path(args.template))
-    if template is None:
-        return 1
-    try:
-        built = package_functions(
-            template,
-            Path(args.out),
-            names=args.functions or None,
-            requirements=Path(args.requirements) if args.requirements else None,
-            deps="none" if args.no_deps else ("env" if args.deps_from_env else "pip"),
-            find_links=args.find_links,
-            no_index=args.no_index,
-            refresh=args.refresh,
-            python=args.python,
-            say=print,
-        )
-    except PackageError as exc:
-        print(f"vodfc package: {exc}", file=sys.stderr)
-        return 1
-    total = 0
-    for item in built:
-        total += item.size
-        print(f"  {item.path}  {_size(item.size)}  ({item.files} files)")
-    print(f"{len(built)} zip(s), {_size(total)} in all")
-    return 0
-
-
-def _size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / 1024 / 1024:.1f} MB"
-    return f"{size / 1024:.1f} KB"
-
-
 # --- up -----------------------------------------------------------------------------------------------
 
 
@@ -490,7 +515,7 @@ def run_up(args: argparse.Namespace) -> int:
     from vodfc.emulator.fc import get_fc
     from vodfc.emulator.server import ThreadedServer
 
-    template = _load_or_report(_template_path(args.template))
+    template = _load_or_report(_template_path(args.descriptor), _code_mode(args))
     if template is None:
         return 1
     overrides: dict[str, Any] = {"seed": not args.no_seed}
@@ -498,10 +523,11 @@ def run_up(args: argparse.Namespace) -> int:
         overrides["region"] = args.region
     if args.data_dir:
         overrides["data_dir"] = args.data_dir
-    app = create_app(EmulatorConfig.from_env(None, **overrides))
+    app = create_app(with_allowed_hosts(EmulatorConfig.from_env(None, **overrides), args))
     component = get_fc(app)
     component.log_sink = None if args.quiet else (lambda line: _say(f"    | {line}"))
     component.load(template=template)
+    configured = _read_vod_queue(app, template)
     server = ThreadedServer(app, host=args.host, port=args.port)
     try:
         server.start()
@@ -510,9 +536,17 @@ def run_up(args: argparse.Namespace) -> int:
         print(listen_error("up", args.host, args.port, exc), file=sys.stderr)
         return 1
     _quiet_logging()  # the process's logging changes only once it serves
-    _stop_on_signals()
+    stop_on_signals()
+    from vodfc.emulator import admintoken
+    from vodfc.emulator.server import publish_admin_token
+
+    token_files, problems = publish_admin_token(app, int(server.url.rsplit(":", 1)[1]))
     try:
-        announce(app, server.url, template)
+        announce(app, server.url, template, token_files)
+        if configured:
+            print(configured, flush=True)
+        for problem in problems:
+            print(f"warning: {problem}", file=sys.stderr, flush=True)
         if not args.no_demo:
             try:
                 demo(app, server.url)
@@ -530,8 +564,30 @@ def run_up(args: argparse.Namespace) -> int:
         component.close()
         from vodfc.emulator.app import get_state
 
+        admintoken.unpublish(token_files, get_state(app).guard.token)
         get_state(app).store.close()
     return 0
+
+
+def _read_vod_queue(app: Any, template: Any) -> str:
+    """With a descriptor whose EventBridge triggers read an MNS queue (s.yaml), point VOD's message
+    callback of a fresh account at that queue, as docs/deploy.md has one do in the cloud; returns what
+    was done ("" when nothing was)."""
+    from vodfc.emulator.app import emulator_of
+    from vodfc.emulator.fc import get_fc
+
+    emulator = emulator_of(app)
+    component = get_fc(app)
+    readers = component.readers
+    queues = readers.queue_names() if readers is not None else []
+    bus = emulator.events
+    if not queues or bus is None or bus.callback_config(component.account_id) is not None:
+        return ""
+    bus.configure(component.account_id, callback_type="MNS", mns_queue_name=queues[0])
+    return (
+        f"\nVOD's message callback: CallbackType MNS, MnsQueueName {queues[0]} (SetMessageCallback): the "
+        "EventBridge trigger reading it takes VOD's events"
+    )
 
 
 def _say(text: str) -> None:
@@ -539,27 +595,6 @@ def _say(text: str) -> None:
     invocations log from other threads in between."""
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
-
-
-def _stop_on_signals() -> None:
-    """Ctrl-C and SIGTERM both stop the server cleanly (a shell starting us in the background ignores
-    SIGINT for us, and process managers send SIGTERM)."""
-    import signal
-
-    first: list[float] = []
-
-    def stop(signum: int, frame: Any) -> None:
-        if not first:
-            first.append(time.monotonic())
-            raise KeyboardInterrupt
-        # Another signal while stopping. Within a second it is the same request again (`timeout` signals
-        # the child and then its whole process group): ignore it. Later, the user insists: stop now.
-        if time.monotonic() - first[0] >= 1.0:
-            print("stopping now (signal received again)", file=sys.stderr, flush=True)
-            os._exit(128 + signum)
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
 
 
 def _quiet_logging() -> None:
@@ -575,7 +610,7 @@ def _quiet_logging() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL if name != "waitress" else logging.WARNING)
 
 
-def announce(app: Any, url: str, template: Any) -> None:
+def announce(app: Any, url: str, template: Any, token_files: Sequence[Path] = ()) -> None:
     from vodfc.emulator.app import get_state
     from vodfc.emulator.fc import get_fc
     from vodfc.emulator.fc.api3 import path_url
@@ -594,6 +629,8 @@ def announce(app: Any, url: str, template: Any) -> None:
         f"vodfc is up on {url}  (VOD, FC, OSS; region {state.config.region}, account {key.account_id})",
         f"  AccessKeyId:     {key.access_key_id}",
         f"  AccessKeySecret: {key.access_key_secret}",
+        f"  Admin token:     {state.guard.token}  (for {url}/_vodfc/...: Authorization: Bearer <token>)",
+        *(f"                   (also in {path})" for path in token_files),
         "",
         "Point the SDKs at it:",
         f'  aliyun-python-sdk-vod:  client.add_endpoint("{state.config.region}", "vod", "{endpoint}")',
@@ -612,19 +649,20 @@ def announce(app: Any, url: str, template: Any) -> None:
     for function in functions:
         trigger = function.http_trigger
         extra = ""
+        fc3_url = f"{path_url(url, component, function)}/" if trigger is not None else ""
         if trigger is not None:
-            extra = (
-                f"  {'/'.join(trigger.methods)} {url}/2016-08-15/proxy/{function.service}/{function.name}/"
-            )
-            extra += f"  [{trigger.auth_type}]"
+            # A service's function has FC 2.0's proxy URL; an FC 3.0 function only FC 3.0's.
+            here = fc3_url
+            if function.service:
+                here = f"{url}/2016-08-15/proxy/{function.service}/{function.name}/"
+            extra = f"  {'/'.join(trigger.methods)} {here}  [{trigger.auth_type}]"
         others = [t.type for t in function.triggers if t.type != "HTTP"]
         if others:
             extra += f"  ({', '.join(others)})"
-        lines.append(f"  {function.service}/{function.name:<24} {function.handler:<20}{extra}")
-        if trigger is not None:
-            lines.append(
-                f"  {'':<{len(function.service) + 25}} FC 3.0 URL: {path_url(url, component, function)}/"
-            )
+        name = f"{function.service}/{function.name}" if function.service else function.name
+        lines.append(f"  {name:<30} {function.handler:<30}{extra}")
+        if trigger is not None and function.service:
+            lines.append(f"  {'':<30} FC 3.0 URL: {fc3_url}")
     print("\n".join(lines), flush=True)
 
 
@@ -638,8 +676,11 @@ def demo(app: Any, url: str) -> None:
     print("\nLive demo (official clients against the server):", flush=True)
 
     def invoke(name: str, event: dict[str, Any]) -> Any:
-        if runtime.function(name) is None:
+        function = runtime.function(name)
+        if function is None:
             return None
+        if not function.service:  # FC 3.0: no service; through the FC 3.0 API
+            return _invoke_fc3(url, runtime, name, event)
         print(f"\n  fc2 invoke_function {name} {json.dumps(event)}", flush=True)
         try:
             answer = json.loads(client.invoke_function(SERVICE, name, payload=json.dumps(event)).data)
@@ -668,7 +709,12 @@ def demo(app: Any, url: str) -> None:
                 f"{video.get('Duration')} s",
                 flush=True,
             )
-            _demo_fc3(url, "GetVideoInfo", {"VideoId": video_id})
+            function = runtime.function("GetVideoInfo")
+            if function is not None and function.service:
+                # The same function of the FC 2.0 template through the FC 3.0 API.
+                _invoke_fc3(url, runtime, "GetVideoInfo", {"VideoId": video_id})
+            if function is not None and function.fc_version == 3 and function.http_trigger is not None:
+                _demo_fc3_http(app, url, function, f"/videos/{video_id}")
         if runtime.function("GetVideoInfoHttp") is not None:
             print(
                 f"\n  fc2 do_http_request GET /2016-08-15/proxy/{SERVICE}/GetVideoInfoHttp/videos/{video_id}"
@@ -677,40 +723,90 @@ def demo(app: Any, url: str) -> None:
                 "GET", SERVICE, "GetVideoInfoHttp", f"/videos/{video_id}", headers={}
             )
             print(f"  -> HTTP {response.status_code}, {len(response.content)} bytes", flush=True)
-    _demo_upload(app, url)
+    _demo_upload(app, url, invoke)
     timed = [f for f in runtime.functions() if f.triggers_of("Timer")]
     if timed:
         import requests
+        from vodfc.emulator.admintoken import auth_headers
+        from vodfc.emulator.app import get_state
 
         function = timed[0]
         print(f"\n  POST /_vodfc/fc/timers/{function.name}  (its Timer trigger, fired now)", flush=True)
-        fired = requests.post(f"{url}/_vodfc/fc/timers/{function.name}", timeout=function.timeout + 30).json()
+        fired = requests.post(
+            f"{url}/_vodfc/fc/timers/{function.name}",
+            headers=auth_headers(get_state(app).guard.token),
+            timeout=function.timeout + 30,
+        ).json()
         outcome = fired.get("result") if fired.get("ok") else fired.get("error")
         print(f"  -> {_timer_summary(outcome)}", flush=True)
 
 
-def _demo_fc3(url: str, name: str, event: dict[str, Any]) -> None:
-    """The same function through the FC 3.0 API, when its client (alibabacloud_fc20230330) is installed."""
+def _fc3_client(url: str) -> Any:
+    """An FC 3.0 client (alibabacloud_fc20230330) for the server at ``url``; None when it is not installed."""
     try:
-        from alibabacloud_fc20230330 import models
         from alibabacloud_fc20230330.client import Client
         from alibabacloud_tea_openapi.utils_models import Config
     except ImportError:
-        return
+        return None
     from vodfc.emulator.config import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET
 
-    config = Config(
-        access_key_id=DEFAULT_ACCESS_KEY_ID,
-        access_key_secret=DEFAULT_ACCESS_KEY_SECRET,
-        endpoint=url.removeprefix("http://"),
-        protocol="http",
+    return Client(
+        Config(
+            access_key_id=DEFAULT_ACCESS_KEY_ID,
+            access_key_secret=DEFAULT_ACCESS_KEY_SECRET,
+            endpoint=url.removeprefix("http://"),
+            protocol="http",
+        )
     )
+
+
+def _invoke_fc3(url: str, runtime: Any, name: str, event: dict[str, Any]) -> Any:
+    """Invoke through the FC 3.0 API with its client, or through the runtime when the client is not there."""
+    client = _fc3_client(url)
+    if client is None:
+        print(f"\n  runtime invoke {name} {json.dumps(event)}  (no FC 3.0 client installed)", flush=True)
+        result = runtime.invoke(name, event)
+        if result.error is not None:
+            print(f"  -> function error: {result.error.get('errorMessage')}", flush=True)
+            return None
+        return result.json()
+    from alibabacloud_fc20230330 import models
+
     print(f"\n  fc20230330 invoke_function {name} {json.dumps(event)}  (FC 3.0: no service)", flush=True)
-    response = Client(config).invoke_function(
-        name, models.InvokeFunctionRequest(body=json.dumps(event).encode())
+    response = client.invoke_function(name, models.InvokeFunctionRequest(body=json.dumps(event).encode()))
+    body = response.body.read()
+    if response.headers.get("x-fc-error-type"):
+        print(f"  -> function error: {body.decode('utf-8', 'replace')}", flush=True)
+        return None
+    print(f"  -> HTTP {response.status_code}, {len(body)} bytes", flush=True)
+    return json.loads(body)
+
+
+def _demo_fc3_http(app: Any, url: str, function: Any, path: str) -> None:
+    """A request through an FC 3.0 function's HTTP trigger (its URL's path form), signed as FC 3.0 signs."""
+    client = _fc3_client(url)
+    if client is None:
+        return
+    from alibabacloud_tea_openapi.utils_models import OpenApiRequest, Params
+    from darabonba.runtime import RuntimeOptions
+    from vodfc.emulator.fc import get_fc
+    from vodfc.emulator.fc.api3 import path_url
+
+    trigger_path = path_url("", get_fc(app), function) + path
+    print(f"\n  GET {url}{trigger_path}  (its FC 3.0 HTTP trigger, ACS3-signed)", flush=True)
+    params = Params(
+        action="HttpTrigger",
+        version="2023-03-30",
+        protocol="HTTP",
+        pathname=trigger_path,
+        method="GET",
+        auth_type="AK",
+        style="ROA",
+        req_body_type="json",
+        body_type="string",
     )
-    outcome = response.headers.get("x-fc-error-type") or f"{len(response.body.read())} bytes"
-    print(f"  -> HTTP {response.status_code}, {outcome}", flush=True)
+    answer = client.call_api(params, OpenApiRequest(), RuntimeOptions())
+    print(f"  -> HTTP {answer['statusCode']}, {len(answer['body'])} bytes", flush=True)
 
 
 def _only_ignored(invocation: Any) -> bool:
@@ -720,6 +816,19 @@ def _only_ignored(invocation: Any) -> bool:
     except (ValueError, AttributeError):
         return False
     return bool(results) and all(r.get("Outcome") == "ignored" for r in results if isinstance(r, dict))
+
+
+def _ran(invocation: Any) -> list[str]:
+    """``<event function> <outcome>`` for each report of the event router's answer."""
+    try:
+        results = invocation.json().get("Results")
+    except (ValueError, AttributeError):
+        return []
+    if not isinstance(results, list):
+        return []
+    return [
+        f"{r['Function']} {r.get('Outcome')}" for r in results if isinstance(r, dict) and r.get("Function")
+    ]
 
 
 def _timer_summary(outcome: Any) -> str:
@@ -739,7 +848,7 @@ def _timer_summary(outcome: Any) -> str:
     return f"{text[:300]}{'...' if len(text) > 300 else ''}"
 
 
-def _demo_upload(app: Any, url: str) -> None:
+def _demo_upload(app: Any, url: str, invoke: Callable[[str, dict[str, Any]], Any]) -> None:
     """Upload a tiny generated video with oss2 and show the events and what the functions did."""
     from vodfc.emulator.app import emulator_of
 
@@ -801,24 +910,20 @@ def _demo_upload(app: Any, url: str) -> None:
         if delivery.invocation.ok and _only_ignored(delivery.invocation):
             acknowledged += 1
             continue
+        ran = ", ".join(_ran(delivery.invocation))
         print(
             f"  -> {delivery.event_type} delivered to {delivery.function} "
-            f"({'ok' if delivery.invocation.ok else 'failed'}, {delivery.attempts} attempt(s))",
+            f"({'ok' if delivery.invocation.ok else 'failed'}, {delivery.attempts} attempt(s))"
+            + (f": {ran}" if ran else ""),
             flush=True,
         )
     if acknowledged:
         print(
-            f"  -> and {acknowledged} deliveries of event types the receiving function does not handle "
-            "(one unfiltered MNS subscription per function: acknowledged, nothing done)",
+            f"  -> and {acknowledged} deliveries of event types no event function handles "
+            "(one unfiltered subscription: acknowledged, nothing done)",
             flush=True,
         )
-    try:
-        info = json.loads(
-            _fc_client(url)
-            .invoke_function(SERVICE, "GetVideoInfo", payload=json.dumps({"VideoId": answer["VideoId"]}))
-            .data
-        )
+    info = invoke("GetVideoInfo", {"VideoId": answer["VideoId"]})
+    if info is not None:
         video = info.get("Video") or {}
         print(f"  GetVideoInfo -> {video.get('Status')}, tags {video.get('Tags')!r}", flush=True)
-    except Exception as exc:
-        print(f"  (GetVideoInfo after upload failed: {exc})", flush=True)

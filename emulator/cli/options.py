@@ -6,6 +6,7 @@
 | ``--port`` | ``VODFC_PORT`` | ``9000`` | emulator, up |
 | ``--url`` | ``VODFC_URL`` | ``http://127.0.0.1:9000`` | events, faults |
 | ``--url`` | ``VODFC_URL`` | none: run in-process | invoke, timer |
+| ``--allow-host`` (repeatable) | ``VODFC_ALLOWED_HOSTS`` (comma list) | none | emulator, up |
 
 A flag wins over its variable. A variable that does not parse stops the command with argparse's error,
 naming the variable.
@@ -17,7 +18,7 @@ import argparse
 import os
 from collections.abc import Mapping
 
-from vodfc.emulator.config import DEFAULT_HOST, DEFAULT_PORT
+from vodfc.emulator.config import DEFAULT_HOST, DEFAULT_PORT, EmulatorConfig
 
 DEFAULT_URL = f"http://{DEFAULT_HOST}:{DEFAULT_PORT}"
 HOST_VARIABLE, PORT_VARIABLE, URL_VARIABLE = "VODFC_HOST", "VODFC_PORT", "VODFC_URL"
@@ -111,3 +112,21 @@ def reason(error: BaseException) -> str:
         linked = (current.__cause__, current.__context__, getattr(current, "reason", None), *current.args)
         pending.extend(item for item in linked if isinstance(item, BaseException))
     return str(error) or type(error).__name__
+
+
+def add_allow_host(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests whose Host is NAME (besides loopback names and --host); repeat it, "
+        "or give * to answer any Host, which turns the DNS-rebinding guard off (VODFC_ALLOWED_HOSTS)",
+    )
+
+
+def with_allowed_hosts(config: EmulatorConfig, args: argparse.Namespace) -> EmulatorConfig:
+    """``config`` with the ``--allow-host`` names added to those of ``VODFC_ALLOWED_HOSTS``."""
+    if not args.allow_host:
+        return config
+    return config.with_changes(allowed_hosts=(*config.allowed_hosts, *args.allow_host))

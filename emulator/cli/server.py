@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+import time
 from typing import Any
 
-from vodfc.emulator.cli.options import add_listen_options, listen_error
+from vodfc.emulator.cli.options import add_allow_host, add_listen_options, listen_error, with_allowed_hosts
 from vodfc.emulator.config import EmulatorConfig
 
 
@@ -23,6 +26,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--no-verify-signatures", action="store_true", help="accept requests without checking signatures"
     )
+    add_allow_host(parser)
     parser.set_defaults(func=run)
 
 
@@ -34,16 +38,36 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
         overrides["data_dir"] = args.data_dir
     if args.no_verify_signatures:
         overrides["verify_signatures"] = False
-    return EmulatorConfig.from_env(None, **overrides)
+    return with_allowed_hosts(EmulatorConfig.from_env(None, **overrides), args)
+
+
+def stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM both stop the server cleanly (a shell starting us in the background ignores
+    SIGINT for us, and process managers send SIGTERM)."""
+    import signal
+
+    first: list[float] = []
+
+    def stop(signum: int, frame: Any) -> None:
+        if not first:
+            first.append(time.monotonic())
+            raise KeyboardInterrupt
+        # Another signal while stopping. Within a second it is the same request again (`timeout` signals
+        # the child and then its whole process group): ignore it. Later, the user insists: stop now.
+        if time.monotonic() - first[0] >= 1.0:
+            print("stopping now (signal received again)", file=sys.stderr, flush=True)
+            os._exit(128 + signum)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
-
     from vodfc.emulator.app import create_app
     from vodfc.emulator.server import serve_forever
 
     app = create_app(config_from_args(args))
+    stop_on_signals()
     try:
         serve_forever(app, args.host, args.port)
     except KeyboardInterrupt:

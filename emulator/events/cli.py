@@ -20,6 +20,7 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
+from vodfc.emulator.admintoken import auth_headers, find_token
 from vodfc.emulator.cli.options import add_url_option, unreachable
 
 
@@ -60,11 +61,14 @@ def _url(parser: argparse.ArgumentParser) -> None:
 
 
 def admin_request(url: str, method: str = "GET", body: Any = None) -> tuple[int, Any]:
-    """One JSON call to the control plane: (status, decoded body); raises OSError when unreachable."""
+    """One JSON call to the control plane: (status, decoded body); raises OSError when unreachable.
+    The admin token goes along (``VODFC_ADMIN_TOKEN`` or the file the server wrote for its port)."""
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(
-        url, data=data, method=method, headers={"Content-Type": "application/json"}
-    )
+    headers = {"Content-Type": "application/json"}
+    token = find_token(url)
+    if token:
+        headers.update(auth_headers(token))
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
         with opener.open(request, timeout=30) as response:

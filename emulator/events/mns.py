@@ -5,12 +5,16 @@ by default (the Python MNS SDK decodes Base64 unless told otherwise; whether VOD
 so it is a switch). A received message stays invisible for the visibility timeout and comes back
 with a higher dequeue count unless deleted with its receipt handle, like MNS's ReceiveMessage /
 DeleteMessage. Time is the emulator clock, so tests move it instead of waiting.
+
+Whoever reads the queues as they fill (FC 3.0's MNS-queue triggers, ``vodfc.emulator.fc.queues``) adds a
+listener: ``listener(account_id, queue_name)`` is called after each message is written, outside any lock.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import threading
 import uuid
 from collections.abc import Callable
@@ -19,6 +23,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 DEFAULT_VISIBILITY_TIMEOUT = 30.0
+log = logging.getLogger("vodfc.events")
+Listener = Callable[[str, str], None]
 
 
 @dataclass
@@ -50,11 +56,12 @@ class MnsMessage:
 
 
 class MnsQueue:
-    def __init__(self, name: str, clock: Callable[[], datetime]):
+    def __init__(self, name: str, clock: Callable[[], datetime], on_send: Callable[[], None] | None = None):
         self.name = name
         self._clock = clock
         self._lock = threading.Lock()
         self._messages: list[MnsMessage] = []
+        self._on_send = on_send
 
     def send(self, body: str) -> MnsMessage:
         message = MnsMessage(
@@ -65,6 +72,8 @@ class MnsQueue:
         )
         with self._lock:
             self._messages.append(message)
+        if self._on_send is not None:
+            self._on_send()
         return message
 
     def receive(self, visibility_timeout: float = DEFAULT_VISIBILITY_TIMEOUT) -> MnsMessage | None:
@@ -103,13 +112,21 @@ class MnsQueues:
         self._clock = clock
         self._lock = threading.Lock()
         self._queues: dict[tuple[str, str], MnsQueue] = {}
+        self.listeners: list[Listener] = []
 
     def queue(self, account_id: str, name: str) -> MnsQueue:
         with self._lock:
             key = (account_id, name)
             if key not in self._queues:
-                self._queues[key] = MnsQueue(name, self._clock)
+                self._queues[key] = MnsQueue(name, self._clock, lambda: self._sent(account_id, name))
             return self._queues[key]
+
+    def _sent(self, account_id: str, name: str) -> None:
+        for listener in list(self.listeners):
+            try:
+                listener(account_id, name)
+            except Exception:  # a reader's failure is its own: the message is in the queue either way
+                log.exception("a reader of MNS queue %s/%s failed", account_id, name)
 
     def names(self) -> list[tuple[str, str]]:
         with self._lock:

@@ -7,15 +7,16 @@ as empty.
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+from vodfc.shared import boundedjson
 
 
 def _user_data(raw: str | None) -> dict[str, Any]:
     if not raw:
         return {}
     try:
-        data = json.loads(raw)
+        data = boundedjson.loads(raw)
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}

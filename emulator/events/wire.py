@@ -38,7 +38,7 @@ from vodfc.shared.events.signature import signed_headers
 from vodfc.shared.validation import format_time
 
 if TYPE_CHECKING:
-    from vodfc.emulator.fc.template import Trigger
+    from vodfc.emulator.fc.model import Trigger
 
 __all__ = [
     "USER_AGENT",

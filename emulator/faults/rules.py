@@ -9,7 +9,6 @@ come from ``VideoId``/``VideoIds``/``ReferenceId(s)``/``ImageId(s)``/``MediaId(s
 
 from __future__ import annotations
 
-import json
 import random
 import threading
 import uuid
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from vodfc.emulator.protocol import DropConnection, RequestContext
 from vodfc.emulator.vod import exceptions
 from vodfc.emulator.vod.exceptions import InternalError, ThrottlingUser, VodError
+from vodfc.shared import boundedjson
 
 if TYPE_CHECKING:
     from vodfc.emulator.vod.models import VodBackend
@@ -59,7 +59,7 @@ def media_ids(params: Mapping[str, str]) -> set[str]:
     content = params.get("UpdateContent")
     if content:
         try:
-            entries = json.loads(content)
+            entries = boundedjson.loads(content)
         except ValueError:
             entries = []
         for entry in entries if isinstance(entries, list) else []:

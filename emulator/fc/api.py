@@ -29,7 +29,6 @@ import base64
 import email.utils
 import hashlib
 import hmac
-import json
 import logging
 import secrets
 from datetime import timedelta, timezone
@@ -66,6 +65,7 @@ from vodfc.emulator.fc.template import Function, Service, Trigger
 from vodfc.emulator.paths import CONTROL_PREFIX
 from vodfc.emulator.views import ComponentViews
 from vodfc.emulator.vod.exceptions import VodError
+from vodfc.shared import boundedjson
 from werkzeug.exceptions import HTTPException
 
 API_VERSION = "2016-08-15"
@@ -380,8 +380,8 @@ def unsupported(component: FcComponent, rest: str) -> Response:
 def _invocation_json(result: Invocation) -> dict[str, Any]:
     body: Any
     try:
-        body = json.loads(result.body) if result.body else None
-    except ValueError:
+        body = boundedjson.loads(result.body) if result.body else None
+    except ValueError:  # not JSON, or nested too deep to show as JSON: shown as text
         body = result.body.decode("utf-8", "replace")
     return {
         "function": result.function,
@@ -433,7 +433,12 @@ def describe_functions(component: FcComponent) -> Response:
                 "runtime": function.runtime,
                 "codeUri": str(function.code_dir),
                 "triggers": [{"name": t.name, "type": t.type} for t in function.triggers],
-                "httpUrl": f"{base}{PREFIX}/proxy/{function.service}/{function.name}/" if trigger else None,
+                # FC 2.0's URL for a service's function; FC 3.0's for every HTTP trigger.
+                "httpUrl": (
+                    f"{base}{PREFIX}/proxy/{function.service}/{function.name}/"
+                    if trigger and function.service
+                    else None
+                ),
                 "fc3HttpUrl": trigger_url(component, function) if trigger else None,
                 "fc3HttpPath": path_url(base, component, function) if trigger else None,
             }

@@ -55,9 +55,8 @@ from vodfc.emulator.fc.api_support import (
 )
 from vodfc.emulator.fc.component import FcComponent
 from vodfc.emulator.fc.fc3 import FCAPP_HOST, Fc3Functions, trigger_domain, trigger_function
-from vodfc.emulator.fc.http3 import InvalidHttpResponse, http_answer, http_event
+from vodfc.emulator.fc.http3 import http_event, invocation_answer
 from vodfc.emulator.fc.template import Function, Trigger
-from vodfc.emulator.fc.worker import error_body
 from vodfc.emulator.protocol.decoding import decode
 from vodfc.emulator.protocol.signatures import parse_acs3_authorization
 from vodfc.emulator.views import ComponentViews
@@ -349,12 +348,9 @@ def serve_trigger(component: FcComponent, domain: str, prefix: str, strip: int =
                 now=_now(component),
             )
             result = call_event(component, function, json.dumps(event, ensure_ascii=False).encode("utf-8"))
-    if result.error is None and function.fc_version == 3:
-        try:
-            answer = http_answer(result.body)
-        except InvalidHttpResponse as exc:
-            result.error = error_body(str(exc), "InvalidHttpResponse")
-        else:
+    if function.fc_version == 3:
+        answer = invocation_answer(result)
+        if answer is not None:
             return passed_through(answer.status, answer.headers, answer.body, result.request_id)
     if result.error is not None:
         error = result.error

@@ -234,19 +234,18 @@ def code_checksum(component: FcComponent, function: Function) -> str:
     """A checksum of the code directory's .py files (FC's is the CRC64 of the zip; only stability
     matters), computed once per directory for each loaded template."""
     cache: dict[str, str] = component.checksums
-    key = str(function.code_dir)
+    key = str(function.location.sources or function.code_dir)
     if key not in cache:
         digest = 0
-        for path in sorted(function.code_dir.rglob("*.py")):
-            digest = zlib.crc32(path.read_bytes(), digest)
+        for path in function.location.files():
+            if path.suffix == ".py":
+                digest = zlib.crc32(path.read_bytes(), digest)
         cache[key] = str(digest)
     return cache[key]
 
 
 def code_size(function: Function) -> int:
-    return sum(
-        p.stat().st_size for p in function.code_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-    )
+    return sum(p.stat().st_size for p in function.location.files() if "__pycache__" not in p.parts)
 
 
 def stable_id(text: str) -> str:

@@ -1,4 +1,4 @@
-"""The FC side of one emulator: which template it runs, the runtime running it, its internal server.
+"""The FC side of one emulator: which descriptor it runs, the runtime running it, its internal server.
 
 Built by ``vodfc.emulator.build`` with the emulator's core and its HTTP app. The template's services
 belong to one account, ``account_id`` (``VODFC_FC_ACCOUNT``, else the default account): the FC API
@@ -7,6 +7,12 @@ here, from the core's key ring), and only that account's VOD events reach the fu
 instances' own calls go to an internal server of this app (started on first use, loopback, a thread
 pool of its own), so however many invocations hold the public server's threads, a function's call
 back into VOD is served.
+
+The descriptor is template.yml (FC 2.0) or s.yaml (FC 3.0), run from the source tree or from the build
+folders (``code``: ``vodfc.emulator.fc.code``). VOD events reach its functions two ways: every event of
+the owning account is published to the MNS topic its ``MNSTopic`` triggers subscribe to (``on_event``), and
+the messages VOD's MNS message callback writes to the account's queues are read by its ``EventBridge``
+triggers (``on_queue_message``, ``vodfc.emulator.fc.queues``).
 """
 
 from __future__ import annotations
@@ -20,22 +26,20 @@ from typing import Any
 
 from vodfc.emulator.config import EmulatorConfig
 from vodfc.emulator.core import Core
+from vodfc.emulator.events.mns import MnsQueues
+from vodfc.emulator.fc import descriptor
 from vodfc.emulator.fc.context import Credentials
+from vodfc.emulator.fc.model import Template, TemplateError
+from vodfc.emulator.fc.queues import QueueReaders
 from vodfc.emulator.fc.runtime import FunctionRuntime
-from vodfc.emulator.fc.template import Template, TemplateError, load_template
+from vodfc.emulator.policy import Policy
 from vodfc.emulator.wsgi_server import BackgroundServer
 
 log = logging.getLogger("vodfc.fc")
 
 
 def default_template_path() -> Path:
-    configured = os.environ.get("VODFC_TEMPLATE")
-    if configured:
-        return Path(configured)
-    here = Path.cwd() / "template.yml"
-    if here.is_file():
-        return here
-    return Path(__file__).resolve().parents[2] / "template.yml"
+    return descriptor.default_path()
 
 
 class FcComponent:
@@ -59,38 +63,65 @@ class FcComponent:
         # event functions behind the back of tests that count events or tags.
         self.deliver_events = False
         self.checksums: dict[str, str] = {}
+        # The account's MNS queues (the event bus's), once attached: EventBridge triggers read them.
+        self.queues: MnsQueues | None = None
+        self.readers: QueueReaders | None = None
 
     @property
     def runtime(self) -> FunctionRuntime:
         with self._lock:
             if self._runtime is None:
-                self._runtime = self._build(load_template(default_template_path()), default_template_path())
+                self._runtime = self._build(descriptor.load(default_template_path()), default_template_path())
             return self._runtime
 
     def load(
-        self, path: str | Path | None = None, *, template: Template | None = None, **options: Any
+        self,
+        path: str | Path | None = None,
+        *,
+        template: Template | None = None,
+        code: str = "source",
+        **options: Any,
     ) -> FunctionRuntime:
-        """Run ``template`` (or the one at ``path``); raises ``TemplateError``. Options go to the runtime."""
+        """Run ``template`` (or the descriptor at ``path``: template.yml or s.yaml, its code in ``code``
+        mode); raises ``TemplateError``. Options go to the runtime."""
         if template is None:
             path = Path(path) if path is not None else default_template_path()
-            template = load_template(path)
+            template = descriptor.load(path, code=code)
         with self._lock:
             old = self._runtime
             self._runtime = self._build(
                 template, Path(path) if path is not None else template.path, **options
             )
             self.deliver_events = True
+            readers = self.readers
         if old is not None:
             old.close()
+        if readers is not None:
+            readers.pump_all()  # what VOD wrote to the queues before: EventBridge reads the backlog too
         return self._runtime
+
+    def attach_queues(self, queues: MnsQueues) -> None:
+        """Read the owning account's MNS queues with the EventBridge triggers of the loaded descriptor."""
+        self.queues = queues
+        queues.listeners.append(self.on_queue_message)
+
+    def on_queue_message(self, account_id: str, queue_name: str) -> None:
+        """A message was written to an MNS queue: the triggers reading it take it (owning account only)."""
+        with self._lock:
+            readers = self.readers if self.deliver_events else None
+        if readers is not None and account_id == self.account_id:
+            readers.pump(queue_name)
 
     def _build(self, template: Template, path: Path | None, **options: Any) -> FunctionRuntime:
         config = self.core.config
         account_id = self.account_id
 
-        # The one place the functions' credentials are issued: STS tokens of the owning account.
-        def issue() -> Credentials:
-            token = self.core.accounts.issue_sts_token(account_id, int(timedelta(hours=36).total_seconds()))
+        # The one place the functions' credentials are issued: STS tokens of the owning account, allowed
+        # what the function's role allows (a service's Policies, an FC 3.0 function's own; emulator.policy).
+        def issue(policy: Policy | None) -> Credentials:
+            token = self.core.accounts.issue_sts_token(
+                account_id, int(timedelta(hours=36).total_seconds()), policy=policy
+            )
             return Credentials(token.access_key_id, token.access_key_secret, token.security_token or "")
 
         self.template_path = path
@@ -106,7 +137,9 @@ class FcComponent:
             options.setdefault("sleep", self.sleep)
         if self.log_sink is not None:
             options.setdefault("log_sink", self.log_sink)
-        return FunctionRuntime(template, **options)
+        runtime = FunctionRuntime(template, **options)
+        self.readers = QueueReaders(runtime, self.queues, account_id) if self.queues is not None else None
+        return runtime
 
     def internal_url(self) -> str:
         """The internal server's URL (started on first use): where the instances' own calls go.

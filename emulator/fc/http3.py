@@ -29,10 +29,14 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote
 
+from vodfc.emulator.fc.worker import error_body
 from vodfc.shared.validation import format_time
+
+if TYPE_CHECKING:
+    from vodfc.emulator.fc.runtime import Invocation
 
 TEXT_TYPES = frozenset(
     {
@@ -142,6 +146,18 @@ def http_answer(result: bytes) -> HttpAnswer:
         content_type = "application/json" if is_json else "text/plain; charset=utf-8"
         return HttpAnswer(200, [("Content-Type", content_type)], result)
     return _from_struct(value)
+
+
+def invocation_answer(result: Invocation) -> HttpAnswer | None:
+    """The HTTP answer of an FC 3.0 HTTP invocation; None when it failed: ``result.error`` says why (a
+    struct FC could not send is made the function's error, ``InvalidHttpResponse``)."""
+    if result.error is not None:
+        return None
+    try:
+        return http_answer(result.body)
+    except InvalidHttpResponse as exc:
+        result.error = error_body(str(exc), "InvalidHttpResponse")
+        return None
 
 
 def _from_struct(value: Mapping[str, Any]) -> HttpAnswer:

@@ -86,6 +86,15 @@ class CallTimedOut(Exception):
         self.lines = lines
 
 
+@dataclass(frozen=True)
+class Kind:
+    """What a worker is started as: its /tmp mode, its interpreter, whether it loads site-packages."""
+
+    mode: str
+    python: str
+    site: bool
+
+
 @dataclass
 class Reply:
     header: dict[str, Any]
@@ -250,7 +259,8 @@ class Supervisor:
         self.prestart = prestart
         self.hub = Hub()
         self._lock = threading.Lock()
-        self._blank: dict[str, deque[Worker]] = {}
+        # Blank workers by kind: (/tmp mode, interpreter, whether it loads the host's site-packages).
+        self._blank: dict[Kind, deque[Worker]] = {}
         self._jobs: queue.Queue[tuple[Callable[[], Any], Future[Any]] | None] = queue.Queue()
         self._dying: list[Worker] = []
         self._living: set[Worker] = set()
@@ -263,18 +273,25 @@ class Supervisor:
 
     # --- starting ---------------------------------------------------------------------------------
 
-    def take(self, mode: str, timeout: float = START_TIMEOUT) -> Worker:
-        """A started worker (a blank one when one is waiting), ready for its ``assign``."""
+    def take(
+        self, mode: str, timeout: float = START_TIMEOUT, *, python: str | None = None, site: bool = True
+    ) -> Worker:
+        """A started worker (a blank one when one is waiting), ready for its ``assign``.
+
+        ``python``: the interpreter (default: this one); ``site``: False starts it without any
+        site-packages and writing no bytecode (``-S -B``), for a build that must find everything in
+        itself and must not change."""
+        kind = Kind(mode, python or sys.executable, site)
         worker = None
         with self._lock:
-            blank = self._blank.setdefault(mode, deque())
+            blank = self._blank.setdefault(kind, deque())
             while blank and worker is None:
                 candidate = blank.popleft()
                 if candidate.alive:
                     worker = candidate
         if worker is None:
             future: Future[Worker] = Future()
-            self._jobs.put((lambda: self._spawn(mode), future))
+            self._jobs.put((lambda: self._spawn(kind), future))
             worker = future.result(timeout)
         else:
             self._jobs.put(None)  # wakes the thread: it starts a blank worker in place of this one
@@ -283,20 +300,22 @@ class Supervisor:
             raise InstanceStartError(f"an instance process did not start within {timeout:.0f} s")
         return worker
 
-    def _spawn(self, mode: str) -> Worker:
+    def _spawn(self, kind: Kind) -> Worker:
         if self._closed:
             raise InstanceStartError("the emulator is exiting")
         folder = tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")
         parent_end, child_end = socket.socketpair()
         keep = _host_paths_under_tmp()
         command = [
-            sys.executable,
+            kind.python,
             "-I",
+            # A build runs as deployed: no site-packages, no .pyc written into it (FC's code is read-only).
+            *(() if kind.site else ("-S", "-B")),
             str(bootstrap.__file__),
             str(child_end.fileno()),
             str(os.getpid()),
             folder,
-            mode,
+            kind.mode,
             *keep,
         ]
         try:
@@ -315,7 +334,7 @@ class Supervisor:
             raise InstanceStartError(f"cannot start an instance process: {exc}") from exc
         finally:
             child_end.close()
-        worker = Worker(popen, parent_end, folder, mode)
+        worker = Worker(popen, parent_end, folder, kind.mode)
         with self._lock:
             self._living.add(worker)
         self.hub.add(worker)
@@ -379,7 +398,8 @@ class Supervisor:
             worker = self.take("auto")
             self._private_tmp = worker.private_tmp
             with self._lock:
-                self._blank["auto"].appendleft(worker)  # still blank: the next instance takes it
+                # still blank: the next instance takes it
+                self._blank[Kind("auto", sys.executable, True)].appendleft(worker)
         return self._private_tmp
 
     def counts(self) -> dict[str, int]:
@@ -423,18 +443,18 @@ class Supervisor:
                 for dead in [w for w in blank if not w.alive]:
                     blank.remove(dead)
             wanted = [
-                mode
-                for mode, blank in self._blank.items()
+                kind
+                for kind, blank in self._blank.items()
                 for _ in range(self.prestart - sum(1 for w in blank if w.alive))
             ]
-        for mode in wanted:
+        for kind in wanted:
             try:
-                worker = self._spawn(mode)
+                worker = self._spawn(kind)
             except InstanceStartError:
                 log.warning("cannot start a blank FC worker", exc_info=True)
                 return
             with self._lock:
-                self._blank[mode].append(worker)
+                self._blank[kind].append(worker)
 
 
 def _sweep_folders_of_dead_emulators() -> None:

@@ -8,9 +8,11 @@ the module is imported, as it does on FC, so sibling imports inside the code dir
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import sys
 import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 
@@ -34,42 +36,70 @@ def module_file(code_dir: Path, module_name: str) -> Path | None:
     return None
 
 
-def load_module(code_dir: Path, module_name: str, unique_name: str) -> ModuleType:
-    file = module_file(code_dir, module_name)
+def find_module(path: Sequence[Path], module_name: str) -> Path | None:
+    """The file of ``module_name`` in the first of the ``sys.path`` entries ``path`` that has it."""
+    for entry in path:
+        found = module_file(entry, module_name)
+        if found is not None:
+            return found
+    return None
+
+
+def load_module(
+    code_dir: Path, module_name: str, unique_name: str, *, path: Sequence[Path] = ()
+) -> ModuleType:
+    """Import ``module_name`` from ``code_dir`` (and the other ``path`` entries) under ``unique_name``.
+
+    A module inside a package (``shared.events.router``) is imported by its own name instead, since its
+    relative imports need its package: such modules are shared by everything this process loads.
+    """
+    entries = [code_dir, *(entry for entry in path if entry != code_dir)]
+    file = find_module(entries, module_name)
     if file is None:
         raise ImportModuleError("ImportModuleError", f"Unable to import module '{module_name}'")
-    spec = importlib.util.spec_from_file_location(unique_name, file)
-    if spec is None or spec.loader is None:
-        raise ImportModuleError("ImportModuleError", f"Unable to import module '{module_name}'")
-    module = importlib.util.module_from_spec(spec)
-    with _import_lock:
-        code_path = str(code_dir)
-        added = code_path not in sys.path
-        if added:
-            sys.path.insert(0, code_path)
+    dotted = module_name.replace("/", ".")
+    with _import_lock, _on_path(entries):
+        if "." in dotted:
+            try:
+                return importlib.import_module(dotted)
+            except Exception as exc:
+                raise _failure(module_name, file, exc) from exc
+        spec = importlib.util.spec_from_file_location(unique_name, file)
+        if spec is None or spec.loader is None:
+            raise ImportModuleError("ImportModuleError", f"Unable to import module '{module_name}'")
+        module = importlib.util.module_from_spec(spec)
         _make_shared_importable(code_dir)
         sys.modules[unique_name] = module
         try:
             spec.loader.exec_module(module)
-        except SyntaxError as exc:
-            sys.modules.pop(unique_name, None)
-            raise ImportModuleError(
-                "UserCodeSyntaxError", f"{Path(exc.filename or file).name} line {exc.lineno}: {exc.msg}"
-            ) from exc
-        except ImportError as exc:
-            sys.modules.pop(unique_name, None)
-            raise ImportModuleError(
-                "ImportModuleError", f"Unable to import module '{module_name}': {exc}"
-            ) from exc
         except Exception as exc:
             sys.modules.pop(unique_name, None)
-            raise ImportModuleError(
-                "UserCodeError", f"Module initialization error: {type(exc).__name__}: {exc}"
-            ) from exc
-        finally:
-            if added and code_path in sys.path:
-                sys.path.remove(code_path)
+            raise _failure(module_name, file, exc) from exc
     return module
+
+
+@contextlib.contextmanager
+def _on_path(entries: Sequence[Path]) -> Iterator[None]:
+    """``entries`` first on ``sys.path`` (those not there already) while the block runs."""
+    added = [str(entry) for entry in entries if str(entry) not in sys.path]
+    sys.path[:0] = added
+    try:
+        yield
+    finally:
+        for entry in added:
+            if entry in sys.path:
+                sys.path.remove(entry)
+
+
+def _failure(module_name: str, file: Path, exc: Exception) -> ImportModuleError:
+    """The error FC's runtime reports when loading the handler's module raised ``exc``."""
+    if isinstance(exc, SyntaxError):
+        return ImportModuleError(
+            "UserCodeSyntaxError", f"{Path(exc.filename or file).name} line {exc.lineno}: {exc.msg}"
+        )
+    if isinstance(exc, ImportError):
+        return ImportModuleError("ImportModuleError", f"Unable to import module '{module_name}': {exc}")
+    return ImportModuleError("UserCodeError", f"Module initialization error: {type(exc).__name__}: {exc}")
 
 
 def _make_shared_importable(code_dir: Path) -> None:

@@ -31,7 +31,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from vodfc.emulator.cache import cache_dir
 from vodfc.emulator.events.wire import VOD_EVENTS_TOPIC, encode, mns_topic_event, timer_event
+from vodfc.emulator.fc import abi
 from vodfc.emulator.fc.context import Credentials
 from vodfc.emulator.fc.instances import (
     CallTimedOut,
@@ -42,10 +44,11 @@ from vodfc.emulator.fc.instances import (
     host_environment,
     supervisor,
 )
+from vodfc.emulator.fc.model import Function, Template, Trigger
 from vodfc.emulator.fc.pool import FunctionPool, Throttled
 from vodfc.emulator.fc.settings import RuntimeSettings
-from vodfc.emulator.fc.template import Function, Template, Trigger
 from vodfc.emulator.fc.worker import encode_result, error_body
+from vodfc.emulator.policy import Policy
 
 __all__ = [
     "Delivery",
@@ -90,7 +93,7 @@ class Invocation:
     log_lines: list[str] = field(default_factory=list)
     duration_ms: float = 0.0
     cold_start: bool = False
-    kind: str = "event"  # event | http | timer | mns | async
+    kind: str = "event"  # event | http | timer | mns | eventbridge | async
     memory_mb: int = 0
 
     @property
@@ -113,9 +116,19 @@ class Invocation:
         return base64.b64encode(self.log_text.encode("utf-8")[-TAIL_BYTES:]).decode()
 
 
+@dataclass(frozen=True)
+class Launch:
+    """How an instance of a function starts: the interpreter, whether it sees the host's site-packages,
+    the ``sys.path`` entries before the interpreter's own (the code directory among them)."""
+
+    python: str
+    site: bool
+    path: tuple[Path, ...]
+
+
 @dataclass
 class Delivery:
-    """One VOD event handed to one function through its MNSTopic trigger."""
+    """One VOD event handed to one function through a trigger (MNSTopic, or EventBridge from a queue)."""
 
     function: str
     trigger: str
@@ -131,7 +144,7 @@ class FunctionRuntime:
         self,
         template: Template,
         *,
-        issue_credentials: Callable[[], Credentials] | None = None,
+        issue_credentials: Callable[[Policy | None], Credentials] | None = None,
         account_id: str = "1234567890123456",
         region: str = "cn-shanghai",
         vod_endpoint: str | Callable[[], str | None] | None = None,
@@ -156,8 +169,9 @@ class FunctionRuntime:
         self._log_lock = threading.Lock()
         self.mns_max_attempts = mns_max_attempts
         self._issue_credentials = issue_credentials
-        self._credentials: tuple[Credentials, datetime] | None = None
+        self._credentials: dict[str, tuple[Credentials, datetime]] = {}  # per service (its role)
         self._pools: dict[tuple[str, str], FunctionPool] = {}
+        self._launches: dict[tuple[str, str], Launch] = {}
         self._lock = threading.RLock()
         self._executor: ThreadPoolExecutor | None = None
         self._pending: set[Future[Invocation]] = set()
@@ -204,7 +218,7 @@ class FunctionRuntime:
     def reset(self) -> None:
         """Cold start everything: stop every instance, forget cached credentials and the logs."""
         with self._lock:
-            self._credentials = None
+            self._credentials = {}
             self.history.clear()
             self.deliveries = []
         self.stop_instances()
@@ -213,6 +227,7 @@ class FunctionRuntime:
         """Stop every instance (running invocations fail): the next invocations start cold."""
         with self._lock:
             pools = list(self._pools.values())
+            self._launches.clear()  # a build may have changed: its overlay is worked out again
         for pool in pools:
             pool.clear()
 
@@ -229,17 +244,27 @@ class FunctionRuntime:
 
     # --- what an instance is given ----------------------------------------------------------------
 
-    def credentials(self) -> Credentials:
-        """The service role's STS credentials (re-issued before they expire, as FC refreshes them)."""
+    def role(self, function: Function) -> tuple[str, Policy | None]:
+        """The role ``function``'s instances act with, and what it allows: on FC 2.0 its service's (one
+        per service: its Policies), on FC 3.0 its own (the policy of its ``role``, when known)."""
+        if function.service:
+            return f"service/{function.service}", self.template.services[function.service].policy
+        return f"function/{function.name}", function.policy
+
+    def credentials(self, function: Function) -> Credentials:
+        """The STS credentials of ``function``'s role (re-issued before they expire, as FC refreshes
+        them); what they allow is the issuer's business (the FC component: the role's policy)."""
+        key, policy = self.role(function)
         with self._lock:
             now = self.clock()
-            if self._credentials is None or self._credentials[1] - now < timedelta(minutes=5):
+            cached = self._credentials.get(key)
+            if cached is None or cached[1] - now < timedelta(minutes=5):
                 if self._issue_credentials is None:
                     creds = Credentials("local-access-key-id", "local-access-key-secret", "")
                 else:
-                    creds = self._issue_credentials()
-                self._credentials = (creds, now + STS_LIFETIME)
-            return self._credentials[0]
+                    creds = self._issue_credentials(policy)
+                cached = self._credentials[key] = (creds, now + STS_LIFETIME)
+            return cached[0]
 
     def endpoint(self) -> str | None:
         """Where the instances' own VOD (and OSS, FC) calls go: their ``VOD_ENDPOINT``."""
@@ -248,7 +273,7 @@ class FunctionRuntime:
 
     def refreshed(self, function: Function) -> dict[str, str | None]:
         """The variables FC refreshes during an instance's life (credentials, endpoint), as now."""
-        creds = self.credentials()
+        creds = self.credentials(function)
         values = (creds.access_key_id, creds.access_key_secret, creds.security_token)
         env: dict[str, str | None] = {}
         for name, legacy, at in CREDENTIAL_VARIABLES:
@@ -285,9 +310,33 @@ class FunctionRuntime:
         env.update(function.environment)
         return {name: value for name, value in env.items() if value is not None}
 
+    def launch(self, function: Function) -> Launch:
+        """Which interpreter an instance of ``function`` runs and what goes on its ``sys.path``: the code's
+        own entries, and for a build run as deployed, FC's Python or this one with an ABI overlay
+        (``vodfc.emulator.fc.abi``); raises ``InstanceStartError`` when the build cannot run here."""
+        key = (function.service, function.name)
+        with self._lock:
+            found = self._launches.get(key)
+        if found is not None:
+            return found
+        code = function.location
+        if not code.built:
+            found = Launch(sys.executable, True, code.path)
+        else:
+            try:
+                interpreter = abi.fc_python() or abi.host()
+                extra = abi.overlay(code.dir, interpreter, cache_dir())
+            except abi.AbiError as exc:
+                raise InstanceStartError(str(exc)) from None
+            found = Launch(interpreter.executable, False, (*extra, *code.path))
+        with self._lock:
+            self._launches[key] = found
+        return found
+
     def _start_instance(self, function: Function, pool: FunctionPool) -> Instance:
         mode = self.settings.private_tmp
-        worker = supervisor().take(mode)
+        launch = self.launch(function)
+        worker = supervisor().take(mode, python=launch.python, site=launch.site)
         if mode == "on" and not worker.private_tmp:
             worker.kill()
             raise InstanceStartError(
@@ -324,7 +373,7 @@ class FunctionRuntime:
                     "function": meta,
                     "concurrency": function.instance_concurrency,
                     "env": env,
-                    "sys_path": code_path(function.code_dir),
+                    "sys_path": [str(entry) for entry in launch.path],
                     "code_dir": str(function.code_dir),
                 }
             )
@@ -367,8 +416,14 @@ class FunctionRuntime:
         request_id: str | None = None,
     ) -> Invocation:
         """Call an HTTP function's WSGI handler with ``environ`` (from ``wsgi_environ``); the instance
-        adds ``fc.context``, its own environment and fresh ``wsgi.*`` objects."""
+        adds ``fc.context``, its own environment and fresh ``wsgi.*`` objects. FC 2.0 only: an FC 3.0
+        HTTP trigger hands the event handler a JSON description of the request instead."""
         function = self._require(name, service)
+        if function.fc_version != 2:
+            raise LookupError(
+                f"{function.name} is an FC 3.0 function: its HTTP trigger calls index.handler with an FC 3.0 "
+                "HTTP event (invoke it with one), not a WSGI environ"
+            )
         stream = environ.get("wsgi.input")
         body = stream.read() if stream is not None else b""
         variables = {key: value for key, value in environ.items() if isinstance(value, str)}
@@ -467,7 +522,7 @@ class FunctionRuntime:
         """Run the initializer if due, then the handler; fills ``result``. True: discard the instance."""
         rid = result.request_id
         lines = result.log_lines
-        creds = self.credentials()
+        creds = self.credentials(function)
         call: dict[str, Any] = {
             "id": rid,
             "credentials": [creds.access_key_id, creds.access_key_secret, creds.security_token],
@@ -597,38 +652,42 @@ class FunctionRuntime:
         results = []
         for function, trigger in self.mns_subscribers(event_type, topic):
             payload = mns_topic_event(trigger, body, event_type, self.account_id, self.clock())
-            attempts = 0
-            strategy = trigger.properties.get("NotifyStrategy", "BACKOFF_RETRY")
-            while True:
-                attempts += 1
-                try:
-                    invocation = self.invoke(
-                        function.name, payload, service=function.service, kind="mns", retry_count=attempts - 1
-                    )
-                except Throttled as exc:
-                    invocation = Invocation(function.name, new_request_id(), kind="mns")
-                    invocation.error = InvocationFailed(str(exc), Throttled.code).payload
-                if invocation.ok or attempts >= self.mns_max_attempts or self._closed:
-                    break
-                self.sleep(_mns_backoff(strategy, attempts))
-            delivery = Delivery(function.name, trigger.name, event_type, attempts, invocation)
-            with self._lock:
-                self.deliveries.append(delivery)
-            results.append(delivery)
+            strategy = str(trigger.properties.get("NotifyStrategy", "BACKOFF_RETRY"))
+            results.append(
+                self.deliver(function, trigger, payload, event_type, kind="mns", strategy=strategy)
+            )
         return results
 
-
-def code_path(code_dir: Path) -> list[str]:
-    """``sys.path`` entries before the interpreter's own: the code folder first, as on FC; then, for a
-    function loaded from the source tree (its CodeUri holds only its own code, its zip holds
-    ``shared/`` beside it), the nearest folder above it that holds ``shared/``."""
-    entries = [str(code_dir)]
-    if not (code_dir / "shared" / "__init__.py").is_file():
-        for folder in code_dir.parents:
-            if (folder / "shared" / "__init__.py").is_file():
-                entries.append(str(folder))
+    def deliver(
+        self,
+        function: Function,
+        trigger: Trigger,
+        payload: bytes,
+        event_type: str,
+        *,
+        kind: str,
+        strategy: str,
+    ) -> Delivery:
+        """Invoke ``function`` with what ``trigger`` hands it, retried with ``strategy`` (BACKOFF_RETRY or
+        EXPONENTIAL_DECAY_RETRY, as MNS and EventBridge retry) up to ``mns_max_attempts``; a throttled
+        attempt counts as a failed one. The delivery is recorded in ``deliveries``."""
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                invocation = self.invoke(
+                    function.name, payload, service=function.service, kind=kind, retry_count=attempts - 1
+                )
+            except Throttled as exc:
+                invocation = Invocation(function.name, new_request_id(), kind=kind)
+                invocation.error = InvocationFailed(str(exc), Throttled.code).payload
+            if invocation.ok or attempts >= self.mns_max_attempts or self._closed:
                 break
-    return entries
+            self.sleep(_mns_backoff(strategy, attempts))
+        delivery = Delivery(function.name, trigger.name, event_type, attempts, invocation)
+        with self._lock:
+            self.deliveries.append(delivery)
+        return delivery
 
 
 def _mns_backoff(strategy: str, attempt: int) -> float:

@@ -35,6 +35,7 @@ from vodfc.emulator.ingest.uploads import SourceObject, UploadTarget, object_pre
 from vodfc.emulator.lookup import component_of
 from vodfc.emulator.media import MediaInfo, NotMedia, probe, vodformat
 from vodfc.emulator.oss import ObjectEvent, OssService
+from vodfc.emulator.policy import upload_policy
 from vodfc.emulator.protocol import RequestContext
 from vodfc.shared.validation import IMAGE_STATUSES, format_time
 
@@ -118,10 +119,8 @@ class Ingest:
         # storage through a CDN, so players and ImageURL readers use no OSS signature. Writes still
         # need the owner's keys or this token.
         self.oss.create_bucket(target.bucket, account_id, target.region, acl="public-read")
-        credential = ctx.accounts.issue_sts_token(account_id, TOKEN_SECONDS)
-        prefix = object_prefix(target)
-        self.oss.grant(credential.access_key_id, target.bucket, keys=(target.key,), prefix=prefix or None)
-        return credential
+        policy = upload_policy(target.bucket, (target.key,), prefix=object_prefix(target) or None)
+        return ctx.accounts.issue_sts_token(account_id, TOKEN_SECONDS, policy=policy)
 
     def reset(self) -> None:
         with self._lock:

@@ -12,7 +12,6 @@ TranscodeComplete events follow on the lifecycle's timing, sent to the job's own
 from __future__ import annotations
 
 import functools
-import json
 import uuid
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -26,6 +25,7 @@ from vodfc.emulator.vod.exceptions import (
     InvalidVideoNotFound,
     MissingParameter,
 )
+from vodfc.shared import boundedjson
 
 if TYPE_CHECKING:
     from vodfc.emulator.vod.models import VodBackend
@@ -87,7 +87,7 @@ def submit_snapshot_job(
     listed = params.get("SpecifiedOffsetTimes")
     if listed:
         try:
-            values = json.loads(listed) if listed.strip().startswith("[") else listed.split(",")
+            values = boundedjson.loads(listed) if listed.strip().startswith("[") else listed.split(",")
             offsets = [int(str(value).strip()) for value in values]
         except ValueError:
             raise InvalidParameter("SpecifiedOffsetTimes") from None

@@ -8,7 +8,7 @@
 * ``/<bucket>/<key>`` on the emulator's own port — what oss2 sends to an IP endpoint.
 
 Components built after it receive the service: ``create_bucket``, ``put_object``/``get_object``,
-``grant`` (scope an STS key to some keys) and ``on_object_complete`` (listeners called with an
+and ``on_object_complete`` (listeners called with an
 ``ObjectEvent`` after every PutObject and CompleteMultipartUpload). ``get_oss(app)`` finds it from
 an app, for tests and tools.
 """

@@ -15,7 +15,6 @@ import hashlib
 import logging
 import re
 import secrets
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -38,6 +37,7 @@ from vodfc.emulator.oss.storage import (
     crc64,
     new_object,
 )
+from vodfc.emulator.policy import oss_action, oss_resource
 
 if TYPE_CHECKING:
     from vodfc.emulator.accounts import Credential
@@ -78,20 +78,6 @@ ObjectListener = Callable[[ObjectEvent], None]
 ReadGuard = Callable[[str, str, str, str, Mapping[str, Any]], "str | None"]
 
 
-@dataclass(frozen=True)
-class Grant:
-    """What an STS key may touch: one bucket and either exact keys or a key prefix."""
-
-    bucket: str
-    keys: frozenset[str] = frozenset()
-    prefix: str | None = None
-
-    def allows(self, bucket: str | None, key: str) -> bool:
-        if bucket != self.bucket or not key:
-            return False
-        return key in self.keys or (self.prefix is not None and key.startswith(self.prefix))
-
-
 def new_oss_request_id() -> str:
     """OSS request ids are 24 upper-case hex digits."""
     return secrets.token_hex(12).upper()
@@ -104,8 +90,6 @@ class OssService:
         self.on_object_complete: list[ObjectListener] = []
         # Checked for every anonymous GET/HEAD of an object after the bucket's ACL allowed it.
         self.anonymous_read_guard: ReadGuard | None = None
-        self._grants: dict[str, Grant] = {}
-        self._grants_lock = threading.Lock()
 
     # --- public API for other components -----------------------------------------------------------
 
@@ -138,17 +122,8 @@ class OssService:
                 default=0,
             )
 
-    def grant(
-        self, access_key_id: str, bucket: str, keys: tuple[str, ...] = (), prefix: str | None = None
-    ) -> None:
-        """Limit an (STS) AccessKey to some objects of one bucket, like VOD's upload-token policy."""
-        with self._grants_lock:
-            self._grants[access_key_id] = Grant(bucket, frozenset(keys), prefix)
-
     def reset(self) -> None:
         self.store.reset()
-        with self._grants_lock:
-            self._grants.clear()
 
     def wiring(self) -> tuple[object, ...]:
         """What ``reset`` keeps that a caller may have added: the object listeners."""
@@ -278,6 +253,8 @@ class OssService:
             )
 
     def _authorize(self, bucket: Bucket, key: str, credential: Credential | None, write: bool) -> None:
+        """Anonymous and cross-account requests by the bucket's ACL; the owner's by the credential's
+        policy (``vodfc.emulator.policy``), if it has one."""
         if credential is None:
             if bucket.acl == "public-read-write" or (bucket.acl == "public-read" and not write):
                 return
@@ -286,10 +263,7 @@ class OssService:
             if bucket.acl == "public-read-write" or (bucket.acl == "public-read" and not write):
                 return
             raise errors.AccessDenied("The bucket you access does not belong to you.")
-        with self._grants_lock:
-            grant = self._grants.get(credential.access_key_id)
-        if grant is not None and not grant.allows(bucket.name, key):
-            raise errors.AccessDenied(POLICY_DENIED)
+        _check_policy(credential, bucket.name, key)
 
     # --- dispatch ----------------------------------------------------------------------------------
 
@@ -360,6 +334,7 @@ class OssService:
     def _put_bucket(self, name: str, credential: Credential | None) -> Response:
         if credential is None:
             raise errors.AccessDenied("Anonymous access is forbidden for this operation.")
+        _check_policy(credential, name, "")
         region = _region_of_request() or self.core.config.region
         acl = request.headers.get("x-oss-acl", "private")
         with self.store.lock:
@@ -641,6 +616,13 @@ class OssService:
 
 
 # --- helpers ---------------------------------------------------------------------------------------
+
+
+def _check_policy(credential: Credential, bucket: str, key: str) -> None:
+    action = oss_action(request.method, key, request.args)
+    if not credential.allows(action, oss_resource(bucket, key or None)):
+        raise errors.AccessDenied(POLICY_DENIED)
+
 
 _PLAIN_QUERY = frozenset(
     {

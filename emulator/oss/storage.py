@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import threading
@@ -21,6 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import crcmod
+from vodfc.emulator.store import StoreUnavailable
+
+log = logging.getLogger("vodfc.oss")
 
 # CRC-64/ECMA-182 as OSS reports it in x-oss-hash-crc64ecma (the same parameters oss2 checks with).
 _crc64 = crcmod.mkCrcFun(0x142F0E1EBA9EA3693, initCrc=0, xorOut=0xFFFFFFFFFFFFFFFF, rev=True)
@@ -143,23 +147,42 @@ class ObjectStore:
     def _load(self) -> None:
         if self.root is None or not (self.root / "buckets.json").exists():
             return
-        for record in json.loads((self.root / "buckets.json").read_text("utf-8")):
-            bucket = Bucket(
-                name=record["name"],
-                account_id=record["account_id"],
-                region=record["region"],
-                created=datetime.fromisoformat(record["created"]),
-                acl=record.get("acl", "private"),
-            )
+        listing = self.root / "buckets.json"
+        try:
+            records = json.loads(listing.read_text("utf-8"))
+            buckets = [
+                Bucket(
+                    name=record["name"],
+                    account_id=record["account_id"],
+                    region=record["region"],
+                    created=datetime.fromisoformat(record["created"]),
+                    acl=record.get("acl", "private"),
+                )
+                for record in records
+            ]
+        except (OSError, ValueError, TypeError, KeyError) as error:
+            raise StoreUnavailable(
+                listing,
+                f"the bucket list is damaged ({type(error).__name__}: {error})",
+                f"Move it aside to start without buckets (the objects' files stay under {self.root}):\n"
+                f"    mv {listing} {listing}.damaged",
+            ) from None
+        for bucket in buckets:
             self.buckets[bucket.name] = bucket
             folder = self.root / "objects" / bucket.name
             for meta in folder.glob("*.json") if folder.exists() else []:
                 data_path = meta.with_suffix(".bin")
-                if data_path.exists():
+                if not data_path.exists():
+                    continue
+                try:
                     obj = StoredObject.from_record(
                         json.loads(meta.read_text("utf-8")), data_path.read_bytes()
                     )
-                    bucket.objects[obj.key] = obj
+                except (OSError, ValueError, TypeError, KeyError) as error:
+                    # One damaged object is left out (and said so), not every bucket.
+                    log.error("skipped the damaged OSS object %s: %s: %s", meta, type(error).__name__, error)
+                    continue
+                bucket.objects[obj.key] = obj
 
     # --- buckets -----------------------------------------------------------------------------------
 

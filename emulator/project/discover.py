@@ -22,8 +22,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from vodfc.emulator.fc.cron import cron_problem
 from vodfc.emulator.fc.loader import ImportModuleError, load_module
-from vodfc.emulator.fc.template import cron_problem
 from vodfc.emulator.project.model import (
     LOG_LEVEL,
     Function,
@@ -98,11 +98,13 @@ def _discover(root: Path) -> Project:
         problems += [f"functions/{folder}: {problem}" for problem in found]
         if function is not None:
             functions.append(function)
-    if problems:
-        raise DeclarationError(problems)
     order: dict[Kind, int] = {"operation": 0, "event": 1}
     functions.sort(key=lambda f: (order[f.kind], f.folder))
-    return Project(root, tuple(functions))
+    project = Project(root, tuple(functions))
+    problems += _router_problems(project)
+    if problems:
+        raise DeclarationError(problems)
+    return project
 
 
 def discover(root: Path | str) -> Project:
@@ -171,7 +173,6 @@ def _operation(
         description=app.description,
         env={"VODFC_LOG_LEVEL": LOG_LEVEL, **deploy.env},
         http=http,
-        callback=None,
         events=(),
         timer=None,
         config_env=None,
@@ -202,15 +203,6 @@ def _event(
             )
     elif deploy.timer is not None:
         problems.append('Deploy has a timer but no handler takes "timer"')
-    callback = None
-    exports_callback = hasattr(module, "callback_handler")
-    if events:
-        if _exported(module, "callback_handler") != app.http_handler:
-            problems.append("index.py must export callback_handler = app.http_handler (VOD's HTTP callback)")
-        env = {"VODFC_CALLBACK_AUTH_KEY": "", "VODFC_CALLBACK_URL": ""}
-        callback = HttpTrigger("callback_handler", ("POST",), "anonymous", env)
-    elif exports_callback:
-        problems.append("callback_handler is exported but the function handles no VOD event")
     env = {"VODFC_LOG_LEVEL": LOG_LEVEL}
     config_env = app.config.env if app.config is not None else None
     if deploy.config is not None:
@@ -228,12 +220,32 @@ def _event(
         description=app.description,
         env={**env, **deploy.env},
         http=None,
-        callback=callback,
         events=events,
         timer=timer,
         config_env=config_env,
         **common,
     )
+
+
+def _router_problems(project: Project) -> list[str]:
+    """The event functions share one FC function (the router), so one environment and one name space."""
+    problems = []
+    router = project.router
+    if router is None:
+        return []
+    names = {f.name for f in project}
+    if router.name in names:
+        problems.append(f"functions/{snake(router.name)}: {router.name} is the event router's name")
+    seen: dict[str, tuple[str, str]] = {}
+    for member in router.members:
+        for key, value in member.env.items():
+            first = seen.setdefault(key, (member.folder, value))
+            if first[1] != value:
+                problems.append(
+                    f"functions/{member.folder}: {key}={value!r}, but functions/{first[0]} sets "
+                    f"{first[1]!r}; the event functions run in one FC function, which has one environment"
+                )
+    return problems
 
 
 def _check_knobs(deploy: Any, problems: list[str]) -> None:

@@ -92,7 +92,7 @@ def wanted_format(params: dict[str, str], accept: str, config: EmulatorConfig) -
 def decode(environ: Mapping[str, Any], config: EmulatorConfig) -> ApiCall:
     """Decode the request in ``environ``; raises the gateway's ``Missing*`` / ``InvalidVersion`` errors."""
     headers = wsgi.headers(environ)
-    body = wsgi.body(environ)
+    body = wsgi.body(environ, config.max_body_bytes)
     query = wsgi.query(environ)
     params = dict(query)
     params.update(wsgi.form(environ, body))

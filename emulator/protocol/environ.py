@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote, unquote_to_bytes
 
+from vodfc.emulator.vod.exceptions import EntityTooLarge
 from werkzeug.exceptions import ClientDisconnected
 from werkzeug.http import parse_options_header
 from werkzeug.sansio.utils import get_current_url
@@ -93,8 +94,14 @@ def headers(environ: Mapping[str, Any]) -> dict[str, str]:
     return found
 
 
-def body(environ: Mapping[str, Any]) -> bytes:
-    """``request.get_data()``: at most Content-Length bytes, none when the length is not given."""
+def body(environ: Mapping[str, Any], limit: int | None = None) -> bytes:
+    """``request.get_data()``: at most Content-Length bytes, none when the length is not given.
+    Past ``limit`` bytes (by Content-Length, or as read), VOD's ``EntityTooLarge``; nothing past the
+    limit is read."""
+    if limit is not None:
+        length = get_content_length(environ)  # type: ignore[arg-type]
+        if length is not None and length > limit:
+            raise EntityTooLarge(limit=limit)
     stream = environ["wsgi.input"]
     if type(stream) is io.BytesIO and "wsgi.input_terminated" not in environ:
         # mock_vod's input: what werkzeug's LimitedStream would do over it, without the wrapping.
@@ -105,7 +112,9 @@ def body(environ: Mapping[str, Any]) -> bytes:
         if len(data) < length:
             raise ClientDisconnected()
         return data
-    data = get_input_stream(environ).read()  # type: ignore[arg-type]
+    data = get_input_stream(environ).read(-1 if limit is None else limit + 1)  # type: ignore[arg-type]
+    if limit is not None and len(data) > limit:
+        raise EntityTooLarge(limit=limit)
     return data
 
 

@@ -26,10 +26,12 @@ from typing import Any
 
 from vodfc.emulator.accounts import Accounts, Credential
 from vodfc.emulator.config import EmulatorConfig
+from vodfc.emulator.policy import vod_resource
 from vodfc.emulator.protocol.decoding import ApiCall
 from vodfc.emulator.protocol.encoding import percent_encode
 from vodfc.emulator.protocol.sm3 import sm3
 from vodfc.emulator.vod.exceptions import (
+    Forbidden,
     IncompleteSignature,
     InvalidSignatureMethod,
     InvalidTimeStampExpired,
@@ -119,43 +121,63 @@ def parse_timestamp(text: str) -> datetime:
 
 
 class NonceCache:
-    """Nonces seen within the skew window (twice it: a timestamp may be early or late)."""
+    """The nonces seen in the last ``window`` (VOD's 15-minute timestamp window), at most ``capacity``
+    of them: a replay is caught while its nonce is among the most recent ``capacity`` within the
+    window, and memory stays bounded however many calls arrive. An entry is a 64-bit hash of
+    (AccessKeyId, nonce) and its expiry, about 100 bytes."""
 
-    def __init__(self, window: timedelta):
-        self._window = window * 2
+    def __init__(self, window: timedelta, capacity: int = 20_000):
+        self._window = int(window.total_seconds())
+        self.capacity = max(1, capacity)
         self._lock = threading.Lock()
-        self._seen: set[tuple[str, str]] = set()
-        self._expiry: deque[tuple[datetime, tuple[str, str]]] = deque()
+        self._expiry: dict[int, int] = {}  # hash -> the second it may be forgotten (epoch)
+        self._order: deque[int] = deque()  # the same hashes, oldest first
+        self._last = 0  # the last expiry: the calls of one second share the int
+
+    def __len__(self) -> int:
+        return len(self._order)
 
     def remember(self, access_key_id: str, nonce: str, now: datetime) -> None:
         """Record ``nonce``; raise ``SignatureNonceUsed`` if it was seen in the window."""
-        key = (access_key_id, nonce)
+        key = hash((access_key_id, nonce))
+        second = int(now.timestamp())
         with self._lock:
-            while self._expiry and self._expiry[0][0] <= now:
-                self._seen.discard(self._expiry.popleft()[1])
-            if key in self._seen:
+            order, expiries = self._order, self._expiry
+            while order and (len(order) >= self.capacity or expiries[order[0]] <= second):
+                expiries.pop(order.popleft(), None)
+            if key in expiries:
                 raise SignatureNonceUsed()
-            self._seen.add(key)
-            self._expiry.append((now + self._window, key))
+            if self._last != second + self._window:
+                self._last = second + self._window
+            expiries[key] = self._last
+            order.append(key)
 
     def clear(self) -> None:
         with self._lock:
-            self._seen.clear()
             self._expiry.clear()
+            self._order.clear()
+            self._last = 0
 
 
 # --- the check --------------------------------------------------------------------------------------
 
 
 class Authenticator:
-    """Who sent a call, proven by its signature (or just named, with verification switched off)."""
+    """Who sent a call, proven by its signature (or just named, with verification switched off), and
+    whether the credential's policy lets it make the call (VOD's ``Forbidden`` otherwise)."""
 
     def __init__(self, config: EmulatorConfig, accounts: Accounts):
         self.config = config
         self.accounts = accounts
-        self.nonces = NonceCache(config.max_clock_skew)
+        self.nonces = NonceCache(config.max_clock_skew, config.nonce_cache_size)
 
     def authenticate(self, call: ApiCall) -> Credential:
+        credential = self._identify(call)
+        if not credential.allows(f"vod:{call.action}", vod_resource(call.region, credential.account_id)):
+            raise Forbidden()
+        return credential
+
+    def _identify(self, call: ApiCall) -> Credential:
         if call.style == "acs3":
             assert call.authorization is not None
             algorithm, access_key_id, signed_headers, signature = parse_acs3_authorization(call.authorization)

@@ -78,6 +78,14 @@ class InvalidApiNotFound(VodError):
     message = "Specified api is not found, please check your url and method."
 
 
+class EntityTooLarge(VodError):
+    """A request body over the emulator's limit (``EmulatorConfig.max_body_bytes``). VOD's gateway
+    documents no code for this; the emulator uses the one FC and OSS answer oversized bodies with."""
+
+    code, status = "EntityTooLarge", 400
+    message = "The request body exceeds the maximum allowed size ({limit} bytes)."
+
+
 class InvalidVersion(VodError):
     code, status = "InvalidVersion", 400
     message = "Specified parameter Version is not valid."

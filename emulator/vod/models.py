@@ -662,38 +662,42 @@ class VodBackend:
             self._all_media_changed()
 
     def reload(self) -> None:
-        """Rebuild the in-memory objects from the store (after a rolled-back call, or at start)."""
+        """Rebuild the in-memory objects from the store (after a rolled-back call, or at start). A
+        record its class cannot be built from is quarantined (the store logs it); the rest load."""
         with self.lock:
             self._clear()
-            load = self.store.load
-            ns = self.namespace
-            for record in load(ns, "video").values():
-                video = Video.from_record(record)
+            for video in self._load(Video):
                 self.videos[video.video_id] = video
                 if video.reference_id:
                     self._references[video.reference_id] = video.video_id
-            for record in load(ns, "mezzanine").values():
-                mezz = Mezzanine.from_record(record)
+            for mezz in self._load(Mezzanine):
                 self.mezzanines[mezz.video_id] = mezz
-            for record in load(ns, "stream").values():
-                stream = Stream.from_record(record)
+            for stream in self._load(Stream):
                 self.streams.setdefault(stream.video_id, {})[stream.job_id] = stream
-            for record in load(ns, "image").values():
-                image = Image.from_record(record)
+            for image in self._load(Image):
                 self.images[image.image_id] = image
-            for record in load(ns, "attached").values():
-                attached = AttachedMedia.from_record(record)
+            for attached in self._load(AttachedMedia):
                 self.attached[attached.media_id] = attached
-            for record in load(ns, "category").values():
-                cate = Category.from_record(record)
+            for cate in self._load(Category):
                 self.categories[cate.cate_id] = cate
-            meta = load(ns, "meta").get("counters", {})
-            self._next_cate_id = max(
-                int(meta.get("next_cate_id", FIRST_CATEGORY_ID)),
-                max(self.categories, default=FIRST_CATEGORY_ID - 1) + 1,
-            )
+            meta = self.store.load(self.namespace, "meta").get("counters", {})
+            try:
+                next_cate_id = int(meta.get("next_cate_id", FIRST_CATEGORY_ID))
+            except (TypeError, ValueError):
+                next_cate_id = FIRST_CATEGORY_ID
+            self._next_cate_id = max(next_cate_id, max(self.categories, default=FIRST_CATEGORY_ID - 1) + 1)
             self.generation += 1
             self._all_media_changed()
+
+    def _load(self, cls: type[R]) -> list[R]:
+        loaded = []
+        for key, record in self.store.load(self.namespace, cls.kind).items():
+            try:
+                loaded.append(cls.from_record(record))
+            except (TypeError, ValueError, KeyError, AttributeError) as error:
+                reason = f"not a {cls.__name__} record ({type(error).__name__}: {error})"
+                self.store.quarantine(self.namespace, cls.kind, key, reason)
+        return loaded
 
     def _put(self, record_obj: _RecordMixin, key: str) -> None:
         self.store.put(self.namespace, record_obj.kind, key, record_obj.to_record())

@@ -99,6 +99,3 @@ def _facts(
 
 handler = app.handler
 http_handler = app.http_handler
-
-# VOD HTTP callback face (template: <Fn>Callback); named apart from the operation functions' http_handler.
-callback_handler = app.http_handler

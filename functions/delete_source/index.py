@@ -180,6 +180,3 @@ def delete_source(event: TranscodeComplete, run: Run[Settings]) -> dict[str, Any
 
 handler = app.handler
 http_handler = app.http_handler
-
-# VOD HTTP callback face (template: <Fn>Callback); named apart from the operation functions' http_handler.
-callback_handler = app.http_handler

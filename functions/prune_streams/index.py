@@ -178,6 +178,3 @@ def _prune(video_id: str, play: PlayInfo, targets: list[Stream], run: Run[Settin
 
 handler = app.handler
 http_handler = app.http_handler
-
-# VOD HTTP callback face (template: <Fn>Callback); named apart from the operation functions' http_handler.
-callback_handler = app.http_handler

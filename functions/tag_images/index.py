@@ -69,6 +69,3 @@ def tag_image(event: ImageUploadComplete, run: Run[Rules]) -> dict[str, Any]:
 
 handler = app.handler
 http_handler = app.http_handler
-
-# VOD HTTP callback face (template: <Fn>Callback); named apart from the operation functions' http_handler.
-callback_handler = app.http_handler

@@ -47,6 +47,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from .. import boundedjson
 from .._record import Record
 from ..errors import AuthFailed, ServerError, Throttled, TransportError
 from ..fc import fc3
@@ -133,7 +134,7 @@ class ConfigSource(Generic[C]):
             if self._cache is not None and self._cache[0] == text:
                 return self._cache[1]
         try:
-            data = json.loads(text)
+            data = boundedjson.loads(text)
             if not isinstance(data, dict):
                 raise ValueError("the configuration must be a JSON object")
             value = self.parse(data)
@@ -187,65 +188,24 @@ class Run(Record, Generic[C]):
 Handler = Callable[[Any, "Run[C]"], "Result | None"]
 
 
-class EventApp(Generic[C]):
-    """Dispatches VOD events (and timer ticks) to registered handlers. See the module docstring."""
+class EventReceiver:
+    """What receives VOD events: the event face (``handler``) and VOD's HTTP-callback face (``http_handler``)
+    around :meth:`receive`, which turns one parsed event into its reports.
 
-    def __init__(
-        self,
-        name: str,
-        *,
-        description: str = "",
-        config: ConfigSource[C] | None = None,
-        clients: ClientProvider | None = None,
-        clock: Callable[[], float] = time.time,
-        deploy: Deploy | None = None,
-    ) -> None:
+    ``EventApp`` (one function's handlers) and ``EventRouter`` (every event function in one FC function,
+    :mod:`shared.events.router`) are the two kinds; the outcome table in the module docstring holds for
+    both.
+    """
+
+    def __init__(self, name: str, clock: Callable[[], float]) -> None:
         self.name = name
-        self.description = description
-        self.config = config
-        # Read by ``vodfc generate`` only (template.yml); None: the project's defaults.
-        self.deploy = deploy
-        self.clients = clients or ClientProvider(_event_client)
         self.clock = clock
-        self.handlers: dict[str, Handler[C]] = {}
         self._verifier: CallbackVerifier | None = None
         self._verifier_lock = threading.Lock()
 
-    # --- declaration ------------------------------------------------------------------------------------
-
-    def on(self, *event_types: str) -> Callable[[Handler[C]], Handler[C]]:
-        """Register the decorated function for ``event_types`` (``"timer"`` for timer ticks)."""
-
-        def register(func: Handler[C]) -> Handler[C]:
-            for event_type in event_types:
-                if event_type in self.handlers:
-                    raise ValueError(f"{self.name} already handles {event_type}")
-                self.handlers[event_type] = func
-            return func
-
-        return register
-
-    # --- the core ---------------------------------------------------------------------------------------
-
-    def dispatch(self, event: VodEvent | TimerEvent, context: Any) -> dict[str, Any]:
-        """Run the handler for one parsed event; returns its report (raises transient failures)."""
-        kind = "timer" if isinstance(event, TimerEvent) else event.event_type
-        about = "" if isinstance(event, TimerEvent) else f" {event.media_id or '-'}"
-        handler = self.handlers.get(kind)
-        if handler is None:
-            # Acknowledged, not failed: redelivery would not change anything.
-            logger.info("%s ignored %s%s: this function does not handle it", self.name, kind or "?", about)
-            return {"EventType": kind, "Outcome": "ignored", "Reason": "event type not handled"}
-        config = self.config.load() if self.config is not None else None
-        run: Run[C] = Run(self, context, config, self.clock, self.clock())  # type: ignore[arg-type]
-        logger.info("%s handling %s%s (via %s)", self.name, kind, about, event.delivery.source)
-        report = dict(handler(event, run) or {})
-        report.setdefault("EventType", kind)
-        if not isinstance(event, TimerEvent) and event.media_id:
-            report.setdefault("MediaId", event.media_id)
-        report.setdefault("Outcome", "done")
-        logger.info("%s %s%s: %s", self.name, kind, about, _summary(report))
-        return report
+    def receive(self, event: VodEvent | TimerEvent, context: Any) -> list[dict[str, Any]]:
+        """The reports of one parsed event (raises transient failures, so the trigger redelivers it)."""
+        raise NotImplementedError
 
     # --- event face -------------------------------------------------------------------------------------
 
@@ -261,7 +221,7 @@ class EventApp(Generic[C]):
         try:
             if isinstance(event, (bytes, bytearray, str)):
                 try:
-                    decoded: Any = json.loads(event) if event else None
+                    decoded: Any = boundedjson.loads(event) if event else None
                 except ValueError:
                     decoded = None
                 if isinstance(decoded, dict) and fc3.is_http_event(decoded):
@@ -272,10 +232,10 @@ class EventApp(Generic[C]):
                 # Redelivering a malformed event cannot help: report it and acknowledge.
                 logger.error("%s received an event it cannot read: %s", self.name, exc)
                 return _dumps({"RequestId": request_id, "Code": "InvalidEvent", "Message": str(exc)})
-            results = []
+            results: list[dict[str, Any]] = []
             for item in events:
                 try:
-                    results.append(self.dispatch(item, context))
+                    results += self.receive(item, context)
                 except (RetryLater, *TRANSIENT) as exc:
                     logger.warning("%s will be retried by the trigger: %s", self.name, exc)
                     raise
@@ -344,10 +304,10 @@ class EventApp(Generic[C]):
         if len(events) != 1 or isinstance(events[0], TimerEvent) or events[0].delivery.source != "direct":
             raise HttpError("A VOD callback body is one VOD event object.", code="InvalidEvent", status=400)
         event = vod_event(events[0].raw_event, Delivery("callback", signed=verdict is not None))
-        report = self.dispatch(event, context)
+        reports = self.receive(event, context)
         if verifier is not None and verdict is not None:
             verifier.mark_done(verdict)
-        return 200, {"RequestId": request_id, "Results": [report]}
+        return 200, {"RequestId": request_id, "Results": reports}
 
     def verifier(self, environ: Mapping[str, str] | None = None) -> CallbackVerifier | None:
         """The instance's callback verifier from the environment; None when auth is explicitly off."""
@@ -377,6 +337,72 @@ class EventApp(Generic[C]):
                 # A new verifier (and an empty replay cache) only when the settings change.
                 self._verifier = CallbackVerifier(url=url, key=key, window=window, clock=self.clock)
             return self._verifier
+
+
+class EventApp(EventReceiver, Generic[C]):
+    """Dispatches VOD events (and timer ticks) to registered handlers. See the module docstring."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        description: str = "",
+        config: ConfigSource[C] | None = None,
+        clients: ClientProvider | None = None,
+        clock: Callable[[], float] = time.time,
+        deploy: Deploy | None = None,
+    ) -> None:
+        super().__init__(name, clock)
+        self.description = description
+        self.config = config
+        # Read by ``vodfc generate`` only (template.yml); None: the project's defaults.
+        self.deploy = deploy
+        self.clients = clients or ClientProvider(_event_client)
+        self.handlers: dict[str, Handler[C]] = {}
+
+    # --- declaration ------------------------------------------------------------------------------------
+
+    def on(self, *event_types: str) -> Callable[[Handler[C]], Handler[C]]:
+        """Register the decorated function for ``event_types`` (``"timer"`` for timer ticks)."""
+
+        def register(func: Handler[C]) -> Handler[C]:
+            for event_type in event_types:
+                if event_type in self.handlers:
+                    raise ValueError(f"{self.name} already handles {event_type}")
+                self.handlers[event_type] = func
+            return func
+
+        return register
+
+    # --- the core ---------------------------------------------------------------------------------------
+
+    def dispatch(self, event: VodEvent | TimerEvent, context: Any) -> dict[str, Any]:
+        """Run the handler for one parsed event; returns its report (raises transient failures)."""
+        kind = event_kind(event)
+        about = "" if isinstance(event, TimerEvent) else f" {event.media_id or '-'}"
+        handler = self.handlers.get(kind)
+        if handler is None:
+            # Acknowledged, not failed: redelivery would not change anything.
+            logger.info("%s ignored %s%s: this function does not handle it", self.name, kind or "?", about)
+            return {"EventType": kind, "Outcome": "ignored", "Reason": "event type not handled"}
+        config = self.config.load() if self.config is not None else None
+        run: Run[C] = Run(self, context, config, self.clock, self.clock())  # type: ignore[arg-type]
+        logger.info("%s handling %s%s (via %s)", self.name, kind, about, event.delivery.source)
+        report = dict(handler(event, run) or {})
+        report.setdefault("EventType", kind)
+        if not isinstance(event, TimerEvent) and event.media_id:
+            report.setdefault("MediaId", event.media_id)
+        report.setdefault("Outcome", "done")
+        logger.info("%s %s%s: %s", self.name, kind, about, _summary(report))
+        return report
+
+    def receive(self, event: VodEvent | TimerEvent, context: Any) -> list[dict[str, Any]]:
+        return [self.dispatch(event, context)]
+
+
+def event_kind(event: VodEvent | TimerEvent) -> str:
+    """The key a handler is registered under: the VOD event type, or ``"timer"``."""
+    return "timer" if isinstance(event, TimerEvent) else event.event_type
 
 
 def _callback_url(request: Request, verifier: CallbackVerifier) -> str:

@@ -14,6 +14,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from .. import boundedjson
 from .types import Delivery, TimerEvent, VodEvent, vod_event
 
 
@@ -96,13 +97,13 @@ def _load(value: Any, what: str) -> Any:
     if not text:
         raise EventFormatError(f"The {what} is empty.")
     try:
-        return json.loads(text)
+        return boundedjson.loads(text)
     except ValueError:
         pass
     # An MNS body may be Base64 of the JSON (the queue's encoding setting decides).
     try:
         decoded = base64.b64decode(text, validate=True).decode("utf-8")
-        return json.loads(decoded)
+        return boundedjson.loads(decoded)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise EventFormatError(f"The {what} is neither JSON nor Base64-encoded JSON.") from None
 

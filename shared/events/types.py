@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
+from .. import boundedjson
 from .._record import FrozenRecord
 from ..validation import parse_time
 
@@ -130,7 +131,7 @@ class VodEvent(DictWrapper):
         if not text:
             return None
         try:
-            return json.loads(text)
+            return boundedjson.loads(text)
         except ValueError:
             return None
 
@@ -541,7 +542,7 @@ class MediaBaseChangeComplete(VodEvent):
         content = self._data.get("MediaContent")
         if isinstance(content, str):
             try:
-                content = json.loads(content)
+                content = boundedjson.loads(content)
             except ValueError:
                 return {}
         if not isinstance(content, Mapping):
@@ -550,7 +551,7 @@ class MediaBaseChangeComplete(VodEvent):
         for name, value in content.items():
             if isinstance(value, str):
                 try:
-                    value = json.loads(value)
+                    value = boundedjson.loads(value)
                 except ValueError:
                     value = {"NewValue": value}
             if isinstance(value, Mapping):
@@ -607,7 +608,7 @@ class TimerEvent(DictWrapper):
         if not text:
             return {}
         try:
-            value = json.loads(text)
+            value = boundedjson.loads(text)
         except ValueError:
             return {}
         return value if isinstance(value, dict) else {}

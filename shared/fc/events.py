@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from .. import boundedjson
 from .errors import BadRequest
 
 INVALID_JSON = "InvalidJSON"
@@ -42,7 +43,7 @@ def decode_json_object(
     if not text.strip():
         return {}
     try:
-        data = json.loads(text)
+        data = boundedjson.loads(text)
     except json.JSONDecodeError as exc:
         raise BadRequest(
             f"The {what} is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "

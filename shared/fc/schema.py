@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
+from .. import boundedjson
 from .._record import FrozenRecord
 from ..errors import ValidationError
 
@@ -157,7 +158,7 @@ def _json(field: Field, value: Any) -> str | dict[str, Any]:
         return value
     if isinstance(value, str):
         try:
-            decoded = json.loads(value)
+            decoded = boundedjson.loads(value)
         except json.JSONDecodeError as exc:
             raise invalid(field.name, f"the string is not JSON ({exc.msg})") from None
         if not isinstance(decoded, dict):
@@ -169,7 +170,7 @@ def _json(field: Field, value: Any) -> str | dict[str, Any]:
 def _objects(field: Field, value: Any) -> tuple[dict[str, Any], ...]:
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            value = boundedjson.loads(value)
         except json.JSONDecodeError as exc:
             raise invalid(field.name, f"the string is not JSON ({exc.msg})") from None
     if not isinstance(value, list):

@@ -1,7 +1,8 @@
 """End to end, in process: a real (PyAV-made) clip uploaded with oss2 -> the emulator's ingest and lifecycle
-emit FileUploadComplete ... TranscodeComplete -> the local FC runtime runs template.yml's event functions
-through their MNSTopic triggers -> the functions' own VOD calls (official SDK, STS from the FC context) land
-in the emulator. Checks what a user would: tags visible in GetVideoInfo, the source gone only when safe.
+emit FileUploadComplete ... TranscodeComplete -> the local FC runtime runs template.yml's event router
+(VodEvents) through its MNSTopic trigger, which runs every event function that handles the event -> the
+functions' own VOD calls (official SDK, STS from the FC context) land in the emulator. Checks what a user
+would: tags visible in GetVideoInfo, the source gone only when safe.
 """
 
 from __future__ import annotations
@@ -78,13 +79,14 @@ def vod(target: VodTarget) -> VodClient:
 
 
 def reports(target: VodTarget, video_id: str) -> dict[tuple[str, str], list[dict[str, Any]]]:
-    """(function, event type) -> the reports of its MNS-triggered invocations about ``video_id``."""
+    """(event function, event type) -> the reports of its MNS-triggered runs about ``video_id``."""
     found: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for delivery in get_fc(target.app).runtime.deliveries:
         assert delivery.invocation.ok, delivery.invocation.error
+        assert delivery.function == "VodEvents"  # the router runs each event function
         for report in json.loads(delivery.invocation.body).get("Results", []):
             if report.get("MediaId") == video_id:
-                found.setdefault((delivery.function, delivery.event_type), []).append(report)
+                found.setdefault((report["Function"], delivery.event_type), []).append(report)
     return found
 
 
@@ -118,6 +120,6 @@ def test_a_partial_transcode_keeps_the_source(target: VodTarget, clip: bytes) ->
         lifecycle.set_outcome(failed_definitions=())
     source = target.backend.get_mezzanine(video_id)
     assert source is not None and source.status == "Normal"
-    (kept,) = reports(target, video_id)[("DeleteSource", "TranscodeComplete")]
+    (kept,) = reports(target, video_id)[("delete_source", "TranscodeComplete")]
     assert kept["Outcome"] == "kept" and "LD/" in kept["Reason"]
     assert {"hd", "landscape"} <= set(vod(target).get_video_info(video_id).tags)

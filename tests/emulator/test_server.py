@@ -65,18 +65,25 @@ def test_health_reports_the_defaults(server: Any) -> None:
 
 def test_state_shows_the_records_and_reset_drops_them(server: Any) -> None:
     server.backend.put("v1", Title="kept")
-    state = requests.get(server.url + "/_vodfc/state", timeout=5).json()
+    state = requests.get(server.url + "/_vodfc/state", headers=server.admin_headers, timeout=5).json()
     assert state["records"]["1234567890123456/cn-shanghai"]["video"]["v1"]["Title"] == "kept"
     assert {"account": "1234567890123456", "region": "cn-shanghai"} in state["backends"]
 
-    assert requests.post(server.url + "/_vodfc/reset", timeout=5).json() == {"status": "ok"}
-    assert requests.get(server.url + "/_vodfc/state", timeout=5).json()["records"] == {}
+    assert requests.post(server.url + "/_vodfc/reset", headers=server.admin_headers, timeout=5).json() == {
+        "status": "ok"
+    }
+    assert (
+        requests.get(server.url + "/_vodfc/state", headers=server.admin_headers, timeout=5).json()["records"]
+        == {}
+    )
     assert server.backend.videos == {}
 
 
 def test_an_issued_sts_token_works_with_the_tea_sdk(server: Any) -> None:
     server.backend.put("v1", Title="via sts")
-    token = requests.post(server.url + "/_vodfc/sts", json={"DurationSeconds": 900}, timeout=5).json()
+    token = requests.post(
+        server.url + "/_vodfc/sts", json={"DurationSeconds": 900}, headers=server.admin_headers, timeout=5
+    ).json()
     assert token["AccessKeyId"].startswith("STS.") and token["Expiration"].endswith("Z")
     client = Client(
         Config(
@@ -99,16 +106,21 @@ def test_seed_loads_the_demo_library_through_the_vod_package(server: Any, monkey
     monkeypatch.setitem(
         sys.modules, "vodfc.emulator.vod.seed", types.SimpleNamespace(seed_demo_library=seed_demo_library)
     )
-    answer = requests.post(server.url + "/_vodfc/seed", timeout=5).json()
+    answer = requests.post(server.url + "/_vodfc/seed", headers=server.admin_headers, timeout=5).json()
     assert answer == {"status": "ok", "seeded": ["demo1"]}
     assert seeded == [server.backend]
     assert server.backend.videos["demo1"]["Title"] == "Demo"
 
 
 def test_control_plane_errors_are_json(server: Any) -> None:
-    response = requests.post(server.url + "/_vodfc/sts", json={"DurationSeconds": "soon"}, timeout=5)
+    response = requests.post(
+        server.url + "/_vodfc/sts", json={"DurationSeconds": "soon"}, headers=server.admin_headers, timeout=5
+    )
     assert response.status_code == 400 and "DurationSeconds" in response.json()["error"]
-    assert requests.get(server.url + "/_vodfc/reset", timeout=5).json()["error"] == "Method Not Allowed"
+    assert (
+        requests.get(server.url + "/_vodfc/reset", headers=server.admin_headers, timeout=5).json()["error"]
+        == "Method Not Allowed"
+    )
 
 
 def test_the_cli_registers_the_emulator_command() -> None:

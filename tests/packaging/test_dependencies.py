@@ -32,7 +32,14 @@ RUNTIME_MODULES = frozenset({"aliyunsdkcore", "aliyunsdkvod"})
 # Tea SDK is the caller's when it asks the `vod` fixture for a Tea client; `vodfc up`'s demo calls the FC 3.0
 # API with FC 3.0's Tea SDK when it is there; packaging has a fallback.
 OPTIONAL_MODULES = frozenset(
-    {"pytest", "alibabacloud_tea_openapi", "alibabacloud_vod20170321", "alibabacloud_fc20230330", "packaging"}
+    {
+        "pytest",
+        "alibabacloud_tea_openapi",
+        "alibabacloud_vod20170321",
+        "alibabacloud_fc20230330",
+        "darabonba",
+        "packaging",
+    }
 )
 HEAVY = (
     "flask",

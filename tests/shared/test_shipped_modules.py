@@ -1,8 +1,9 @@
-"""Every module of ``shared/`` that ships in the functions' zips is imported by at least one function.
+"""Every module of ``shared/`` that ships in the functions' packages is imported by at least one function.
 
-``shared/`` goes whole into every function's zip (``vodfc.emulator.fc.package``), and loads on every cold
-start, so a module no function imports is dead weight for all of them: code that belongs to the emulator
-or the tests. The imports are read from the source with ``ast``, from each function's own files through
+``shared/`` goes whole into every code package (``vodfc build``, ``vodfc.emulator.project.layout``), and
+loads on every cold start, so a module no function imports is dead weight for all of them: code that
+belongs to the emulator or the tests. The imports are read from the source with ``ast``, from each
+package's own files (its handler module, its functions' files) through
 what they import, transitively: ``import`` and ``from ... import`` at module level and inside functions
 (an import deferred to call time still ships and runs), not under ``if TYPE_CHECKING:`` (types only);
 a package's ``__init__`` counts whenever a module in it is imported, and a name a package exports lazily
@@ -16,18 +17,18 @@ import functools
 from collections.abc import Iterator
 from pathlib import Path
 
-from vodfc.emulator.fc.package import zip_entries
-from vodfc.emulator.fc.template import Function, load_template
+from vodfc.emulator.project.build import package_files
+from vodfc.emulator.project.discover import discover
+from vodfc.emulator.project.layout import Package, packages
 
 from tests.repo import REPO
 
 SHARED = REPO / "shared"
 
 
-def functions() -> list[Function]:
-    """The template's functions, one per code folder (functions sharing a folder share a zip)."""
-    by_folder = {f.code_dir: f for f in load_template(REPO / "template.yml").functions()}
-    return list(by_folder.values())
+def functions() -> list[Package]:
+    """The code packages: what each deployed function's code folder holds."""
+    return packages(discover(REPO))
 
 
 def python_modules(entries: dict[str, Path]) -> dict[str, Path]:
@@ -77,11 +78,11 @@ def lazy_names(tree: ast.Module) -> dict[str, str]:
 
 
 class Zip:
-    """One function's zip, read as modules and their imports."""
+    """One code package, read as modules and their imports."""
 
-    def __init__(self, function: Function):
-        self.function = function
-        self.modules = python_modules(zip_entries(function, SHARED))
+    def __init__(self, package: Package):
+        self.package = package
+        self.modules = python_modules(package_files(REPO, package))
         self.trees = {name: parse(path) for name, path in self.modules.items()}
 
     def _package_of(self, module: str) -> str:
@@ -115,7 +116,8 @@ class Zip:
 
     def imported(self) -> set[str]:
         """Every module of the zip the function's own files import, transitively."""
-        own = [name for name, path in self.modules.items() if path.is_relative_to(self.function.code_dir)]
+        own = [name for name, path in self.modules.items() if not path.is_relative_to(SHARED)]
+        own.append(self.package.module)  # what FC loads: index.py, or the router in shared/
         seen: set[str] = set()
         pending = list(own)
         while pending:
@@ -136,12 +138,13 @@ def shared_lines(modules: set[str], zip_: Zip) -> int:
 
 def test_the_reader_sees_what_a_function_imports() -> None:
     # A reader that found nothing would make the test below pass vacuously, or fail for no reason.
-    by_folder = {zip_.function.code_dir.name: zip_.imported() for zip_ in map(Zip, functions())}
-    assert {"shared", "shared.fc", "shared.fc.app", "shared.fc.schema"} <= by_folder["get_video_info"]
+    by_name = {zip_.package.name: zip_.imported() for zip_ in map(Zip, functions())}
+    assert {"shared", "shared.fc", "shared.fc.app", "shared.fc.schema"} <= by_name["GetVideoInfo"]
     # Lazy exports: ``from shared.fc import OperationApp`` reaches shared/fc/app.py, and ``sign`` the
     # signature checks only through the event app's deferred import.
-    assert {"shared.events.app", "shared.events.parse", "shared.events.signature"} <= by_folder["auto_tag"]
-    assert "shared.events.app" not in by_folder["get_video_info"]
+    assert {"shared.events.app", "shared.events.parse", "shared.events.signature"} <= by_name["VodEvents"]
+    assert {"shared.events.router", "functions.auto_tag.index"} <= by_name["VodEvents"]
+    assert "shared.events.app" not in by_name["GetVideoInfo"]
 
 
 def test_every_shipped_module_of_shared_is_imported_by_a_function() -> None:

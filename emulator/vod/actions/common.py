@@ -21,6 +21,7 @@ from vodfc.emulator.vod.exceptions import (
     TagsExceededMax,
     VodError,
 )
+from vodfc.shared import boundedjson
 from vodfc.shared.validation import (
     DESCRIPTION_MAX_BYTES,
     MAX_ATTACHED_CATE_IDS,
@@ -120,7 +121,7 @@ def json_list(params: Params, name: str, limit: int, too_many: type[VodError]) -
     """``UpdateContent``: a JSON array of objects, at most ``limit`` of them."""
     raw = required(params, name)
     try:
-        value = json.loads(raw)
+        value = boundedjson.loads(raw)
     except ValueError:
         raise InvalidParameter(name, "it is not valid JSON") from None
     if isinstance(value, dict):
@@ -252,7 +253,7 @@ def check_user_data(value: Any) -> str:
     if not isinstance(value, str):
         raise InvalidParameter("UserData")
     try:
-        parsed = json.loads(value)
+        parsed = boundedjson.loads(value)
     except ValueError:
         raise InvalidParameter("UserData", "it is not valid JSON") from None
     if not isinstance(parsed, dict):

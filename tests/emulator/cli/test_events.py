@@ -110,8 +110,10 @@ def test_unknown_type_is_a_usage_error(capsys) -> None:
     assert "invalid choice" in capsys.readouterr().err
 
 
-def test_emit_puts_the_event_on_a_running_emulators_bus(capsys, vod_server) -> None:
+def test_emit_puts_the_event_on_a_running_emulators_bus(capsys, vod_server, monkeypatch) -> None:
     from vodfc.emulator.events import get_bus
+
+    monkeypatch.setenv("VODFC_ADMIN_TOKEN", vod_server.admin_token)
 
     # DeleteMediaComplete: no function of the template subscribes to it, so only the bus is involved
     assert (

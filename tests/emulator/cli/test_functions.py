@@ -1,15 +1,15 @@
-"""``vodfc invoke``, ``timer``, ``package`` and the ``up`` announcement, run in-process."""
+"""``vodfc invoke``, ``timer``, ``build`` and the ``up`` announcement, run in-process."""
 
 from __future__ import annotations
 
 import io
 import json
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from vodfc.emulator.cli import main
+from vodfc.emulator.events import payloads, wire
 
 from tests.emulator.fc.support import write_project
 from tests.repo import REPO
@@ -61,7 +61,9 @@ def test_invoke_the_projects_function_over_the_seeded_library(capsys: pytest.Cap
     assert answer["Total"] > 0 and len(answer["MediaList"]) == 2
 
 
-def test_invoke_against_a_running_server(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_invoke_against_a_running_server(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from vodfc.emulator.app import create_app
     from vodfc.emulator.fc import get_fc
     from vodfc.emulator.server import ThreadedServer
@@ -71,6 +73,7 @@ def test_invoke_against_a_running_server(capsys: pytest.CaptureFixture[str], tmp
     app = create_app(CONFIG)
     get_fc(app).load(write_project(tmp_path))
     with ThreadedServer(app) as server:
+        monkeypatch.setenv("VODFC_ADMIN_TOKEN", server.admin_token)  # timer --url uses the admin plane
         assert main(["invoke", "Probe", "--url", server.url, "-d", '{"over": "http"}']) == 0
         assert json.loads(capsys.readouterr().out)["event"] == {"over": "http"}
         assert main(["invoke", "Probe", "--url", server.url, "-d", '{"raise": "x"}']) == 1
@@ -89,23 +92,31 @@ def test_timer_in_process(project: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "function 'Probe' has no Timer trigger" in capsys.readouterr().err
 
 
-def test_package_without_dependencies(
-    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_the_s_yaml_router_takes_what_its_eventbridge_trigger_hands_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    out = tmp_path / "dist"
-    assert (
-        main(["package", "--template", str(project), "--out", str(out), "--no-deps", "Probe", "Other"]) == 0
+    event = json.dumps(
+        wire.eventbridge_mns(payloads.file_upload_complete("missing", size=1, file_url="http://b/x.mp4"))
     )
-    printed = capsys.readouterr().out
-    assert "2 zip(s)" in printed
-    with zipfile.ZipFile(out / "Probe.zip") as archive:
-        assert sorted(archive.namelist()) == ["main.py", "shared/__init__.py"]
-    # Same CodeUri, same bytes; rebuilding gives byte-identical zips (stable code checksums).
-    first = (out / "Probe.zip").read_bytes()
-    assert first == (out / "Other.zip").read_bytes()
-    assert main(["package", "--template", str(project), "--out", str(out), "--no-deps", "Probe"]) == 0
-    assert (out / "Probe.zip").read_bytes() == first
-    assert main(["package", "--template", str(project), "--out", str(out), "--no-deps", "Nope"]) == 1
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(event.encode())))
+    assert main(["invoke", "VodEvents", "--descriptor", str(REPO / "s.yaml"), "-e", "-"]) == 0
+    (report,) = json.loads(capsys.readouterr().out)["Results"]
+    assert (report["Function"], report["EventType"]) == ("auto_tag", "FileUploadComplete")
+    # FC 3.0's HTTP triggers hand the handler an HTTP event, not the WSGI call --http emulates.
+    assert (
+        main(["invoke", "GetVideoInfo", "--descriptor", str(REPO / "s.yaml"), "--http", "GET", "/videos/x"])
+        == 1
+    )
+    assert (
+        "GetVideoInfo is an FC 3.0 function; --http emulates FC 2.0's HTTP triggers only"
+        in capsys.readouterr().err
+    )
+
+
+def test_build_names_the_packages_it_knows(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["build", "Nope", "--root", str(REPO), "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "vodfc build: no code package named Nope; there are: DeleteImage" in err and "VodEvents" in err
 
 
 def test_up_announces_endpoints_keys_and_trigger_urls(capsys: pytest.CaptureFixture[str]) -> None:
@@ -139,27 +150,6 @@ def test_up_demo_runs_against_a_server(capsys: pytest.CaptureFixture[str]) -> No
     out = capsys.readouterr().out
     assert "fc2 invoke_function SearchMedia" in out
     assert "-> HTTP 200" in out
-
-
-def test_package_with_pip_offline(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    out = tmp_path / "dist"
-    wheels = tmp_path / "wheels"
-    wheels.mkdir()
-    args = [
-        "package",
-        "--template",
-        str(project),
-        "--out",
-        str(out),
-        "--no-index",
-        "--find-links",
-        str(wheels),
-    ]
-    assert main([*args, "Probe"]) == 0  # nothing pinned: pip installs nothing, without the network
-    assert (out / "Probe.zip").is_file()
-    (project.parent / "requirements.txt").write_text("no-such-package-vodfc==1.0\n")
-    assert main([*args, "Probe"]) == 1
-    assert "pip install failed" in capsys.readouterr().err
 
 
 def test_invoke_http_in_process_and_over_the_server(

@@ -31,9 +31,10 @@ def test_the_vodfc_command_has_the_bus_subcommands(capsys: pytest.CaptureFixture
 
 
 @pytest.fixture
-def server(target: Any) -> Any:
+def server(target: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     if target.mode != "server":
         pytest.skip("the command line talks to a server")
+    monkeypatch.setenv("VODFC_ADMIN_TOKEN", target.admin_token)  # what the CLI reads
     return target
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 from urllib.request import Request, urlopen
@@ -123,9 +124,13 @@ def test_a_receiver_may_call_the_emulator_back(target: Any) -> None:
     assert titles == ["new"]
 
 
-def _http(url: str, method: str = "GET", body: Any = None) -> tuple[int, Any]:
+def _admin_http(
+    url: str, method: str = "GET", body: Any = None, headers: dict[str, str] | None = None
+) -> tuple[int, Any]:
     data = json.dumps(body).encode() if body is not None else None
-    request = Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    request = Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})}
+    )
     with urlopen(request, timeout=5) as response:
         text = response.read()
         return response.status, json.loads(text) if text else None
@@ -135,6 +140,7 @@ def test_control_plane(target: Any, receiver: Any) -> None:
     if target.mode != "server":
         pytest.skip("the control plane is plain HTTP; the server covers it")
     base = f"{target.url}/_vodfc/events"
+    _http = functools.partial(_admin_http, headers=target.admin_headers)
     status, config = _http(f"{base}/config", "POST", {"CallbackURL": receiver.url, "AuthSwitch": "off"})
     assert status == 200 and config["CallbackURL"] == receiver.url
     event = payloads.example("FileUploadComplete")
@@ -173,6 +179,7 @@ def test_control_plane_rejects_bad_input(target: Any) -> None:
     from urllib.error import HTTPError
 
     base = f"{target.url}/_vodfc/events"
+    _http = functools.partial(_admin_http, headers=target.admin_headers)
     for url, method, body in [
         (base, "POST", {"no": "type"}),
         (f"{base}/config", "POST", {"delivery": "never"}),

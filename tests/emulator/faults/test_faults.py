@@ -3,6 +3,7 @@ endpoint, the command line and reset."""
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import timedelta
 from typing import Any
@@ -243,9 +244,12 @@ def test_ids_come_from_every_id_parameter(clock: Any) -> None:
 # --- admin endpoint and command line ----------------------------------------------------------------
 
 
-def _http(url: str, method: str = "GET", body: Any = None) -> tuple[int, Any]:
+def _admin_http(
+    url: str, method: str = "GET", body: Any = None, headers: dict[str, str] | None = None
+) -> tuple[int, Any]:
     data = json.dumps(body).encode() if body is not None else None
-    request = Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json", **(headers or {})}
+    request = Request(url, data=data, method=method, headers=headers)
     try:
         with urlopen(request, timeout=5) as response:
             return response.status, json.loads(response.read())
@@ -258,6 +262,7 @@ def test_admin_endpoint(videos: Any) -> None:
     if videos.mode != "server":
         pytest.skip("plain HTTP; the server covers it")
     base = f"{videos.url}/_vodfc/faults"
+    _http = functools.partial(_admin_http, headers=videos.admin_headers)
     status, rule = _http(base, "POST", {"kind": "throttle", "action": "GetVideoInfo", "times": 1})
     assert status == 200 and rule["kind"] == "throttle"
     assert server_error(videos).get_error_code() == "Throttling.User"
@@ -273,9 +278,12 @@ def test_admin_endpoint(videos: Any) -> None:
         assert status == 400 and answer["error"] == "InvalidParameter"
 
 
-def test_command_line(videos: Any, capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_line(
+    videos: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     if videos.mode != "server":
         pytest.skip("the command line talks to a server")
+    monkeypatch.setenv("VODFC_ADMIN_TOKEN", videos.admin_token)
     from vodfc.emulator.cli import main
 
     assert main(["faults", "add", "error", "--action", "GetVideoInfo", "--code", "ServiceUnAvailable",

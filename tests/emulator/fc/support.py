@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vodfc.emulator.admintoken import auth_headers
+from vodfc.emulator.app import get_state
 from vodfc.emulator.config import (
     DEFAULT_ACCESS_KEY_ID,
     DEFAULT_ACCESS_KEY_SECRET,
@@ -84,12 +86,16 @@ def act(data, context):
         credential = StsTokenCredential(creds.access_key_id, creds.access_key_secret,
                                         creds.security_token)
         client = AcsClient(region_id=context.region, credential=credential, auto_retry=False)
+        action = data.get("vodaction", "GetVideoInfo")
         request = CommonRequest(domain=os.environ["VOD_ENDPOINT"].split("://")[1],
-                                version="2017-03-21", action_name="GetVideoInfo")
+                                version="2017-03-21", action_name=action)
         request.set_method("POST")
         request.add_query_param("VideoId", data["vodcall"])
+        if action == "UpdateVideoInfo":
+            request.add_query_param("Title", "renamed by the probe")
         try:
-            out["vod"] = json.loads(client.do_action_with_exception(request))["Video"]["Title"]
+            answer = json.loads(client.do_action_with_exception(request))
+            out["vod"] = answer["Video"]["Title"] if "Video" in answer else "ok"
         except ServerException as exc:
             out["vod"] = exc.get_error_code()
     if "nested" in data:
@@ -357,6 +363,11 @@ class Target:
 
     def client(self, **keys: Any) -> Any:
         return fc_client(self.url, **keys)
+
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        """For ``/_vodfc/...`` requests (in-process, mock_vod would add the token by itself)."""
+        return auth_headers(get_state(self.app).guard.token)
 
     @property
     def base(self) -> str:

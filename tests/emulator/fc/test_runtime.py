@@ -28,7 +28,7 @@ STUBS = "def handler(e, c): pass\ndef init(c): pass\ndef wsgi(e, s): pass\n"
 def runtime(tmp_path: Path) -> Iterator[FunctionRuntime]:
     issued: list[int] = []
 
-    def issue() -> Credentials:
+    def issue(service: Any) -> Credentials:
         issued.append(1)
         return Credentials(f"STS.key{len(issued)}", "sts-secret", "sts-token")
 

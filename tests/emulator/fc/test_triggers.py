@@ -31,12 +31,12 @@ def test_timer_fires_with_fcs_timer_event(probe: Any) -> None:
 
 
 def test_timer_over_the_control_plane(probe: Any) -> None:
-    r = requests.post(f"{probe.base}/_vodfc/fc/timers/Ticker", timeout=10)
+    r = requests.post(f"{probe.base}/_vodfc/fc/timers/Ticker", headers=probe.admin_headers, timeout=10)
     assert r.status_code == 200 and r.json()["ok"]
     assert r.json()["result"]["event"]["triggerName"] == "every-minute"
-    r = requests.post(f"{probe.base}/_vodfc/fc/timers/Probe", timeout=10)
+    r = requests.post(f"{probe.base}/_vodfc/fc/timers/Probe", headers=probe.admin_headers, timeout=10)
     assert (r.status_code, r.json()["ErrorCode"]) == (404, "TriggerNotFound")
-    r = requests.post(f"{probe.base}/_vodfc/fc/timers/Nope", timeout=10)
+    r = requests.post(f"{probe.base}/_vodfc/fc/timers/Nope", headers=probe.admin_headers, timeout=10)
     assert (r.status_code, r.json()["ErrorCode"]) == (404, "FunctionNotFound")
 
 
@@ -79,10 +79,12 @@ def test_failed_deliveries_are_retried_as_mns_does(probe: Any) -> None:
 
 def test_invocations_are_listed_on_the_control_plane(probe: Any) -> None:
     _deliveries(probe, SNAPSHOT)
-    body = requests.get(f"{probe.base}/_vodfc/fc/invocations", timeout=10).json()
+    body = requests.get(f"{probe.base}/_vodfc/fc/invocations", headers=probe.admin_headers, timeout=10).json()
     assert {d["function"] for d in body["deliveries"]} == {"OnAnything", "OnSnapshot"}
     assert all(i["kind"] == "mns" for i in body["invocations"])
-    listed = requests.get(f"{probe.base}/_vodfc/fc/functions", timeout=10).json()["functions"]
+    listed = requests.get(
+        f"{probe.base}/_vodfc/fc/functions", headers=probe.admin_headers, timeout=10
+    ).json()["functions"]
     http = {f["function"]: f["httpUrl"] for f in listed}
     assert http["ProbeHttp"].endswith("/2016-08-15/proxy/probe/ProbeHttp/") and http["Probe"] is None
 

@@ -3,6 +3,7 @@ streams it writes, timing control and the control plane; both SDK modes through 
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import datetime
 from typing import Any
@@ -273,10 +274,11 @@ def test_reset_restores_defaults(vod: Any, lifecycle: Any, source_video: bytes) 
     assert not lifecycle.default_outcome.transcode_fails and lifecycle.jobs == []
 
 
-def _http(url: str, body: Any = None) -> Any:
+def _admin_http(url: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
     data = json.dumps(body).encode() if body is not None else None
     method = "POST" if body is not None else "GET"
-    request = Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json", **(headers or {})}
+    request = Request(url, data=data, method=method, headers=headers)
     with urlopen(request, timeout=5) as response:
         return json.loads(response.read())
 
@@ -287,6 +289,7 @@ def test_control_plane(vod: Any, lifecycle: Any, source_video: bytes) -> None:
     from urllib.error import HTTPError
 
     base = f"{vod.url}/_vodfc/lifecycle"
+    _http = functools.partial(_admin_http, headers=vod.admin_headers)
     overview = _http(f"{base}/timing", {"timing": "manual", "delays": {"per_stream": 5}})
     assert overview["timing"] == "manual" and overview["delays"]["per_stream"] == 5
     video_id = new_video(vod)

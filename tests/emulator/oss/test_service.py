@@ -17,6 +17,7 @@ from vodfc.emulator.config import EmulatorConfig
 from vodfc.emulator.media.synth import make_video
 from vodfc.emulator.mock import MockVod
 from vodfc.emulator.oss import ObjectEvent, get_oss
+from vodfc.emulator.policy import upload_policy
 
 ACCOUNT = "1234567890123456"
 
@@ -161,9 +162,10 @@ def test_long_lived_keys_work_too(target: Any, vodfc_credentials: Any, clip: byt
     assert bucket.get_object("plain.mp4").read() == clip
 
 
-def test_access_is_limited_to_the_owner_and_the_grant(target: Any) -> None:
-    token = target.sts()
-    target.oss.grant(token.access_key_id, target.bucket_name, keys=("mine.mp4",))
+def test_access_is_limited_to_the_owner_and_the_policy(target: Any) -> None:
+    token = target.state.accounts.issue_sts_token(
+        target.vod.credentials.account_id, policy=upload_policy(target.bucket_name, ("mine.mp4",))
+    )
     bucket = target.bucket(oss2.StsAuth(token.access_key_id, token.access_key_secret, token.security_token))
     bucket.put_object("mine.mp4", b"ok")
     with pytest.raises(oss2.exceptions.AccessDenied):

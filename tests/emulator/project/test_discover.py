@@ -49,7 +49,6 @@ def react(event, run):
 
 handler = app.handler
 http_handler = app.http_handler
-callback_handler = app.http_handler
 """
 
 TIMER = """
@@ -105,22 +104,29 @@ def test_faces_triggers_and_knobs_are_derived_from_the_declarations(tmp_path: Pa
     assert dict(patch.env) == {"VODFC_LOG_LEVEL": "INFO", "EXTRA": "1"}
     assert react.events == ("FileUploadComplete",) and react.vod_actions == ("DeleteVideo",)
     assert react.env["VODFC_REACT_CONFIG"] == '{"x": 1}' and react.config_env == "VODFC_REACT_CONFIG"
-    assert react.callback is not None and react.callback.handler == "index.callback_handler"
     assert tick.timer is not None and (tick.timer.name, tick.timer.cron) == ("hourly", "0 0 * * * *")
-    assert tick.callback is None and tick.vod_actions == ()
+    assert tick.vod_actions == ()
 
     names = {face.name: face for face in fc2.all_faces(model)}
-    assert list(names) == ["PatchThing", "PatchThingHttp", "React", "ReactCallback", "Tick"]
+    # The event functions reacting to VOD events are deployed as one router, in both descriptors.
+    assert list(names) == ["PatchThing", "PatchThingHttp", "VodEvents", "VodEventsCallback", "Tick"]
+    assert model.router is not None and model.router.folders == ("react",)
+    assert names["VodEvents"].env["VODFC_EVENT_FUNCTIONS"] == "react"
+    assert names["VodEvents"].handler == "shared.events.router.handler"
+    assert names["VodEventsCallback"].handler == "shared.events.router.http_handler"
     assert fc2.fc2_methods(patch.http) == ("POST", "GET", "HEAD")  # FC 2.0 triggers have no PATCH
 
     document = yaml.safe_load(fc2.render(model))
+    # Each CodeUri is a build folder, which a source run maps to the sources (shared/ among them).
+    (tmp_path / "shared").symlink_to(REPO / "shared")
     assert [i for i in validate(document, base_dir=tmp_path) if i.level == "error"] == []
     service = document["Resources"]["vodfc"]
     assert service["PatchThingHttp"]["Events"]["http"]["Properties"] == {
         "AuthType": "anonymous",
         "Methods": ["POST", "GET", "HEAD"],
     }
-    assert service["React"]["Events"]["vod-events"]["Properties"]["TopicName"] == EVENTS_TOPIC
+    assert service["VodEvents"]["Events"]["vod-events"]["Properties"]["TopicName"] == EVENTS_TOPIC
+    assert service["PatchThing"]["Properties"]["CodeUri"] == "build/fc/PatchThing/"
     assert service["Tick"]["Events"]["hourly"]["Properties"]["Payload"] == '{"x": 1}'
     statements = service["Properties"]["Policies"][0]["Statement"]
     assert [s["Action"] for s in statements] == [["vod:GetVideoInfo"], ["vod:DeleteVideo"]]
@@ -130,7 +136,6 @@ def test_faces_triggers_and_knobs_are_derived_from_the_declarations(tmp_path: Pa
     ("folder", "source", "problem"),
     [
         ("wrong_folder", OPERATION, "the folder of operation PatchThing must be named patch_thing"),
-        ("react", EVENT.replace("callback_handler = app.http_handler", ""), "must export callback_handler"),
         (
             "react",
             EVENT.replace('{"x": 1}', '{"bad": True}'),

@@ -99,8 +99,20 @@ def test_a_nonce_is_remembered_for_the_window_and_then_forgotten() -> None:
     cache.remember("AK", "n1", start)
     cache.remember("OTHER-AK", "n1", start)  # nonces are per key
     with pytest.raises(SignatureNonceUsed):
-        cache.remember("AK", "n1", start + timedelta(minutes=29))
-    cache.remember("AK", "n1", start + timedelta(minutes=31))
+        cache.remember("AK", "n1", start + timedelta(minutes=14, seconds=59))
+    cache.remember("AK", "n1", start + timedelta(minutes=15))  # VOD's window, not twice it
+    assert len(cache) == 1  # the two of the first minute are gone
+
+
+def test_the_nonce_cache_is_bounded_in_entries() -> None:
+    cache = NonceCache(timedelta(minutes=15), capacity=1000)
+    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    for n in range(5000):
+        cache.remember("AK", f"nonce-{n}", now)
+    assert len(cache) == 1000
+    with pytest.raises(SignatureNonceUsed):
+        cache.remember("AK", "nonce-4999", now)  # the most recent are the ones kept
+    cache.remember("AK", "nonce-0", now)
 
 
 def test_xml_writes_lists_as_repeated_elements_and_escapes_text() -> None:

@@ -14,8 +14,8 @@ What it leaves out, and why:
   touch them, and ``Emulator.wiring()`` covers what a caller may change in Flask;
 * attributes named in ``IGNORED``: generation markers that grow on purpose at every reset, so that
   work scheduled, or a search cursor handed out, before a reset is recognised as stale afterwards;
-  and the time the FC component was built (FC reports it as its services' creation time), which
-  tells two builds apart but is no state of a use.
+  the time the FC component was built (FC reports it as its services' creation time) and the admin
+  token (random per build unless configured), which tell two builds apart but are no state of a use.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import types
 from pathlib import PurePath
 from typing import Any
 
-IGNORED = frozenset({"_generation", "generation", "_changes_floor", "loaded_at"})
+IGNORED = frozenset({"_generation", "generation", "_changes_floor", "loaded_at", "token"})
 _MACHINERY = (
     type(threading.Lock()),
     type(threading.RLock()),

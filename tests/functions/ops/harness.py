@@ -130,6 +130,5 @@ def http_apps() -> list[tuple[str, Any]]:
     for name, block in template_functions().items():
         props = block["Properties"]
         if props["Handler"] == "index.http_handler":
-            folder = props["CodeUri"].rstrip("/").rsplit("/", 1)[-1]
-            apps.append((name, load_function(folder).app))
+            apps.append((name, load_function(PROJECT.function(name.removesuffix("Http")).folder).app))
     return apps

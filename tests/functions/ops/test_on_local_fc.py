@@ -313,3 +313,29 @@ def test_unsigned_calls_to_the_function_auth_triggers_are_refused(ops: tuple[Tar
     assert r.status_code == 400 and r.json()["ErrorCode"] == "MissingRequiredHeader"
     with pytest.raises(fc2.FcError):
         target.client(access_key_secret="wrong").invoke_function("vodfc", "GetVideoInfo", payload=b"{}")
+
+
+def test_deeply_nested_events_and_bodies_are_invalid_json(ops: tuple[Target, Ids]) -> None:
+    target, ids = ops
+    client = target.client()
+    nested = {"UpdateContent": [{"VideoId": _v(ids), "Title": json.loads("[" * 70 + "]" * 70)}]}
+    for payload in ("[" * 100_000, json.dumps(nested)):
+        answer = json.loads(client.invoke_function("vodfc", "UpdateVideoInfos", payload=payload).data)
+        assert (answer["HttpStatus"], answer["Code"]) == (400, "InvalidJSON"), answer
+    response = client.do_http_request(
+        "POST",
+        "vodfc",
+        "UpdateVideoInfosHttp",
+        "/videos",
+        headers={"content-type": "application/json"},
+        body=("[" * 100_000).encode(),
+    )
+    assert (response.status_code, response.json()["Code"]) == (400, "InvalidJSON")
+
+
+def test_a_huge_id_through_a_function_is_a_clean_vod_error(ops: tuple[Target, Ids]) -> None:
+    target, _ = ops
+    payload = json.dumps({"VideoId": "a" * 1_000_000})
+    answer = json.loads(target.client().invoke_function("vodfc", "GetVideoInfo", payload=payload).data)
+    assert (answer["HttpStatus"], answer["Code"]) == (400, "InvalidParameter"), str(answer)[:300]
+    assert "VideoId" in answer["Message"]

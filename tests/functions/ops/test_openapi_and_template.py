@@ -43,7 +43,7 @@ def test_template_has_an_event_and_an_http_function_per_operation() -> None:
     functions = template_functions()
     for name, folder in OPERATIONS.items():
         event, http = functions[name]["Properties"], functions[f"{name}Http"]["Properties"]
-        assert event["CodeUri"] == http["CodeUri"] == f"functions/{folder}/"
+        assert event["CodeUri"] == http["CodeUri"] == f"build/fc/{name}/"  # what `vodfc build` writes
         assert (event["Handler"], http["Handler"]) == ("index.handler", "index.http_handler")
         assert event["Runtime"] == http["Runtime"] == "python3.10"
         assert "Events" not in functions[name]

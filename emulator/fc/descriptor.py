@@ -1,0 +1,56 @@
+"""The project's deployment descriptors, whichever format: template.yml (FC 2.0) or s.yaml (FC 3.0).
+
+``load`` and ``validate_file`` look at the document and hand it to :mod:`.template` or :mod:`.syaml`; both
+give the same :class:`~vodfc.emulator.fc.model.Template` and the same kind of issues. ``default_path``
+is the descriptor the emulator runs when none is named; ``project_descriptors`` every one a project has.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from vodfc.emulator.fc import syaml, template
+from vodfc.emulator.fc.checking import read_document
+from vodfc.emulator.fc.model import Issue, Template, TemplateError
+
+NAMES = ("template.yml", "s.yaml")
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def default_path() -> Path:
+    """``VODFC_TEMPLATE``, else ./template.yml, else the project's template.yml."""
+    configured = os.environ.get("VODFC_TEMPLATE")
+    if configured:
+        return Path(configured)
+    here = Path.cwd() / NAMES[0]
+    if here.is_file():
+        return here
+    return PROJECT_ROOT / NAMES[0]
+
+
+def project_descriptors(folder: Path | None = None) -> list[Path]:
+    """Every descriptor in ``folder`` (default: the current folder if it has one, else the project's)."""
+    if folder is None:
+        here = Path.cwd()
+        folder = here if any((here / name).is_file() for name in NAMES) else PROJECT_ROOT
+    return [folder / name for name in NAMES if (folder / name).is_file()]
+
+
+def load(path: str | Path, *, check_imports: bool = False, code: str = "source") -> Template:
+    """The functions of the descriptor at ``path``; raises ``TemplateError`` listing every error."""
+    path = Path(path)
+    if syaml.is_syaml(read_document(path)):
+        return syaml.load_syaml(path, check_imports=check_imports, code=code)
+    return template.load_template(path, check_imports=check_imports, code=code)
+
+
+def validate_file(path: str | Path, *, check_imports: bool = True, code: str = "source") -> list[Issue]:
+    """Every problem in the descriptor at ``path`` (errors, warnings, notes)."""
+    try:
+        document = read_document(path)
+    except TemplateError as exc:
+        return exc.issues
+    if syaml.is_syaml(document):
+        return syaml.validate_file(path, check_imports=check_imports, code=code)
+    return template.validate_file(path, check_imports=check_imports, code=code)
