@@ -8,11 +8,13 @@ runs first for every request (``vodfc.emulator.front``) and refuses:
 | request | Host must be | cross-origin | token |
 |---|---|---|---|
 | admin plane ``/_vodfc/...`` | loopback or allowed | refused | needed (not by ``GET .../health``) |
-| VOD API ``/`` | loopback, allowed or ``*.aliyuncs.com`` | refused | (signed calls) |
-| OSS, FC API, HTTP triggers | loopback, allowed or ``*.aliyuncs.com`` | left alone | (own signatures) |
+| VOD API ``/`` | loopback, allowed or a cloud host | refused | (signed calls) |
+| OSS, FC API, HTTP triggers | loopback, allowed or a cloud host | left alone | (own signatures) |
 
-(``*.aliyuncs.com`` is how the proxy route and ``mock_vod`` reach the APIs; OSS uploads from a
-browser and web functions behind HTTP triggers are cross-origin by nature.)
+(The cloud hosts, ``*.aliyuncs.com`` and FC 3.0's HTTP trigger hosts ``*.fcapp.run``, are how the proxy
+route and ``mock_vod`` reach the APIs and triggers, and a client naming a trigger by its ``Host``; their
+names are Alibaba Cloud's, never an attacker's. OSS uploads from a browser and web functions behind HTTP
+triggers are cross-origin by nature.)
 
 Loopback names are ``localhost``, ``*.localhost``, ``127.0.0.0/8`` and ``[::1]``; the allowed hosts
 are the address the server binds (unless a wildcard such as ``0.0.0.0``) and
@@ -49,7 +51,7 @@ HEALTH_PATH = f"{CONTROL_PREFIX}/health"
 # The admin plane takes small JSON documents (a fault rule, an event); nothing near this.
 ADMIN_BODY_LIMIT = 1024 * 1024
 WILDCARD_ADDRESSES = frozenset({"", "0.0.0.0", "::", "*"})
-_CLOUD_HOST = re.compile(r"(?:[a-z0-9-]+\.)*aliyuncs\.com", re.IGNORECASE)
+_CLOUD_HOST = re.compile(r"(?:[a-z0-9-]+\.)*(?:aliyuncs\.com|fcapp\.run)", re.IGNORECASE)
 _PORT = re.compile(r":\d+$")
 _DECISIONS_KEPT = 512
 

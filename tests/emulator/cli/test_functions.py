@@ -102,15 +102,15 @@ def test_the_s_yaml_router_takes_what_its_eventbridge_trigger_hands_it(
     assert main(["invoke", "VodEvents", "--descriptor", str(REPO / "s.yaml"), "-e", "-"]) == 0
     (report,) = json.loads(capsys.readouterr().out)["Results"]
     assert (report["Function"], report["EventType"]) == ("auto_tag", "FileUploadComplete")
-    # FC 3.0's HTTP triggers hand the handler an HTTP event, not the WSGI call --http emulates.
+    # FC 3.0's HTTP trigger hands the handler FC 3.0's HTTP event (not FC 2.0's WSGI call), which its
+    # router answers: an unknown video is the function's own 404.
     assert (
         main(["invoke", "GetVideoInfo", "--descriptor", str(REPO / "s.yaml"), "--http", "GET", "/videos/x"])
         == 1
     )
-    assert (
-        "GetVideoInfo is an FC 3.0 function; --http emulates FC 2.0's HTTP triggers only"
-        in capsys.readouterr().err
-    )
+    captured = capsys.readouterr()
+    assert "(GetVideoInfo, http" in captured.err and "HTTP 404" in captured.err
+    assert json.loads(captured.out)["Code"] == "InvalidVideo.NotFound"
 
 
 def test_build_names_the_packages_it_knows(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
