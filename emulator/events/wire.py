@@ -9,8 +9,8 @@ callback          VOD's HTTP POST to a function's HTTP trigger: the body is the 
 mns-topic         an MNSTopic trigger in STREAM format: the message body itself (``{"body", "attrs"}`` when
                   the message has attributes)
 mns-json          an MNSTopic trigger in JSON format: MNS's notification object around the body
-eventbridge       an MNS *queue* trigger (EventBridge event stream): a CloudEvents object, the message in
-                  ``data.messageBody``
+eventbridge       an MNS *queue* trigger (EventBridge): a CloudEvents object, the message in
+                  ``data.messageBody``; the FC runtime sends an array of them in event-streaming mode
 timer             a Timer trigger: ``{"triggerTime", "triggerName", "payload"}``
 ================  =========================================================================================
 

@@ -82,6 +82,11 @@ class Checker:
             return None
         return value
 
+    def choice(self, props: Mapping[str, Any], key: str, path: str, choices: tuple[str, ...]) -> None:
+        """``props[key]``, when given, is one of ``choices``."""
+        if key in props and props[key] not in choices:
+            self.error(f"{path}.{key}", f"must be {' or '.join(choices)}, got {props[key]!r}")
+
     def boolean(self, props: Mapping[str, Any], key: str, path: str, required: bool = False) -> None:
         if key not in props:
             if required:

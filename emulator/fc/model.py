@@ -23,7 +23,18 @@ from vodfc.emulator.policy import Policy
 
 TRIGGER_TYPES = ("HTTP", "Timer", "MNSTopic", "EventBridge")
 # An EventBridge trigger's properties: the event source (MNS: a queue), the retry strategy, the batch size.
-EVENTBRIDGE_PROPERTIES = ("SourceType", "QueueName", "IsBase64Decode", "RetryStrategy", "BatchSize", "Enable")
+# Mode: event-driven (one CloudEvents object per message) or event-streaming (a JSON array, up to BatchSize);
+# EventSchema: CloudEvents, or RawData (each event's data alone).
+EVENTBRIDGE_PROPERTIES = (
+    "SourceType",
+    "QueueName",
+    "IsBase64Decode",
+    "RetryStrategy",
+    "BatchSize",
+    "Mode",
+    "EventSchema",
+    "Enable",
+)
 
 
 class TemplateError(Exception):

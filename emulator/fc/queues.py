@@ -6,9 +6,12 @@ Every ``EventBridge`` trigger whose source is that queue (``SourceType: MNS``, `
 
 * a queue gives each message to **one** reader: with several triggers on one queue, each message goes to
   one of them, in turn (round-robin; which one MNS would pick is not documented, only that one does);
-* a trigger hands its function a CloudEvents object (``mns:Queue:SendMessage``) with the message in
-  ``data.messageBody`` — Base64-decoded first when the trigger says ``IsBase64Decode`` — or a JSON array
-  of up to ``BatchSize`` of them (``batchWindow.CountBasedWindow``);
+* a trigger hands its function EventBridge's CloudEvents object for the message (``mns:Queue:SendMessage``,
+  ``source`` and ``aliyuneventbusname`` ``MNS-<function>-<trigger>``, the message in ``data.messageBody``,
+  Base64-decoded first when the trigger says ``IsBase64Decode``): in ``event-driven`` mode (the default)
+  one object per message; in ``event-streaming`` mode (``runOptions.mode``) a JSON array of up to
+  ``BatchSize`` of them (``batchWindow.CountBasedWindow``), an array even of one, as FC documents the
+  trigger's event; with ``eventSchema: RawData`` each event's ``data`` alone, in its place;
 * a failed invocation is retried as the trigger's ``PushRetryStrategy`` says, up to the runtime's attempt
   limit; then the message is dropped (``errorsTolerance: ALL``) and the delivery recorded as failed. The
   message leaves the queue once handled either way.
@@ -25,7 +28,7 @@ import threading
 from typing import Any
 
 from vodfc.emulator.events.mns import MnsMessage, MnsQueues
-from vodfc.emulator.events.wire import eventbridge_mns
+from vodfc.emulator.events.wire import eventbridge_mns, mns_trigger_source
 from vodfc.emulator.fc.model import Function, Trigger
 from vodfc.emulator.fc.runtime import Delivery, FunctionRuntime
 
@@ -74,7 +77,7 @@ class QueueReaders:
                 # The reader whose turn it is takes its batch; the turn passes only when it took one.
                 turn = self._turn.get(queue_name, 0)
                 function, trigger = readers[turn % len(readers)]
-                size = max(1, int(trigger.properties.get("BatchSize") or 1))
+                size = max(1, int(trigger.properties.get("BatchSize") or 1)) if _streaming(trigger) else 1
                 messages = [
                     m for m in (queue.receive(VISIBILITY_TIMEOUT) for _ in range(size)) if m is not None
                 ]
@@ -92,8 +95,12 @@ class QueueReaders:
     def _deliver(
         self, function: Function, trigger: Trigger, queue_name: str, messages: list[MnsMessage]
     ) -> Delivery:
-        envelopes = [self._envelope(trigger, queue_name, message) for message in messages]
-        payload = envelopes[0] if int(trigger.properties.get("BatchSize") or 1) <= 1 else envelopes
+        source = mns_trigger_source(function.name, trigger.name)
+        envelopes = [self._envelope(trigger, source, queue_name, message) for message in messages]
+        events: list[Any] = envelopes
+        if trigger.properties.get("EventSchema") == "RawData":
+            events = [envelope["data"] for envelope in envelopes]
+        payload = events if _streaming(trigger) else events[0]
         event_types = {_event_type(message) for message in messages}
         return self.runtime.deliver(
             function,
@@ -104,7 +111,9 @@ class QueueReaders:
             strategy=str(trigger.properties.get("RetryStrategy") or "BACKOFF_RETRY"),
         )
 
-    def _envelope(self, trigger: Trigger, queue_name: str, message: MnsMessage) -> dict[str, Any]:
+    def _envelope(
+        self, trigger: Trigger, source: str, queue_name: str, message: MnsMessage
+    ) -> dict[str, Any]:
         # The body as EventBridge passes it on: decoded when the trigger asks for it, else as it was sent.
         body = message.decoded() if trigger.properties.get("IsBase64Decode") else message.body
         return eventbridge_mns(
@@ -114,11 +123,16 @@ class QueueReaders:
             account=self.account_id,
             message_id=message.message_id,
             time=self.runtime.clock(),
+            source=source,
         )
 
     @staticmethod
     def _mns(function: Function) -> list[Trigger]:
         return [t for t in function.triggers_of("EventBridge") if t.properties.get("SourceType") == "MNS"]
+
+
+def _streaming(trigger: Trigger) -> bool:
+    return trigger.properties.get("Mode") == "event-streaming"
 
 
 def _event_type(message: MnsMessage) -> str:

@@ -71,6 +71,9 @@ TRIGGER_CONFIG = {
     ),
 }  # fmt: skip
 RETRY_STRATEGIES = ("BACKOFF_RETRY", "EXPONENTIAL_DECAY_RETRY")
+# An EventBridge trigger's push modes and event schemas; the first is the default.
+RUN_MODES = ("event-driven", "event-streaming")
+EVENT_SCHEMAS = ("CloudEvents", "RawData")
 MNS_FILTER_TAG_MAX = 16
 _FUNCTION_NAME = re.compile(r"[_a-zA-Z][-_a-zA-Z0-9]{0,127}")
 _TRIGGER_NAME = re.compile(r"[_a-zA-Z][-_a-zA-Z0-9]{0,127}")
@@ -211,6 +214,7 @@ def trigger(block: Mapping[str, Any]) -> Trigger:
         source = config.get("eventSourceConfig") or {}
         mns = (source.get("eventSourceParameters") or {}).get("sourceMNSParameters") or {}
         run = config.get("runOptions") or {}
+        delivery = (config.get("eventSinkConfig") or {}).get("deliveryOption") or {}
         batch = (run.get("batchWindow") or {}).get("CountBasedWindow", 1)
         properties = {
             "SourceType": source.get("eventSourceType"),
@@ -218,6 +222,8 @@ def trigger(block: Mapping[str, Any]) -> Trigger:
             "IsBase64Decode": bool(mns.get("IsBase64Decode", True)),
             "RetryStrategy": (run.get("retryStrategy") or {}).get("PushRetryStrategy", "BACKOFF_RETRY"),
             "BatchSize": int(batch),
+            "Mode": str(run.get("mode") or delivery.get("mode") or RUN_MODES[0]),
+            "EventSchema": str(delivery.get("eventSchema") or EVENT_SCHEMAS[0]),
             "Enable": bool(config.get("triggerEnable", True)),
         }
         return Trigger(name, "EventBridge", properties, block)
@@ -472,14 +478,16 @@ class _Checker(Checker):
                     f"{path}.eventRuleFilterPattern", f"must be a JSON object in a string, got {pattern!r}"
                 )
         sink = config.get("eventSinkConfig")
-        if (
-            sink is not None
-            and self.mapping(sink, f"{path}.eventSinkConfig")
-            and not isinstance(sink.get("deliveryOption"), Mapping)
-        ):
-            self.error(f"{path}.eventSinkConfig.deliveryOption", "is required (a mapping)")
+        if sink is not None and self.mapping(sink, f"{path}.eventSinkConfig"):
+            delivery = sink.get("deliveryOption")
+            if not isinstance(delivery, Mapping):
+                self.error(f"{path}.eventSinkConfig.deliveryOption", "is required (a mapping)")
+            else:
+                self.choice(delivery, "mode", f"{path}.eventSinkConfig.deliveryOption", RUN_MODES)
+                self.choice(delivery, "eventSchema", f"{path}.eventSinkConfig.deliveryOption", EVENT_SCHEMAS)
         run = config.get("runOptions")
         if run is not None and self.mapping(run, f"{path}.runOptions"):
+            self.choice(run, "mode", f"{path}.runOptions", RUN_MODES)
             retry = run.get("retryStrategy")
             if retry is not None and self.mapping(retry, f"{path}.runOptions.retryStrategy"):
                 strategy = retry.get("PushRetryStrategy")

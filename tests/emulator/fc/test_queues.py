@@ -29,15 +29,24 @@ import json, os
 def handler(event, context):
     data = json.loads(event)
     first = data[0] if isinstance(data, list) else data
-    body = first["data"]["messageBody"]
+    body = first["data"]["messageBody"] if "data" in first else first["messageBody"]
     if os.environ.get("FAIL") and "fail" in body:
         raise RuntimeError("cannot take it")
     return {"reader": context.function.name, "batch": len(data) if isinstance(data, list) else 0,
-            "body": body, "type": first["type"], "subject": first["subject"]}
+            "body": body, "type": first.get("type"), "subject": first.get("subject"), "event": data}
 """
 
 
-def reader(name: str, *, queue: str = QUEUE, decode: bool = False, batch: int = 1, env: str = "") -> str:
+def reader(
+    name: str,
+    *,
+    queue: str = QUEUE,
+    decode: bool = False,
+    batch: int = 1,
+    env: str = "",
+    mode: str = "event-streaming",
+    schema: str = "CloudEvents",
+) -> str:
     return textwrap.indent(
         textwrap.dedent(
             f"""\
@@ -61,9 +70,9 @@ def reader(name: str, *, queue: str = QUEUE, decode: bool = False, batch: int = 
                         eventSourceType: MNS
                         eventSourceParameters:
                           sourceMNSParameters: {{QueueName: {queue}, IsBase64Decode: {str(decode).lower()}}}
-                      eventSinkConfig: {{deliveryOption: {{mode: event-streaming, eventSchema: CloudEvents}}}}
+                      eventSinkConfig: {{deliveryOption: {{mode: {mode}, eventSchema: {schema}}}}}
                       runOptions:
-                        mode: event-streaming
+                        mode: {mode}
                         retryStrategy: {{PushRetryStrategy: BACKOFF_RETRY}}
                         batchWindow: {{CountBasedWindow: {batch}}}
             """
@@ -180,3 +189,60 @@ def test_the_router_gets_a_vod_event_through_its_eventbridge_trigger_and_runs_ev
         assert {r["MediaId"] for r in results} == {video_id}
     finally:
         component.close()
+
+
+# The fields of FC's own MNS queue trigger event (its trigger event formats page), in its order.
+FC_FIELDS = [
+    "id",
+    "source",
+    "specversion",
+    "type",
+    "datacontenttype",
+    "subject",
+    "time",
+    "aliyunaccountid",
+    "aliyunpublishtime",
+    "aliyunoriginalaccountid",
+    "aliyuneventbusname",
+    "aliyunregionid",
+    "aliyunpublishaddr",
+    "data",
+]
+
+
+def test_event_streaming_hands_an_array_of_fcs_cloudevents_even_of_one(app: Any, tmp_path: Path) -> None:
+    get_fc(app).load(project(tmp_path, reader("Streamed")))
+    send(app, '{"EventType": "FileUploadComplete"}')
+    (answer,) = answers(app)
+    (event,) = answer["event"]
+    # The function's answer is JSON with sorted keys (FC's runtime): the order is test_wire's to check.
+    assert sorted(event) == sorted(FC_FIELDS)
+    # FC makes the trigger an EventBridge source and bus of its own: MNS-<function>-<trigger>.
+    assert event["source"] == event["aliyuneventbusname"] == "MNS-Streamed-from-queue"
+    assert (event["specversion"], event["type"]) == ("1.0", "mns:Queue:SendMessage")
+    assert event["datacontenttype"] == "application/json; charset=utf-8"
+    account = get_fc(app).account_id
+    assert event["subject"] == f"acs:mns:cn-shanghai:{account}:queues/{QUEUE}"
+    assert event["aliyunaccountid"] == event["aliyunoriginalaccountid"] == account
+    assert event["time"].endswith("Z") and event["time"] == event["aliyunpublishtime"]
+    assert sorted(event["data"]) == ["messageBody", "messageId", "requestId"]
+    assert event["data"]["messageBody"] == '{"EventType": "FileUploadComplete"}'
+
+
+def test_event_driven_hands_one_cloudevents_object_per_message(app: Any, tmp_path: Path) -> None:
+    get_fc(app).load(project(tmp_path, reader("Driven", mode="event-driven", batch=5)))
+    send(app, "one")
+    send(app, "two")
+    got = answers(app)
+    assert [a["batch"] for a in got] == [0, 0]  # never an array, whatever the batch window
+    assert [sorted(a["event"]) for a in got] == [sorted(FC_FIELDS)] * 2
+    assert [a["body"] for a in got] == ["one", "two"]
+
+
+def test_raw_data_hands_each_events_data_alone(app: Any, tmp_path: Path) -> None:
+    send(app, "one")
+    send(app, "two")
+    get_fc(app).load(project(tmp_path, reader("Raw", schema="RawData", batch=2)))
+    (answer,) = answers(app)
+    assert [sorted(item) for item in answer["event"]] == [["messageBody", "messageId", "requestId"]] * 2
+    assert [item["messageBody"] for item in answer["event"]] == ["one", "two"]

@@ -63,6 +63,10 @@ def test_the_projects_s_yaml_loads_as_fc3_functions_standing_alone(monkeypatch: 
     assert router is not None and router.fc_version == 3 and router.service == ""
     assert [t.type for t in router.triggers] == ["EventBridge", "HTTP"]
     assert router.triggers[0].properties["QueueName"] == "vodfc-vod-events"
+    assert (router.triggers[0].properties["Mode"], router.triggers[0].properties["EventSchema"]) == (
+        "event-streaming",
+        "CloudEvents",
+    )
     assert router.role.endswith(":role/vodfc-vodevents")
     assert router.environment["VODFC_CALLBACK_AUTH_KEY"] == ""  # ${env(...)} of an unset variable
     # a source run: the router's code is the project root, where shared/ and functions/ import by name
@@ -142,6 +146,16 @@ def test_a_valid_project_loads_with_its_knobs(tmp_path: Path) -> None:
         ),
         (trigger("webhook", "{}"), "props.triggers[0].triggerType: must be one of"),
         (trigger("eventbridge", EVENTBRIDGE), "sourceMNSParameters.QueueName: is required"),
+        (
+            trigger("eventbridge", EVENTBRIDGE.replace("mode: event-streaming", "mode: streaming")),
+            "triggerConfig.runOptions.mode: must be event-driven or event-streaming, got 'streaming'",
+        ),
+        (
+            trigger(
+                "eventbridge", EVENTBRIDGE.replace("deliveryOption: {}", "deliveryOption: {eventSchema: Raw}")
+            ),
+            "deliveryOption.eventSchema: must be CloudEvents or RawData, got 'Raw'",
+        ),
         (
             trigger("eventbridge", "{triggerEnable: true}"),
             "props.triggers[0].triggerConfig.eventSourceConfig: is required for a eventbridge trigger",
