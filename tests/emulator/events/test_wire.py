@@ -8,24 +8,9 @@ from datetime import datetime, timezone
 
 from vodfc.emulator.events import wire
 
+from tests.emulator.support.events import FC_MNS_QUEUE_EVENT_FIELDS
+
 EVENT = {"EventType": "FileUploadComplete", "VideoId": "v1", "Status": "success"}
-# The fields of FC's own MNS queue trigger sample (its trigger event formats page), in its order.
-FC_MNS_QUEUE_FIELDS = [
-    "id",
-    "source",
-    "specversion",
-    "type",
-    "datacontenttype",
-    "subject",
-    "time",
-    "aliyunaccountid",
-    "aliyunpublishtime",
-    "aliyunoriginalaccountid",
-    "aliyuneventbusname",
-    "aliyunregionid",
-    "aliyunpublishaddr",
-    "data",
-]
 
 
 def test_an_mns_queue_triggers_cloudevent_has_fcs_fields_and_values() -> None:
@@ -40,7 +25,7 @@ def test_an_mns_queue_triggers_cloudevent_has_fcs_fields_and_values() -> None:
         source=source,
         message_id="M1",
     )
-    assert list(event) == FC_MNS_QUEUE_FIELDS
+    assert list(event) == list(FC_MNS_QUEUE_EVENT_FIELDS)
     assert (event["source"], event["aliyuneventbusname"]) == ("MNS-VodEvents-vod-queue",) * 2
     assert (event["specversion"], event["type"]) == ("1.0", "mns:Queue:SendMessage")
     assert event["datacontenttype"] == "application/json; charset=utf-8"

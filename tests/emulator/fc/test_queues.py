@@ -20,6 +20,7 @@ from vodfc.emulator.events import payloads as p
 from vodfc.emulator.fc import get_fc
 
 from tests.emulator.fc.support import CONFIG
+from tests.emulator.support.events import FC_MNS_QUEUE_EVENT_FIELDS
 from tests.repo import REPO
 
 QUEUE = "vod-queue"
@@ -191,32 +192,13 @@ def test_the_router_gets_a_vod_event_through_its_eventbridge_trigger_and_runs_ev
         component.close()
 
 
-# The fields of FC's own MNS queue trigger event (its trigger event formats page), in its order.
-FC_FIELDS = [
-    "id",
-    "source",
-    "specversion",
-    "type",
-    "datacontenttype",
-    "subject",
-    "time",
-    "aliyunaccountid",
-    "aliyunpublishtime",
-    "aliyunoriginalaccountid",
-    "aliyuneventbusname",
-    "aliyunregionid",
-    "aliyunpublishaddr",
-    "data",
-]
-
-
 def test_event_streaming_hands_an_array_of_fcs_cloudevents_even_of_one(app: Any, tmp_path: Path) -> None:
     get_fc(app).load(project(tmp_path, reader("Streamed")))
     send(app, '{"EventType": "FileUploadComplete"}')
     (answer,) = answers(app)
     (event,) = answer["event"]
     # The function's answer is JSON with sorted keys (FC's runtime): the order is test_wire's to check.
-    assert sorted(event) == sorted(FC_FIELDS)
+    assert sorted(event) == sorted(FC_MNS_QUEUE_EVENT_FIELDS)
     # FC makes the trigger an EventBridge source and bus of its own: MNS-<function>-<trigger>.
     assert event["source"] == event["aliyuneventbusname"] == "MNS-Streamed-from-queue"
     assert (event["specversion"], event["type"]) == ("1.0", "mns:Queue:SendMessage")
@@ -235,7 +217,7 @@ def test_event_driven_hands_one_cloudevents_object_per_message(app: Any, tmp_pat
     send(app, "two")
     got = answers(app)
     assert [a["batch"] for a in got] == [0, 0]  # never an array, whatever the batch window
-    assert [sorted(a["event"]) for a in got] == [sorted(FC_FIELDS)] * 2
+    assert [sorted(a["event"]) for a in got] == [sorted(FC_MNS_QUEUE_EVENT_FIELDS)] * 2
     assert [a["body"] for a in got] == ["one", "two"]
 
 

@@ -2,7 +2,8 @@
 
 A loopback callback receiver, a movable clock, and apps over the request-path tests' fake VOD backend
 (support/fakes.py) plus the message-callback actions, so the bus and the faults are tested through the
-official SDK without depending on the VOD package.
+official SDK without depending on the VOD package; and the fields FC documents for the envelopes a function
+receives events in (the wire and FC trigger tests check against them).
 """
 
 from __future__ import annotations
@@ -22,6 +23,25 @@ from vodfc.emulator.pytest_plugin import Credentials, VodTarget
 from vodfc.emulator.server import ThreadedServer
 
 from tests.emulator.support import fakes
+
+# The fields of an MNS queue trigger's CloudEvents object, in the order of FC's own sample (its trigger
+# event formats page).
+FC_MNS_QUEUE_EVENT_FIELDS = (
+    "id",
+    "source",
+    "specversion",
+    "type",
+    "datacontenttype",
+    "subject",
+    "time",
+    "aliyunaccountid",
+    "aliyunpublishtime",
+    "aliyunoriginalaccountid",
+    "aliyuneventbusname",
+    "aliyunregionid",
+    "aliyunpublishaddr",
+    "data",
+)
 
 
 class Clock:
