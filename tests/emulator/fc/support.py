@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from vodfc.emulator.admintoken import auth_headers
 from vodfc.emulator.app import get_state
 from vodfc.emulator.config import (
@@ -376,98 +377,58 @@ class Target:
 
 # --- FC 3.0 -------------------------------------------------------------------------------------------
 
-FC3_TEMPLATE = """\
-ROSTemplateFormatVersion: '2015-09-01'
-Transform: 'Aliyun::Serverless-2018-04-03'
-Resources:
-  probe:
-    Type: 'Aliyun::Serverless::Service'
-    Properties:
-      LogConfig:
-        Project: probe-project
-        Logstore: probe-store
-    Probe:
-      Type: 'Aliyun::Serverless::Function'
-      Properties:
-        Handler: main.handler
-        Initializer: main.init
-        Runtime: python3.10
-        CodeUri: code/
-        MemorySize: 512
-        EnvironmentVariables:
-          PROBE_SETTING: hello
-    Shape310:
-      Type: 'Aliyun::Serverless::Function'
-      Properties:
-        Handler: main.context_shape
-        Runtime: python3.10
-        CodeUri: code/
-    Shape312:
-      Type: 'Aliyun::Serverless::Function'
-      Properties:
-        Handler: main.context_shape
-        Runtime: python3.12
-        CodeUri: code/
-    ProbeOpen:
-      Type: 'Aliyun::Serverless::Function'
-      Properties:
-        Handler: main.wsgi
-        Runtime: python3.10
-        CodeUri: code/
-      Events:
-        http:
-          Type: HTTP
-          Properties:
-            AuthType: anonymous
-            Methods: [GET]
-    Twin:
-      Type: 'Aliyun::Serverless::Function'
-      Properties:
-        Handler: main.handler
-        Runtime: python3.10
-        CodeUri: code/
-      Events:
-        every-minute:
-          Type: Timer
-          Properties:
-            CronExpression: '0 * * * * *'
-            Payload: '{"from": "timer"}'
-            Enable: true
-  other:
-    Type: 'Aliyun::Serverless::Service'
-    Twin:
-      Type: 'Aliyun::Serverless::Function'
-      Properties:
-        Handler: main.handler
-        Runtime: python3.10
-        CodeUri: code/
-  web:
-    Type: 'Aliyun::Serverless::Service'
-    Web3:
-      Type: 'Aliyun::Serverless::Function'
-      Properties:
-        Handler: main.web3
-        Runtime: python3.10
-        CodeUri: code/
-      Events:
-        http:
-          Type: HTTP
-          Properties:
-            AuthType: anonymous
-            Methods: [GET, POST]
-    Web3Signed:
-      Type: 'Aliyun::Serverless::Function'
-      Properties:
-        Handler: main.web3
-        Runtime: python3.12
-        CodeUri: code/
-      Events:
-        http:
-          Type: HTTP
-          Properties:
-            AuthType: function
-            Methods: [GET, POST]
-"""
+
+def _function(handler: str, runtime: str = "python3.10", events: Any = None, **props: Any) -> dict[str, Any]:
+    block: dict[str, Any] = {
+        "Type": "Aliyun::Serverless::Function",
+        "Properties": {"Handler": handler, "Runtime": runtime, "CodeUri": "code/", **props},
+    }
+    if events:
+        block["Events"] = events
+    return block
+
+
+def _http(auth: str, *methods: str) -> dict[str, Any]:
+    return {"http": {"Type": "HTTP", "Properties": {"AuthType": auth, "Methods": list(methods)}}}
+
+
+SERVICE = "Aliyun::Serverless::Service"
+TIMER = {
+    "every-minute": {
+        "Type": "Timer",
+        "Properties": {"CronExpression": "0 * * * * *", "Payload": '{"from": "timer"}', "Enable": True},
+    }
+}
+FC3_TEMPLATE = yaml.safe_dump(
+    {
+        "ROSTemplateFormatVersion": "2015-09-01",
+        "Transform": "Aliyun::Serverless-2018-04-03",
+        "Resources": {
+            "probe": {
+                "Type": SERVICE,
+                "Properties": {"LogConfig": {"Project": "probe-project", "Logstore": "probe-store"}},
+                "Probe": _function(
+                    "main.handler",
+                    Initializer="main.init",
+                    MemorySize=512,
+                    EnvironmentVariables={"PROBE_SETTING": "hello"},
+                ),
+                "Shape310": _function("main.context_shape"),
+                "Shape312": _function("main.context_shape", "python3.12"),
+                "ProbeOpen": _function("main.wsgi", events=_http("anonymous", "GET")),
+                "Twin": _function("main.handler", events=TIMER),
+            },
+            # A second service with a function of the same name.
+            "other": {"Type": SERVICE, "Twin": _function("main.handler")},
+            "web": {
+                "Type": SERVICE,
+                "Web3": _function("main.web3", events=_http("anonymous", "GET", "POST")),
+                "Web3Signed": _function("main.web3", "python3.12", events=_http("function", "GET", "POST")),
+            },
+        },
+    },
+    sort_keys=False,
+)
 # The functions of FC3_TEMPLATE that stand for FC 3.0 functions (what an s.yaml declares).
 FC3_FUNCTIONS = ("Web3", "Web3Signed")
 
