@@ -111,7 +111,8 @@ def authenticate(component: FcComponent) -> str:
     environ.pop("wsgi.input_terminated", None)
     try:
         parse_acs3_authorization(header)
-        credential = state.authenticator.authenticate(decode(environ, state.config))
+        # The signature only: the VOD policy check of ``authenticate`` is about VOD's actions.
+        credential = state.authenticator.identify(decode(environ, state.config))
     except VodError as exc:
         raise FcApiError(exc.status, exc.code, exc.message, exc.headers) from None
     return credential.account_id

@@ -172,12 +172,14 @@ class Authenticator:
         self.nonces = NonceCache(config.max_clock_skew, config.nonce_cache_size)
 
     def authenticate(self, call: ApiCall) -> Credential:
-        credential = self._identify(call)
+        credential = self.identify(call)
         if not credential.allows(f"vod:{call.action}", vod_resource(call.region, credential.account_id)):
             raise Forbidden()
         return credential
 
-    def _identify(self, call: ApiCall) -> Credential:
+    def identify(self, call: ApiCall) -> Credential:
+        """Who sent ``call``, proven by its signature; what the credential may do is the caller's to
+        check (VOD's actions: ``authenticate``; FC 3.0's API signs the same way and checks no VOD action)."""
         if call.style == "acs3":
             assert call.authorization is not None
             algorithm, access_key_id, signed_headers, signature = parse_acs3_authorization(call.authorization)

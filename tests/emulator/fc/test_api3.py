@@ -362,3 +362,21 @@ def test_the_control_plane_lists_fc3_names_and_trigger_urls(fc3: Any) -> None:
     opened = by_name[("probe", "ProbeOpen")]
     assert opened["fc3HttpUrl"] == fc3.trigger_url("ProbeOpen")
     assert requests.get(opened["fc3HttpPath"] + "/ping", timeout=10).json()["path"] == "/ping"
+
+
+def test_a_key_limited_to_vod_actions_still_reaches_the_fc3_api(fc3: Any) -> None:
+    """A policy about VOD's actions (a function's role's) is not checked against FC's API, as on FC 2.0."""
+    from vodfc.emulator.policy import Policy
+
+    state = get_state(fc3.app)
+    only = Policy.from_document(
+        {"Version": "1", "Statement": [{"Effect": "Allow", "Action": ["vod:GetVideoInfo"], "Resource": "*"}]}
+    )
+    token = state.accounts.issue_sts_token(get_fc(fc3.app).account_id, policy=only)
+    client = fc3_client(
+        fc3.url,
+        access_key_id=token.access_key_id,
+        access_key_secret=token.access_key_secret,
+        security_token=token.security_token,
+    )
+    assert client.get_function("Probe", models.GetFunctionRequest()).body.function_name == "Probe"
