@@ -15,7 +15,7 @@ LOCK := constraints.txt
 PIP := $(BIN)/python -m pip
 INSTALL := $(PIP) install --constraint $(LOCK) --progress-bar off
 
-.PHONY: setup run test lint typecheck unit bench soak memory lock clean
+.PHONY: deploy-tools setup run test lint typecheck unit bench soak memory lock clean
 
 # A venv whose pip knows PEP 735 dependency groups (pip 25.1 or newer).
 $(VENV)/.pip:
@@ -51,6 +51,16 @@ $(NODE_STAMP): tests/node/package.json tests/node/package-lock.json
 	@printf '\n==> %s\n' "installing the Node.js FC clients for their tests (npm ci in tests/node)"
 	cd tests/node && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
+
+# The real deployment tools (Serverless Devs 3's `s`, Funcraft's `fun`; about 250 MB of npm packages) for
+# tests/emulator/project/test_real_tools.py. Only CI installs them (.ci/run); elsewhere those tests skip, saying so.
+TOOLS := tests/emulator/project/tools
+$(TOOLS)/node_modules/.installed: $(TOOLS)/package.json $(TOOLS)/package-lock.json
+	@printf '\n==> %s\n' "installing the deployment tools s and fun (npm ci in $(TOOLS))"
+	cd $(TOOLS) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+deploy-tools: $(TOOLS)/node_modules/.installed
 
 # Everything a developer uses (the helpers' setup).
 setup: $(VENV)/.test $(VENV)/.bench $(NODE_DEPS)

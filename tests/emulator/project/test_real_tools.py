@@ -2,8 +2,9 @@
 
 ``s`` (Serverless Devs 3, ``npm install @serverless-devs/s``) and ``fun`` (Funcraft, ``@alicloud/fun``) are
 found on PATH, or through ``VODFC_S`` / ``VODFC_FUN``; each test is skipped, saying so, when its tool is
-not there (CI does not install them: a few hundred MB of npm packages). Both commands run offline: ``s
-preview`` renders s.yaml, ``fun validate`` checks template.yml against Funcraft's schemas.
+not there. ``make deploy-tools`` installs both, locked, in tests/emulator/project/tools/ (about 250 MB of
+npm packages): CI does, and there the tests must run (``VODFC_REQUIRE_DEPLOY_TOOLS=1``). Both commands run
+offline: ``s preview`` renders s.yaml, ``fun validate`` checks template.yml against Funcraft's schemas.
 """
 
 from __future__ import annotations
@@ -22,9 +23,16 @@ from tests.repo import REPO
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
+# `make deploy-tools` installs both here (CI does).
+TOOLS_BIN = REPO / "tests" / "emulator" / "project" / "tools" / "node_modules" / ".bin"
+
+
 def tool(name: str, variable: str) -> str:
-    found = os.environ.get(variable) or shutil.which(name)
+    installed = TOOLS_BIN / name
+    found = os.environ.get(variable) or (str(installed) if installed.exists() else shutil.which(name))
     if not found:
+        if os.environ.get("VODFC_REQUIRE_DEPLOY_TOOLS") == "1":
+            pytest.fail(f"`{name}` is not installed: `make deploy-tools` installs it")
         pytest.skip(f"`{name}` is not installed (npm); set {variable} to run this test")
     return found
 
