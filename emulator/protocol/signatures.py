@@ -42,7 +42,7 @@ from vodfc.emulator.vod.exceptions import (
     SignatureDoesNotMatch,
     SignatureNonceUsed,
 )
-from vodfc.shared.validation import parse_utc_time
+from vodfc.shared.validation import format_time, parse_utc_time
 
 ACS3_ALGORITHM = "ACS3-HMAC-SHA256"
 # ACS3 algorithm -> its hash (a hashlib-style constructor: data in, hash object out).
@@ -115,7 +115,7 @@ def acs3_sign(
     signed = {
         **headers,
         "host": parts.netloc,
-        "x-acs-date": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "x-acs-date": format_time(now),
         "x-acs-signature-nonce": uuid.uuid4().hex,
         "x-acs-content-sha256": ACS3_HASHES[algorithm](body).hexdigest(),
     }
