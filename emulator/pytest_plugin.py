@@ -7,6 +7,11 @@
   build the official clients pointed at the emulator, ``.backend`` is the state behind them,
   ``.admin_headers`` authenticate a request to the admin plane (``/_vodfc/...``) of its server.
   In-process, ``mock_vod`` adds the admin token to such requests itself.
+* ``fc``: the project's own functions (``vodfc_descriptor``: the ini option ``vodfc_descriptor``, else the
+  rootdir's template.yml, else its s.yaml) in an emulator, parametrized like ``vod``; ``.invoke()``,
+  ``.http()``, ``.timer()``, ``.emit()``, ``.logs()``, and ``.vod`` for the same emulator's VOD side
+  (``vodfc.emulator.fc_target``). Its emulators, one per mode, load the descriptor once per session;
+  each test starts from empty state and cold instances.
 
 Emulators are built once and reset per test: building one wires every component, and the SDK
 suites run hundreds of tests. In-process, ``vod_mock`` borrows the emulator ``mock_vod()`` reuses
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,6 +38,16 @@ from vodfc.emulator.config import (
 )
 
 MODES = ("inprocess", "server")
+DESCRIPTOR_OPTION = "vodfc_descriptor"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        DESCRIPTOR_OPTION,
+        "the template.yml or s.yaml whose functions the fc fixture runs, relative to the rootdir "
+        "(default: the rootdir's template.yml, else its s.yaml)",
+        default="",
+    )
 
 
 @dataclass(frozen=True)
@@ -170,3 +186,102 @@ def vod(request: pytest.FixtureRequest, vodfc_credentials: Credentials) -> Itera
     else:
         server = request.getfixturevalue("vod_server")
         yield VodTarget("server", server.app, server.url, vodfc_credentials)
+
+
+# --- the project's own functions ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def vodfc_descriptor(pytestconfig: pytest.Config) -> Path:
+    """The descriptor ``fc`` runs: the ini option ``vodfc_descriptor`` (relative to the rootdir), else the
+    rootdir's template.yml, else its s.yaml. A conftest may override this fixture instead (a descriptor
+    written at test time, say)."""
+    root = pytestconfig.rootpath
+    named = str(pytestconfig.getini(DESCRIPTOR_OPTION) or "").strip()
+    if named:
+        path = root / named
+        if not path.is_file():
+            pytest.fail(f"{DESCRIPTOR_OPTION} = {named}: there is no {path}", pytrace=False)
+        return path
+    from vodfc.emulator.fc.descriptor import NAMES, find
+
+    found = find(root)
+    if found is None:
+        pytest.fail(
+            f"the fc fixture found no {' or '.join(NAMES)} in {root} (the rootdir): "
+            f"set {DESCRIPTOR_OPTION} in your pytest configuration",
+            pytrace=False,
+        )
+    return found
+
+
+@pytest.fixture(scope="session")
+def _vodfc_fc_template(_vodfc_extra: None, vodfc_descriptor: Path) -> Any:
+    from vodfc.emulator.fc import descriptor
+    from vodfc.emulator.fc.model import TemplateError
+
+    try:
+        return descriptor.load(vodfc_descriptor)
+    except TemplateError as exc:
+        issues = "".join(f"\n  {issue}" for issue in exc.issues)
+        pytest.fail(f"{vodfc_descriptor}: invalid descriptor{issues}", pytrace=False)
+
+
+def _fc_app(template: Any) -> Any:
+    """An emulator running ``template``: FC's retries of a failed event delivery do not sleep in tests."""
+    from vodfc.emulator.app import create_app
+    from vodfc.emulator.config import EmulatorConfig
+    from vodfc.emulator.fc import get_fc
+
+    app = create_app(EmulatorConfig())
+    component = get_fc(app)
+    component.sleep = lambda seconds: None
+    component.load(template=template)
+    return app
+
+
+@pytest.fixture(scope="session")
+def _vodfc_fc_inprocess(_vodfc_fc_template: Any) -> Iterator[Any]:
+    from vodfc.emulator.fc import get_fc
+
+    app = _fc_app(_vodfc_fc_template)
+    yield app
+    get_fc(app).close()
+
+
+@pytest.fixture(scope="session")
+def _vodfc_fc_server(_vodfc_fc_template: Any) -> Iterator[Any]:
+    from vodfc.emulator.fc import get_fc
+    from vodfc.emulator.server import ThreadedServer
+
+    server = ThreadedServer(_fc_app(_vodfc_fc_template)).start()
+    yield server
+    server.stop()
+    get_fc(server.app).close()
+
+
+@pytest.fixture(params=MODES)
+def fc(request: pytest.FixtureRequest, vodfc_credentials: Credentials) -> Iterator[Any]:
+    from vodfc.emulator.app import get_state
+    from vodfc.emulator.fc_target import FcTarget
+    from vodfc.emulator.mock import MockVod
+
+    if request.param == "inprocess":
+        app = request.getfixturevalue("_vodfc_fc_inprocess")
+        with MockVod(app=app) as mock:
+            if mock.app is not app:
+                pytest.fail(
+                    "fc runs its own emulator: a test that asks for fc reaches VOD through fc.vod, not "
+                    "through vod or vod_mock (or an enclosing mock_vod)",
+                    pytrace=False,
+                )
+            target = FcTarget("inprocess", app, None, VodTarget("inprocess", app, None, vodfc_credentials))
+            yield target
+            target.runtime.drain(5)
+    else:
+        server = request.getfixturevalue("_vodfc_fc_server")
+        get_state(server.app).reset()
+        vod = VodTarget("server", server.app, server.url, vodfc_credentials)
+        target = FcTarget("server", server.app, server.url, vod)
+        yield target
+        target.runtime.drain(5)

@@ -97,7 +97,7 @@ def register(subparsers: Any) -> None:
         action="append",
         default=None,
         metavar="FILE",
-        help="a descriptor to check (repeatable; default: template.yml and s.yaml of the project)",
+        help="a descriptor to check (repeatable; default: ./template.yml and ./s.yaml)",
     )
     validate.add_argument(
         "--from-build", action="store_true", help="check the build folders, not the sources they stand for"
@@ -113,7 +113,8 @@ def _descriptor_options(parser: argparse.ArgumentParser, note: str = "") -> None
         dest="descriptor",
         default=None,
         metavar="FILE",
-        help="template.yml or s.yaml to load (default ./template.yml)" + (f"; {note}" if note else ""),
+        help="template.yml or s.yaml to load (default: ./template.yml, else ./s.yaml)"
+        + (f"; {note}" if note else ""),
     )
     parser.add_argument(
         "--from-build",
@@ -123,12 +124,6 @@ def _descriptor_options(parser: argparse.ArgumentParser, note: str = "") -> None
 
 
 # --- helpers ------------------------------------------------------------------------------------------
-
-
-def _template_path(value: str | None) -> Path:
-    from vodfc.emulator.fc import default_template_path
-
-    return Path(value) if value else default_template_path()
 
 
 def _code_mode(args: argparse.Namespace) -> str:
@@ -212,12 +207,19 @@ def _print_error(error: dict[str, Any]) -> None:
     print(json.dumps(error, indent=2, ensure_ascii=False), file=sys.stderr)
 
 
-def _load_or_report(path: Path, code: str = "source") -> Any:
+def _load_or_report(args: argparse.Namespace, command: str) -> Any:
+    """The descriptor ``--descriptor`` names, else the current folder's; None once what is wrong is
+    printed."""
     from vodfc.emulator.fc import descriptor
     from vodfc.emulator.fc.model import TemplateError
 
     try:
-        return descriptor.load(path, code=code)
+        path = Path(args.descriptor) if args.descriptor else descriptor.default_path()
+    except descriptor.DescriptorNotFound as exc:
+        print(f"vodfc {command}: {exc} (give --descriptor FILE)", file=sys.stderr)
+        return None
+    try:
+        return descriptor.load(path, code=_code_mode(args))
     except TemplateError as exc:
         print(f"{path}: invalid descriptor", file=sys.stderr)
         for issue in exc.issues:
@@ -233,7 +235,8 @@ def run_validate(args: argparse.Namespace) -> int:
 
     paths = [Path(p) for p in args.descriptors] if args.descriptors else descriptor.project_descriptors()
     if not paths:
-        print("vodfc validate: no template.yml or s.yaml here (give --descriptor FILE)", file=sys.stderr)
+        missing = descriptor.DescriptorNotFound(Path.cwd())
+        print(f"vodfc validate: {missing} (give --descriptor FILE)", file=sys.stderr)
         return 2
     failed = 0
     for path in paths:
@@ -336,7 +339,7 @@ def _invoke_http(args: argparse.Namespace, body: bytes) -> int:
         from vodfc.emulator.fc.http3 import http_event, invocation_answer
         from vodfc.emulator.fc.runtime import new_request_id, wsgi_environ
 
-        template = _load_or_report(_template_path(args.descriptor), _code_mode(args))
+        template = _load_or_report(args, "invoke")
         if template is None:
             return 1
         with _local_app(args) as mock:
@@ -435,7 +438,7 @@ def _local_app(args: argparse.Namespace) -> Iterator[Any]:
 def _invoke_local(args: argparse.Namespace, event: bytes) -> int:
     from vodfc.emulator.fc import get_fc
 
-    template = _load_or_report(_template_path(args.descriptor), _code_mode(args))
+    template = _load_or_report(args, "invoke")
     if template is None:
         return 1
     with _local_app(args) as mock:
@@ -487,7 +490,7 @@ def run_timer(args: argparse.Namespace) -> int:
             _print_error(body)
             return 1
         return _print_answer(args.function, json.dumps(body.get("result")).encode(), "timer")
-    template = _load_or_report(_template_path(args.descriptor), _code_mode(args))
+    template = _load_or_report(args, "timer")
     if template is None:
         return 1
     args.no_seed = False
@@ -515,7 +518,7 @@ def run_up(args: argparse.Namespace) -> int:
     from vodfc.emulator.fc import get_fc
     from vodfc.emulator.server import ThreadedServer
 
-    template = _load_or_report(_template_path(args.descriptor), _code_mode(args))
+    template = _load_or_report(args, "up")
     if template is None:
         return 1
     overrides: dict[str, Any] = {"seed": not args.no_seed}

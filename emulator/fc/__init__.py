@@ -8,10 +8,11 @@
 * :mod:`vodfc.emulator.fc.api` — the FC 2.0 API and HTTP-trigger proxy on the shared app, signature-checked.
 
 ``get_fc(app)`` gives the component; ``get_fc(app).runtime`` the ``FunctionRuntime`` (loaded lazily from
-``VODFC_TEMPLATE``, else ``./template.yml``, else the project's template.yml); ``get_fc(app).load(path)``
-switches templates. Once a template is loaded that way, VOD events from the event bus reach every
-function with an ``MNSTopic`` trigger on the ``vodfc-vod-events`` topic whose ``FilterTag`` (if any) is
-the event's ``EventType``; the lazily loaded default template serves the API only (``deliver_events``).
+``VODFC_TEMPLATE``, else ``./template.yml``, else ``./s.yaml``; with none of them it runs no functions);
+``get_fc(app).load(path)`` switches templates. Once a template is loaded that way, VOD events from the event
+bus reach every function with an ``MNSTopic`` trigger on the ``vodfc-vod-events`` topic whose ``FilterTag``
+(if any) is the event's ``EventType``; the lazily loaded default template serves the API only
+(``deliver_events``).
 """
 
 from __future__ import annotations

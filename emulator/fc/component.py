@@ -71,7 +71,12 @@ class FcComponent:
     def runtime(self) -> FunctionRuntime:
         with self._lock:
             if self._runtime is None:
-                self._runtime = self._build(descriptor.load(default_template_path()), default_template_path())
+                try:
+                    path: Path | None = default_template_path()
+                except descriptor.DescriptorNotFound:
+                    path = None  # an emulator started where no project is: its FC API lists no functions
+                loaded = descriptor.load(path) if path is not None else Template(None, {})
+                self._runtime = self._build(loaded, path)
             return self._runtime
 
     def load(

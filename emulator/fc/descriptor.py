@@ -2,7 +2,8 @@
 
 ``load`` and ``validate_file`` look at the document and hand it to :mod:`.template` or :mod:`.syaml`; both
 give the same :class:`~vodfc.emulator.fc.model.Template` and the same kind of issues. ``default_path``
-is the descriptor the emulator runs when none is named; ``project_descriptors`` every one a project has.
+is the descriptor the emulator runs when none is named (the current folder's); ``find`` a folder's;
+``project_descriptors`` every one a folder has.
 """
 
 from __future__ import annotations
@@ -15,25 +16,37 @@ from vodfc.emulator.fc.checking import read_document
 from vodfc.emulator.fc.model import Issue, Template, TemplateError
 
 NAMES = ("template.yml", "s.yaml")
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class DescriptorNotFound(TemplateError):
+    """No descriptor was named and the folder has none."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        super().__init__([Issue("", f"no {' or '.join(NAMES)} in {folder}")])
+
+
+def find(folder: Path | None = None) -> Path | None:
+    """The descriptor of the project in ``folder`` (default: the current one): template.yml, else s.yaml."""
+    found = project_descriptors(folder)
+    return found[0] if found else None
 
 
 def default_path() -> Path:
-    """``VODFC_TEMPLATE``, else ./template.yml, else the project's template.yml."""
+    """``VODFC_TEMPLATE``, else the current folder's template.yml, else its s.yaml; raises
+    ``DescriptorNotFound`` when there is none. Never a file of vodfc's own: installed, vodfc is no project."""
     configured = os.environ.get("VODFC_TEMPLATE")
     if configured:
         return Path(configured)
-    here = Path.cwd() / NAMES[0]
-    if here.is_file():
-        return here
-    return PROJECT_ROOT / NAMES[0]
+    found = find()
+    if found is None:
+        raise DescriptorNotFound(Path.cwd())
+    return found
 
 
 def project_descriptors(folder: Path | None = None) -> list[Path]:
-    """Every descriptor in ``folder`` (default: the current folder if it has one, else the project's)."""
-    if folder is None:
-        here = Path.cwd()
-        folder = here if any((here / name).is_file() for name in NAMES) else PROJECT_ROOT
+    """Every descriptor in ``folder`` (default: the current folder), in the order of ``NAMES``."""
+    folder = Path.cwd() if folder is None else folder
     return [folder / name for name in NAMES if (folder / name).is_file()]
 
 

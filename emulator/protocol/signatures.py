@@ -19,10 +19,12 @@ import hashlib
 import hmac
 import re
 import threading
+import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from vodfc.emulator.accounts import Accounts, Credential
 from vodfc.emulator.config import EmulatorConfig
@@ -40,7 +42,7 @@ from vodfc.emulator.vod.exceptions import (
     SignatureDoesNotMatch,
     SignatureNonceUsed,
 )
-from vodfc.shared.validation import parse_utc_time
+from vodfc.shared.validation import format_time, parse_utc_time
 
 ACS3_ALGORITHM = "ACS3-HMAC-SHA256"
 # ACS3 algorithm -> its hash (a hashlib-style constructor: data in, hash object out).
@@ -70,11 +72,61 @@ def rpc_v1_signature(secret: str, string_to_sign: str) -> str:
 
 
 def acs3_canonical_request(call: ApiCall, signed_headers: list[str], algorithm: str = ACS3_ALGORITHM) -> str:
-    query = "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in sorted(call.query.items()))
-    headers = "".join(f"{name}:{call.headers.get(name, '').strip()}\n" for name in signed_headers)
-    payload = ACS3_HASHES[algorithm](call.body).hexdigest()
-    uri = re.sub(r"%2F", "/", percent_encode(call.path or "/"))
-    return f"{call.method.upper()}\n{uri}\n{query}\n{headers}\n{';'.join(signed_headers)}\n{payload}"
+    return acs3_canonical(
+        call.method, call.path, call.query, call.headers, call.body, signed_headers, algorithm
+    )
+
+
+def acs3_canonical(
+    method: str,
+    path: str,
+    query: Mapping[str, str],
+    headers: Mapping[str, str],
+    body: bytes,
+    signed_headers: list[str],
+    algorithm: str = ACS3_ALGORITHM,
+) -> str:
+    """The canonical request of ACS3 (``headers`` by lower-case name)."""
+    canonical_query = "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in sorted(query.items()))
+    canonical_headers = "".join(f"{name}:{headers.get(name, '').strip()}\n" for name in signed_headers)
+    payload = ACS3_HASHES[algorithm](body).hexdigest()
+    uri = re.sub(r"%2F", "/", percent_encode(path or "/"))
+    return (
+        f"{method.upper()}\n{uri}\n{canonical_query}\n{canonical_headers}\n"
+        f"{';'.join(signed_headers)}\n{payload}"
+    )
+
+
+def acs3_sign(
+    method: str,
+    url: str,
+    body: bytes,
+    headers: Mapping[str, str],
+    access_key_id: str,
+    access_key_secret: str,
+    *,
+    now: datetime,
+    algorithm: str = ACS3_ALGORITHM,
+) -> dict[str, str]:
+    """The headers of a request to ``url`` signed with ACS3, as Tea signs one: ``headers`` (lower-case
+    names), the date, nonce and body hash, and ``Authorization`` over host, ``content-type`` and ``x-acs-*``.
+    For the emulator's own clients (the pytest plugin's ``fc``), which must not need the Tea SDK."""
+    parts = urlsplit(url)
+    signed = {
+        **headers,
+        "host": parts.netloc,
+        "x-acs-date": format_time(now),
+        "x-acs-signature-nonce": uuid.uuid4().hex,
+        "x-acs-content-sha256": ACS3_HASHES[algorithm](body).hexdigest(),
+    }
+    names = sorted(n for n in signed if n in ("host", "content-type") or n.startswith("x-acs-"))
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    canonical = acs3_canonical(method, unquote(parts.path), query, signed, body, names, algorithm)
+    signature = acs3_signature(access_key_secret, acs3_string_to_sign(canonical, algorithm), algorithm)
+    signed["Authorization"] = (
+        f"{algorithm} Credential={access_key_id},SignedHeaders={';'.join(names)},Signature={signature}"
+    )
+    return signed
 
 
 def acs3_string_to_sign(canonical_request: str, algorithm: str = ACS3_ALGORITHM) -> str:

@@ -10,6 +10,9 @@ constraints.txt) does what a user does:
 * runs pytest in a scratch project that has its own top-level ``shared``, ``functions`` and ``emulator``
   packages: its tests import the project's modules by those names while ``mock_vod`` and the plugin's
   ``vod_mock`` fixture answer SDK calls;
+* runs examples/tagging's suite (a project with its own template.yml and ``shared``, tested with the ``fc``
+  fixture) from a copy outside the checkout, and ``vodfc validate`` there and in an empty folder (the
+  installed command looks in the current folder, never in its package);
 * installs the wheel without the extra into another venv: ``vodfc --version`` works, and a command or a
   fixture that needs the emulator says in one line what to install.
 """
@@ -185,6 +188,23 @@ def test_a_project_with_its_own_shared_functions_and_emulator(installed: Path, t
     # gets it: `shared`, `functions` and `emulator` are the project's, whatever vodfc installed.
     out = run(installed / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests", cwd=project)
     assert "3 passed" in out, out
+
+
+def test_the_example_project_and_the_descriptor_lookup(installed: Path, tmp_path: Path) -> None:
+    project = tmp_path / "tagging"
+    shutil.copytree(REPO / "examples" / "tagging", project, ignore=shutil.ignore_patterns("__pycache__"))
+    out = run(installed / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=project)
+    assert "15 passed" in out, out
+    assert "OK (1 service(s), 2 function(s), 2 trigger(s))" in run(
+        installed / "vodfc", "validate", cwd=project
+    )
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    refused = subprocess.run(
+        [installed / "vodfc", "up", "--port", "0"], cwd=empty, capture_output=True, text=True, env=_env()
+    )
+    assert refused.returncode == 1
+    assert refused.stderr == f"vodfc up: no template.yml or s.yaml in {empty} (give --descriptor FILE)\n"
 
 
 def test_without_the_extra(wheel: Path, tmp_path: Path) -> None:
