@@ -101,12 +101,12 @@ def _write_tone(out: av.container.OutputContainer, sound: av.AudioStream, second
         out.mux(packet)
 
 
-def make_image(width: int = 64, height: int = 48, fmt: str = "png") -> bytes:
-    """A real still image (``png`` or ``jpeg``) of a gradient."""
+def make_image(width: int = 64, height: int = 48, fmt: str = "png", index: int = 0) -> bytes:
+    """A real still image (``png`` or ``jpeg``) of a gradient; ``index`` shifts it (one picture each)."""
     codec, pix_fmt = {"png": ("png", "rgb24"), "jpeg": ("mjpeg", "yuvj420p"), "jpg": ("mjpeg", "yuvj420p")}[
         fmt
     ]
-    frame = _video_frame(width, height, 0, noise=False).reformat(format=pix_fmt)
+    frame = _video_frame(width, height, index, noise=False).reformat(format=pix_fmt)
     encoder = _video_encoder(av.CodecContext.create(codec, "w"))
     encoder.width, encoder.height, encoder.pix_fmt = width, height, pix_fmt
     encoder.time_base = Fraction(1, 25)
