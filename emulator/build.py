@@ -17,7 +17,7 @@ Components are chosen by short name (``EmulatorConfig.components``; ``None`` mea
 | ``lifecycle`` | video status machine, jobs (``vodfc.emulator.lifecycle``) | | ingest, events, oss, media |
 | ``faults`` | fault injection (``vodfc.emulator.faults``) | | events |
 | ``fc`` | Function Compute: API, runtime, triggers (``vodfc.emulator.fc``) | | events (topic, queues) |
-| ``dashboard`` | the web dashboard under ``/_vodfc/`` (``vodfc.emulator.dashboard``) | | oss, events, faults, fc |
+| ``dashboard`` | the web dashboard, ``/_vodfc/`` (``vodfc.emulator.dashboard``) | | oss, events, faults, fc |
 
 An unknown name, or a component whose need is not selected, is a ``ComponentError`` here; a component
 that is not selected serves nothing, and its VOD actions answer ``InvalidApi.NotFound``.
@@ -52,11 +52,11 @@ from vodfc.emulator.front import Front, install_front
 from vodfc.emulator.gateway import VodEndpoint
 from vodfc.emulator.ingest import Ingest
 from vodfc.emulator.ingest import actions as ingest_actions
-from vodfc.emulator.media.demo_pictures import store_demo_pictures
 from vodfc.emulator.lifecycle import Lifecycle, scheduler_from_env
 from vodfc.emulator.lifecycle import actions as lifecycle_actions
 from vodfc.emulator.lifecycle import control as lifecycle_control
 from vodfc.emulator.lookup import EXTENSION_KEY
+from vodfc.emulator.media.demo_pictures import store_demo_pictures
 from vodfc.emulator.oss import OssService
 from vodfc.emulator.oss import routes as oss_routes
 from vodfc.emulator.state import EmulatorState

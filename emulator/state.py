@@ -71,7 +71,7 @@ class EmulatorState(Core):
         self.publish: Publisher | None = None
         self.on_reset: list[Callable[[], None]] = []
         # Called with the backend the demo library was just loaded into (inside its lock and transaction).
-        self.on_seed: list[Callable[[VodBackend], None]] = []
+        self.on_seed: list[Callable[[VodBackend], object]] = []
         self.host_routes: list[HostRoute] = []
         # Called with the WSGI environ of every request the app answers itself (not one a host
         # route's handler answered), before it is answered.
@@ -113,7 +113,12 @@ class EmulatorState(Core):
     def wiring(self) -> tuple[object, ...]:
         """What ``reset`` keeps that a caller may have added: request hooks, host routes, reset hooks,
         and the store and configuration (``before_action`` / ``after_action`` go back to the baseline)."""
-        hooks = (tuple(self.request_hooks), tuple(self.host_routes), tuple(self.on_reset), tuple(self.on_seed))
+        hooks = (
+            tuple(self.request_hooks),
+            tuple(self.host_routes),
+            tuple(self.on_reset),
+            tuple(self.on_seed),
+        )
         return (*hooks, self.store, self.config)
 
     def seed(self, account_id: str | None = None, region: str | None = None) -> dict[str, Any]:

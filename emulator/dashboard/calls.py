@@ -39,9 +39,10 @@ class VodCalls:
         return self.state.backend(self.account_id, self.region)
 
     def context(self, host_url: str, mode: Mode = "server") -> RequestContext:
-        """A request context like the gateway's for a call from ``host_url`` (upload addresses point there)."""
+        """A context like the gateway's for a call from ``host_url`` (upload addresses point there)."""
         config = self.state.config
-        key = next((k for k in config.access_keys if k.account_id == self.account_id), config.access_keys[0])
+        keys = config.access_keys
+        key = next((k for k in keys if k.account_id == self.account_id), keys[0])
         return RequestContext(
             request_id=new_request_id(),
             access_key_id=key.access_key_id,
@@ -63,6 +64,8 @@ class VodCalls:
             raise RuntimeError(f"{action} is not a read: it emitted events")
         return body
 
-    def write(self, action: str, params: Mapping[str, str], host_url: str, mode: Mode = "server") -> dict[str, Any]:
+    def write(
+        self, action: str, params: Mapping[str, str], host_url: str, mode: Mode = "server"
+    ) -> dict[str, Any]:
         """A write, exactly as a signed call of the account's key would run it."""
         return self.vod.run(action, params, self.context(host_url, mode))

@@ -39,11 +39,15 @@ def signature_check(bus: EventBus, record: EventRecord, attempt: DeliveryAttempt
         return SignatureCheck("unsigned", "sent without X-VOD-SIGNATURE (the callback's AuthSwitch is off)")
     config = bus.callback_config(record.account_id, record.app_id) or bus.callback_config(record.account_id)
     if config is None or not config.auth_key:
-        return SignatureCheck("mismatch", "signed, but the account's callback has no AuthKey now to check it with")
+        return SignatureCheck(
+            "mismatch", "signed, but the account's callback has no AuthKey now to check it with"
+        )
     expected = sign(attempt.target, stamp, config.auth_key)
     if expected == given:
         return SignatureCheck("valid", f"md5(URL|{stamp}|AuthKey) = {given}, with the current AuthKey")
-    return SignatureCheck("mismatch", f"X-VOD-SIGNATURE {given}, expected {expected} with the current AuthKey")
+    return SignatureCheck(
+        "mismatch", f"X-VOD-SIGNATURE {given}, expected {expected} with the current AuthKey"
+    )
 
 
 def select(

@@ -84,7 +84,9 @@ def plan(function: Function, video_id: str, now: datetime) -> EventPlan | None:
     return EventPlan(None, json.dumps({"VideoId": video_id}, indent=2))
 
 
-def payload(runtime: FunctionRuntime, function: Function, trigger: Trigger | None, text: str) -> tuple[bytes, str]:
+def payload(
+    runtime: FunctionRuntime, function: Function, trigger: Trigger | None, text: str
+) -> tuple[bytes, str]:
     """The bytes the function receives for the page's event text, and the invocation kind."""
     try:
         event: Any = json.loads(text)

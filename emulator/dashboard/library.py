@@ -19,10 +19,10 @@ from vodfc.emulator.dashboard.calls import VodCalls
 from vodfc.emulator.dashboard.pictures import Pictures
 from vodfc.emulator.vod.exceptions import VodError
 from vodfc.emulator.vod.search import ID_FIELD, SUB_OBJECT
+from vodfc.shared.validation import MAX_WINDOW, SEARCH_TYPES, SORT_VALUES
 
 PAGE_SIZE = 20
-SEARCH_TYPES = ("video", "audio", "image", "attached")
-SORTS = ("CreationTime:Desc", "CreationTime:Asc")
+SORTS = SORT_VALUES
 _AV_FIELDS = "Title,CoverURL,Status,Tags,CateId,CateName,Duration,Size,TranscodeMode,CreationTime,Description"
 FIELDS = {
     "video": _AV_FIELDS,
@@ -31,7 +31,7 @@ FIELDS = {
     "attached": "Title,URL,Status,Tags,BusinessType,Categories,CreationTime,Description",
 }
 # SearchMedia's window: results beyond it need a ScrollToken.
-MAX_PAGE = 5000 // PAGE_SIZE
+MAX_PAGE = MAX_WINDOW // PAGE_SIZE
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,9 @@ def source_facts(mezzanine: Any) -> dict[str, Any] | None:
         "FileName": mezzanine.file_name,
         "Status": mezzanine.status,
         "Size": mezzanine.size,
-        "Resolution": f"{mezzanine.width}×{mezzanine.height}" if mezzanine.width and mezzanine.height else None,
+        "Resolution": f"{mezzanine.width}×{mezzanine.height}"
+        if mezzanine.width and mezzanine.height
+        else None,
         "Bitrate": f"{mezzanine.bitrate:g} Kbit/s" if mezzanine.bitrate else None,
         "Fps": f"{mezzanine.fps:g}" if mezzanine.fps else None,
     }

@@ -19,7 +19,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import oss2
-
 from vodfc.emulator.dashboard.calls import VodCalls
 
 # How long the signed PUT URL is good for (the STS token itself lasts an hour).

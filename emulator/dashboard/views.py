@@ -4,7 +4,7 @@
 |---|---|
 | ``GET /_vodfc/`` | the library (SearchMedia: ``?type=&q=&sort=&page=``); with ``?token=`` it signs in |
 | ``POST /_vodfc/ui/signin`` | the sign-in form's target (field ``token``) |
-| ``GET /_vodfc/ui/videos/<id>`` (``images``, ``attached``) | one asset: what VOD's Get* actions answer, its events |
+| ``GET /_vodfc/ui/videos/<id>`` (``images``, ``attached``) | one asset: the Get* answers, its events |
 | ``GET /_vodfc/ui/upload``, ``POST /_vodfc/ui/uploads`` | upload from the browser (CreateUploadVideo + OSS) |
 | ``GET /_vodfc/ui/events[/<seq>]`` | the event log, one event with its deliveries |
 | ``GET /_vodfc/ui/functions``, ``POST .../functions/<name>/invoke`` | functions, triggers, invoking one |
@@ -38,6 +38,7 @@ from vodfc.emulator.thread_budget import BUDGET_KEY, ThreadBudget
 from vodfc.emulator.views import ComponentViews
 from vodfc.emulator.vod.exceptions import VodError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
 
 views: ComponentViews[Dashboard] = ComponentViews()
 
@@ -65,7 +66,7 @@ def page(template: str, section: str, status: int = 200, **values: Any) -> Respo
     return response
 
 
-def not_found(what: str) -> Response:
+def not_found(what: str) -> BaseResponse:
     return page("error.html", "", 404, title="Not found", message=what)
 
 
@@ -78,7 +79,7 @@ def signed_in(dashboard: Dashboard) -> bool:
     return guard.token_matches(guard.presented_token(request.environ))
 
 
-def sign_in_response(dashboard: Dashboard, token: str, target: str) -> Response:
+def sign_in_response(dashboard: Dashboard, token: str, target: str) -> BaseResponse:
     """A redirect to ``target`` carrying the session cookie; the token leaves the URL."""
     response = redirect(target, code=303)
     response.set_cookie(
@@ -97,7 +98,7 @@ def without_token(args: Mapping[str, str]) -> str:
 
 
 @views.route("/", methods=["GET", "HEAD"])
-def front_page(dashboard: Dashboard) -> Response:
+def front_page(dashboard: Dashboard) -> BaseResponse:
     token = request.args.get("token")
     guard = dashboard.state.guard
     if token is not None:
@@ -113,7 +114,7 @@ def front_page(dashboard: Dashboard) -> Response:
 
 
 @views.post("/ui/signin")
-def sign_in(dashboard: Dashboard) -> Response:
+def sign_in(dashboard: Dashboard) -> BaseResponse:
     token = request.form.get("token", "").strip()
     if dashboard.state.guard.token_matches(token):
         return sign_in_response(dashboard, token, f"{PREFIX}/")
@@ -127,7 +128,7 @@ def media_events(dashboard: Dashboard, media: str) -> list[Any]:
 
 
 @views.get("/ui/videos/<video_id>")
-def video_page(dashboard: Dashboard, video_id: str) -> Response:
+def video_page(dashboard: Dashboard, video_id: str) -> BaseResponse:
     answers = library.video_answers(dashboard.calls, video_id, host_url())
     info = answers[0]
     if info.error is not None and info.error.status == 404:
@@ -149,7 +150,7 @@ def video_page(dashboard: Dashboard, video_id: str) -> Response:
 
 
 @views.get("/ui/images/<image_id>")
-def image_page(dashboard: Dashboard, image_id: str) -> Response:
+def image_page(dashboard: Dashboard, image_id: str) -> BaseResponse:
     answers = library.image_answers(dashboard.calls, image_id, host_url())
     if answers[0].error is not None and answers[0].error.status == 404:
         return not_found(f"No image {image_id}: GetImageInfo answered {answers[0].error.code}.")
@@ -168,7 +169,7 @@ def image_page(dashboard: Dashboard, image_id: str) -> Response:
 
 
 @views.get("/ui/attached/<media_id>")
-def attached_page(dashboard: Dashboard, media_id: str) -> Response:
+def attached_page(dashboard: Dashboard, media_id: str) -> BaseResponse:
     answers = library.attached_answers(dashboard.calls, media_id, host_url())
     found = (answers[0].body or {}).get("AttachedMediaList") or [{}]
     if answers[0].error is None and not found[0]:
@@ -187,7 +188,7 @@ def attached_page(dashboard: Dashboard, media_id: str) -> Response:
 
 
 @views.get("/ui/pictures/<bucket>/<path:key>")
-def picture(dashboard: Dashboard, bucket: str, key: str) -> Response:
+def picture(dashboard: Dashboard, bucket: str, key: str) -> BaseResponse:
     stored = dashboard.pictures.stored(bucket, key)
     if stored is None:
         return Response(status=404)
@@ -200,12 +201,12 @@ def picture(dashboard: Dashboard, bucket: str, key: str) -> Response:
 
 
 @views.get("/ui/upload")
-def upload_page(dashboard: Dashboard) -> Response:
+def upload_page(dashboard: Dashboard) -> BaseResponse:
     return page("upload.html", "upload")
 
 
 @views.post("/ui/uploads")
-def create_upload_view(dashboard: Dashboard) -> Response:
+def create_upload_view(dashboard: Dashboard) -> BaseResponse:
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("FileName"), str):
         return json_answer({"Code": "InvalidParameter", "Message": "send {FileName, Title} as JSON"}, 400)
@@ -224,7 +225,7 @@ def json_answer(value: Any, status: int) -> Response:
 
 
 @views.get("/ui/events")
-def events_page(dashboard: Dashboard) -> Response:
+def events_page(dashboard: Dashboard) -> BaseResponse:
     bus = dashboard.events
     event_type = request.args.get("type", "").strip()
     media = request.args.get("media", "").strip()
@@ -243,7 +244,7 @@ def events_page(dashboard: Dashboard) -> Response:
 
 
 @views.get("/ui/events/<int:seq>")
-def event_page(dashboard: Dashboard, seq: int) -> Response:
+def event_page(dashboard: Dashboard, seq: int) -> BaseResponse:
     bus = dashboard.events
     record = None if bus is None else eventlog.find(bus, seq)
     if bus is None or record is None:
@@ -283,7 +284,7 @@ def runtime_or_problem(dashboard: Dashboard) -> tuple[Any, str | None]:
 
 
 @views.get("/ui/functions")
-def functions_page(dashboard: Dashboard) -> Response:
+def functions_page(dashboard: Dashboard) -> BaseResponse:
     runtime, problem = runtime_or_problem(dashboard)
     listed = []
     history: list[Any] = []
@@ -312,7 +313,7 @@ def trigger_urls(function: Any) -> str | None:
 
 
 @views.post("/ui/functions/<name>/invoke")
-def invoke_function(dashboard: Dashboard, name: str) -> Response:
+def invoke_function(dashboard: Dashboard, name: str) -> BaseResponse:
     runtime, problem = runtime_or_problem(dashboard)
     if runtime is None:
         return page("error.html", "functions", 409, title="No functions", message=problem)
@@ -340,7 +341,7 @@ def invoke_function(dashboard: Dashboard, name: str) -> Response:
 
 
 @views.get("/ui/invocations/<request_id>")
-def invocation_page(dashboard: Dashboard, request_id: str) -> Response:
+def invocation_page(dashboard: Dashboard, request_id: str) -> BaseResponse:
     runtime, problem = runtime_or_problem(dashboard)
     found = None if runtime is None else functions.find_invocation(runtime, request_id)
     if found is None:
@@ -352,13 +353,13 @@ def invocation_page(dashboard: Dashboard, request_id: str) -> Response:
 
 
 @views.get("/ui/faults")
-def faults_page(dashboard: Dashboard) -> Response:
+def faults_page(dashboard: Dashboard) -> BaseResponse:
     rules = [] if dashboard.faults is None else dashboard.faults.rules
     return page("faults.html", "faults", faults=dashboard.faults, rules=rules)
 
 
 @views.post("/ui/faults/<rule_id>")
-def switch_fault(dashboard: Dashboard, rule_id: str) -> Response:
+def switch_fault(dashboard: Dashboard, rule_id: str) -> BaseResponse:
     if dashboard.faults is None:
         return not_found("This emulator was built without the faults component.")
     try:
@@ -374,11 +375,11 @@ def switch_fault(dashboard: Dashboard, rule_id: str) -> Response:
 
 
 @views.get("/ui/live")
-def live_stream(dashboard: Dashboard) -> Response:
+def live_stream(dashboard: Dashboard) -> BaseResponse:
     budget: ThreadBudget | None = request.environ.get(BUDGET_KEY)
     if budget is not None and not budget.take():
         return Response("busy\n", status=503, content_type="text/plain")
-    # In-process (a test client) nothing waits: one look and the stream ends.
+    # In-process (mock_vod) nothing waits: one look and the stream ends.
     lifetime = dashboard.live_lifetime if request.environ.get(MODE_KEY) != "inprocess" else 0.0
     chunks = live.stream(
         dashboard.fingerprints,
@@ -404,7 +405,7 @@ def blueprint(dashboard: Dashboard) -> Blueprint:
     )
 
     @bp.after_request
-    def secure(response: Response) -> Response:
+    def secure(response: Response) -> BaseResponse:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
@@ -431,4 +432,3 @@ def human_size(value: Any) -> str:
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1024
     return ""
-
