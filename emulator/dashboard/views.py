@@ -21,6 +21,7 @@ browser carries it in the session cookie the sign-in sets. Pages are rendered he
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -41,6 +42,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 views: ComponentViews[Dashboard] = ComponentViews()
+log = logging.getLogger("vodfc.dashboard")
 
 NAV = (
     ("library", "Library"),
@@ -55,7 +57,8 @@ SECURITY_HEADERS = {
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # Not "no-referrer": with it a browser sends "Origin: null" on form posts, which the guard refuses.
+    "Referrer-Policy": "same-origin",
 }
 
 
@@ -265,6 +268,7 @@ def event_page(dashboard: Dashboard, seq: int) -> BaseResponse:
         "events",
         record=record,
         checks=checks,
+        targets=list(dict.fromkeys(attempt.target for attempt in record.attempts)),
         subscribers=subscribers,
         media=eventlog.media_id(record),
         payload=json.dumps(record.event, indent=2, ensure_ascii=False),
@@ -418,7 +422,13 @@ def blueprint(dashboard: Dashboard) -> Blueprint:
     def http_error(error: HTTPException) -> Any:
         return page("error.html", "", error.code or 500, title=error.name, message=error.description)
 
-    del secure, size_filter, http_error
+    @bp.errorhandler(Exception)
+    def failure(error: Exception) -> Any:
+        log.error("dashboard failure on %s", request.path, exc_info=error)
+        message = f"{type(error).__name__}: {error}"
+        return page("error.html", "", 500, title="The dashboard failed", message=message)
+
+    del secure, size_filter, http_error, failure
     return bp
 
 

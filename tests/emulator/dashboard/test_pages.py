@@ -123,3 +123,28 @@ def test_events_show_their_deliveries_and_history(client: Any, app: Any) -> None
     assert "not-configured" in detail and f'"VideoId": "{video_id}"'.replace('"', "&#34;") in detail
     history = client.get(f"/_vodfc/ui/videos/{video_id}").get_data(as_text=True)
     assert f"/_vodfc/ui/events/{record.seq}" in history
+
+
+def test_an_event_page_checks_each_attempt_s_signature(client: Any, app: Any) -> None:
+    bus = emulator_of(app).events
+    assert bus is not None
+    sent: list[dict[str, str]] = []
+    bus.transport = lambda url, body, headers, timeout: (
+        sent.append(headers) or (200 if len(sent) > 1 else 500)
+    )
+    bus.sleep = lambda seconds: None
+    bus.set_delivery("sync")
+    bus.configure(callback_url="http://127.0.0.1:9/cb", auth_switch="on", auth_key="first-key")
+    record = bus.emit({"EventType": "FileUploadComplete", "VideoId": demo_id("video", 3)})
+    html = client.get(f"/_vodfc/ui/events/{record.seq}").get_data(as_text=True)
+    assert "HTTP callback http://127.0.0.1:9/cb" in html
+    assert re.findall(r'class="sig sig-(\w+)"', html) == ["valid", "valid"]
+    assert '<span class="attempt failed">500</span>' in html and '<span class="attempt ok">200</span>' in html
+    # Checked against the AuthKey the account has now: after a change, the old signatures do not match.
+    bus.configure(auth_key="second-key")
+    html = client.get(f"/_vodfc/ui/events/{record.seq}").get_data(as_text=True)
+    assert re.findall(r'class="sig sig-(\w+)"', html) == ["mismatch", "mismatch"]
+    bus.configure(auth_switch="off")
+    unsigned = bus.emit({"EventType": "FileUploadComplete", "VideoId": demo_id("video", 3)})
+    html = client.get(f"/_vodfc/ui/events/{unsigned.seq}").get_data(as_text=True)
+    assert re.findall(r'class="sig sig-(\w+)"', html) == ["unsigned"]

@@ -83,7 +83,7 @@ def test_pages_are_never_framed_and_load_nothing_from_elsewhere(client: Any) -> 
     assert answer.headers["X-Frame-Options"] == "DENY"
     policy = answer.headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
-    assert answer.headers["Referrer-Policy"] == "no-referrer"
+    assert answer.headers["Referrer-Policy"] == "same-origin"
 
 
 def test_the_dashboard_url() -> None:
