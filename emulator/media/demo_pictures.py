@@ -21,9 +21,13 @@ if TYPE_CHECKING:
 WIDTH, HEIGHT = 320, 180
 
 
+# U and V of a few hues, so neighbouring pictures are told apart at a glance.
+HUES = ((90, 200), (200, 110), (80, 90), (170, 190), (120, 60), (200, 160), (60, 140))
+
+
 @functools.lru_cache(maxsize=64)
 def _picture(index: int) -> bytes:
-    return make_image(WIDTH, HEIGHT, "jpeg", index=index * 5)
+    return make_image(WIDTH, HEIGHT, "jpeg", index=index * 5, chroma=HUES[index % len(HUES)])
 
 
 def demo_picture_urls(backend: VodBackend) -> list[str]:

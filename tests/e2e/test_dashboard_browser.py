@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import threading
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -290,6 +291,12 @@ def test_the_dashboard_in_a_browser(up: Up, receiver: str, tmp_path: Path) -> No
         shoot(driver, "faults")
 
         assert console_errors(driver) == []
+
+        # The README's picture: the playable videos, 1280 px wide.
+        driver.set_window_size(1280, 1000)
+        driver.get(up.url + "/_vodfc/?q=" + urllib.parse.quote("Status in ('Normal')"))
+        wait_for(driver, lambda d: (w := images_loaded(d)) and min(w) > 0, 20, "covers")
+        shoot(driver, "dashboard-1280")
 
         # 400 px wide: nothing wider than the window.
         driver.set_window_size(400, 900)
