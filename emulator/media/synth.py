@@ -38,7 +38,7 @@ def _video_frame(
         rows = [bytes((x * 3 + index * 8) & 0xFF for x in range(width))] * height
     _fill(frame.planes[0], rows)
     chroma_width, chroma_height = (width + 1) // 2, (height + 1) // 2
-    for plane, value in zip(frame.planes[1:3], chroma):
+    for plane, value in zip(frame.planes[1:3], chroma, strict=True):
         _fill(plane, [bytes([value]) * chroma_width] * chroma_height)
     return frame
 
