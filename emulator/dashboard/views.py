@@ -38,6 +38,7 @@ from vodfc.emulator.fc.runtime import Throttled
 from vodfc.emulator.thread_budget import BUDGET_KEY, ThreadBudget
 from vodfc.emulator.views import ComponentViews
 from vodfc.emulator.vod.exceptions import VodError
+from vodfc.shared.validation import SEARCH_TYPES
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -113,7 +114,7 @@ def front_page(dashboard: Dashboard) -> BaseResponse:
     query = library.LibraryQuery.from_args(request.args)
     result = library.library_page(dashboard.calls, dashboard.pictures, query)
     status = 400 if result.error is not None else 200
-    return page("library.html", "library", status, result=result, query=query, types=library.SEARCH_TYPES)
+    return page("library.html", "library", status, result=result, query=query, types=SEARCH_TYPES)
 
 
 @views.post("/ui/signin")
