@@ -113,8 +113,9 @@ def front_page(dashboard: Dashboard) -> BaseResponse:
         return page("signin.html", "", 401, failed=False, hide_nav=True)
     query = library.LibraryQuery.from_args(request.args)
     result = library.library_page(dashboard.calls, dashboard.pictures, query)
-    status = 400 if result.error is not None else 200
-    return page("library.html", "library", status, result=result, query=query, types=SEARCH_TYPES)
+    # A bad Match is shown beside the field on a page that loaded fine (a 400 would also land in the
+    # browser's console as a failed resource, where it is noise).
+    return page("library.html", "library", result=result, query=query, types=SEARCH_TYPES)
 
 
 @views.post("/ui/signin")

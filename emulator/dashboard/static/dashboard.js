@@ -16,7 +16,7 @@
       fetching = true;
       try {
         const answer = await fetch(window.location.href, { credentials: "same-origin", cache: "no-store" });
-        if (!answer.ok && answer.status !== 400) { return; }
+        if (!answer.ok) { return; }
         const html = new DOMParser().parseFromString(await answer.text(), "text/html");
         const fresh = html.getElementById("live");
         const current = document.getElementById("live");
