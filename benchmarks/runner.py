@@ -23,6 +23,7 @@ PART_MODULES = {
     6: "benchmarks.p6_coldstart",
     7: "benchmarks.p7_fc",
     8: "benchmarks.p8_per_use",
+    9: "benchmarks.p9_dashboard",
 }
 
 

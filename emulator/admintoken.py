@@ -1,7 +1,9 @@
 """The admin token: where it comes from, where a server leaves it, how a client finds it.
 
 Every ``/_vodfc`` route but ``health`` wants the token (``vodfc.emulator.guard`` checks it). A client
-sends it as ``Authorization: Bearer <token>`` or as ``X-Vodfc-Token: <token>``; never in a URL.
+sends it as ``Authorization: Bearer <token>`` or as ``X-Vodfc-Token: <token>``; never in a URL, but
+for the one exchange that signs a browser in to the dashboard (``dashboard_url``: the token goes into
+a session cookie, ``cookie_name``, and the page redirects to drop it from the URL).
 
 * Where it comes from: ``VODFC_ADMIN_TOKEN`` (``EmulatorConfig.admin_token``) or, without it, a new
   random token each time an emulator is built.
@@ -27,6 +29,19 @@ ENV_TOKEN = "VODFC_ADMIN_TOKEN"
 ENV_STATE_DIR = "VODFC_STATE_DIR"
 TOKEN_HEADER = "X-Vodfc-Token"
 DATA_DIR_FILE = "admin-token"
+
+
+def cookie_name(host: str) -> str:
+    """The dashboard's session cookie for a server reached at ``host`` (``Host`` header). Browsers share
+    cookies between the ports of one host: each port gets its own name, so two emulators on one machine
+    do not sign each other out."""
+    _, colon, port = host.rpartition(":")
+    return f"vodfc-admin-{port}" if colon and port.isdigit() else "vodfc-admin"
+
+
+def dashboard_url(url: str, token: str) -> str:
+    """The dashboard's address with the token that signs the browser in (``vodfc up`` prints it)."""
+    return f"{url.rstrip('/')}/_vodfc/?token={token}"
 
 
 def new_token() -> str:

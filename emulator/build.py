@@ -17,6 +17,7 @@ Components are chosen by short name (``EmulatorConfig.components``; ``None`` mea
 | ``lifecycle`` | video status machine, jobs (``vodfc.emulator.lifecycle``) | | ingest, events, oss, media |
 | ``faults`` | fault injection (``vodfc.emulator.faults``) | | events |
 | ``fc`` | Function Compute: API, runtime, triggers (``vodfc.emulator.fc``) | | events (topic, queues) |
+| ``dashboard`` | the web dashboard, ``/_vodfc/`` (``vodfc.emulator.dashboard``) | | oss, events, faults, fc |
 
 An unknown name, or a component whose need is not selected, is a ``ComponentError`` here; a component
 that is not selected serves nothing, and its VOD actions answer ``InvalidApi.NotFound``.
@@ -24,6 +25,7 @@ that is not selected serves nothing, and its VOD actions answer ``InvalidApi.Not
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,6 +35,8 @@ from vodfc.emulator import control
 from vodfc.emulator import lifecycle as lifecycle_package
 from vodfc.emulator.backends import BackendFactory
 from vodfc.emulator.config import EmulatorConfig
+from vodfc.emulator.dashboard import Dashboard
+from vodfc.emulator.dashboard import views as dashboard_views
 from vodfc.emulator.events import actions as events_actions
 from vodfc.emulator.events import bus
 from vodfc.emulator.events import control as events_control
@@ -52,6 +56,7 @@ from vodfc.emulator.lifecycle import Lifecycle, scheduler_from_env
 from vodfc.emulator.lifecycle import actions as lifecycle_actions
 from vodfc.emulator.lifecycle import control as lifecycle_control
 from vodfc.emulator.lookup import EXTENSION_KEY
+from vodfc.emulator.media.demo_pictures import store_demo_pictures
 from vodfc.emulator.oss import OssService
 from vodfc.emulator.oss import routes as oss_routes
 from vodfc.emulator.state import EmulatorState
@@ -60,7 +65,7 @@ from vodfc.emulator.vod.action_table import CORE_ACTIONS, Action, ActionTable
 from vodfc.emulator.vod.delivery import cdn_guard
 
 # Every component, in the order they are built: each after everything it needs or uses.
-COMPONENTS = ("oss", "media", "events", "ingest", "lifecycle", "faults", "fc")
+COMPONENTS = ("oss", "media", "events", "ingest", "lifecycle", "faults", "fc", "dashboard")
 # What a component cannot work without (what it merely uses is optional).
 NEEDS: Mapping[str, tuple[str, ...]] = {"ingest": ("oss", "media")}
 # Every environment variable build() reads: two builds of one configuration are alike only when these
@@ -115,6 +120,7 @@ class Emulator:
     lifecycle: Lifecycle | None
     faults: Faults | None
     fc: FcComponent | None
+    dashboard: Dashboard | None
     actions: ActionTable
     vod: VodEndpoint
     http: Flask
@@ -185,6 +191,9 @@ def build(
         for pattern, handler in oss_routes.host_routes(oss):
             state.add_host_route(pattern, handler)
         http.register_blueprint(oss_routes.blueprint(oss))
+        if "media" in chosen:
+            # The demo library's covers and images, as real pictures where its URLs point.
+            state.on_seed.append(functools.partial(store_demo_pictures, oss))
 
     if "events" in chosen:
         events = bus_from_env(state)
@@ -243,10 +252,15 @@ def build(
 
     table = ActionTable(*parts)
     vod = VodEndpoint(state, table)
+    dashboard = None
+    if "dashboard" in chosen:
+        # Reads through the action table, writes through the endpoint's call path: nothing of its own.
+        dashboard = Dashboard(state, vod, oss=oss, events=events, faults=faults, fc=fc)
+        http.register_blueprint(dashboard_views.blueprint(dashboard))
     front = install_front(http, state, vod)
     state.mark_baseline()
     emulator = Emulator(
-        config, state, chosen, oss, events, ingest, lifecycle, faults, fc, table, vod, http, front
+        config, state, chosen, oss, events, ingest, lifecycle, faults, fc, dashboard, table, vod, http, front
     )
     http.extensions[EXTENSION_KEY] = emulator
     # A fresh data dir gets the demo library; a persisted one keeps what it has.

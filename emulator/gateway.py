@@ -171,14 +171,26 @@ class VodEndpoint:
             headers=call.headers,
             accounts=state.accounts,
         )
-        backend = state.backends.get(credential.account_id, call.region)
+        body = self.run(call.action, call.params, ctx)
+        text, content_type = envelope.success(call.action, body, meta.request_id, call.format)
+        return _answer(200, text, content_type, meta.request_id, {})
+
+    def run(self, action: str, params: Mapping[str, str], ctx: RequestContext) -> dict[str, Any]:
+        """One authenticated call on ``ctx``'s backend: the ``before_action`` hooks, the action in one
+        store transaction under the backend's lock, its events published once it committed, the
+        ``after_action`` hooks. The body without ``RequestId``; raises the action's ``VodError``.
+
+        Every VOD write goes through here: the wire calls above, and the dashboard's own
+        (``vodfc.emulator.dashboard``), which so writes nothing the API could not."""
+        state = self.state
+        backend = state.backends.get(ctx.account_id, ctx.region)
         with backend.lock:
             for hook in state.before_action:
-                hook(backend, call.action, call.params, ctx)
+                hook(backend, action, params, ctx)
             transaction = None
             try:
                 with state.store.transaction() as transaction:
-                    body = self.actions.dispatch(backend, call.action, call.params, ctx)
+                    body = self.actions.dispatch(backend, action, params, ctx)
             except BaseException:
                 # The store undid the failed call's writes; the backend's objects must follow it.
                 if transaction is not None and transaction.wrote and hasattr(backend, "reload"):
@@ -187,9 +199,8 @@ class VodEndpoint:
             if ctx.emitted and state.publish is not None:
                 state.publish(ctx.account_id, ctx.emitted)
             for after in state.after_action:
-                after(backend, call.action, call.params, ctx, body)
-        text, content_type = envelope.success(call.action, body, meta.request_id, call.format)
-        return _answer(200, text, content_type, meta.request_id, {})
+                after(backend, action, params, ctx, body)
+        return body
 
     def failure(self, error: Exception, environ: Mapping[str, Any], meta: CallMeta | None = None) -> Answer:
         """``error`` as the VOD error answer to the request in ``environ``; re-raises ``DropConnection``."""

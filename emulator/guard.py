@@ -26,10 +26,13 @@ Cross-origin means an ``Origin`` header naming another origin than the request's
 or ``Sec-Fetch-Site`` saying ``cross-site`` / ``same-site``. SDKs and command-line clients send
 neither.
 
-The token is read from ``Authorization: Bearer`` or ``X-Vodfc-Token`` (``TOKEN_SOURCES``), never from
-the query string, and compared in constant time (``token_matches``). A later sign-in (a dashboard
-opened with the token in its URL, Jupyter-style) exchanges the URL's token through ``token_matches``
-for a session cookie and adds a reader of that cookie to ``TOKEN_SOURCES``.
+The token is read from ``Authorization: Bearer``, ``X-Vodfc-Token`` or the dashboard's session cookie
+(``TOKEN_SOURCES``), never from the query string, and compared in constant time (``token_matches``).
+The dashboard (``vodfc.emulator.dashboard``) is opened with the token in its URL, Jupyter-style: its
+sign-in paths (``SIGN_IN``) pass the guard without a token, and the dashboard itself exchanges the
+URL's token, through ``token_matches``, for that cookie (HttpOnly, SameSite=Strict, named per port:
+``admintoken.cookie_name``), then redirects to drop the token from the URL. Nothing else is served on
+a sign-in path without the token.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from vodfc.emulator.admintoken import cookie_name
 from vodfc.emulator.callscope import MODE_KEY
 from vodfc.emulator.paths import CONTROL_PREFIX
 from vodfc.emulator.protocol import environ as wsgi
@@ -65,9 +69,28 @@ def _token_header(environ: Mapping[str, Any]) -> str | None:
     return str(environ.get("HTTP_X_VODFC_TOKEN", "")).strip() or None
 
 
+def _session_cookie(environ: Mapping[str, Any]) -> str | None:
+    header = str(environ.get("HTTP_COOKIE", ""))
+    if not header:
+        return None
+    name = cookie_name(wsgi.host(environ))
+    for part in header.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value.strip() or None
+    return None
+
+
 TokenSource = Callable[[Mapping[str, Any]], "str | None"]
 # Where a request may carry the admin token, in the order they are read.
-TOKEN_SOURCES: list[TokenSource] = [_bearer, _token_header]
+TOKEN_SOURCES: list[TokenSource] = [_bearer, _token_header, _session_cookie]
+# The dashboard's sign-in: its front page (which takes ``?token=`` once, or shows a sign-in form) and the
+# form's target. They check the token themselves; the other checks (Host, cross-origin) still apply.
+SIGN_IN: Mapping[str, tuple[str, ...]] = {
+    f"{CONTROL_PREFIX}/": ("GET", "HEAD"),
+    f"{CONTROL_PREFIX}/ui/signin": ("POST",),
+}
+STATIC_PREFIX = f"{CONTROL_PREFIX}/ui/static/"
 
 
 @dataclass(frozen=True)
@@ -176,20 +199,29 @@ class RequestGuard:
                 f"The admin plane takes bodies of at most {ADMIN_BODY_LIMIT} bytes.",
                 True,
             )
-        if admin and not (path == HEALTH_PATH and wsgi.method(environ) in ("GET", "HEAD")):
+        if admin and not _open_path(path, wsgi.method(environ)):
             presented = self.presented_token(environ)
             if not self.token_matches(presented):
                 return Refusal(
                     401,
                     "Unauthorized",
                     ("The admin token is wrong" if presented else "The admin plane needs the admin token")
-                    + ": send it as 'Authorization: Bearer <token>' (or 'X-Vodfc-Token: <token>'). "
+                    + ": send it as 'Authorization: Bearer <token>' (or 'X-Vodfc-Token: <token>'), or open "
+                    "the dashboard's URL with the token (http://HOST:PORT/_vodfc/?token=...). "
                     "vodfc emulator and vodfc up print it at start and write it to "
                     "~/.vodfc/admin-token-<port> (VODFC_STATE_DIR) and <data-dir>/admin-token; "
                     "VODFC_ADMIN_TOKEN sets it.",
                     True,
                 )
         return None
+
+
+def _open_path(path: str, method: str) -> bool:
+    """The admin paths a request may reach without the token: health, the dashboard's sign-in and its
+    style sheet and script (the sign-in page uses them; they hold nothing of the emulator's)."""
+    if path == HEALTH_PATH or path.startswith(STATIC_PREFIX):
+        return method in ("GET", "HEAD")
+    return method in SIGN_IN.get(path, ())
 
 
 def _cross_origin(environ: Mapping[str, Any], host: str) -> str | None:

@@ -85,6 +85,7 @@ def serve_forever(app: Flask, host: str, port: int, announce: Any = _announce) -
     announce(f"AccessKeyId:     {key.access_key_id}")
     announce(f"AccessKeySecret: {key.access_key_secret}")
     announce(f"Account:         {key.account_id}")
+    announce(f"Dashboard:       {admintoken.dashboard_url(url, state.guard.token)}")
     announce(f"Admin token:     {state.guard.token}")
     for path in written:
         announce(f"                 (also in {path})")

@@ -5,6 +5,7 @@
 * ``request_hooks``: called with the WSGI environ of every request the app answers itself;
 * ``host_routes``: hosts a component answers (``add_host_route``), matched before path routing;
 * ``on_reset``: what ``reset()`` calls after the core is emptied, in the order it was added;
+* ``on_seed``: what ``seed()`` calls with the backend the demo library was loaded into;
 * ``guard``: the admin token and the hosts the socket answers (``vodfc.emulator.guard``).
 
 ``vodfc.emulator.build`` fills them in dependency order. Hooks added later (by a test) are dropped by
@@ -69,6 +70,8 @@ class EmulatorState(Core):
         # Without the events component the events a call emits go nowhere.
         self.publish: Publisher | None = None
         self.on_reset: list[Callable[[], None]] = []
+        # Called with the backend the demo library was just loaded into (inside its lock and transaction).
+        self.on_seed: list[Callable[[VodBackend], object]] = []
         self.host_routes: list[HostRoute] = []
         # Called with the WSGI environ of every request the app answers itself (not one a host
         # route's handler answered), before it is answered.
@@ -110,8 +113,22 @@ class EmulatorState(Core):
     def wiring(self) -> tuple[object, ...]:
         """What ``reset`` keeps that a caller may have added: request hooks, host routes, reset hooks,
         and the store and configuration (``before_action`` / ``after_action`` go back to the baseline)."""
-        hooks = (tuple(self.request_hooks), tuple(self.host_routes), tuple(self.on_reset))
+        hooks = (
+            tuple(self.request_hooks),
+            tuple(self.host_routes),
+            tuple(self.on_reset),
+            tuple(self.on_seed),
+        )
         return (*hooks, self.store, self.config)
+
+    def seed(self, account_id: str | None = None, region: str | None = None) -> dict[str, Any]:
+        """Load the demo library, then let the components add to it (its pictures in OSS)."""
+        result = super().seed(account_id, region)
+        backend = self.backend(account_id, region)
+        with backend.lock:
+            for hook in self.on_seed:
+                hook(backend)
+        return result
 
     def reset(self) -> None:
         """Forget every backend's records, every component's state, STS tokens, the nonces seen,

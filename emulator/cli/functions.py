@@ -614,6 +614,7 @@ def _quiet_logging() -> None:
 
 
 def announce(app: Any, url: str, template: Any, token_files: Sequence[Path] = ()) -> None:
+    from vodfc.emulator.admintoken import dashboard_url
     from vodfc.emulator.app import get_state
     from vodfc.emulator.fc import get_fc
     from vodfc.emulator.fc.api3 import path_url
@@ -632,6 +633,7 @@ def announce(app: Any, url: str, template: Any, token_files: Sequence[Path] = ()
         f"vodfc is up on {url}  (VOD, FC, OSS; region {state.config.region}, account {key.account_id})",
         f"  AccessKeyId:     {key.access_key_id}",
         f"  AccessKeySecret: {key.access_key_secret}",
+        f"  Dashboard:       {dashboard_url(url, state.guard.token)}",
         f"  Admin token:     {state.guard.token}  (for {url}/_vodfc/...: Authorization: Bearer <token>)",
         *(f"                   (also in {path})" for path in token_files),
         "",

@@ -1,11 +1,12 @@
-"""``/_vodfc/faults``: list (GET), add (POST, a rule as JSON), clear (DELETE), remove one (DELETE /<id>)."""
+"""``/_vodfc/faults``: list (GET), add (POST, a rule as JSON), clear (DELETE), remove one (DELETE /<id>),
+switch one on or off (PATCH /<id> with ``{"enabled": true|false}``; the dashboard's switch is this)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Blueprint, jsonify, request
-from vodfc.emulator.faults.rules import FaultError, FaultRule, Faults
+from vodfc.emulator.faults.rules import FaultError, FaultRule, Faults, parse_switch
 from vodfc.emulator.paths import CONTROL_PREFIX
 from vodfc.emulator.views import ComponentViews
 
@@ -40,6 +41,21 @@ def remove_rule(faults: Faults, rule_id: str) -> Any:
     if not faults.remove(rule_id):
         return jsonify(error="NotFound", message=f"no fault rule {rule_id}"), 404
     return jsonify(removed=rule_id)
+
+
+@views.route("/<rule_id>", methods=["PATCH"])
+def switch_rule(faults: Faults, rule_id: str) -> Any:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or set(body) != {"enabled"}:
+        return jsonify(error="InvalidParameter", message='the body must be {"enabled": true|false}'), 400
+    try:
+        enabled = parse_switch(body["enabled"])
+    except FaultError as error:
+        return jsonify(error="InvalidParameter", message=str(error)), 400
+    rule = faults.set_enabled(rule_id, enabled)
+    if rule is None:
+        return jsonify(error="NotFound", message=f"no fault rule {rule_id}"), 404
+    return jsonify(rule.as_json())
 
 
 def blueprint(faults: Faults) -> Blueprint:

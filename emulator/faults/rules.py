@@ -96,6 +96,8 @@ class FaultRule:
     # that repeat exactly).
     probability: float = 1.0
     seed: int | None = None
+    # Off: the rule stays listed, with its counts, but matches nothing until switched on again.
+    enabled: bool = True
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     matched: int = 0
     fired: int = 0
@@ -133,12 +135,12 @@ class FaultRule:
         return self.kind in EVENT_KINDS
 
     def matches_call(self, action: str, params: Mapping[str, str]) -> bool:
-        if self.is_event_rule or (self.action is not None and self.action != action):
+        if not self.enabled or self.is_event_rule or (self.action is not None and self.action != action):
             return False
         return self.video_id is None or self.video_id in media_ids(params)
 
     def matches_event(self, event: Mapping[str, Any]) -> bool:
-        if not self.is_event_rule:
+        if not self.enabled or not self.is_event_rule:
             return False
         if self.event_type is not None and self.event_type != event.get("EventType"):
             return False
@@ -218,9 +220,23 @@ class FaultRule:
                     values[name] = float(values[name])
         except (TypeError, ValueError) as error:
             raise FaultError(f"bad number in fault rule: {error}") from None
+        if "enabled" in values:
+            values["enabled"] = parse_switch(values["enabled"])
         if "kind" not in values:
             raise FaultError("a fault rule needs a kind")
         return cls(**values)
+
+
+def parse_switch(value: Any) -> bool:
+    """``enabled``'s value: a JSON boolean, or on/off, true/false, 1/0 as text (a form's or a flag's)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "on", "yes"):
+        return True
+    if text in ("0", "false", "off", "no"):
+        return False
+    raise FaultError(f"enabled must be true or false, got {value!r}")
 
 
 class Faults:
@@ -250,6 +266,19 @@ class Faults:
     def clear(self) -> None:
         with self._lock:
             self._rules = []
+
+    def set_enabled(self, rule_id: str, enabled: bool) -> FaultRule | None:
+        """Switch a rule on or off (its counts are kept); None when there is no such rule."""
+        with self._lock:
+            for rule in self._rules:
+                if rule.id == rule_id:
+                    rule.enabled = enabled
+                    return rule
+        return None
+
+    def rule(self, rule_id: str) -> FaultRule | None:
+        with self._lock:
+            return next((rule for rule in self._rules if rule.id == rule_id), None)
 
     def wiring(self) -> tuple[object, ...]:
         """What ``clear`` keeps that a caller may have replaced: the clock and the sleep function."""

@@ -22,7 +22,9 @@ def _fill(plane: Any, rows: list[bytes]) -> None:
     plane.update(b"".join(row.ljust(stride, b"\0")[:stride] for row in rows))
 
 
-def _video_frame(width: int, height: int, index: int, noise: bool) -> av.VideoFrame:
+def _video_frame(
+    width: int, height: int, index: int, noise: bool, chroma: tuple[int, int] = (128, 128)
+) -> av.VideoFrame:
     frame = av.VideoFrame(width, height, "yuv420p")
     if noise:
         # Pseudo-random bytes do not compress: used to make files big enough for multipart tests.
@@ -36,8 +38,8 @@ def _video_frame(width: int, height: int, index: int, noise: bool) -> av.VideoFr
         rows = [bytes((x * 3 + index * 8) & 0xFF for x in range(width))] * height
     _fill(frame.planes[0], rows)
     chroma_width, chroma_height = (width + 1) // 2, (height + 1) // 2
-    for plane in frame.planes[1:3]:
-        _fill(plane, [bytes([128]) * chroma_width] * chroma_height)
+    for plane, value in zip(frame.planes[1:3], chroma, strict=True):
+        _fill(plane, [bytes([value]) * chroma_width] * chroma_height)
     return frame
 
 
@@ -101,12 +103,15 @@ def _write_tone(out: av.container.OutputContainer, sound: av.AudioStream, second
         out.mux(packet)
 
 
-def make_image(width: int = 64, height: int = 48, fmt: str = "png") -> bytes:
-    """A real still image (``png`` or ``jpeg``) of a gradient."""
+def make_image(
+    width: int = 64, height: int = 48, fmt: str = "png", index: int = 0, chroma: tuple[int, int] = (128, 128)
+) -> bytes:
+    """A real still image (``png`` or ``jpeg``) of a gradient; ``index`` shifts it and ``chroma`` (the U
+    and V values, 128 for grey) colours it, so pictures can differ."""
     codec, pix_fmt = {"png": ("png", "rgb24"), "jpeg": ("mjpeg", "yuvj420p"), "jpg": ("mjpeg", "yuvj420p")}[
         fmt
     ]
-    frame = _video_frame(width, height, 0, noise=False).reformat(format=pix_fmt)
+    frame = _video_frame(width, height, index, noise=False, chroma=chroma).reformat(format=pix_fmt)
     encoder = _video_encoder(av.CodecContext.create(codec, "w"))
     encoder.width, encoder.height, encoder.pix_fmt = width, height, pix_fmt
     encoder.time_base = Fraction(1, 25)

@@ -19,6 +19,7 @@ constraints.txt) does what a user does:
 
 from __future__ import annotations
 
+import http.client
 import os
 import shutil
 import subprocess
@@ -26,6 +27,7 @@ import sys
 import textwrap
 import venv
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -173,9 +175,30 @@ def test_the_command_and_a_real_sdk_call(installed: Path) -> None:
         assert first.startswith("vodfc emulator listening on http://127.0.0.1:"), first + server.stderr.read()
         endpoint = first.split("http://", 1)[1].split()[0]
         assert int(run(installed / "python", "-c", SDK_CALL, endpoint, timeout=60)) > 0  # the demo library
+        dashboard = next(line for line in server.stdout if line.startswith("Dashboard:")).split()[1]
+        check_dashboard(dashboard)
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def check_dashboard(url: str) -> None:
+    """The dashboard's pages come from the templates and static files the wheel carries."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.netloc, timeout=30)
+    try:
+        connection.request("GET", f"{parts.path}?{parts.query}")
+        signed_in = connection.getresponse()
+        signed_in.read()
+        assert signed_in.status == 303, signed_in.status
+        cookie = signed_in.getheader("Set-Cookie", "").split(";", 1)[0]
+        for path, expected in (("/_vodfc/", b"<h1>Library</h1>"), ("/_vodfc/ui/static/dashboard.js", b"")):
+            connection.request("GET", path, headers={"Cookie": cookie})
+            answer = connection.getresponse()
+            body = answer.read()
+            assert answer.status == 200 and expected in body, (path, answer.status, body[:300])
+    finally:
+        connection.close()
 
 
 def test_a_project_with_its_own_shared_functions_and_emulator(installed: Path, tmp_path: Path) -> None:

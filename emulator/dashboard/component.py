@@ -1,0 +1,76 @@
+"""The dashboard component: what its pages read and write, given by the build (no lookups).
+
+``Dashboard`` holds the emulator's parts the pages show: the VOD calls (``VodCalls``: the action table
+and the endpoint's write path), OSS for pictures, the event bus, the fault rules and the FC component.
+Any of the optional ones may be missing (a component not selected): its page then says so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vodfc.emulator.dashboard.calls import VodCalls
+from vodfc.emulator.dashboard.pictures import Pictures
+from vodfc.emulator.events.bus import EventBus
+from vodfc.emulator.faults.rules import Faults
+from vodfc.emulator.fc.component import FcComponent
+from vodfc.emulator.fc.runtime import FunctionRuntime
+from vodfc.emulator.gateway import VodEndpoint
+from vodfc.emulator.oss import OssService
+from vodfc.emulator.paths import CONTROL_PREFIX
+from vodfc.emulator.state import EmulatorState
+
+PREFIX = CONTROL_PREFIX
+
+
+class Dashboard:
+    """The pages' view of one emulator."""
+
+    def __init__(
+        self,
+        state: EmulatorState,
+        vod: VodEndpoint,
+        *,
+        oss: OssService | None = None,
+        events: EventBus | None = None,
+        faults: Faults | None = None,
+        fc: FcComponent | None = None,
+    ):
+        self.state = state
+        self.calls = VodCalls(state, vod)
+        self.pictures = Pictures(oss, f"{PREFIX}/ui/pictures")
+        self.events = events
+        self.faults = faults
+        self.fc = fc
+        # Seconds between two looks at the fingerprints, and how long one live stream lasts.
+        self.live_interval = 0.5
+        self.live_lifetime = 60.0
+
+    def runtime(self) -> FunctionRuntime | None:
+        """The functions being run (``vodfc up`` loads the descriptor; the FC API loads template.yml on
+        first use); None without the FC component. Raises ``TemplateError`` for a broken descriptor."""
+        return None if self.fc is None else self.fc.runtime
+
+    def loaded_runtime(self) -> FunctionRuntime | None:
+        """The runtime when one was built already (the live stream must not load a descriptor)."""
+        if self.fc is None or self.fc.template_path is None:
+            return None
+        return self.fc.runtime
+
+    def fingerprints(self) -> dict[str, Any]:
+        backend = self.calls.backend()
+        parts: dict[str, Any] = {"library": backend.generation}
+        if self.events is not None:
+            log = self.events.log
+            parts["events"] = (
+                len(log),
+                sum(len(record.attempts) for record in log),
+                tuple(record.status for record in log[-50:]),
+            )
+        runtime = self.loaded_runtime()
+        if runtime is not None:
+            history = list(runtime.history)
+            parts["functions"] = (id(runtime), len(history), history[-1].request_id if history else "")
+        if self.faults is not None:
+            parts["faults"] = tuple((r.id, r.enabled, r.matched, r.fired) for r in self.faults.rules)
+        return parts

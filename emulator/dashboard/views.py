@@ -1,0 +1,446 @@
+"""The dashboard's pages under ``/_vodfc/``: sign-in, library, upload, events, functions, faults, live.
+
+| path | page |
+|---|---|
+| ``GET /_vodfc/`` | the library (SearchMedia: ``?type=&q=&sort=&page=``); with ``?token=`` it signs in |
+| ``POST /_vodfc/ui/signin`` | the sign-in form's target (field ``token``) |
+| ``GET /_vodfc/ui/videos/<id>`` (``images``, ``attached``) | one asset: the Get* answers, its events |
+| ``GET /_vodfc/ui/upload``, ``POST /_vodfc/ui/uploads`` | upload from the browser (CreateUploadVideo + OSS) |
+| ``GET /_vodfc/ui/events[/<seq>]`` | the event log, one event with its deliveries |
+| ``GET /_vodfc/ui/functions``, ``POST .../functions/<name>/invoke`` | functions, triggers, invoking one |
+| ``GET /_vodfc/ui/invocations/<request id>`` | one invocation: duration, result, logs |
+| ``GET /_vodfc/ui/faults``, ``POST .../faults/<id>`` | fault rules, switching one on or off |
+| ``GET /_vodfc/ui/live`` | the live stream (server-sent events) |
+| ``GET /_vodfc/ui/pictures/<bucket>/<key>`` | a picture the emulator's OSS holds |
+
+Everything but the sign-in wants the admin token, which the guard checks (``vodfc.emulator.guard``): a
+browser carries it in the session cookie the sign-in sets. Pages are rendered here (Jinja templates in
+``templates/dashboard/``), with one small script for the live updates and the upload.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, redirect, render_template, request
+from vodfc.emulator.admintoken import cookie_name
+from vodfc.emulator.callscope import MODE_KEY
+from vodfc.emulator.dashboard import eventlog, functions, library, live
+from vodfc.emulator.dashboard.component import PREFIX, Dashboard
+from vodfc.emulator.dashboard.uploads import create_upload
+from vodfc.emulator.faults.rules import FaultError, parse_switch
+from vodfc.emulator.fc.model import TemplateError
+from vodfc.emulator.fc.runtime import Throttled
+from vodfc.emulator.thread_budget import BUDGET_KEY, ThreadBudget
+from vodfc.emulator.views import ComponentViews
+from vodfc.emulator.vod.exceptions import VodError
+from vodfc.shared.validation import SEARCH_TYPES
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
+
+views: ComponentViews[Dashboard] = ComponentViews()
+log = logging.getLogger("vodfc.dashboard")
+
+NAV = (
+    ("library", "Library"),
+    ("upload", "Upload"),
+    ("events", "Events"),
+    ("functions", "Functions"),
+    ("faults", "Faults"),
+)
+SECURITY_HEADERS = {
+    # Nothing from elsewhere, no inline script or style, never framed (the cookie signs requests in).
+    "Content-Security-Policy": "default-src 'self'; img-src 'self'; script-src 'self'; style-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    # Not "no-referrer": with it a browser sends "Origin: null" on form posts, which the guard refuses.
+    "Referrer-Policy": "same-origin",
+}
+
+
+def page(template: str, section: str, status: int = 200, **values: Any) -> Response:
+    html = render_template(f"dashboard/{template}", nav=NAV, section=section, prefix=PREFIX, **values)
+    response = Response(html, status=status, content_type="text/html; charset=utf-8")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def not_found(what: str) -> BaseResponse:
+    return page("error.html", "", 404, title="Not found", message=what)
+
+
+def host_url() -> str:
+    return request.host_url.rstrip("/")
+
+
+def signed_in(dashboard: Dashboard) -> bool:
+    guard = dashboard.state.guard
+    return guard.token_matches(guard.presented_token(request.environ))
+
+
+def sign_in_response(dashboard: Dashboard, token: str, target: str) -> BaseResponse:
+    """A redirect to ``target`` carrying the session cookie; the token leaves the URL."""
+    response = redirect(target, code=303)
+    response.set_cookie(
+        cookie_name(request.host), token, httponly=True, samesite="Strict", path=PREFIX, secure=False
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def without_token(args: Mapping[str, str]) -> str:
+    kept = {key: value for key, value in args.items() if key != "token"}
+    return f"{PREFIX}/" + (f"?{urlencode(kept)}" if kept else "")
+
+
+# --- sign-in and the library --------------------------------------------------------------------------
+
+
+@views.route("/", methods=["GET", "HEAD"])
+def front_page(dashboard: Dashboard) -> BaseResponse:
+    token = request.args.get("token")
+    guard = dashboard.state.guard
+    if token is not None:
+        if guard.token_matches(token):
+            return sign_in_response(dashboard, token, without_token(request.args))
+        return page("signin.html", "", 401, failed=True, hide_nav=True)
+    if not signed_in(dashboard):
+        return page("signin.html", "", 401, failed=False, hide_nav=True)
+    query = library.LibraryQuery.from_args(request.args)
+    result = library.library_page(dashboard.calls, dashboard.pictures, query)
+    # A bad Match is shown beside the field on a page that loaded fine (a 400 would also land in the
+    # browser's console as a failed resource, where it is noise).
+    return page("library.html", "library", result=result, query=query, types=SEARCH_TYPES)
+
+
+@views.post("/ui/signin")
+def sign_in(dashboard: Dashboard) -> BaseResponse:
+    token = request.form.get("token", "").strip()
+    if dashboard.state.guard.token_matches(token):
+        return sign_in_response(dashboard, token, f"{PREFIX}/")
+    return page("signin.html", "", 401, failed=True, hide_nav=True)
+
+
+def media_events(dashboard: Dashboard, media: str) -> list[Any]:
+    if dashboard.events is None:
+        return []
+    return eventlog.select(dashboard.events.log, media=media)
+
+
+@views.get("/ui/videos/<video_id>")
+def video_page(dashboard: Dashboard, video_id: str) -> BaseResponse:
+    answers = library.video_answers(dashboard.calls, video_id, host_url())
+    info = answers[0]
+    if info.error is not None and info.error.status == 404:
+        return not_found(f"No video {video_id}: GetVideoInfo answered {info.error.code}.")
+    video = (info.body or {}).get("Video", {})
+    picture = dashboard.pictures.url(video.get("CoverURL"))
+    snapshots = [(url, dashboard.pictures.url(url)) for url in video.get("Snapshots", [])]
+    return page(
+        "media.html",
+        "library",
+        kind="video",
+        media_id=video_id,
+        title=video.get("Title") or video_id,
+        picture=picture,
+        snapshots=snapshots,
+        answers=answers,
+        events=media_events(dashboard, video_id),
+    )
+
+
+@views.get("/ui/images/<image_id>")
+def image_page(dashboard: Dashboard, image_id: str) -> BaseResponse:
+    answers = library.image_answers(dashboard.calls, image_id, host_url())
+    if answers[0].error is not None and answers[0].error.status == 404:
+        return not_found(f"No image {image_id}: GetImageInfo answered {answers[0].error.code}.")
+    image = (answers[0].body or {}).get("ImageInfo", {})
+    return page(
+        "media.html",
+        "library",
+        kind="image",
+        media_id=image_id,
+        title=image.get("Title") or image_id,
+        picture=dashboard.pictures.url(image.get("URL")),
+        snapshots=[],
+        answers=answers,
+        events=media_events(dashboard, image_id),
+    )
+
+
+@views.get("/ui/attached/<media_id>")
+def attached_page(dashboard: Dashboard, media_id: str) -> BaseResponse:
+    answers = library.attached_answers(dashboard.calls, media_id, host_url())
+    found = (answers[0].body or {}).get("AttachedMediaList") or [{}]
+    if answers[0].error is None and not found[0]:
+        return not_found(f"No attached media {media_id}.")
+    return page(
+        "media.html",
+        "library",
+        kind="attached",
+        media_id=media_id,
+        title=found[0].get("Title") or media_id,
+        picture=dashboard.pictures.url(found[0].get("URL")),
+        snapshots=[],
+        answers=answers,
+        events=media_events(dashboard, media_id),
+    )
+
+
+@views.get("/ui/pictures/<bucket>/<path:key>")
+def picture(dashboard: Dashboard, bucket: str, key: str) -> BaseResponse:
+    stored = dashboard.pictures.stored(bucket, key)
+    if stored is None:
+        return Response(status=404)
+    response = Response(stored.data, content_type=stored.content_type)
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+# --- upload -------------------------------------------------------------------------------------------
+
+
+@views.get("/ui/upload")
+def upload_page(dashboard: Dashboard) -> BaseResponse:
+    return page("upload.html", "upload")
+
+
+@views.post("/ui/uploads")
+def create_upload_view(dashboard: Dashboard) -> BaseResponse:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("FileName"), str):
+        return json_answer({"Code": "InvalidParameter", "Message": "send {FileName, Title} as JSON"}, 400)
+    try:
+        plan = create_upload(dashboard.calls, str(body.get("Title") or ""), body["FileName"], host_url())
+    except VodError as error:
+        return json_answer({"Code": error.code, "Message": error.message}, error.status)
+    return json_answer(plan.as_json(), 200)
+
+
+def json_answer(value: Any, status: int) -> Response:
+    return Response(json.dumps(value), status=status, content_type="application/json")
+
+
+# --- events -------------------------------------------------------------------------------------------
+
+
+@views.get("/ui/events")
+def events_page(dashboard: Dashboard) -> BaseResponse:
+    bus = dashboard.events
+    event_type = request.args.get("type", "").strip()
+    media = request.args.get("media", "").strip()
+    records = [] if bus is None else eventlog.select(bus.log, event_type, media)
+    types = sorted({record.event_type for record in bus.log}) if bus is not None else []
+    return page(
+        "events.html",
+        "events",
+        bus=bus,
+        records=records,
+        types=types,
+        event_type=event_type,
+        media=media,
+        media_id=eventlog.media_id,
+    )
+
+
+@views.get("/ui/events/<int:seq>")
+def event_page(dashboard: Dashboard, seq: int) -> BaseResponse:
+    bus = dashboard.events
+    record = None if bus is None else eventlog.find(bus, seq)
+    if bus is None or record is None:
+        return not_found(f"No event {seq} in the log.")
+    subscribers: list[str] = []
+    try:
+        runtime = dashboard.loaded_runtime()
+    except TemplateError:
+        runtime = None
+    if runtime is not None and dashboard.fc is not None and dashboard.fc.deliver_events:
+        subscribers = [
+            f"{function.name} ({trigger.type} trigger {trigger.name})"
+            for function, trigger in runtime.mns_subscribers(record.event_type)
+        ]
+    checks = [(attempt, eventlog.signature_check(bus, record, attempt)) for attempt in record.attempts]
+    return page(
+        "event.html",
+        "events",
+        record=record,
+        checks=checks,
+        targets=list(dict.fromkeys(attempt.target for attempt in record.attempts)),
+        subscribers=subscribers,
+        media=eventlog.media_id(record),
+        payload=json.dumps(record.event, indent=2, ensure_ascii=False),
+    )
+
+
+# --- functions ----------------------------------------------------------------------------------------
+
+
+def runtime_or_problem(dashboard: Dashboard) -> tuple[Any, str | None]:
+    if dashboard.fc is None:
+        return None, "This emulator was built without the fc component."
+    try:
+        return dashboard.runtime(), None
+    except TemplateError as error:
+        return None, f"The descriptor cannot be loaded: {error}"
+
+
+@views.get("/ui/functions")
+def functions_page(dashboard: Dashboard) -> BaseResponse:
+    runtime, problem = runtime_or_problem(dashboard)
+    listed = []
+    history: list[Any] = []
+    if runtime is not None:
+        now = dashboard.state.config.clock()
+        video_id = functions.sample_video_id(dashboard.calls.backend())
+        for function in runtime.functions():
+            listed.append((function, functions.plan(function, video_id, now), trigger_urls(function)))
+        history = list(reversed(list(runtime.history)))
+    return page(
+        "functions.html",
+        "functions",
+        problem=problem,
+        listed=listed,
+        history=history,
+        template_path=dashboard.fc.template_path if dashboard.fc is not None else None,
+        error=request.args.get("error"),
+    )
+
+
+def trigger_urls(function: Any) -> str | None:
+    trigger = function.http_trigger
+    if trigger is None or not function.service:
+        return None
+    return f"{host_url()}/2016-08-15/proxy/{function.service}/{function.name}/"
+
+
+@views.post("/ui/functions/<name>/invoke")
+def invoke_function(dashboard: Dashboard, name: str) -> BaseResponse:
+    runtime, problem = runtime_or_problem(dashboard)
+    if runtime is None:
+        return page("error.html", "functions", 409, title="No functions", message=problem)
+    function = runtime.function(name, request.form.get("service") or None)
+    if function is None:
+        return not_found(f"No function {name}.")
+    try:
+        if not functions.invokable(function):
+            raise functions.InvokeError(f"{name} takes HTTP requests (its HTTP trigger), not events")
+        trigger = functions.trigger_named(function, request.form.get("trigger", ""))
+        body, kind = functions.payload(runtime, function, trigger, request.form.get("event", ""))
+    except functions.InvokeError as error:
+        return redirect(f"{PREFIX}/ui/functions?{urlencode({'error': f'{name}: {error}'})}", code=303)
+    budget: ThreadBudget | None = request.environ.get(BUDGET_KEY)
+    if budget is not None and not budget.take():
+        return page("error.html", "functions", 503, title="Busy", message="Every server thread is busy.")
+    try:
+        result = runtime.invoke(function.name, body, service=function.service, kind=kind)
+    except Throttled as error:
+        return redirect(f"{PREFIX}/ui/functions?{urlencode({'error': f'{name}: {error}'})}", code=303)
+    finally:
+        if budget is not None:
+            budget.give_back()
+    return redirect(f"{PREFIX}/ui/invocations/{result.request_id}", code=303)
+
+
+@views.get("/ui/invocations/<request_id>")
+def invocation_page(dashboard: Dashboard, request_id: str) -> BaseResponse:
+    runtime, problem = runtime_or_problem(dashboard)
+    found = None if runtime is None else functions.find_invocation(runtime, request_id)
+    if found is None:
+        return not_found(problem or f"No invocation {request_id} in the recent history.")
+    return page("invocation.html", "functions", invocation=found, result=functions.result_text(found))
+
+
+# --- faults -------------------------------------------------------------------------------------------
+
+
+@views.get("/ui/faults")
+def faults_page(dashboard: Dashboard) -> BaseResponse:
+    rules = [] if dashboard.faults is None else dashboard.faults.rules
+    return page("faults.html", "faults", faults=dashboard.faults, rules=rules)
+
+
+@views.post("/ui/faults/<rule_id>")
+def switch_fault(dashboard: Dashboard, rule_id: str) -> BaseResponse:
+    if dashboard.faults is None:
+        return not_found("This emulator was built without the faults component.")
+    try:
+        enabled = parse_switch(request.form.get("enabled", ""))
+    except FaultError as error:
+        return page("error.html", "faults", 400, title="Bad switch", message=str(error))
+    if dashboard.faults.set_enabled(rule_id, enabled) is None:
+        return not_found(f"No fault rule {rule_id}.")
+    return redirect(f"{PREFIX}/ui/faults#rule-{rule_id}", code=303)
+
+
+# --- live ---------------------------------------------------------------------------------------------
+
+
+@views.get("/ui/live")
+def live_stream(dashboard: Dashboard) -> BaseResponse:
+    budget: ThreadBudget | None = request.environ.get(BUDGET_KEY)
+    if budget is not None and not budget.take():
+        return Response("busy\n", status=503, content_type="text/plain")
+    # In-process (mock_vod) nothing waits: one look and the stream ends.
+    lifetime = dashboard.live_lifetime if request.environ.get(MODE_KEY) != "inprocess" else 0.0
+    chunks = live.stream(
+        dashboard.fingerprints,
+        interval=dashboard.live_interval,
+        lifetime=lifetime,
+        release=budget.give_back if budget is not None else None,
+    )
+    response = Response(chunks, content_type="text/event-stream")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Accel-Buffering"] = "no"
+    return response
+
+
+def blueprint(dashboard: Dashboard) -> Blueprint:
+    bp = views.blueprint(
+        dashboard,
+        "vodfc_dashboard",
+        __name__,
+        url_prefix=PREFIX,
+        template_folder="templates",
+        static_folder="static",
+        static_url_path="/ui/static",
+    )
+
+    @bp.after_request
+    def secure(response: Response) -> BaseResponse:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @bp.app_template_filter("size")
+    def size_filter(value: Any) -> str:
+        return human_size(value)
+
+    @bp.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        return page("error.html", "", error.code or 500, title=error.name, message=error.description)
+
+    @bp.errorhandler(Exception)
+    def failure(error: Exception) -> Any:
+        log.error("dashboard failure on %s", request.path, exc_info=error)
+        message = f"{type(error).__name__}: {error}"
+        return page("error.html", "", 500, title="The dashboard failed", message=message)
+
+    del secure, size_filter, http_error, failure
+    return bp
+
+
+def human_size(value: Any) -> str:
+    try:
+        size = float(value)
+    except (TypeError, ValueError):
+        return ""
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return ""
