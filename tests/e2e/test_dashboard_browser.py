@@ -138,9 +138,15 @@ def receiver() -> Iterator[str]:
 
 
 def wait_for(driver: Any, condition: Callable[[Any], Any], seconds: float = 60, what: str = "") -> Any:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, seconds, poll_frequency=0.2).until(condition, message=what)
+    # The live stream replaces a page's changing part while a condition reads it: an element found a
+    # moment ago may be gone; the next poll finds its replacement.
+    wait = WebDriverWait(
+        driver, seconds, poll_frequency=0.2, ignored_exceptions=(StaleElementReferenceException,)
+    )
+    return wait.until(condition, message=what)
 
 
 def shoot(driver: Any, name: str) -> Path:
