@@ -296,10 +296,20 @@ class _FcLogHandler(logging.Handler):
     def __init__(self, current: Any):
         super().__init__(logging.NOTSET)
         self.current = current
+        # The formatted UTC second of the last record: records come many a second, formatting is not free.
+        self._second: tuple[int, str] = (-1, "")
+
+    def _when(self, created: float) -> str:
+        second = int(created)
+        cached = self._second
+        if cached[0] != second:
+            text = datetime.fromtimestamp(second, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+            cached = self._second = (second, text)
+        return cached[1]
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            when = datetime.fromtimestamp(record.created, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+            when = self._when(record.created)
             # shared.fc.logs stamps records with its own request id ("-" outside its handlers).
             rid = getattr(record, "fc_request_id", None)
             if not rid or rid == "-":
