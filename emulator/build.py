@@ -244,6 +244,8 @@ def build(
     table = ActionTable(*parts)
     vod = VodEndpoint(state, table)
     front = install_front(http, state, vod)
+    if fc is not None:
+        front.direct.append(fc_api.direct_invoke(fc))
     state.mark_baseline()
     emulator = Emulator(
         config, state, chosen, oss, events, ingest, lifecycle, faults, fc, table, vod, http, front
