@@ -27,13 +27,14 @@ from __future__ import annotations
 
 import base64
 import email.utils
+import functools
 import hashlib
 import hmac
 import logging
 import re
 import secrets
-from collections.abc import Iterable
-from datetime import timedelta, timezone
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -118,17 +119,25 @@ def canonical_resource(path: str, query: str | None) -> str:
     return path + "\n" + "\n".join(sorted(params))
 
 
-def string_to_sign(method: str, headers: Any, resource: str) -> str:
+def string_to_sign(method: str, headers: Mapping[str, str], resource: str) -> str:
+    """FC's string to sign; ``headers`` by lower-case name (or a case-insensitive werkzeug ``Headers``)."""
     fc_headers = sorted((k.lower(), v) for k, v in headers.items() if k.lower().startswith("x-fc-"))
     canonical = "".join(f"{k}:{v}\n" for k, v in fc_headers)
     parts = [
         method.upper(),
-        headers.get("Content-MD5", ""),
-        headers.get("Content-Type", ""),
-        headers.get("Date", ""),
+        headers.get("content-md5", ""),
+        headers.get("content-type", ""),
+        headers.get("date", ""),
         canonical + resource,
     ]
     return "\n".join(parts)
+
+
+@functools.lru_cache(maxsize=256)
+def _sent_at(date: str) -> datetime:
+    """A Date header's time (UTC when it names no zone); clients send the same one for a whole second."""
+    sent = email.utils.parsedate_to_datetime(date)
+    return sent if sent.tzinfo is not None else sent.replace(tzinfo=timezone.utc)
 
 
 def sign(secret: str, text: str) -> str:
@@ -139,7 +148,9 @@ def verify_signature(component: FcComponent, proxy: bool) -> str:
     """Check FC's signature on the current request; returns the account id of the caller's key."""
     state = component.core
     req = current_request()
-    header = req.headers.get("Authorization", "")
+    # One pass over the headers: each lookup in werkzeug's view of the environ costs as much.
+    headers = {name.lower(): value for name, value in req.headers.items()}
+    header = headers.get("authorization", "")
     if not header:
         raise FcApiError(
             400, "MissingRequiredHeader", "Authorization is required: sign the request with FC's scheme"
@@ -148,7 +159,7 @@ def verify_signature(component: FcComponent, proxy: bool) -> str:
     access_key_id, _, signature = rest.strip().partition(":")
     if scheme != "FC" or not access_key_id or not signature:
         raise FcApiError(403, "SignatureNotMatch", "Authorization must be 'FC <AccessKeyId>:<signature>'")
-    token = req.headers.get("x-fc-security-token") or None
+    token = headers.get("x-fc-security-token") or None
     if not state.config.verify_signatures:
         found = state.accounts.find(access_key_id)
         return found.account_id if found is not None else state.config.default_account_id
@@ -157,21 +168,19 @@ def verify_signature(component: FcComponent, proxy: bool) -> str:
     except VodError as exc:
         code = "InvalidAccessKeyID" if "AccessKeyId" in exc.code else "InvalidSecurityToken"
         raise FcApiError(403, code, f"{exc.message} (AccessKeyId {access_key_id})") from None
-    date = req.headers.get("Date")
+    date = headers.get("date")
     if not date:
         raise FcApiError(400, "MissingRequiredHeader", "Date is required")
     try:
-        sent = email.utils.parsedate_to_datetime(date)
+        sent = _sent_at(date)
     except (TypeError, ValueError):
         raise FcApiError(400, "InvalidArgument", f"Date {date!r} is not an RFC 1123 date") from None
-    if sent.tzinfo is None:
-        sent = sent.replace(tzinfo=timezone.utc)
     if abs(state.config.clock() - sent) > CLOCK_SKEW:
         raise FcApiError(
             403, "RequestTimeTooSkewed", f"Date {date!r} is more than 15 minutes from the server's time"
         )
     resource = canonical_resource(req.path, req.query_string.decode("latin-1") if proxy else None)
-    expected_text = string_to_sign(req.method, req.headers, resource)
+    expected_text = string_to_sign(req.method, headers, resource)
     expected = sign(credential.access_key_secret, expected_text)
     if not secrets.compare_digest(expected, signature):
         raise FcApiError(
