@@ -120,8 +120,13 @@ def canonical_resource(path: str, query: str | None) -> str:
 
 
 def string_to_sign(method: str, headers: Mapping[str, str], resource: str) -> str:
-    """FC's string to sign; ``headers`` by lower-case name (or a case-insensitive werkzeug ``Headers``)."""
-    fc_headers = sorted((k.lower(), v) for k, v in headers.items() if k.lower().startswith("x-fc-"))
+    """FC's string to sign for a request with ``headers`` (names in any case)."""
+    return _string_to_sign(method, {name.lower(): value for name, value in headers.items()}, resource)
+
+
+def _string_to_sign(method: str, headers: Mapping[str, str], resource: str) -> str:
+    """``string_to_sign`` of headers by lower-case name."""
+    fc_headers = sorted((k, v) for k, v in headers.items() if k.startswith("x-fc-"))
     canonical = "".join(f"{k}:{v}\n" for k, v in fc_headers)
     parts = [
         method.upper(),
@@ -180,7 +185,7 @@ def verify_signature(component: FcComponent, proxy: bool) -> str:
             403, "RequestTimeTooSkewed", f"Date {date!r} is more than 15 minutes from the server's time"
         )
     resource = canonical_resource(req.path, req.query_string.decode("latin-1") if proxy else None)
-    expected_text = string_to_sign(req.method, headers, resource)
+    expected_text = _string_to_sign(req.method, headers, resource)
     expected = sign(credential.access_key_secret, expected_text)
     if not secrets.compare_digest(expected, signature):
         raise FcApiError(
