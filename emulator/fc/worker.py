@@ -385,6 +385,9 @@ class Runner:
         self._running_lock = threading.Lock()
         self.output: _Output | None = None
         self.assign_error: str | None = None
+        # What every context of this instance shares (frozen): built once, not per invocation.
+        self._shared: tuple[FunctionMeta, ServiceMeta] | None = None
+        self._credentials: Credentials | None = None
 
     # What the current output belongs to: the request this thread runs, else the only one running.
     def current(self) -> str | None:
@@ -396,6 +399,7 @@ class Runner:
 
     def assign(self, header: dict[str, Any]) -> None:
         self.meta = header["function"]
+        self._shared = None
         self.concurrency = int(header.get("concurrency") or 1)
         os.environ.clear()
         os.environ.update(header["env"])
@@ -437,18 +441,28 @@ class Runner:
                 log_store=meta.get("log_store", ""),
                 logger=logger,
             )
-        return FCContext(
-            request_id=header["id"],
-            credentials=Credentials(creds[0], creds[1], creds[2]),
-            function=FunctionMeta(
+        if self._shared is None:
+            function = FunctionMeta(
                 meta["name"],
                 meta["handler"],
                 int(meta["memory"]),
                 int(meta["timeout"]),
                 meta.get("initializer"),
                 int(meta.get("initialization_timeout", 3)),
-            ),
-            service=ServiceMeta(meta["service"], meta.get("log_project", ""), meta.get("log_store", "")),
+            )
+            service = ServiceMeta(meta["service"], meta.get("log_project", ""), meta.get("log_store", ""))
+            self._shared = (function, service)
+        known = self._credentials
+        if known is None or (known.access_key_id, known.access_key_secret, known.security_token) != tuple(
+            creds
+        ):
+            # FC refreshes them now and then: a new object only when they changed.
+            known = self._credentials = Credentials(creds[0], creds[1], creds[2])
+        return FCContext(
+            request_id=header["id"],
+            credentials=known,
+            function=self._shared[0],
+            service=self._shared[1],
             region=meta["region"],
             account_id=meta["account_id"],
             retry_count=int(header.get("retry_count", 0)),
