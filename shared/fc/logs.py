@@ -142,9 +142,9 @@ def setup_logging(level: int | str | None = None) -> logging.Logger:
             root.setLevel(level)
         configured = os.environ.get(ENV_LEVEL, "").strip().upper()
         own = logging.getLogger("vodfc")
-        # Only when it changes: setLevel empties every logger's level cache, which each invocation would pay for.
+        # Only vodfc's own loggers: the root logger's level belongs to the runtime (FC_SERVER_LOG_LEVEL).
+        # Set only when it changes: setLevel empties every logger's level cache, each invocation would pay.
         if configured in _LEVELS and own.level != logging.getLevelName(configured):
-            # Only vodfc's own loggers: the root logger's level belongs to the runtime (FC_SERVER_LOG_LEVEL).
             own.setLevel(configured)
         # A filter on a logger sees only records created on that logger, a filter on a handler every record
         # the handler emits: install on both kinds so propagated records from any logger are covered.
