@@ -140,9 +140,8 @@ class LoopbackServer:
                 return
             with self._lock:
                 self._connections.add(conn)
-            threading.Thread(
-                target=self._serve, args=(conn, address), name="vodfc-loopback-conn", daemon=True
-            ).start()
+            name = f"vodfc-loopback-{listener.getsockname()[1]}"  # the port: whose connection it is
+            threading.Thread(target=self._serve, args=(conn, address), name=name, daemon=True).start()
 
     def _serve(self, conn: socket.socket, address: Any) -> None:
         try:

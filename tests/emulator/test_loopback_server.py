@@ -130,10 +130,11 @@ def test_a_dropped_call_closes_without_an_answer_and_a_failure_is_a_500(server: 
 
 
 def test_stop_ends_idle_connections(server: LoopbackServer) -> None:
-    conn = socket.create_connection(("127.0.0.1", int(server.endpoint.rsplit(":", 1)[1])), timeout=5)
+    port = int(server.endpoint.rsplit(":", 1)[1])
+    conn = socket.create_connection(("127.0.0.1", port), timeout=5)
     conn.sendall(b"GET /x HTTP/1.1\r\nHost: a\r\n\r\n")
     assert conn.recv(65536).endswith(b"GET /x 0")
-    threads = [t for t in threading.enumerate() if t.name == "vodfc-loopback-conn"]
+    threads = [t for t in threading.enumerate() if t.name == f"vodfc-loopback-{port}"]
     assert threads
     server.stop()
     assert conn.recv(65536) == b""  # closed by the server
