@@ -6,10 +6,13 @@ the demo library), the clients in this process.
 * (a) latency: one ``fc2.Client.invoke_function`` of the GetVideoInfo function vs one direct VOD
   GetVideoInfo through the core SDK (keep-alive ``AcsClient``), interleaved round by round. The
   invocation is two HTTP hops (fc2 to the FC API, the function's own call to VOD) plus the instance's
-  work, so 2× is the floor; a second row times the first hop alone (the function refuses an empty
-  event without calling VOD);
+  work. The floor row times those two hops with nothing between them: the same ``fc2`` call to a bare
+  WSGI app on the same waitress server (``Bare``: answers at once) plus the direct call. Another row
+  times the first hop alone (the function refuses an empty event without calling VOD);
 * (b) throughput: 16 client threads, each with its own ``fc2.Client``, 50 invocations each, vs 16
-  threads of direct calls (their own ``AcsClient``); every invocation must succeed;
+  threads of direct calls (their own ``AcsClient``); every invocation must succeed. Both runs keep
+  the CPUs busy, so the CPU rows bound it: CPU per call of each process (this one, the emulator, its
+  instances) for an invocation, a direct call and the floor;
 * (c) cold start: an invocation that has to start a new instance (``DELETE /_vodfc/fc/instances``
   stops them all first: process start, handler import, first SDK client) vs a warm one.
 """
@@ -51,16 +54,30 @@ CLIENTS = 16
 REPO = Path(__file__).resolve().parents[1]
 
 
-class Up:
-    """``vodfc up`` in a subprocess, on a free port; stopped with SIGTERM."""
+# A WSGI app answering every request at once, on the server ``vodfc up`` uses (waitress, with its
+# settings): what an fc2 call costs with no FC API, runtime or instance behind it.
+BARE_SERVER = """
+from vodfc.emulator.wsgi_server import make_server
 
-    def __init__(self, template: Path = REPO / "template.yml") -> None:
-        # The admin plane (DELETE /_vodfc/fc/instances) wants the token: choose it.
-        self.admin_token = secrets.token_urlsafe(24)
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", "VODFC_ADMIN_TOKEN": self.admin_token}
-        env.pop("VOD_ENDPOINT", None)
-        command = [sys.executable, "-m", "vodfc.emulator", "up", "--port", "0", "--no-demo", "--quiet"]
-        command += ["--template", str(template)]
+
+def app(environ, start_response):
+    environ["wsgi.input"].read()
+    start_response("200 OK", [("Content-Type", "application/octet-stream"), ("Content-Length", "2")])
+    return [b"{}"]
+
+
+server = make_server(app, "127.0.0.1", 0)
+print(f"Serving on http://127.0.0.1:{server.effective_port}", flush=True)
+server.run()
+"""
+
+
+class Served:
+    """A server in a subprocess that prints ``Serving on URL`` when ready; stopped with SIGTERM."""
+
+    what = "the server"
+
+    def _start(self, command: list[str], env: dict[str, str]) -> None:
         self.proc = subprocess.Popen(
             command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
@@ -82,7 +99,7 @@ class Up:
         ready.wait(120)
         if not self.url:
             self.stop()
-            raise NotAvailable(f"vodfc up did not start: {''.join(lines)[-300:]}")
+            raise NotAvailable(f"{self.what} did not start: {''.join(lines)[-300:]}")
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -91,6 +108,29 @@ class Up:
                 self.proc.wait(60)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+
+
+class Up(Served):
+    """``vodfc up`` on a free port: the project's template, the demo library."""
+
+    what = "vodfc up"
+
+    def __init__(self, template: Path = REPO / "template.yml") -> None:
+        # The admin plane (DELETE /_vodfc/fc/instances) wants the token: choose it.
+        self.admin_token = secrets.token_urlsafe(24)
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "VODFC_ADMIN_TOKEN": self.admin_token}
+        env.pop("VOD_ENDPOINT", None)
+        command = [sys.executable, "-m", "vodfc.emulator", "up", "--port", "0", "--no-demo", "--quiet"]
+        self._start([*command, "--template", str(template)], env)
+
+
+class Bare(Served):
+    """``BARE_SERVER`` on a free port."""
+
+    what = "the bare waitress app"
+
+    def __init__(self) -> None:
+        self._start([sys.executable, "-c", BARE_SERVER], {**os.environ, "PYTHONUNBUFFERED": "1"})
 
 
 def fc_client(url: str) -> Any:
@@ -104,13 +144,19 @@ def run(profile: Profile, results: dict[str, float]) -> list[Row]:
     emu.require("fc2", "the aliyun-fc2 client")
     up = Up()
     try:
-        return _measure(up.url, up.proc.pid, up.admin_token, profile, results)
+        bare = Bare()
+        try:
+            return _measure(up, bare, profile, results)
+        finally:
+            bare.stop()
     finally:
         up.stop()
 
 
-def _measure(url: str, pid: int, admin_token: str, profile: Profile, results: dict[str, float]) -> list[Row]:
+def _measure(up: Up, bare: Bare, profile: Profile, results: dict[str, float]) -> list[Row]:
     import requests
+
+    url, pid, admin_token = up.url, up.proc.pid, up.admin_token
 
     endpoint = url.removeprefix("http://")
     acs = emu.acs_client(endpoint)
@@ -120,13 +166,20 @@ def _measure(url: str, pid: int, admin_token: str, profile: Profile, results: di
     video_id = found["MediaList"][0]["Video"]["VideoId"]
     payload = json.dumps({"VideoId": video_id}).encode()
     client = fc_client(url)
+    bare_client = fc_client(bare.url)
 
     def invoke() -> None:
         client.invoke_function("vodfc", "GetVideoInfo", payload=payload)
 
+    def direct_call() -> None:
+        emu.get_video_info(acs, video_id)
+
+    def bare_call() -> None:
+        bare_client.invoke_function("vodfc", "GetVideoInfo", payload=payload)
+
     # (a) latency, interleaved
     invoked, direct = compare(
-        [Side("fc2 invoke", invoke), Side("direct VOD", lambda: emu.get_video_info(acs, video_id))],
+        [Side("fc2 invoke", invoke), Side("direct VOD", direct_call)],
         warmup=profile.warmup,
         rounds=profile.rounds,
         inner=profile.inner,
@@ -175,18 +228,20 @@ def _measure(url: str, pid: int, admin_token: str, profile: Profile, results: di
 
     # Where the CPU goes, per call: this process (the client), the emulator, its instances.
     calls = max(20, profile.inner * profile.rounds // 2)
-    direct_cpu = _cpu_per_call(pid, lambda: emu.get_video_info(acs, video_id), calls)
+    direct_cpu = _cpu_per_call(pid, direct_call, calls)
     invoke_cpu = _cpu_per_call(pid, invoke, calls)
+    cpu_ratio = sum(invoke_cpu) / sum(direct_cpu)
     rows.append(
         Row(
             PART,
             "CPU per call, client + emulator + instances: fc2 invoke of GetVideoInfo vs direct VOD",
             " + ".join(ms(t) for t in invoke_cpu),
             " + ".join(ms(t) for t in direct_cpu),
-            sum(invoke_cpu) / sum(direct_cpu),
+            cpu_ratio,
             "for scale",
             "—",
-            f"{calls} calls each; what a CPU-bound run can reach: throughput ≤ the inverse of this ratio",
+            f"{calls} calls each; a CPU-bound run gives invocations at most 1/{cpu_ratio:.2f} = "
+            f"{1 / cpu_ratio:.0%} of the direct calls' rate",
         )
     )
 
@@ -243,6 +298,46 @@ def _measure(url: str, pid: int, admin_token: str, profile: Profile, results: di
             "—",
             f"median of {len(cold)} cold starts (a blank worker is kept started, so no interpreter boot)",
         )
+    )
+
+    # The floor of (a) and (b), measured last so that (a) is timed as it always was: the two hops
+    # with nothing between them, an fc2 call to a bare app plus the direct call.
+    bare_hop, direct_floor = compare(
+        [Side("fc2 to a bare app", bare_call), Side("direct VOD", direct_call)],
+        warmup=profile.warmup,
+        rounds=profile.rounds,
+        inner=profile.inner,
+    )
+    floor = (bare_hop + direct_floor) / direct_floor
+    rows.insert(
+        1,
+        Row(
+            PART,
+            "the floor of (a): an fc2 call to a bare waitress app answering at once, plus the direct call",
+            ms(bare_hop + direct_floor),
+            ms(direct_floor),
+            floor,
+            "for scale",
+            "—",
+            f"the two hops and nothing between them (fc2 to the bare app alone: {ms(bare_hop)}): "
+            "(a) can come no nearer 1× than this",
+        ),
+    )
+    bare_cpu = _cpu_per_call(bare.proc.pid, bare_call, calls)
+    floor_cpu = (sum(bare_cpu) + sum(direct_cpu)) / sum(direct_cpu)
+    rows.insert(
+        4,
+        Row(
+            PART,
+            "CPU per call of the floor (fc2 to a bare app: client + server; plus the direct call) vs direct",
+            f"{ms(bare_cpu[0])} + {ms(bare_cpu[1])} + {ms(sum(direct_cpu))}",
+            ms(sum(direct_cpu)),
+            floor_cpu,
+            "for scale",
+            "—",
+            f"a runtime costing nothing would still give invocations at most {1 / floor_cpu:.0%} "
+            "of the direct calls' rate",
+        ),
     )
     return rows
 

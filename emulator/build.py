@@ -258,6 +258,8 @@ def build(
         dashboard = Dashboard(state, vod, oss=oss, events=events, faults=faults, fc=fc)
         http.register_blueprint(dashboard_views.blueprint(dashboard))
     front = install_front(http, state, vod)
+    if fc is not None:
+        front.direct.append(fc_api.direct_invoke(fc))
     state.mark_baseline()
     emulator = Emulator(
         config, state, chosen, oss, events, ingest, lifecycle, faults, fc, dashboard, table, vod, http, front

@@ -10,21 +10,25 @@ event bus delivering to an emulated host), goes through ``Front``:
    component's, and goes to Flask;
 4. a VOD call, ``/`` on any other host, goes to ``VodEndpoint.serve`` straight from the environ
    (request hooks, then the call); a HEAD gets the same answer without its body;
-5. everything else goes to Flask (the control plane, OSS, the FC API). Its one ``before_request``
+5. a direct route (``DirectRoute``: FC 2.0's InvokeFunction, every ``fc2.invoke_function``) on a host
+   without a handler of its own is answered straight from the environ too, after the request hooks;
+6. everything else goes to Flask (the control plane, OSS, the rest of the FC API). Its one ``before_request``
    gives a request on a component host to the route's handler, if it has one (request hooks do not
    run for what a handler answers), and runs the request hooks otherwise; its one error handler
    renders a failure as control-plane JSON under ``/_vodfc/`` and as a VOD error anywhere else,
    through the endpoint's ``failure`` (blueprints with a handler of their own, FC's API, keep theirs).
 
-A VOD call is the hot path (every SDK call), so it never enters Flask. Only a VOD call can drop its
-connection (``DropConnection`` from a ``before_action`` hook): it leaves the WSGI call as that
-exception, which the mock turns into the client's ``ConnectionError`` and the server into a closed
-socket.
+A VOD call is the hot path (every SDK call), so it never enters Flask, and neither does an invocation
+(Flask's request context and routing cost a tenth of a millisecond of CPU, on a path of a few). Only a
+VOD call can drop its connection (``DropConnection`` from a ``before_action`` hook): it leaves the WSGI
+call as that exception, which the mock turns into the client's ``ConnectionError`` and the server into a
+closed socket.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -50,13 +54,32 @@ StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
+class DirectRoute:
+    """A route ``Front`` answers without Flask: ``app(environ, match, start_response)`` for a ``method``
+    request whose path (decoded as Flask decodes it) ``pattern`` matches whole. The app answers its own
+    errors; Flask's hooks and handlers never see the request (the emulator's request hooks do)."""
+
+    __slots__ = ("app", "method", "pattern")
+
+    def __init__(
+        self,
+        method: str,
+        pattern: str,
+        app: Callable[[dict[str, Any], re.Match[str], StartResponse], Iterable[bytes]],
+    ):
+        self.method = method
+        self.pattern = re.compile(pattern)
+        self.app = app
+
+
 class Front:
-    """The WSGI entry: VOD calls to the endpoint, everything else to ``flask_app``."""
+    """The WSGI entry: VOD calls to the endpoint, direct routes to theirs, the rest to ``flask_app``."""
 
     def __init__(self, state: EmulatorState, vod: VodEndpoint, flask_app: WsgiApp):
         self.state = state
         self.vod = vod
         self.flask_app = flask_app
+        self.direct: list[DirectRoute] = []
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         with CallScope(environ):
@@ -68,8 +91,27 @@ class Front:
                 answer = self.vod.serve(environ)
                 start_response(answer.status_line, answer.headers)
                 return [] if environ.get("REQUEST_METHOD") == "HEAD" else [answer.body]
+            if self.direct and (found is None or found.route.handler is None):
+                # A host with a handler of its own answers first, as Flask's start_request lets it.
+                route, match = self._direct(environ)
+                if route is not None and match is not None:
+                    self.state.run_request_hooks(environ)
+                    return route.app(environ, match, start_response)
             environ[HOST_MATCH_KEY] = found
             return self.flask_app(environ, start_response)
+
+    def _direct(self, environ: dict[str, Any]) -> tuple[DirectRoute | None, re.Match[str] | None]:
+        method = environ.get("REQUEST_METHOD")
+        path = environ.get("PATH_INFO", "")
+        if not path.isascii():
+            # PEP 3333 hands the path over as latin-1; Flask routes on its UTF-8 reading.
+            path = path.encode("latin-1", "replace").decode("utf-8", "replace")
+        for route in self.direct:
+            if route.method == method:
+                match = route.pattern.fullmatch(path)
+                if match is not None:
+                    return route, match
+        return None, None
 
     def _refuse(
         self, refusal: Refusal, environ: dict[str, Any], start_response: StartResponse

@@ -4,8 +4,8 @@
 every request carries the server's ``ThreadBudget`` (``vodfc.emulator.thread_budget``: requests that
 hold their thread for long may take all but ``RESERVED_THREADS`` of them) and, for a server other
 than the public one, its mode (``MODE_KEY``). ``BackgroundServer`` runs one in a daemon thread. Nothing
-here knows the emulator's app: ``vodfc.emulator.server`` serves it, the FC component serves its
-internal server with it.
+here knows the emulator's app: ``vodfc.emulator.server`` serves it (the FC component's internal server,
+whose few clients keep their connections, is ``vodfc.emulator.loopback_server``).
 """
 
 from __future__ import annotations
@@ -90,8 +90,7 @@ class BackgroundServer:
         threads: int | None = None,
         mode: str | None = None,
     ):
-        """``mode`` tags every request (``MODE_KEY``): the FC component's internal server says
-        ``internal``; None is the public server (``server``)."""
+        """``mode`` tags every request (``MODE_KEY``); None is the public server (``server``)."""
         self.app = app
         self.host = host
         self.port = port

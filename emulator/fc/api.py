@@ -27,11 +27,14 @@ from __future__ import annotations
 
 import base64
 import email.utils
+import functools
 import hashlib
 import hmac
 import logging
+import re
 import secrets
-from datetime import timedelta, timezone
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -44,11 +47,13 @@ from vodfc.emulator.fc.api_support import (
     call_wsgi,
     code_checksum,
     code_size,
+    current_request,
     json_response,
     page,
     passed_through,
     request_uri,
     server_thread,
+    serving,
     stable_id,
     throttled,
     trigger_config,
@@ -62,11 +67,13 @@ from vodfc.emulator.fc.fc3 import Fc3Functions
 from vodfc.emulator.fc.instances import supervisor
 from vodfc.emulator.fc.runtime import Invocation, Throttled
 from vodfc.emulator.fc.template import Function, Service, Trigger
+from vodfc.emulator.front import DirectRoute
 from vodfc.emulator.paths import CONTROL_PREFIX
 from vodfc.emulator.views import ComponentViews
 from vodfc.emulator.vod.exceptions import VodError
 from vodfc.shared import boundedjson
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request
 
 API_VERSION = "2016-08-15"
 PREFIX = f"/{API_VERSION}"
@@ -88,7 +95,8 @@ def _unexpected(error: Exception) -> Response:
         return json_response(
             {"ErrorCode": "PathNotSupported", "ErrorMessage": error.description or ""}, error.code
         )
-    log.error("FC API failed on %s %s", request.method, request.path, exc_info=error)
+    req = current_request()
+    log.error("FC API failed on %s %s", req.method, req.path, exc_info=error)
     return json_response(
         {"ErrorCode": "InternalServerError", "ErrorMessage": f"{type(error).__name__}: {error}"}, 500
     )
@@ -111,17 +119,30 @@ def canonical_resource(path: str, query: str | None) -> str:
     return path + "\n" + "\n".join(sorted(params))
 
 
-def string_to_sign(method: str, headers: Any, resource: str) -> str:
-    fc_headers = sorted((k.lower(), v) for k, v in headers.items() if k.lower().startswith("x-fc-"))
+def string_to_sign(method: str, headers: Mapping[str, str], resource: str) -> str:
+    """FC's string to sign for a request with ``headers`` (names in any case)."""
+    return _string_to_sign(method, {name.lower(): value for name, value in headers.items()}, resource)
+
+
+def _string_to_sign(method: str, headers: Mapping[str, str], resource: str) -> str:
+    """``string_to_sign`` of headers by lower-case name."""
+    fc_headers = sorted((k, v) for k, v in headers.items() if k.startswith("x-fc-"))
     canonical = "".join(f"{k}:{v}\n" for k, v in fc_headers)
     parts = [
         method.upper(),
-        headers.get("Content-MD5", ""),
-        headers.get("Content-Type", ""),
-        headers.get("Date", ""),
+        headers.get("content-md5", ""),
+        headers.get("content-type", ""),
+        headers.get("date", ""),
         canonical + resource,
     ]
     return "\n".join(parts)
+
+
+@functools.lru_cache(maxsize=256)
+def _sent_at(date: str) -> datetime:
+    """A Date header's time (UTC when it names no zone); clients send the same one for a whole second."""
+    sent = email.utils.parsedate_to_datetime(date)
+    return sent if sent.tzinfo is not None else sent.replace(tzinfo=timezone.utc)
 
 
 def sign(secret: str, text: str) -> str:
@@ -131,7 +152,10 @@ def sign(secret: str, text: str) -> str:
 def verify_signature(component: FcComponent, proxy: bool) -> str:
     """Check FC's signature on the current request; returns the account id of the caller's key."""
     state = component.core
-    header = request.headers.get("Authorization", "")
+    req = current_request()
+    # One pass over the headers: each lookup in werkzeug's view of the environ costs as much.
+    headers = {name.lower(): value for name, value in req.headers.items()}
+    header = headers.get("authorization", "")
     if not header:
         raise FcApiError(
             400, "MissingRequiredHeader", "Authorization is required: sign the request with FC's scheme"
@@ -140,7 +164,7 @@ def verify_signature(component: FcComponent, proxy: bool) -> str:
     access_key_id, _, signature = rest.strip().partition(":")
     if scheme != "FC" or not access_key_id or not signature:
         raise FcApiError(403, "SignatureNotMatch", "Authorization must be 'FC <AccessKeyId>:<signature>'")
-    token = request.headers.get("x-fc-security-token") or None
+    token = headers.get("x-fc-security-token") or None
     if not state.config.verify_signatures:
         found = state.accounts.find(access_key_id)
         return found.account_id if found is not None else state.config.default_account_id
@@ -149,21 +173,19 @@ def verify_signature(component: FcComponent, proxy: bool) -> str:
     except VodError as exc:
         code = "InvalidAccessKeyID" if "AccessKeyId" in exc.code else "InvalidSecurityToken"
         raise FcApiError(403, code, f"{exc.message} (AccessKeyId {access_key_id})") from None
-    date = request.headers.get("Date")
+    date = headers.get("date")
     if not date:
         raise FcApiError(400, "MissingRequiredHeader", "Date is required")
     try:
-        sent = email.utils.parsedate_to_datetime(date)
+        sent = _sent_at(date)
     except (TypeError, ValueError):
         raise FcApiError(400, "InvalidArgument", f"Date {date!r} is not an RFC 1123 date") from None
-    if sent.tzinfo is None:
-        sent = sent.replace(tzinfo=timezone.utc)
     if abs(state.config.clock() - sent) > CLOCK_SKEW:
         raise FcApiError(
             403, "RequestTimeTooSkewed", f"Date {date!r} is more than 15 minutes from the server's time"
         )
-    resource = canonical_resource(request.path, request.query_string.decode("latin-1") if proxy else None)
-    expected_text = string_to_sign(request.method, request.headers, resource)
+    resource = canonical_resource(req.path, req.query_string.decode("latin-1") if proxy else None)
+    expected_text = _string_to_sign(req.method, headers, resource)
     expected = sign(credential.access_key_secret, expected_text)
     if not secrets.compare_digest(expected, signature):
         raise FcApiError(
@@ -217,6 +239,28 @@ def _function(
 def invoke(component: FcComponent, service_name: str, function_name: str) -> Response:
     account_id = verify_signature(component, proxy=False)
     return run_invocation(component, _function(component, service_name, function_name, account_id))
+
+
+def direct_invoke(component: FcComponent) -> DirectRoute:
+    """InvokeFunction as the front answers it without Flask (``DirectRoute``): the same view, signature
+    check and error shapes, on a werkzeug request of its own. The Flask rule above stays for requests
+    the front gives Flask (a host with a handler of its own)."""
+
+    def serve(environ: dict[str, Any], match: re.Match[str], start_response: Any) -> Iterable[bytes]:
+        with serving(Request(environ)):
+            try:
+                response = invoke(component, match["service"], match["function"])
+            except FcApiError as error:
+                response = _api_error(error)
+            except Exception as error:
+                response = _unexpected(error)
+            answer: Iterable[bytes] = response(environ, start_response)
+            return answer
+
+    # Flask's <name> converter: one path segment, at least one character.
+    return DirectRoute(
+        "POST", rf"{PREFIX}/services/(?P<service>[^/]+)/functions/(?P<function>[^/]+)/invocations", serve
+    )
 
 
 # --- HTTP triggers ------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import json
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from vodfc.emulator.fc.component import FcComponent
 from vodfc.emulator.fc.runtime import Invocation, Throttled, new_request_id, wsgi_environ
 from vodfc.emulator.fc.template import Function, Trigger
 from vodfc.emulator.thread_budget import thread_held
+from werkzeug.wrappers import Request
 
 SYNC_PAYLOAD_LIMIT = 32 * 1024 * 1024
 ASYNC_PAYLOAD_LIMIT = 128 * 1024
@@ -42,11 +44,33 @@ class FcApiError(Exception):
         self.headers = headers or {}
 
 
+# The request an API call served without Flask is answering (``vodfc.emulator.fc.api.DirectInvoke``).
+_direct_request: ContextVar[Request | None] = ContextVar("vodfc_fc_direct_request", default=None)
+
+
+def current_request() -> Request:
+    """The request being answered: the one served without Flask, else Flask's. What that path reaches
+    (the signature check, the invoke path, the answer helpers) reads the request through this."""
+    direct = _direct_request.get()
+    return request if direct is None else direct
+
+
+@contextmanager
+def serving(req: Request) -> Iterator[None]:
+    """``req`` is the current request (``current_request``) until the block ends."""
+    token = _direct_request.set(req)
+    try:
+        yield
+    finally:
+        _direct_request.reset(token)
+
+
 def request_id() -> str:
     """The current request's id (``x-fc-request-id``), made on first use and kept for the request."""
-    rid = request.environ.get("vodfc.fc.request_id")
+    environ = current_request().environ
+    rid = environ.get("vodfc.fc.request_id")
     if rid is None:
-        rid = request.environ["vodfc.fc.request_id"] = new_request_id()
+        rid = environ["vodfc.fc.request_id"] = new_request_id()
     return str(rid)
 
 
@@ -61,7 +85,7 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 @contextmanager
 def server_thread() -> Iterator[None]:
     """Hold one of the server's threads for a whole invocation (``vodfc.emulator.thread_budget``)."""
-    with thread_held(request.environ) as held:
+    with thread_held(current_request().environ) as held:
         if not held:
             raise FcApiError(
                 503,
@@ -87,7 +111,7 @@ def invocation_headers(component: FcComponent, result: Invocation, function: Fun
         "x-fc-max-memory-usage": str(result.memory_mb),
         "x-fc-code-checksum": code_checksum(component, function),
     }
-    if request.headers.get("x-fc-log-type", "").lower() == "tail":
+    if current_request().headers.get("x-fc-log-type", "").lower() == "tail":
         headers["x-fc-log-result"] = result.log_tail()
     if result.error is not None:
         headers["x-fc-error-type"] = "UnhandledInvocationError"
@@ -97,8 +121,9 @@ def invocation_headers(component: FcComponent, result: Invocation, function: Fun
 def invoke(component: FcComponent, function: Function) -> Response:
     """InvokeFunction on the current request: its body is the event, ``X-Fc-Invocation-Type`` says
     Sync (the result, 200; a function error is a 200 with ``x-fc-error-type``) or Async (202 at once)."""
-    body = request.get_data()
-    mode = request.headers.get("x-fc-invocation-type", "Sync")
+    req = current_request()
+    body = req.get_data()
+    mode = req.headers.get("x-fc-invocation-type", "Sync")
     runtime = component.runtime
     if mode.lower() == "async":
         if len(body) > ASYNC_PAYLOAD_LIMIT:

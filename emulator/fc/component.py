@@ -32,8 +32,8 @@ from vodfc.emulator.fc.context import Credentials
 from vodfc.emulator.fc.model import Template, TemplateError
 from vodfc.emulator.fc.queues import QueueReaders
 from vodfc.emulator.fc.runtime import FunctionRuntime
+from vodfc.emulator.loopback_server import LoopbackServer
 from vodfc.emulator.policy import Policy
-from vodfc.emulator.wsgi_server import BackgroundServer
 
 log = logging.getLogger("vodfc.fc")
 
@@ -56,7 +56,7 @@ class FcComponent:
         self.account_id = owning_account(core.config, core.accounts.account_ids())
         self._runtime: FunctionRuntime | None = None
         self._lock = threading.Lock()
-        self._internal: BackgroundServer | None = None
+        self._internal: LoopbackServer | None = None
         self._internal_lock = threading.Lock()
         # VOD events reach the functions only once a template was loaded on purpose (``load``: vodfc up,
         # vodfc invoke, a test): an app that merely serves the FC API lazily must not start running
@@ -158,7 +158,8 @@ class FcComponent:
                 if self.http is None:
                     raise RuntimeError("this FC component has no app to serve its functions' calls")
                 threads = int(os.environ.get("VODFC_FC_INTERNAL_THREADS", "") or 32)
-                self._internal = BackgroundServer(self.http, threads=threads, mode="internal").start()
+                # A thread per connection: each instance keeps its connection and calls again and again.
+                self._internal = LoopbackServer(self.http, threads=threads, mode="internal").start()
             return self._internal.url
 
     def close(self) -> None:

@@ -296,10 +296,20 @@ class _FcLogHandler(logging.Handler):
     def __init__(self, current: Any):
         super().__init__(logging.NOTSET)
         self.current = current
+        # The formatted UTC second of the last record: records come many a second, formatting is not free.
+        self._second: tuple[int, str] = (-1, "")
+
+    def _when(self, created: float) -> str:
+        second = int(created)
+        cached = self._second
+        if cached[0] != second:
+            text = datetime.fromtimestamp(second, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+            cached = self._second = (second, text)
+        return cached[1]
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            when = datetime.fromtimestamp(record.created, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+            when = self._when(record.created)
             # shared.fc.logs stamps records with its own request id ("-" outside its handlers).
             rid = getattr(record, "fc_request_id", None)
             if not rid or rid == "-":
@@ -375,6 +385,9 @@ class Runner:
         self._running_lock = threading.Lock()
         self.output: _Output | None = None
         self.assign_error: str | None = None
+        # What every context of this instance shares (frozen): built once, not per invocation.
+        self._shared: tuple[FunctionMeta, ServiceMeta] | None = None
+        self._credentials: Credentials | None = None
 
     # What the current output belongs to: the request this thread runs, else the only one running.
     def current(self) -> str | None:
@@ -386,6 +399,7 @@ class Runner:
 
     def assign(self, header: dict[str, Any]) -> None:
         self.meta = header["function"]
+        self._shared = None
         self.concurrency = int(header.get("concurrency") or 1)
         os.environ.clear()
         os.environ.update(header["env"])
@@ -427,18 +441,28 @@ class Runner:
                 log_store=meta.get("log_store", ""),
                 logger=logger,
             )
-        return FCContext(
-            request_id=header["id"],
-            credentials=Credentials(creds[0], creds[1], creds[2]),
-            function=FunctionMeta(
+        if self._shared is None:
+            function = FunctionMeta(
                 meta["name"],
                 meta["handler"],
                 int(meta["memory"]),
                 int(meta["timeout"]),
                 meta.get("initializer"),
                 int(meta.get("initialization_timeout", 3)),
-            ),
-            service=ServiceMeta(meta["service"], meta.get("log_project", ""), meta.get("log_store", "")),
+            )
+            service = ServiceMeta(meta["service"], meta.get("log_project", ""), meta.get("log_store", ""))
+            self._shared = (function, service)
+        known = self._credentials
+        if known is None or (known.access_key_id, known.access_key_secret, known.security_token) != tuple(
+            creds
+        ):
+            # FC refreshes them now and then: a new object only when they changed.
+            known = self._credentials = Credentials(creds[0], creds[1], creds[2])
+        return FCContext(
+            request_id=header["id"],
+            credentials=known,
+            function=self._shared[0],
+            service=self._shared[1],
             region=meta["region"],
             account_id=meta["account_id"],
             retry_count=int(header.get("retry_count", 0)),

@@ -46,6 +46,9 @@ _PATTERNS = (
     ),
     re.compile(r"(?P<key>\bBearer\s+)(?P<value>[A-Za-z0-9._~+/=-]+)"),
 )
+# Every key the patterns match holds one of these words, in any case: an ASCII message without any of them
+# cannot match, and most log lines are such (the patterns cost far more than this look).
+_KEY_WORDS = ("secret", "token", "signature", "authorization", "bearer")
 
 
 class SecretFilter(logging.Filter):
@@ -54,20 +57,27 @@ class SecretFilter(logging.Filter):
     def __init__(self) -> None:
         super().__init__("vodfc.secrets")
         self._literals: set[str] = set()
+        # The literals longest first (a secret containing another is masked whole), sorted once per change.
+        self._ordered: tuple[str, ...] = ()
         self._lock = threading.Lock()
 
     def add(self, secret: str | None) -> None:
         # Very short values would mask ordinary words; real secrets and tokens are long.
-        if secret and len(secret) >= 8:
+        if secret and len(secret) >= 8 and secret not in self._literals:
             with self._lock:
                 self._literals.add(secret)
+                self._ordered = tuple(sorted(self._literals, key=len, reverse=True))
 
     def mask(self, text: str) -> str:
-        with self._lock:
-            literals = sorted(self._literals, key=len, reverse=True)
-        for literal in literals:
+        for literal in self._ordered:
             if literal in text:
                 text = text.replace(literal, MASK)
+        if text.isascii():
+            # Non-ASCII text goes to the patterns whatever it holds: their case-insensitive match also
+            # takes letters such as the long s for an s, which no look at the lowered text would see.
+            lowered = text.lower()
+            if not any(word in lowered for word in _KEY_WORDS):
+                return text
         for pattern in _PATTERNS:
             text = pattern.sub(lambda m: m.group("key") + MASK, text)
         return text
@@ -131,12 +141,14 @@ def setup_logging(level: int | str | None = None) -> logging.Logger:
         if level is not None:
             root.setLevel(level)
         configured = os.environ.get(ENV_LEVEL, "").strip().upper()
-        if configured in _LEVELS:
-            # Only vodfc's own loggers: the root logger's level belongs to the runtime (FC_SERVER_LOG_LEVEL).
-            logging.getLogger("vodfc").setLevel(configured)
+        own = logging.getLogger("vodfc")
+        # Only vodfc's own loggers: the root logger's level belongs to the runtime (FC_SERVER_LOG_LEVEL).
+        # Set only when it changes: setLevel empties every logger's level cache, each invocation would pay.
+        if configured in _LEVELS and own.level != logging.getLevelName(configured):
+            own.setLevel(configured)
         # A filter on a logger sees only records created on that logger, a filter on a handler every record
         # the handler emits: install on both kinds so propagated records from any logger are covered.
-        for target in (root, *root.handlers, logging.getLogger("vodfc")):
+        for target in (root, *root.handlers, own):
             if secret_filter not in target.filters:
                 target.addFilter(secret_filter)
     return root

@@ -23,8 +23,10 @@ from aliyunsdkcore.client import AcsClient
 from aliyunsdkcore.request import CommonRequest
 from aliyunsdkvod.request.v20170321.UpdateVideoInfoRequest import UpdateVideoInfoRequest
 from flask import Response
+from flask import request as flask_request
 from vodfc.emulator.app import get_state
 from vodfc.emulator.events import get_bus
+from vodfc.emulator.front import DirectRoute
 from vodfc.emulator.mock import MockVod
 from vodfc.emulator.protocol import DropConnection
 from vodfc.emulator.server import ThreadedServer
@@ -364,3 +366,27 @@ def _in_thread(work: Any, *args: Any) -> None:
     thread = threading.Thread(target=work, args=args)
     thread.start()
     thread.join(10)
+
+
+def test_a_direct_route_is_answered_without_flask_after_the_request_hooks(make_fake_app: Any) -> None:
+    app = make_fake_app()
+    hooks: list[str] = []
+    flask_paths: list[str] = []
+    get_state(app).request_hooks.append(lambda environ: hooks.append(environ["PATH_INFO"]))
+    app.before_request(lambda: flask_paths.append(flask_request.path))
+
+    def answer(environ: dict[str, Any], match: Any, start_response: Any) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
+        return [f"direct {match['name']}".encode()]
+
+    app.wsgi_app.direct.append(DirectRoute("POST", r"/direct/(?P<name>[^/]+)", answer))
+    client = app.test_client()
+    assert client.post("/direct/vidéo").text == "direct vidéo"  # the path as Flask decodes it
+    assert client.get("/direct/x").status_code == 404  # another method: Flask's
+    assert client.post("/direct/x/y").status_code == 404  # the whole path must match
+    assert flask_paths == ["/direct/x", "/direct/x/y"]
+    wire = "/direct/vidéo".encode().decode("latin-1")  # PATH_INFO as PEP 3333 hands it over
+    assert hooks == [wire, "/direct/x", "/direct/x/y"]
+    # A host a component answers with a handler of its own answers first.
+    get_state(app).add_host_route(r"direct\.cn-hangzhou\.aliyuncs\.com", lambda match: Response("component"))
+    assert client.post("/direct/x", headers={"Host": "direct.cn-hangzhou.aliyuncs.com"}).text == "component"

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import fc2
+import flask
 import pytest
 import requests
 from vodfc.emulator.app import get_state
@@ -303,3 +304,50 @@ def test_http_trigger_errors_carry_fcs_error_fields_and_the_functions_own_answer
     assert r.status_code == 418
     assert r.json() == {"Code": "Teapot", "Message": "short and stout"}
     assert "x-fc-error-type" not in r.headers
+
+
+# --- InvokeFunction without Flask -------------------------------------------------------------------
+
+
+INVOCATIONS = "/2016-08-15/services/probe/functions/Probe/invocations"
+
+
+def test_an_invocation_never_enters_flask_and_runs_the_request_hooks_once(probe: Any) -> None:
+    flask_paths: list[str] = []
+    hook_paths: list[str] = []
+    state = get_state(probe.app)
+    flask_hooks = probe.app.before_request_funcs.setdefault(None, [])
+
+    def flask_hook() -> None:
+        flask_paths.append(flask.request.path)
+
+    def request_hook(environ: dict[str, Any]) -> None:
+        hook_paths.append(environ["PATH_INFO"])
+
+    flask_hooks.append(flask_hook)
+    state.request_hooks.append(request_hook)
+    try:
+        client = probe.client()
+        assert json.loads(client.invoke_function("probe", "Probe", payload=b"{}").data)["calls"] == 1
+        client.get_service("probe")
+    finally:
+        flask_hooks.remove(flask_hook)
+        state.request_hooks.remove(request_hook)
+    assert hook_paths.count(INVOCATIONS) == 1
+    assert INVOCATIONS not in flask_paths
+    assert "/2016-08-15/services/probe" in flask_paths  # the rest of the API is Flask's
+
+
+def test_an_unexpected_failure_of_an_invocation_is_fcs_500(
+    probe: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the runtime broke")
+
+    monkeypatch.setattr(probe.runtime, "invoke", broken)
+    with pytest.raises(fc2.FcError) as caught:
+        probe.client().invoke_function("probe", "Probe", payload=b"{}")
+    assert caught.value.status_code == 500
+    body = _error(caught.value)
+    assert body["ErrorCode"] == "InternalServerError"
+    assert body["ErrorMessage"] == "RuntimeError: the runtime broke"

@@ -21,6 +21,9 @@ from shared.fc.logs import mask, register_secret, setup_logging
         ("authorization: Bearer tok.en-123", ["tok.en-123"]),
         ("Credentials(access_key_secret='abcdef123456')", ["abcdef123456"]),
         ("x-acs-security-token: CAISxyz", ["CAISxyz"]),
+        ("SIGNATURE=UPPER-case-sig", ["UPPER-case-sig"]),  # keys in any case
+        # Non-ASCII text always meets the patterns: their case folding takes the long s for an s.
+        ("título ſecurity_token=abcdefgh123", ["abcdefgh123"]),
     ],
 )
 def test_mask_hides_credential_shaped_values(line: str, leaked: list[str]) -> None:
