@@ -31,7 +31,7 @@ from vodfc.emulator.app import emulator_of, get_state
 from vodfc.emulator.fc import Delivery, FunctionRuntime, get_fc
 from vodfc.emulator.fc.fc3 import trigger_domain
 from vodfc.emulator.fc.model import Function
-from vodfc.emulator.fc.runtime import Invocation
+from vodfc.emulator.fc.runtime import Invocation, event_bytes
 from vodfc.emulator.protocol.signatures import acs3_sign
 
 FC2_API = "2016-08-15"
@@ -135,7 +135,7 @@ class FcTarget:
         """Invoke ``name`` synchronously with ``event`` (a dict or list is sent as JSON, str and bytes as
         they are) and return its answer: decoded JSON, else text. Raises ``FunctionError`` when it fails."""
         function = self.function(name)
-        body = _event_bytes(event)
+        body = event_bytes(event)
         if function.service:
             with self._fc2_errors(function):
                 answer = self._fc2().invoke_function(function.service, function.name, payload=body)
@@ -165,7 +165,7 @@ class FcTarget:
         or 500 of its own included, is returned."""
         target = self._http_function(function)
         sent = {k.lower(): v for k, v in (headers or {}).items()}
-        data = _event_bytes(body)
+        data = event_bytes(body)
         if json_body is not None:
             data = json.dumps(json_body).encode()
             sent.setdefault("content-type", "application/json")
@@ -329,16 +329,6 @@ class FcTarget:
             stack=error.get("stackTrace"),
             log=ran[-1].log_text if ran else "",
         ) from None
-
-
-def _event_bytes(event: Any) -> bytes:
-    if event is None:
-        return b""
-    if isinstance(event, bytes):
-        return event
-    if isinstance(event, str):
-        return event.encode("utf-8")
-    return json.dumps(event, ensure_ascii=False).encode("utf-8")
 
 
 def _json_or_none(body: bytes) -> Any:

@@ -405,7 +405,7 @@ class FunctionRuntime:
         the wait too long), ``LookupError`` for an unknown function.
         """
         function = self._require(name, service)
-        return self._run(function, kind, request_id, retry_count, _event_bytes(event))
+        return self._run(function, kind, request_id, retry_count, event_bytes(event))
 
     def invoke_http(
         self,
@@ -433,7 +433,7 @@ class FunctionRuntime:
         """Queue an invocation (FC's async invoke); returns its request id at once."""
         function = self._require(name, service)
         request_id = new_request_id()
-        payload = _event_bytes(event)
+        payload = event_bytes(event)
         future = self._pool_executor().submit(
             self._run, function, "async", request_id, 0, payload, bounded=False
         )
@@ -703,7 +703,8 @@ def new_request_id() -> str:
     return str(uuid.uuid4())
 
 
-def _event_bytes(event: Any) -> bytes:
+def event_bytes(event: Any) -> bytes:
+    """An event as the bytes an instance receives: bytes as they are, text in UTF-8, anything else as JSON."""
     if event is None:
         return b""
     if isinstance(event, bytes):

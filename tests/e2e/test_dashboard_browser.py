@@ -10,12 +10,6 @@ browser's console fails it. Screenshots go to build/screenshots/.
 
 from __future__ import annotations
 
-import json
-import os
-import re
-import signal
-import subprocess
-import sys
 import threading
 import urllib.parse
 import urllib.request
@@ -28,76 +22,11 @@ import pytest
 from vodfc.emulator.media.synth import make_video
 
 from tests.e2e.browser import chrome, console_errors, require_browser
+from tests.e2e.support import UpProcess
 from tests.repo import REPO
 
 SCREENSHOTS = REPO / "build" / "screenshots"
-STARTUP_SECONDS = 90
 AUTH_KEY = "dashboard-test-key"
-
-
-class Up:
-    """``vodfc up --port 0 --no-demo`` as a process; ``dashboard`` is the URL it printed."""
-
-    def __init__(self, state_dir: Path):
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", "VODFC_STATE_DIR": str(state_dir)}
-        env.pop("VOD_ENDPOINT", None)
-        env.pop("VODFC_ADMIN_TOKEN", None)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "emulator", "up", "--port", "0", "--no-demo"],
-            cwd=REPO,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.lines: list[str] = []
-        self.serving = threading.Event()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.append(line.rstrip("\n"))
-            if line.startswith("Serving on"):
-                self.serving.set()
-        self.serving.set()
-
-    @property
-    def output(self) -> str:
-        return "\n".join(self.lines)
-
-    @property
-    def dashboard(self) -> str:
-        found = re.search(r"Dashboard: +(http://127\.0\.0\.1:\d+/_vodfc/\?token=\S+)", self.output)
-        assert found, self.output
-        return found.group(1)
-
-    @property
-    def url(self) -> str:
-        return self.dashboard.split("/_vodfc/")[0]
-
-    @property
-    def token(self) -> str:
-        return self.dashboard.split("token=", 1)[1]
-
-    def admin(self, method: str, path: str, body: Any = None) -> Any:
-        request = urllib.request.Request(
-            self.url + path,
-            method=method,
-            data=None if body is None else json.dumps(body).encode(),
-            headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return json.loads(answer.read() or b"null")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=30)
 
 
 class Receiver(BaseHTTPRequestHandler):
@@ -114,12 +43,11 @@ class Receiver(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def up(tmp_path: Path) -> Iterator[Up]:
+def up(tmp_path: Path) -> Iterator[UpProcess]:
     require_browser()  # before starting anything
-    process = Up(tmp_path / "state")
+    process = UpProcess("--no-demo", state_dir=tmp_path / "state")
     try:
-        assert process.serving.wait(STARTUP_SECONDS), process.output
-        assert process.proc.poll() is None, process.output
+        process.wait_serving()
         yield process
     finally:
         process.stop()
@@ -181,7 +109,7 @@ def field(driver: Any, name: str) -> str:
     )
 
 
-def test_the_dashboard_in_a_browser(up: Up, receiver: str, tmp_path: Path) -> None:
+def test_the_dashboard_in_a_browser(up: UpProcess, receiver: str, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -17,61 +12,15 @@ from aliyunsdkvod.request.v20170321.SearchMediaRequest import SearchMediaRequest
 from vodfc.emulator.project.discover import discover
 from vodfc.emulator.project.fc2 import all_faces
 
+from tests.e2e.support import UpProcess
 from tests.repo import REPO
-
-STARTUP_SECONDS = 90
-
-
-class UpProcess:
-    def __init__(self, *args: str):
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        env.pop("VOD_ENDPOINT", None)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-X", "faulthandler", "-m", "emulator", "up", "--port", "0", *args],
-            cwd=REPO,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.lines: list[str] = []
-        self.serving = threading.Event()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.append(line.rstrip("\n"))
-            if line.startswith("Serving on"):
-                self.serving.set()
-        self.serving.set()
-
-    @property
-    def output(self) -> str:
-        return "\n".join(self.lines)
-
-    def stop(self, signals: int = 1) -> int:
-        for _ in range(signals):
-            if self.proc.poll() is None:
-                self.proc.send_signal(signal.SIGTERM)
-        try:
-            code = self.proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.proc.send_signal(signal.SIGABRT)  # faulthandler prints every thread's stack
-            self.proc.wait(timeout=30)
-            self._reader.join(10)
-            raise AssertionError(f"vodfc up did not stop:\n{self.output}") from None
-        self._reader.join(10)  # the last lines may still be in the pipe
-        return code
 
 
 @pytest.fixture
 def up(request: pytest.FixtureRequest) -> Iterator[UpProcess]:
     process = UpProcess(*getattr(request, "param", ()))
     try:
-        assert process.serving.wait(STARTUP_SECONDS), process.output
-        assert process.proc.poll() is None, process.output
+        process.wait_serving()
         yield process
     finally:
         process.stop()
