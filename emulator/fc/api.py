@@ -430,6 +430,7 @@ def _invocation_json(result: Invocation) -> dict[str, Any]:
     return {
         "function": result.function,
         "requestId": result.request_id,
+        "startedAt": result.started_at.isoformat(),
         "kind": result.kind,
         "ok": result.ok,
         "error": result.error,
