@@ -11,7 +11,10 @@ One ``Supervisor`` per emulator process owns every instance process:
 
 One ``Hub`` thread reads every instance's socket and routes each frame to its ``Instance``, so no
 instance needs a thread of its own in this process. ``Instance.call`` sends a request and waits for
-its answer with a deadline; the caller kills the instance when the deadline passes.
+its answer with a deadline; the caller kills the instance when the deadline passes. While an instance
+serving one request at a time runs a call, the calling thread reads the socket itself (the hub stops
+watching it meanwhile): the answer wakes the thread that waits for it, not the hub, which would then
+have to wake that thread in turn (two thread switches in the emulator's one interpreter per call).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import atexit
 import logging
 import os
 import queue
+import select
 import selectors
 import shutil
 import signal
@@ -123,12 +127,75 @@ class Worker:
         self.tmp_problem: str | None = None
         self.owner: _Owner | None = None
         self.alive = True
+        self.closed = False  # its socket is closed (the hub dropped it, or it ended)
+        # Held by whichever thread reads the socket: the hub, or a caller waiting for its answer.
+        self.read_lock = threading.Lock()
         self._send_lock = threading.Lock()
+        self._poll = select.poll()
+        self._poll.register(sock.fileno(), select.POLLIN)
+        self._hub: Hub | None = None
 
     def send(self, header: dict[str, Any], body: bytes = b"") -> None:
         data = encode_frame(header, body)
         with self._send_lock:
             self.sock.sendall(data)
+
+    def receive(self) -> bool:
+        """Read what the socket holds and hand its frames on (``read_lock`` held); False when the
+        socket ended or the instance sent a broken frame (it is killed then): the caller closes it."""
+        try:
+            # Never blocking: the hub may act on readiness a caller's reading consumed meanwhile.
+            data = self.sock.recv(bootstrap.LOG_CHUNK, socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            return True
+        except OSError:
+            data = b""
+        if not data:
+            return False
+        try:
+            frames = self.parser.feed(data)
+        except ValueError:
+            log.exception("FC instance %s sent a broken frame; stopping it", self.pid)
+            self.kill()
+            return False
+        for header, body in frames:
+            try:
+                self.frame(header, body)
+            except Exception:
+                log.exception("handling a frame of FC instance %s failed", self.pid)
+        return True
+
+    def read_until(self, done: threading.Event | None, deadline: float) -> bool | None:
+        """Read the socket on this thread until ``done`` is set (True) or ``deadline`` passes (False);
+        None when the socket ended first. The caller holds ``read_lock`` (``reading``)."""
+        while done is None or not done.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            if not self._poll.poll(max(1, int(left * 1000) + 1)):
+                continue
+            if not self.receive():
+                self.closed = True
+                self.sock.close()
+                return None
+        return True
+
+    def take_over(self) -> bool:
+        """Become the socket's reader (the hub stops watching it): False if it is closed already."""
+        self.read_lock.acquire()
+        if self.closed or self._hub is None:
+            self.read_lock.release()
+            return False
+        self._hub.unwatch(self)
+        return True
+
+    def hand_back(self) -> None:
+        """Give the socket back to the hub (it watches it again, unless it was closed meanwhile)."""
+        try:
+            if not self.closed and self._hub is not None:
+                self._hub.watch(self)
+        finally:
+            self.read_lock.release()
 
     def exit_code(self) -> int | None:
         try:
@@ -185,8 +252,23 @@ class Hub:
         self._thread.start()
 
     def add(self, worker: Worker) -> None:
+        worker._hub = self
         self._pending.append(("add", worker))
         os.write(self._wake_w, b"x")
+
+    # A caller reading a worker's socket (``Worker.take_over``) takes it out of the selector and puts it
+    # back: epoll allows that from another thread, and a stale event for it finds ``read_lock`` held.
+    def unwatch(self, worker: Worker) -> None:
+        try:
+            self._selector.unregister(worker.sock)
+        except (KeyError, ValueError):
+            pass
+
+    def watch(self, worker: Worker) -> None:
+        try:
+            self._selector.register(worker.sock, selectors.EVENT_READ, worker)
+        except (KeyError, ValueError):
+            pass
 
     def drop(self, worker: Worker) -> None:
         self._pending.append(("drop", worker))
@@ -218,34 +300,27 @@ class Hub:
                 self._close(worker)
 
     def _close(self, worker: Worker) -> None:
-        try:
-            self._selector.unregister(worker.sock)
-        except (KeyError, ValueError):
-            pass
-        worker.sock.close()
+        # Not under a caller reading it (the instance was killed, so that caller's read ends now).
+        with worker.read_lock:
+            worker.closed = True
+            try:
+                self._selector.unregister(worker.sock)
+            except (KeyError, ValueError):
+                pass
+            worker.sock.close()
 
     def _read(self, worker: Worker) -> None:
+        if not worker.read_lock.acquire(blocking=False):
+            return  # a caller reads it now, and took it out of the selector
         try:
-            data = worker.sock.recv(bootstrap.LOG_CHUNK)
-        except OSError:
-            data = b""
-        if not data:
+            if worker.closed:
+                return
+            alive = worker.receive()
+        finally:
+            worker.read_lock.release()
+        if not alive:
             self._close(worker)
             worker.gone()
-            return
-        try:
-            frames = worker.parser.feed(data)
-        except ValueError:
-            log.exception("FC instance %s sent a broken frame; stopping it", worker.pid)
-            self._close(worker)
-            worker.kill()
-            worker.gone()
-            return
-        for header, body in frames:
-            try:
-                worker.frame(header, body)
-            except Exception:
-                log.exception("handling a frame of FC instance %s failed", worker.pid)
 
 
 class Reapable(Protocol):
@@ -570,17 +645,32 @@ class Instance:
             if self.dead:
                 raise InstanceLost(self._lost_message(), [])
             self._calls[rid] = call
+        reading = self.concurrency == 1 and self.worker.take_over()
+        ended = False
         try:
-            self.worker.send(header, body)
-        except OSError:
-            with self._lock:
-                self._calls.pop(rid, None)
-            raise InstanceLost(self._lost_message(), []) from None
-        finished = call.event.wait(timeout)
-        if not finished:
-            # What the function wrote up to its deadline is on its way (the child forwards output
-            # within FLUSH_SECONDS): wait that long before the caller kills it.
-            time.sleep(OUTPUT_GRACE)
+            try:
+                self.worker.send(header, body)
+            except OSError:
+                with self._lock:
+                    self._calls.pop(rid, None)
+                raise InstanceLost(self._lost_message(), []) from None
+            if reading:
+                got = self.worker.read_until(call.event, time.monotonic() + timeout)
+                # An ended socket is a lost call (``gone`` below marks it), not a timeout.
+                finished, ended = got is not False, got is None
+                if got is False:
+                    # What the function wrote up to its deadline is on its way (the child forwards
+                    # output within FLUSH_SECONDS): read that long before the caller kills it.
+                    ended = self.worker.read_until(None, time.monotonic() + OUTPUT_GRACE) is None
+            else:
+                finished = call.event.wait(timeout)
+                if not finished:
+                    time.sleep(OUTPUT_GRACE)  # as above: the output on its way arrives meanwhile
+        finally:
+            if reading:
+                self.worker.hand_back()
+        if ended:
+            self.worker.gone()  # as the hub does when a socket ends: the call is lost
         with self._lock:
             self._calls.pop(rid, None)
         if not finished:
