@@ -47,6 +47,9 @@ def act(data, context):
         os.write(2, ("\\n" + data["oswrite"] + "\\n").encode())
     if "setenv" in data:
         os.environ.update(data["setenv"])
+    if "bulk" in data:
+        for i in range(data["bulk"]):
+            print(f"bulk line {i}")
     if "later" in data:
         # Output after the answer, from a thread the invocation leaves running.
         def write_later(text=data["later"]):

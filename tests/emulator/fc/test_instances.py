@@ -310,3 +310,19 @@ def test_output_after_the_answer_reaches_the_console_and_the_instance_serves_on(
     second = runtime.invoke("Probe", {})
     assert second.ok and not second.cold_start
     assert second.json()["pid"] == first.json()["pid"]
+
+
+def test_output_beyond_what_the_pipe_holds_is_all_in_the_log_in_order(make: Any) -> None:
+    runtime = make()
+    lines = 120_000  # about 1.8 MB: more than the instance's output pipe holds
+    result = runtime.invoke("Probe", {"bulk": lines})
+    assert result.ok
+    written = [line for line in result.log_lines if line.startswith("bulk line ")]
+    assert written == [f"bulk line {i}" for i in range(lines)]
+
+
+def test_what_a_function_wrote_right_before_its_process_ended_is_in_the_log(make: Any) -> None:
+    runtime = make()
+    gone = runtime.invoke("Probe", {"oswrite": "last words", "exit": 3})
+    assert gone.error is not None and gone.error["errorType"] == "ProcessExitedUnexpectedly"
+    assert "last words" in gone.log_lines
