@@ -20,7 +20,8 @@ instance when the deadline passes. While an instance serving one request at a ti
 calling thread reads its socket and output itself (the hub stops watching them meanwhile): the answer
 wakes the thread that waits for it, not the hub, which would then have to wake that thread in turn
 (two thread switches in the emulator's one interpreter per call), and the output is read when the
-answer comes (or the deadline, or every ``DRAIN_SECONDS`` of a longer call), not line by line.
+answer comes (or at the deadline; a call running past ``DRAIN_SECONDS`` has it read as it comes),
+not line by line.
 """
 
 from __future__ import annotations
@@ -72,8 +73,9 @@ TICK_SECONDS = 1.0
 # A thread waiting for the hub to hand it an answer waits this long past a deadline for the output
 # the hub is still reading (a caller reading the instance itself reads it all at once instead).
 OUTPUT_GRACE = 0.02
-# How often a caller reading a running instance itself empties its output pipe: a function that
-# writes more than the pipe holds waits at most this long, and a short call is never woken for it.
+# A caller reading a running instance itself reads its output with the answer; a call running longer
+# than this has its output read as it comes (a function writing more than the pipe holds waits at
+# most this long), while a short one is never woken for it.
 DRAIN_SECONDS = 0.05
 PIPE_SIZE = 1 << 20  # asked of the kernel for the output pipe (it may give less: 64 KB by default)
 
@@ -151,6 +153,7 @@ class Worker:
         self._send_lock = threading.Lock()
         self._poll = select.poll()
         self._poll.register(sock.fileno(), select.POLLIN)
+        self._polling_output = False  # the output pipe is in ``_poll`` (a call past DRAIN_SECONDS)
         self._hub: Hub | None = None
 
     def send(self, header: dict[str, Any], body: bytes = b"") -> None:
@@ -199,6 +202,7 @@ class Worker:
             if not data:  # every writer is gone (the process and whatever it started)
                 if self._hub is not None:
                     self._hub.unwatch_output(self)
+                self._unpoll_output()
                 os.close(self.output_fd)
                 self.output_fd = -1
                 return
@@ -215,20 +219,33 @@ class Worker:
         """Read the socket on this thread until ``done`` is set (True) or ``deadline`` passes (False,
         the output written by then read); None when the socket ended first (its output read). The
         caller holds ``read_lock`` (``take_over``)."""
-        while not done.is_set():
-            left = deadline - time.monotonic()
-            if left <= 0:
-                self.drain_output()
-                return False
-            wait = min(left, DRAIN_SECONDS)
-            if not self._poll.poll(max(1, int(wait * 1000) + 1)):
-                self.drain_output()
-                continue
-            if not self.receive():
-                self.closed = True
-                self.sock.close()
-                return None
-        return True
+        try:
+            while not done.is_set():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    self.drain_output()
+                    return False
+                wait = left if self._polling_output else min(left, DRAIN_SECONDS)
+                ready = self._poll.poll(max(1, int(wait * 1000) + 1))
+                if not ready or all(fd != self.sock.fileno() for fd, _ in ready):
+                    self.drain_output()
+                    if not self._polling_output and self.output_fd >= 0:
+                        # A longer call: from now on its output wakes this thread as it comes.
+                        self._poll.register(self.output_fd, select.POLLIN)
+                        self._polling_output = True
+                    continue
+                if not self.receive():
+                    self.closed = True
+                    self.sock.close()
+                    return None
+            return True
+        finally:
+            self._unpoll_output()
+
+    def _unpoll_output(self) -> None:
+        if self._polling_output:
+            self._poll.unregister(self.output_fd)
+            self._polling_output = False
 
     def take_over(self) -> bool:
         """Become the socket's reader (the hub stops watching it): False if it is closed already."""
