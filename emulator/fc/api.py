@@ -254,8 +254,10 @@ def direct_invoke(component: FcComponent) -> DirectRoute:
                 response = _api_error(error)
             except Exception as error:
                 response = _unexpected(error)
-            answer: Iterable[bytes] = response(environ, start_response)
-            return answer
+            # The answer as it stands (its Content-Length set with its body): werkzeug's WSGI call would
+            # only recheck what an FC answer never holds (a relative Location, a 304's body).
+            start_response(response.status, response.headers.to_wsgi_list())
+            return [response.get_data()]
 
     # Flask's <name> converter: one path segment, at least one character.
     return DirectRoute(
@@ -430,6 +432,7 @@ def _invocation_json(result: Invocation) -> dict[str, Any]:
     return {
         "function": result.function,
         "requestId": result.request_id,
+        "startedAt": result.started_at.isoformat(),
         "kind": result.kind,
         "ok": result.ok,
         "error": result.error,

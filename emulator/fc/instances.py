@@ -10,16 +10,28 @@ One ``Supervisor`` per emulator process owns every instance process:
   kills every child when the emulator exits.
 
 One ``Hub`` thread reads every instance's socket and routes each frame to its ``Instance``, so no
-instance needs a thread of its own in this process. ``Instance.call`` sends a request and waits for
-its answer with a deadline; the caller kills the instance when the deadline passes.
+instance needs a thread of its own in this process. It reads the instances' output too: an
+instance's file descriptors 1 and 2 are the write end of a pipe whose read end only this process
+holds, so what a function writes costs the instance no thread and no wake-up, and what it wrote
+before a timeout or a crash is still in the pipe when the emulator reads it.
+
+``Instance.call`` sends a request and waits for its answer with a deadline; the caller kills the
+instance when the deadline passes. While an instance serving one request at a time runs a call, the
+calling thread reads its socket and output itself (the hub stops watching them meanwhile): the answer
+wakes the thread that waits for it, not the hub, which would then have to wake that thread in turn
+(two thread switches in the emulator's one interpreter per call), and the output is read when the
+answer comes (or at the deadline; a call running past ``DRAIN_SECONDS`` has it read as it comes),
+not line by line.
 """
 
 from __future__ import annotations
 
 import atexit
+import fcntl
 import logging
 import os
 import queue
+import select
 import selectors
 import shutil
 import signal
@@ -58,7 +70,14 @@ PASSTHROUGH = (
 FOLDER_PREFIX = "vodfc-instance-"
 START_TIMEOUT = 30.0
 TICK_SECONDS = 1.0
-OUTPUT_GRACE = 4 * bootstrap.FLUSH_SECONDS
+# A thread waiting for the hub to hand it an answer waits this long past a deadline for the output
+# the hub is still reading (a caller reading the instance itself reads it all at once instead).
+OUTPUT_GRACE = 0.02
+# A caller reading a running instance itself reads its output with the answer; a call running longer
+# than this has its output read as it comes (a function writing more than the pipe holds waits at
+# most this long), while a short one is never woken for it.
+DRAIN_SECONDS = 0.05
+PIPE_SIZE = 1 << 20  # asked of the kernel for the output pipe (it may give less: 64 KB by default)
 
 
 def host_environment() -> dict[str, str]:
@@ -105,15 +124,20 @@ class Reply:
 class _Owner(Protocol):
     def frame(self, header: dict[str, Any], body: bytes) -> None: ...
 
+    def output(self, data: bytes) -> None: ...
+
     def lost(self) -> None: ...
 
 
 class Worker:
     """One child process running the bootstrap, and the socket to it."""
 
-    def __init__(self, popen: subprocess.Popen[bytes], sock: socket.socket, folder: str, mode: str):
+    def __init__(
+        self, popen: subprocess.Popen[bytes], sock: socket.socket, output: int, folder: str, mode: str
+    ):
         self.popen = popen
         self.sock = sock
+        self.output_fd = output  # the read end of the process's fds 1 and 2 (non-blocking); -1: closed
         self.folder = folder
         self.mode = mode
         self.pid = popen.pid
@@ -123,12 +147,124 @@ class Worker:
         self.tmp_problem: str | None = None
         self.owner: _Owner | None = None
         self.alive = True
+        self.closed = False  # its socket is closed (the hub dropped it, or it ended)
+        # Held by whichever thread reads the socket: the hub, or a caller waiting for its answer.
+        self.read_lock = threading.Lock()
         self._send_lock = threading.Lock()
+        self._poll = select.poll()
+        self._poll.register(sock.fileno(), select.POLLIN)
+        self._polling_output = False  # the output pipe is in ``_poll`` (a call past DRAIN_SECONDS)
+        self._hub: Hub | None = None
 
     def send(self, header: dict[str, Any], body: bytes = b"") -> None:
         data = encode_frame(header, body)
         with self._send_lock:
             self.sock.sendall(data)
+
+    def receive(self) -> bool:
+        """Read what the socket holds and hand its frames on (``read_lock`` held); False when the
+        socket ended or the instance sent a broken frame (it is killed then): the caller closes it."""
+        try:
+            # Never blocking: the hub may act on readiness a caller's reading consumed meanwhile.
+            data = self.sock.recv(bootstrap.LOG_CHUNK, socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            return True
+        except OSError:
+            data = b""
+        if not data:
+            self.drain_output()  # what it wrote before it ended
+            return False
+        try:
+            frames = self.parser.feed(data)
+        except ValueError:
+            log.exception("FC instance %s sent a broken frame; stopping it", self.pid)
+            self.kill()
+            return False
+        if frames:
+            # An answer follows everything written before it: what the pipe holds goes first.
+            self.drain_output()
+        for header, body in frames:
+            try:
+                self.frame(header, body)
+            except Exception:
+                log.exception("handling a frame of FC instance %s failed", self.pid)
+        return True
+
+    def drain_output(self) -> None:
+        """Read what the output pipe holds and hand it on (``read_lock`` held)."""
+        while self.output_fd >= 0:
+            try:
+                data = os.read(self.output_fd, bootstrap.LOG_CHUNK)
+            except BlockingIOError:
+                return
+            except OSError:
+                data = b""
+            if not data:  # every writer is gone (the process and whatever it started)
+                if self._hub is not None:
+                    self._hub.unwatch_output(self)
+                self._unpoll_output()
+                os.close(self.output_fd)
+                self.output_fd = -1
+                return
+            self.output(data)
+
+    def output(self, data: bytes) -> None:
+        owner = self.owner
+        if owner is not None:
+            owner.output(data)
+        else:
+            log.debug("FC worker %s: %s", self.pid, data.decode("utf-8", "replace").rstrip())
+
+    def read_until(self, done: threading.Event, deadline: float) -> bool | None:
+        """Read the socket on this thread until ``done`` is set (True) or ``deadline`` passes (False,
+        the output written by then read); None when the socket ended first (its output read). The
+        caller holds ``read_lock`` (``take_over``)."""
+        try:
+            while not done.is_set():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    self.drain_output()
+                    return False
+                wait = left if self._polling_output else min(left, DRAIN_SECONDS)
+                ready = self._poll.poll(max(1, int(wait * 1000) + 1))
+                if not ready or all(fd != self.sock.fileno() for fd, _ in ready):
+                    self.drain_output()
+                    if not self._polling_output and self.output_fd >= 0:
+                        # A longer call: from now on its output wakes this thread as it comes.
+                        self._poll.register(self.output_fd, select.POLLIN)
+                        self._polling_output = True
+                    continue
+                if not self.receive():
+                    self.closed = True
+                    self.sock.close()
+                    return None
+            return True
+        finally:
+            self._unpoll_output()
+
+    def _unpoll_output(self) -> None:
+        if self._polling_output:
+            self._poll.unregister(self.output_fd)
+            self._polling_output = False
+
+    def take_over(self) -> bool:
+        """Become the socket's reader (the hub stops watching it): False if it is closed already."""
+        self.read_lock.acquire()
+        if self.closed or self._hub is None:
+            self.read_lock.release()
+            return False
+        self._hub.unwatch(self)
+        self._hub.unwatch_output(self)
+        return True
+
+    def hand_back(self) -> None:
+        """Give the socket back to the hub (it watches it again, unless it was closed meanwhile)."""
+        try:
+            if not self.closed and self._hub is not None:
+                self._hub.watch(self)
+                self._hub.watch_output(self)
+        finally:
+            self.read_lock.release()
 
     def exit_code(self) -> int | None:
         try:
@@ -146,8 +282,6 @@ class Worker:
         owner = self.owner
         if owner is not None:
             owner.frame(header, body)
-        elif header.get("op") == "log":
-            log.debug("FC worker %s: %s", self.pid, body.decode("utf-8", "replace").rstrip())
 
     def gone(self) -> None:
         self.alive = False
@@ -185,8 +319,37 @@ class Hub:
         self._thread.start()
 
     def add(self, worker: Worker) -> None:
+        worker._hub = self
         self._pending.append(("add", worker))
         os.write(self._wake_w, b"x")
+
+    # A caller reading a worker's socket (``Worker.take_over``) takes it out of the selector and puts it
+    # back: epoll allows that from another thread, and a stale event for it finds ``read_lock`` held.
+    def unwatch(self, worker: Worker) -> None:
+        try:
+            self._selector.unregister(worker.sock)
+        except (KeyError, ValueError):
+            pass
+
+    def watch(self, worker: Worker) -> None:
+        try:
+            self._selector.register(worker.sock, selectors.EVENT_READ, (worker, False))
+        except (KeyError, ValueError):
+            pass
+
+    def unwatch_output(self, worker: Worker) -> None:
+        if worker.output_fd >= 0:
+            try:
+                self._selector.unregister(worker.output_fd)
+            except (KeyError, ValueError):
+                pass
+
+    def watch_output(self, worker: Worker) -> None:
+        if worker.output_fd >= 0:
+            try:
+                self._selector.register(worker.output_fd, selectors.EVENT_READ, (worker, True))
+            except (KeyError, ValueError):
+                pass
 
     def drop(self, worker: Worker) -> None:
         self._pending.append(("drop", worker))
@@ -202,7 +365,7 @@ class Hub:
                 if key.data is None:
                     self._commands()
                 else:
-                    self._read(key.data)
+                    self._read(*key.data)
 
     def _commands(self) -> None:
         try:
@@ -213,39 +376,40 @@ class Hub:
         while self._pending:
             command, worker = self._pending.popleft()
             if command == "add":
-                self._selector.register(worker.sock, selectors.EVENT_READ, worker)
+                self.watch(worker)
+                self.watch_output(worker)
             else:
                 self._close(worker)
 
     def _close(self, worker: Worker) -> None:
-        try:
-            self._selector.unregister(worker.sock)
-        except (KeyError, ValueError):
-            pass
-        worker.sock.close()
-
-    def _read(self, worker: Worker) -> None:
-        try:
-            data = worker.sock.recv(bootstrap.LOG_CHUNK)
-        except OSError:
-            data = b""
-        if not data:
-            self._close(worker)
-            worker.gone()
-            return
-        try:
-            frames = worker.parser.feed(data)
-        except ValueError:
-            log.exception("FC instance %s sent a broken frame; stopping it", worker.pid)
-            self._close(worker)
-            worker.kill()
-            worker.gone()
-            return
-        for header, body in frames:
+        # Not under a caller reading it (the instance was killed, so that caller's read ends now).
+        with worker.read_lock:
+            worker.closed = True
             try:
-                worker.frame(header, body)
-            except Exception:
-                log.exception("handling a frame of FC instance %s failed", worker.pid)
+                self._selector.unregister(worker.sock)
+            except (KeyError, ValueError):
+                pass
+            worker.sock.close()
+            self.unwatch_output(worker)
+            if worker.output_fd >= 0:
+                os.close(worker.output_fd)
+                worker.output_fd = -1
+
+    def _read(self, worker: Worker, output: bool) -> None:
+        if not worker.read_lock.acquire(blocking=False):
+            return  # a caller reads it now, and took it out of the selector
+        try:
+            if worker.closed:
+                return
+            if output:
+                worker.drain_output()
+                return
+            alive = worker.receive()
+        finally:
+            worker.read_lock.release()
+        if not alive:
+            self._close(worker)
+            worker.gone()
 
 
 class Reapable(Protocol):
@@ -305,6 +469,12 @@ class Supervisor:
             raise InstanceStartError("the emulator is exiting")
         folder = tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")
         parent_end, child_end = socket.socketpair()
+        output_r, output_w = os.pipe()
+        os.set_blocking(output_r, False)
+        try:
+            fcntl.fcntl(output_r, getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_SIZE)
+        except OSError:
+            pass  # the default size: a chattier function waits for the next drain
         keep = _host_paths_under_tmp()
         command = [
             kind.python,
@@ -313,6 +483,7 @@ class Supervisor:
             *(() if kind.site else ("-S", "-B")),
             str(bootstrap.__file__),
             str(child_end.fileno()),
+            str(output_w),
             str(os.getpid()),
             folder,
             kind.mode,
@@ -324,17 +495,19 @@ class Supervisor:
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
-                pass_fds=(child_end.fileno(),),
+                pass_fds=(child_end.fileno(), output_w),
                 start_new_session=True,
                 env=host_environment(),
             )
         except OSError as exc:
             parent_end.close()
+            os.close(output_r)
             shutil.rmtree(folder, ignore_errors=True)
             raise InstanceStartError(f"cannot start an instance process: {exc}") from exc
         finally:
             child_end.close()
-        worker = Worker(popen, parent_end, folder, kind.mode)
+            os.close(output_w)
+        worker = Worker(popen, parent_end, output_r, folder, kind.mode)
         with self._lock:
             self._living.add(worker)
         self.hub.add(worker)
@@ -570,17 +743,28 @@ class Instance:
             if self.dead:
                 raise InstanceLost(self._lost_message(), [])
             self._calls[rid] = call
+        reading = self.concurrency == 1 and self.worker.take_over()
+        ended = False
         try:
-            self.worker.send(header, body)
-        except OSError:
-            with self._lock:
-                self._calls.pop(rid, None)
-            raise InstanceLost(self._lost_message(), []) from None
-        finished = call.event.wait(timeout)
-        if not finished:
-            # What the function wrote up to its deadline is on its way (the child forwards output
-            # within FLUSH_SECONDS): wait that long before the caller kills it.
-            time.sleep(OUTPUT_GRACE)
+            try:
+                self.worker.send(header, body)
+            except OSError:
+                with self._lock:
+                    self._calls.pop(rid, None)
+                raise InstanceLost(self._lost_message(), []) from None
+            if reading:
+                got = self.worker.read_until(call.event, time.monotonic() + timeout)
+                # An ended socket is a lost call (``gone`` below marks it), not a timeout.
+                finished, ended = got is not False, got is None
+            else:
+                finished = call.event.wait(timeout)
+                if not finished:
+                    time.sleep(OUTPUT_GRACE)  # the output the hub is still reading arrives meanwhile
+        finally:
+            if reading:
+                self.worker.hand_back()
+        if ended:
+            self.worker.gone()  # as the hub does when a socket ends: the call is lost
         with self._lock:
             self._calls.pop(rid, None)
         if not finished:
@@ -602,18 +786,21 @@ class Instance:
 
     # Called by the hub thread.
     def frame(self, header: dict[str, Any], body: bytes) -> None:
-        op = header.get("op")
         rid = header.get("id")
         with self._lock:
             call = self._calls.get(rid) if rid is not None else None
-        if op == "log":
-            if call is not None:
-                call.output += body
-            else:
-                self._stray_output(body)
-        elif op == "done" and call is not None:
+        if header.get("op") == "done" and call is not None:
             call.header, call.body = header, body
             call.event.set()
+
+    def output(self, data: bytes) -> None:
+        """Output of the process: the running call's when exactly one runs, else stray output."""
+        with self._lock:
+            calls = list(self._calls.values())
+        if len(calls) == 1:
+            calls[0].output += data
+        else:
+            self._stray_output(data)
 
     def lost(self) -> None:
         with self._lock:

@@ -82,7 +82,10 @@ class InvocationFailed(Exception):
 
 @dataclass
 class Invocation:
-    """What one invocation gave: the body, or FC's error; the log lines; timings."""
+    """What one invocation gave: the body, or FC's error; the log lines; timings.
+
+    ``started_at`` is when it began (UTC): when its instance took it, or when the attempt failed.
+    """
 
     function: str
     request_id: str
@@ -95,6 +98,7 @@ class Invocation:
     cold_start: bool = False
     kind: str = "event"  # event | http | timer | mns | eventbridge | async
     memory_mb: int = 0
+    started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
     @property
     def ok(self) -> bool:
@@ -493,14 +497,16 @@ class FunctionRuntime:
         try:
             instance, cold = pool.acquire(bounded=bounded)
         except InstanceStartError as exc:
-            result = Invocation(function.name, request_id, kind=kind, cold_start=True)
+            result = Invocation(
+                function.name, request_id, kind=kind, cold_start=True, started_at=self.clock()
+            )
             result.error = InvocationFailed(str(exc), "InstanceStartError").payload
             result.log_lines += [
                 f"FC Invoke Start RequestId: {request_id}",
                 f"FC Invoke End RequestId: {request_id}{UNHANDLED}",
             ]
             return self._finish(result, function)
-        result = Invocation(function.name, request_id, cold_start=cold, kind=kind)
+        result = Invocation(function.name, request_id, cold_start=cold, kind=kind, started_at=self.clock())
         started = time.monotonic()
         discard = True
         try:
@@ -679,7 +685,7 @@ class FunctionRuntime:
                     function.name, payload, service=function.service, kind=kind, retry_count=attempts - 1
                 )
             except Throttled as exc:
-                invocation = Invocation(function.name, new_request_id(), kind=kind)
+                invocation = Invocation(function.name, new_request_id(), kind=kind, started_at=self.clock())
                 invocation.error = InvocationFailed(str(exc), Throttled.code).payload
             if invocation.ok or attempts >= self.mns_max_attempts or self._closed:
                 break

@@ -2,7 +2,8 @@
 
 The emulator starts this file as a script with its own interpreter in isolated mode (``python -I``:
 no ``PYTHON*`` variables, the script's folder not on ``sys.path``), in a session of its own, with
-stdin/stdout/stderr on /dev/null and one end of a socket pair (``argv[1]``). It never imports
+stdin/stdout/stderr on /dev/null, one end of a socket pair (``argv[1]``) and the write end of its
+output pipe (``argv[2]``). It never imports
 ``vodfc``: what a function sees of the emulator is what FC shows a function, the environment, the
 ``context`` and its event. The parent imports this module too, for the frame format and the shapes
 both sides share (``FCContext``, ``encode_result``): one definition of each.
@@ -10,13 +11,14 @@ both sides share (``FCContext``, ``encode_result``): one definition of each.
 Protocol: length-prefixed frames both ways, ``!II`` (header size, body size), a JSON header, raw
 bytes (an event, a result, log output). Parent to child: ``assign`` (which function: environment,
 ``sys.path``, code folder, handler), ``init`` (run the Initializer), ``invoke`` (an event or an HTTP
-request); child to parent: ``ready``, ``log`` (output, attributed to a request id when one is
-running), ``done`` (a result or FC's error body). An invocation's ``done`` always follows every byte
-it wrote: the child reads its output pipe empty and sends what is left with the answer, in one write.
+request); child to parent: ``ready``, ``done`` (a result or FC's error body).
 
-File descriptors 1 and 2 are a pipe a forwarder thread drains, so ``print``, ``logging`` (in FC's
-line format), and output of C code or child processes all reach the parent in the order written, and
-what a function wrote before a timeout killed it is still delivered. The child exits as soon as its
+File descriptors 1 and 2 are the output pipe, whose read end only the parent holds: ``print``,
+``logging`` (in FC's line format), and output of C code or child processes all reach it in the order
+written, with no thread of the instance involved, and what a function wrote before a timeout killed
+it is still in the pipe for the parent to read. The child flushes Python's streams before it answers,
+and the parent reads the pipe empty before it takes an answer, so an answer follows the output
+written before it. The child exits as soon as its
 socket closes (the parent died or dropped it; the parent kills a busy instance before it drops it),
 and asks the kernel for SIGKILL if the parent dies (``PR_SET_PDEATHSIG``). With ``private`` /tmp, it
 moves into a mount namespace of its own before any thread starts and mounts its instance folder on
@@ -33,13 +35,11 @@ import json
 import logging
 import os
 import resource
-import select
 import signal
 import socket
 import struct
 import sys
 import threading
-import time
 import traceback
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -48,9 +48,6 @@ from typing import Any
 
 FRAME = struct.Struct("!II")
 LOG_CHUNK = 65536
-# Output is sent at most this long after it was written, with whatever followed it meanwhile: a
-# handler's log lines then travel in one frame, usually with its answer.
-FLUSH_SECONDS = 0.005
 
 # --- frames -------------------------------------------------------------------------------------------
 
@@ -222,72 +219,23 @@ class _Channel:
             self.sock.sendall(data)
 
 
-class _Output:
-    """Fds 1 and 2 are the write end of a pipe; what arrives there is sent as ``log`` frames.
+def _output_streams(fd: int) -> None:
+    """Make ``fd`` (the output pipe) the process's fds 1 and 2 and Python's unbuffered stdout/stderr."""
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+    sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8", write_through=True)
+    sys.stderr = io.TextIOWrapper(
+        io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace", write_through=True
+    )
 
-    A thread forwards output ``FLUSH_SECONDS`` after it starts arriving, with all that arrived
-    meanwhile (a 64 KB pipe holds more than that); ``answer`` sends a reply after everything written
-    before it (Python's buffers flushed, the pipe read empty), in one write.
-    """
 
-    def __init__(self, channel: _Channel, current: Any):
-        self.channel = channel
-        self.current = current  # () -> the request id output belongs to, or None
-        read_end, write_end = os.pipe()
-        os.dup2(write_end, 1)
-        os.dup2(write_end, 2)
-        os.close(write_end)
-        os.set_blocking(read_end, False)
-        self._read_end = read_end
-        self._lock = threading.Lock()
-        self._unsent = bytearray()
-        sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8", write_through=True)
-        sys.stderr = io.TextIOWrapper(
-            io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace", write_through=True
-        )
-        threading.Thread(target=self._forward, name="fc-output", daemon=True).start()
-
-    def answer(self, header: dict[str, Any], body: bytes) -> None:
-        """Send ``header``/``body`` after all the output written so far."""
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except Exception:  # a handler may have replaced or closed them
-                pass
-        with self._lock:
-            self._drain()
-            self.channel.send(self._log_frame() + encode_frame(header, body))
-
-    def _forward(self) -> None:
-        alive = True
-        while alive:
-            select.select([self._read_end], [], [])
-            # Output arrived: let what follows it join it (an answer usually takes it all along).
-            time.sleep(FLUSH_SECONDS)
-            with self._lock:
-                alive = self._drain()
-                if self._unsent:
-                    self.channel.send(self._log_frame())
-
-    def _drain(self) -> bool:
-        """Read what the pipe holds into the unsent output (lock held); False once it is closed."""
-        while True:
-            try:
-                chunk = os.read(self._read_end, LOG_CHUNK)
-            except BlockingIOError:
-                return True
-            except OSError:
-                return False
-            if not chunk:
-                return False
-            self._unsent += chunk
-
-    def _log_frame(self) -> bytes:
-        if not self._unsent:
-            return b""
-        frame = encode_frame({"op": "log", "id": self.current()}, bytes(self._unsent))
-        self._unsent.clear()
-        return frame
+def _flush_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # a handler may have replaced or closed them
+            pass
 
 
 class _FcLogHandler(logging.Handler):
@@ -383,7 +331,6 @@ class Runner:
         self._local = threading.local()
         self._running: set[str] = set()
         self._running_lock = threading.Lock()
-        self.output: _Output | None = None
         self.assign_error: str | None = None
         # What every context of this instance shares (frozen): built once, not per invocation.
         self._shared: tuple[FunctionMeta, ServiceMeta] | None = None
@@ -542,10 +489,8 @@ class Runner:
 
     def _answer(self, reply: dict[str, Any], result: bytes) -> None:
         reply["memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-        if self.output is not None:
-            self.output.answer(reply, result)
-        else:
-            self.channel.send(encode_frame(reply, result))
+        _flush_streams()  # what Python still holds goes to the pipe before the answer leaves
+        self.channel.send(encode_frame(reply, result))
 
     def _http(
         self, request: dict[str, Any], body: bytes, ctx: FCContext | FC3Context
@@ -596,8 +541,8 @@ def _die_with_parent(parent: int) -> None:
 
 
 def main(argv: list[str]) -> None:
-    fd, parent, folder, tmp_mode = int(argv[1]), int(argv[2]), argv[3], argv[4]
-    keep = argv[5:]
+    fd, output, parent, folder, tmp_mode = int(argv[1]), int(argv[2]), int(argv[3]), argv[4], argv[5]
+    keep = argv[6:]
     _die_with_parent(parent)
     private: _PrivateTmp | None = None
     tmp_problem = None
@@ -608,7 +553,7 @@ def main(argv: list[str]) -> None:
             private = None
     channel = _Channel(socket.socket(fileno=fd))
     runner = Runner(channel, private)
-    runner.output = _Output(channel, runner.current)
+    _output_streams(output)
     ready = {"op": "ready", "pid": os.getpid(), "private_tmp": private is not None, "why": tmp_problem}
     channel.send(encode_frame(ready))
     # The main thread reads the socket and runs the handler itself (a handler may install signal

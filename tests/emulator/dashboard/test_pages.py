@@ -148,3 +148,23 @@ def test_an_event_page_checks_each_attempt_s_signature(client: Any, app: Any) ->
     unsigned = bus.emit({"EventType": "FileUploadComplete", "VideoId": demo_id("video", 3)})
     html = client.get(f"/_vodfc/ui/events/{unsigned.seq}").get_data(as_text=True)
     assert re.findall(r'class="sig sig-(\w+)"', html) == ["unsigned"]
+
+
+def test_an_invocation_shows_when_it_started(client: Any, app: Any) -> None:
+    from datetime import datetime, timezone
+
+    fc = emulator_of(app).fc
+    assert fc is not None
+    runtime = fc.runtime
+    started = datetime(2026, 12, 6, 7, 57, 32, 367207, tzinfo=timezone.utc)
+    runtime.clock = lambda: started
+    answer = client.post(
+        "/_vodfc/ui/functions/GetVideoInfo/invoke",
+        data={"event": "{}", "service": runtime.function("GetVideoInfo").service or ""},
+    )
+    assert answer.status_code == 303, answer.get_data(as_text=True)[:500]
+    stamp = '<time datetime="2026-12-06T07:57:32.367207+00:00">'
+    detail = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert f"{stamp}2026-12-06T07:57:32.367207+00:00</time>" in detail
+    listing = client.get("/_vodfc/ui/functions").get_data(as_text=True)
+    assert f"{stamp}2026-12-06 07:57:32</time>" in listing

@@ -28,6 +28,7 @@ import json
 import logging
 import os
 import sys
+import threading
 import time
 
 STATE = {"init": 0, "calls": 0}
@@ -46,6 +47,16 @@ def act(data, context):
         os.write(2, ("\\n" + data["oswrite"] + "\\n").encode())
     if "setenv" in data:
         os.environ.update(data["setenv"])
+    if "bulk" in data:
+        for i in range(data["bulk"]):
+            print(f"bulk line {i}")
+    if "later" in data:
+        # Output after the answer, from a thread the invocation leaves running.
+        def write_later(text=data["later"]):
+            time.sleep(0.1)
+            print(text, flush=True)
+
+        threading.Thread(target=write_later, daemon=True).start()
     if "write" in data:
         with open(data["write"][0], "w") as f:
             f.write(data["write"][1])

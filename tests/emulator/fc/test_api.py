@@ -351,3 +351,18 @@ def test_an_unexpected_failure_of_an_invocation_is_fcs_500(
     body = _error(caught.value)
     assert body["ErrorCode"] == "InternalServerError"
     assert body["ErrorMessage"] == "RuntimeError: the runtime broke"
+
+
+def test_the_invocation_log_says_when_each_invocation_started(probe: Any) -> None:
+    from datetime import datetime, timezone
+
+    before = datetime.now(timezone.utc)
+    request_id = probe.client().invoke_function("probe", "Probe", payload=b"{}").headers["x-fc-request-id"]
+    after = datetime.now(timezone.utc)
+    listed = requests.get(
+        f"{probe.base}/_vodfc/fc/invocations", headers=probe.admin_headers, timeout=10
+    ).json()["invocations"]
+    found = next(i for i in listed if i["requestId"] == request_id)
+    started = datetime.fromisoformat(found["startedAt"])
+    assert started.utcoffset() is not None and started.utcoffset().total_seconds() == 0
+    assert before <= started <= after

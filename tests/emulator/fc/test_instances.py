@@ -284,3 +284,45 @@ def test_folders_an_emulator_killed_without_cleaning_up_left_are_swept() -> None
             if folder.exists():
                 (folder / "left").unlink()
                 folder.rmdir()
+
+
+def test_stopping_an_instance_while_it_runs_fails_its_call_at_once(make: Any, tmp_path: Path) -> None:
+    runtime = make()
+    never = tmp_path / "code" / f"never-{uuid.uuid4().hex[:8]}"
+    with ThreadPoolExecutor(1) as pool:
+        running = pool.submit(runtime.invoke, "Probe", {"wait_for": str(never)})
+        _wait(lambda: _busy(runtime) == 1)
+        started = time.monotonic()
+        runtime.stop_instances()
+        result = running.result(10)
+    assert time.monotonic() - started < 5
+    assert result.error is not None and result.error["errorType"] == "ProcessExitedUnexpectedly"
+    assert runtime.invoke("Probe", {}).cold_start
+
+
+def test_output_after_the_answer_reaches_the_console_and_the_instance_serves_on(make: Any) -> None:
+    runtime = make()
+    console: list[str] = []
+    runtime.log_sink = console.append
+    first = runtime.invoke("Probe", {"later": "written after the answer"})
+    assert first.ok and "written after the answer" not in first.log_text
+    _wait(lambda: any(line.endswith("] written after the answer") for line in console))
+    second = runtime.invoke("Probe", {})
+    assert second.ok and not second.cold_start
+    assert second.json()["pid"] == first.json()["pid"]
+
+
+def test_output_beyond_what_the_pipe_holds_is_all_in_the_log_in_order(make: Any) -> None:
+    runtime = make()
+    lines = 120_000  # about 1.8 MB: more than the instance's output pipe holds
+    result = runtime.invoke("Probe", {"bulk": lines})
+    assert result.ok
+    written = [line for line in result.log_lines if line.startswith("bulk line ")]
+    assert written == [f"bulk line {i}" for i in range(lines)]
+
+
+def test_what_a_function_wrote_right_before_its_process_ended_is_in_the_log(make: Any) -> None:
+    runtime = make()
+    gone = runtime.invoke("Probe", {"oswrite": "last words", "exit": 3})
+    assert gone.error is not None and gone.error["errorType"] == "ProcessExitedUnexpectedly"
+    assert "last words" in gone.log_lines
