@@ -114,6 +114,12 @@ class FcTarget:
     def runtime(self) -> FunctionRuntime:
         return get_fc(self.app).runtime
 
+    def route_vod_events(self) -> str | None:
+        """Point VOD's message callback at the MNS queue the descriptor's EventBridge triggers read (an
+        s.yaml's), as the project's deployment would: done for each test, after the state's reset.
+        Returns the queue's name (None for a template.yml: its MNSTopic triggers get VOD's events)."""
+        return get_fc(self.app).point_vod_at_queue(emulator_of(self.app).events)
+
     @property
     def deliveries(self) -> list[Delivery]:
         """Every VOD event handed to a function in this test (by its MNSTopic or EventBridge trigger)."""

@@ -276,6 +276,7 @@ def fc(request: pytest.FixtureRequest, vodfc_credentials: Credentials) -> Iterat
                     pytrace=False,
                 )
             target = FcTarget("inprocess", app, None, VodTarget("inprocess", app, None, vodfc_credentials))
+            target.route_vod_events()
             yield target
             target.runtime.drain(5)
     else:
@@ -283,5 +284,6 @@ def fc(request: pytest.FixtureRequest, vodfc_credentials: Credentials) -> Iterat
         get_state(server.app).reset()
         vod = VodTarget("server", server.app, server.url, vodfc_credentials)
         target = FcTarget("server", server.app, server.url, vod)
+        target.route_vod_events()
         yield target
         target.runtime.drain(5)

@@ -513,7 +513,7 @@ def run_timer(args: argparse.Namespace) -> int:
 
 
 def run_up(args: argparse.Namespace) -> int:
-    from vodfc.emulator.app import create_app
+    from vodfc.emulator.app import create_app, emulator_of
     from vodfc.emulator.config import EmulatorConfig
     from vodfc.emulator.fc import get_fc
     from vodfc.emulator.server import ThreadedServer
@@ -530,7 +530,13 @@ def run_up(args: argparse.Namespace) -> int:
     component = get_fc(app)
     component.log_sink = None if args.quiet else (lambda line: _say(f"    | {line}"))
     component.load(template=template)
-    configured = _read_vod_queue(app, template)
+    queue = component.point_vod_at_queue(emulator_of(app).events)
+    configured = (
+        f"\nVOD's message callback: CallbackType MNS, MnsQueueName {queue} (SetMessageCallback): the "
+        "EventBridge trigger reading it takes VOD's events"
+        if queue
+        else ""
+    )
     server = ThreadedServer(app, host=args.host, port=args.port)
     try:
         server.start()
@@ -570,27 +576,6 @@ def run_up(args: argparse.Namespace) -> int:
         admintoken.unpublish(token_files, get_state(app).guard.token)
         get_state(app).store.close()
     return 0
-
-
-def _read_vod_queue(app: Any, template: Any) -> str:
-    """With a descriptor whose EventBridge triggers read an MNS queue (s.yaml), point VOD's message
-    callback of a fresh account at that queue, as docs/deploy.md has one do in the cloud; returns what
-    was done ("" when nothing was)."""
-    from vodfc.emulator.app import emulator_of
-    from vodfc.emulator.fc import get_fc
-
-    emulator = emulator_of(app)
-    component = get_fc(app)
-    readers = component.readers
-    queues = readers.queue_names() if readers is not None else []
-    bus = emulator.events
-    if not queues or bus is None or bus.callback_config(component.account_id) is not None:
-        return ""
-    bus.configure(component.account_id, callback_type="MNS", mns_queue_name=queues[0])
-    return (
-        f"\nVOD's message callback: CallbackType MNS, MnsQueueName {queues[0]} (SetMessageCallback): the "
-        "EventBridge trigger reading it takes VOD's events"
-    )
 
 
 def _say(text: str) -> None:

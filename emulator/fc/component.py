@@ -26,6 +26,7 @@ from typing import Any
 
 from vodfc.emulator.config import EmulatorConfig
 from vodfc.emulator.core import Core
+from vodfc.emulator.events.bus import EventBus
 from vodfc.emulator.events.mns import MnsQueues
 from vodfc.emulator.fc import descriptor
 from vodfc.emulator.fc.context import Credentials
@@ -116,6 +117,20 @@ class FcComponent:
             readers = self.readers if self.deliver_events else None
         if readers is not None and account_id == self.account_id:
             readers.pump(queue_name)
+
+    def point_vod_at_queue(self, bus: EventBus | None) -> str | None:
+        """With a descriptor whose EventBridge triggers read an MNS queue (an s.yaml's), set the owning
+        account's VOD message callback to that queue when the account has none, as docs/deploy.md has one
+        do in the cloud (SetMessageCallback CallbackType=MNS): VOD's events then reach those triggers.
+        Returns the queue's name, or None when nothing was set (no such trigger, or a callback already
+        chosen). ``vodfc up`` calls it once; the ``fc`` fixture after each test's reset."""
+        with self._lock:
+            readers = self.readers if self.deliver_events else None
+        queues = readers.queue_names() if readers is not None else []
+        if not queues or bus is None or bus.callback_config(self.account_id) is not None:
+            return None
+        bus.configure(self.account_id, callback_type="MNS", mns_queue_name=queues[0])
+        return queues[0]
 
     def _build(self, template: Template, path: Path | None, **options: Any) -> FunctionRuntime:
         config = self.core.config

@@ -49,6 +49,27 @@ resources:
         - triggerName: nightly
           triggerType: timer
           triggerConfig: {cronExpression: '0 0 3 * * *', enable: true, payload: '{"from": "timer"}'}
+  OnUpload:
+    component: fc3
+    props:
+      region: cn-shanghai
+      functionName: OnUpload
+      runtime: python3.10
+      code: ../code
+      handler: main.on_upload
+      triggers:
+        - triggerName: from-vod
+          triggerType: eventbridge
+          triggerConfig:
+            triggerEnable: true
+            asyncInvocationType: false
+            eventRuleFilterPattern: '{}'
+            eventSourceConfig:
+              eventSourceType: MNS
+              eventSourceParameters:
+                sourceMNSParameters: {QueueName: my-vod-events, IsBase64Decode: true}
+            eventSinkConfig: {deliveryOption: {mode: event-driven, eventSchema: CloudEvents}}
+            runOptions: {mode: event-driven, errorsTolerance: ALL}
 """
 
 CODE = """\
@@ -68,6 +89,12 @@ def web(event, context):
     answer = {"path": request["rawPath"], "query": request["queryParameters"], "body": request["body"]}
     status = 404 if request["rawPath"] == "/missing" else 200
     return {"statusCode": status, "headers": {"Content-Type": "application/json"}, "body": json.dumps(answer)}
+
+
+def on_upload(event, context):
+    cloud_event = json.loads(event)
+    message = json.loads(cloud_event["data"]["messageBody"])
+    return {"source": cloud_event["source"], "type": message["EventType"], "video": message["VideoId"]}
 """
 
 TESTS = """\
@@ -93,7 +120,15 @@ def test_a_failing_function_is_a_function_error(fc):
 def test_an_unknown_function_is_an_api_error(fc):
     with pytest.raises(FcApiError) as caught:
         fc.invoke("Nope")
-    assert caught.value.code == "FunctionNotFound" and "Echo, Tick, Web" in caught.value.message
+    assert caught.value.code == "FunctionNotFound" and "Echo, OnUpload, Tick, Web" in caught.value.message
+
+
+def test_vod_events_reach_the_project_s_own_queue(fc):
+    # The project's EventBridge trigger reads its own queue; the fixture points VOD's callback at it.
+    assert fc.vod.backend is not None
+    delivered = fc.emit("FileUploadComplete", video_id="v-1")
+    answers = [d.invocation.json() for d in delivered if d.function == "OnUpload"]
+    assert answers == [{"source": "MNS-OnUpload-from-vod", "type": "FileUploadComplete", "video": "v-1"}]
 
 
 def test_http_through_the_signed_trigger(fc):
@@ -145,7 +180,7 @@ def test_a_user_projects_s_yaml_through_the_fc_fixture(tmp_path: Path) -> None:
         (project / name).parent.mkdir(parents=True, exist_ok=True)
         (project / name).write_text(textwrap.dedent(text))
     out = run_pytest(project)
-    assert "13 passed, 1 error" in out, out
+    assert "15 passed, 1 error" in out, out
     refused = [line for line in out.splitlines() if line.startswith("ERROR tests/test_functions.py::")]
     assert refused == [
         "ERROR tests/test_functions.py::test_fc_and_vod_mock_together_are_refused_in_process[inprocess]"
