@@ -1,4 +1,5 @@
-"""``vodfc faults``: add, list, remove and clear fault rules of a running emulator (``/_vodfc/faults``)."""
+"""``vodfc faults``: add, list, switch off and on, remove and clear fault rules of a running emulator
+(``/_vodfc/faults``; the dashboard's switches are the same PATCH)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,14 @@ def register(subparsers: Any) -> None:
     listing = sub.add_parser("list", help="list the rules with their match and fire counts")
     _url(listing)
     listing.set_defaults(func=run_list)
+
+    for name, enabled in (("disable", False), ("enable", True)):
+        switch = sub.add_parser(
+            name, help=f"switch one rule {'on' if enabled else 'off'} by id (it keeps its counts)"
+        )
+        switch.add_argument("rule_id")
+        _url(switch)
+        switch.set_defaults(func=run_switch, enabled=enabled)
 
     remove = sub.add_parser("remove", help="remove one rule by id")
     remove.add_argument("rule_id")
@@ -113,6 +122,10 @@ def run_add(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     return _call(args, "GET", "")
+
+
+def run_switch(args: argparse.Namespace) -> int:
+    return _call(args, "PATCH", f"/{args.rule_id}", {"enabled": args.enabled})
 
 
 def run_remove(args: argparse.Namespace) -> int:

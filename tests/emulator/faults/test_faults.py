@@ -295,6 +295,13 @@ def test_command_line(
     assert json.loads(capsys.readouterr().out)["retry_after_ms"] is None
     assert main(["faults", "list", "--url", videos.url]) == 0
     assert len(json.loads(capsys.readouterr().out)["rules"]) == 2
+    assert main(["faults", "disable", rule["id"], "--url", videos.url]) == 0
+    assert json.loads(capsys.readouterr().out)["enabled"] is False
+    assert get_faults(videos.app).rule(rule["id"]).enabled is False
+    assert main(["faults", "enable", rule["id"], "--url", videos.url]) == 0
+    assert json.loads(capsys.readouterr().out)["enabled"] is True
+    assert main(["faults", "disable", "no-such-rule", "--url", videos.url]) == 1
+    assert "no fault rule" in capsys.readouterr().err
     assert main(["faults", "remove", rule["id"], "--url", videos.url]) == 0
     assert main(["faults", "remove", rule["id"], "--url", videos.url]) == 1
     assert "no fault rule" in capsys.readouterr().err
