@@ -8,9 +8,7 @@ like a warm instance.
 from __future__ import annotations
 
 import inspect
-import io
 import json
-from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 from urllib.parse import urlencode
@@ -19,6 +17,7 @@ import yaml
 from vodfc.emulator.project import discover
 
 from tests.repo import REPO
+from tests.shared.fc.support import WsgiAnswer, call_wsgi
 
 TEMPLATE = REPO / "template.yml"
 PROJECT = discover.discover(REPO)
@@ -41,16 +40,6 @@ def template_functions() -> dict[str, dict[str, Any]]:
     }
 
 
-@dataclass
-class HttpAnswer:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
 def call_http(
     module: ModuleType,
     method: str,
@@ -60,29 +49,18 @@ def call_http(
     body: Any = None,
     headers: dict[str, str] | None = None,
     context: Any = None,
-) -> HttpAnswer:
+) -> WsgiAnswer:
     """Call ``http_handler`` with an FC 2.0-shaped environ (PATH_INFO relative to the function)."""
     raw = body if isinstance(body, bytes) else (json.dumps(body).encode() if body is not None else b"")
-    environ: dict[str, Any] = {
-        "REQUEST_METHOD": method,
-        "PATH_INFO": path,
-        "QUERY_STRING": urlencode(query or {}),
-        "CONTENT_LENGTH": str(len(raw)),
-        "CONTENT_TYPE": "application/json",
-        "SCRIPT_NAME": "",
-        "wsgi.input": io.BytesIO(raw),
-        "fc.context": context,
-    }
-    for name, value in (headers or {}).items():
-        environ["HTTP_" + name.upper().replace("-", "_")] = value
-    captured: list[Any] = []
-
-    def start_response(status: str, response_headers: list[tuple[str, str]]) -> Any:
-        captured[:] = [int(status.split(" ", 1)[0]), dict(response_headers)]
-        return lambda data: None
-
-    chunks = module.http_handler(environ, start_response)
-    return HttpAnswer(captured[0], captured[1], b"".join(chunks))
+    return call_wsgi(
+        module.http_handler,
+        method,
+        path,
+        query=urlencode(query or {}),
+        body=raw,
+        headers=headers,
+        context=context,
+    )
 
 
 def call_event(module: ModuleType, event: Any, context: Any) -> dict[str, Any]:
