@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
+import subprocess
+import threading
+from pathlib import Path
 from typing import Any
 
 from benchmarks.harness import NotAvailable
@@ -16,6 +20,7 @@ ACCESS_KEY_ID = "vodfc-access-key-id"
 ACCESS_KEY_SECRET = "vodfc-access-key-secret"
 REGION = "cn-shanghai"
 ACCOUNT_ID = "1234567890123456"
+REPO = Path(__file__).resolve().parents[1]
 
 
 def require(module: str, what: str | None = None) -> Any:
@@ -71,3 +76,31 @@ def get_video_info(client: Any, video_id: str) -> dict[str, Any]:
     request.set_VideoId(video_id)
     data: dict[str, Any] = json.loads(client.do_action_with_exception(request))
     return data
+
+
+def start_server(
+    command: list[str], env: dict[str, str], ready: str, seconds: float
+) -> tuple[subprocess.Popen[str], str, list[str]]:
+    """Start ``command`` in the repository and wait up to ``seconds`` for an output line matching
+    ``ready``, whose first group is the server's URL. Returns the process, that URL ('' when it never
+    came: the process ended or the time ran out) and the output lines, which keep coming in."""
+    proc = subprocess.Popen(
+        command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    lines: list[str] = []
+    url: list[str] = []
+    came = threading.Event()
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            found = re.search(ready, line)
+            if found and not url:
+                url.append(found.group(1))
+                came.set()
+        came.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    came.wait(seconds)
+    return proc, (url[0] if url else ""), lines

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import secrets
 import signal
 import statistics
@@ -51,7 +50,6 @@ TITLE = "FC runtime (fc2 invoke of GetVideoInfo vs direct VOD, vodfc up)"
 LATENCY_TARGET = 2.5
 THROUGHPUT_TARGET = 0.70
 CLIENTS = 16
-REPO = Path(__file__).resolve().parents[1]
 
 
 # A WSGI app answering every request at once, on the server ``vodfc up`` uses (waitress, with its
@@ -78,25 +76,7 @@ class Served:
     what = "the server"
 
     def _start(self, command: list[str], env: dict[str, str]) -> None:
-        self.proc = subprocess.Popen(
-            command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-        self.url = ""
-        lines: list[str] = []
-        ready = threading.Event()
-
-        def read() -> None:
-            assert self.proc.stdout is not None
-            for line in self.proc.stdout:
-                lines.append(line)
-                found = re.match(r"Serving on (\S+)", line)
-                if found:
-                    self.url = found.group(1)
-                    ready.set()
-            ready.set()
-
-        threading.Thread(target=read, daemon=True).start()
-        ready.wait(120)
+        self.proc, self.url, lines = emu.start_server(command, env, r"^Serving on (\S+)", 120)
         if not self.url:
             self.stop()
             raise NotAvailable(f"{self.what} did not start: {''.join(lines)[-300:]}")
@@ -115,7 +95,7 @@ class Up(Served):
 
     what = "vodfc up"
 
-    def __init__(self, template: Path = REPO / "template.yml") -> None:
+    def __init__(self, template: Path = emu.REPO / "template.yml") -> None:
         # The admin plane (DELETE /_vodfc/fc/instances) wants the token: choose it.
         self.admin_token = secrets.token_urlsafe(24)
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "VODFC_ADMIN_TOKEN": self.admin_token}

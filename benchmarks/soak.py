@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import secrets
 import signal
 import subprocess
@@ -35,10 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-ACCESS_KEY_ID = "vodfc-access-key-id"
-ACCESS_KEY_SECRET = "vodfc-access-key-secret"
-REGION = "cn-shanghai"
+from benchmarks import emu
+
 START_SECONDS = 60
 
 
@@ -64,25 +61,9 @@ class Emulator:
         command = [sys.executable, "-m", "vodfc", "emulator", "--port", "0", "--data-dir", str(data_dir)]
         if not seed:
             command.append("--no-seed")
-        self.proc = subprocess.Popen(
-            command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        self.proc, self.url, self.output = emu.start_server(
+            command, env, r"listening on (http://\S+)", START_SECONDS
         )
-        self.url = ""
-        self.output: list[str] = []
-        ready = threading.Event()
-
-        def read() -> None:
-            assert self.proc.stdout is not None
-            for line in self.proc.stdout:
-                self.output.append(line)
-                found = re.search(r"listening on (http://\S+)", line)
-                if found:
-                    self.url = found.group(1)
-                    ready.set()
-            ready.set()
-
-        threading.Thread(target=read, daemon=True).start()
-        ready.wait(START_SECONDS)
         if not self.url:
             self.kill()
             raise SystemExit(f"the emulator did not start:\n{''.join(self.output)[-2000:]}")
@@ -113,7 +94,9 @@ class Client:
         from aliyunsdkcore.client import AcsClient
 
         self.endpoint = endpoint
-        self.acs = AcsClient(ACCESS_KEY_ID, ACCESS_KEY_SECRET, REGION, auto_retry=False, timeout=30)
+        self.acs = AcsClient(
+            emu.ACCESS_KEY_ID, emu.ACCESS_KEY_SECRET, emu.REGION, auto_retry=False, timeout=30
+        )
 
     def __call__(self, action: str, **params: Any) -> dict[str, Any]:
         from aliyunsdkcore.request import CommonRequest
