@@ -7,9 +7,6 @@ the machine these tests are skipped, saying so; with node but without the packag
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,18 +21,12 @@ from vodfc.emulator.fc import Template
 
 from tests.emulator.fc.conftest import _prepare_fc3, _serve
 from tests.emulator.fc.support import Fc3Target
-from tests.repo import REPO
-
-HARNESS = REPO / "tests" / "node"
-NODE = shutil.which("node")
+from tests.emulator.support.node import require_node, run_script
 
 
 @pytest.fixture(scope="module")
 def report(_fc3_apps: dict[str, Any], fc3_template: Template) -> Iterator[dict[str, Any]]:
-    if NODE is None or shutil.which("npm") is None:
-        pytest.skip("node and npm are not installed: the Node.js clients' tests need them (CI has them)")
-    if not (HARNESS / "node_modules" / "@alicloud" / "fc20230330").is_dir():
-        pytest.fail("tests/node has no node_modules: run `make setup` (npm ci in tests/node)")
+    node = require_node("@alicloud/fc20230330")
     served = _serve("server", _fc3_apps, lambda app: _prepare_fc3(app, fc3_template), Fc3Target)
     target = next(served)
     plan = {
@@ -46,15 +37,7 @@ def report(_fc3_apps: dict[str, Any], fc3_template: Template) -> Iterator[dict[s
         "accessKeySecret": DEFAULT_ACCESS_KEY_SECRET,
         "service": "probe",
     }
-    done = subprocess.run(
-        [NODE, str(HARNESS / "fc_clients.js"), json.dumps(plan)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=HARNESS,
-    )
-    assert done.returncode == 0, done.stderr
-    yield json.loads(done.stdout)
+    yield run_script(node, "fc_clients.js", plan)
     next(served, None)
 
 

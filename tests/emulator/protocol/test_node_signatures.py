@@ -9,9 +9,6 @@ npm these tests are skipped, saying so; with node but without the packages they 
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,20 +17,15 @@ from vodfc.emulator.app import create_app, get_state
 from vodfc.emulator.config import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, EmulatorConfig
 from vodfc.emulator.server import ThreadedServer
 
-from tests.repo import REPO
+from tests.emulator.support.node import require_node, run_script
 
-HARNESS = REPO / "tests" / "node"
-NODE = shutil.which("node")
 ALGORITHMS = ("ACS3-HMAC-SM3", "ACS3-HMAC-SHA256")
 TITLE = "signed from node"
 
 
 @pytest.fixture(scope="module")
 def report() -> Iterator[dict[str, Any]]:
-    if NODE is None or shutil.which("npm") is None:
-        pytest.skip("node and npm are not installed: the Node.js clients' tests need them (CI has them)")
-    if not (HARNESS / "node_modules" / "@alicloud" / "openapi-client").is_dir():
-        pytest.fail("tests/node has no @alicloud/openapi-client: run `make setup` (npm ci in tests/node)")
+    node = require_node("@alicloud/openapi-client")
     # The real VOD backend: this folder's conftest puts the plugin's fixtures on a fake one (no SearchMedia).
     with ThreadedServer(create_app(EmulatorConfig(components=()))) as server:
         backend = get_state(server.app).backend()
@@ -47,15 +39,7 @@ def report() -> Iterator[dict[str, Any]]:
             "videoId": video.video_id,
             "title": TITLE,
         }
-        done = subprocess.run(
-            [NODE, str(HARNESS / "vod_signatures.js"), json.dumps(plan)],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            cwd=HARNESS,
-        )
-        assert done.returncode == 0, done.stderr
-        yield {"video_id": video.video_id, **json.loads(done.stdout)}
+        yield {"video_id": video.video_id, **run_script(node, "vod_signatures.js", plan)}
 
 
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
