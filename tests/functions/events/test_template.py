@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ast
 import json
-import sys
 
 import pytest
 import yaml
@@ -96,18 +94,3 @@ def test_service_role_allows_exactly_the_vod_actions_the_event_functions_send() 
     sent = {action for function in PROJECT.event_functions for action in function.vod_actions}
     assert sorted(statement["Action"]) == sorted(f"vod:{action}" for action in sent)
     assert "vod:GetPlayInfo" in statement["Action"]
-
-
-@pytest.mark.parametrize("folder", FUNCTIONS)
-def test_function_imports_only_the_standard_library_and_shared(folder: str) -> None:
-    tree = ast.parse((REPO / "functions" / folder / "index.py").read_text())
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            names = [node.module or ""]
-        elif isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        else:
-            continue
-        for name in names:
-            top = name.split(".")[0]
-            assert top in ("shared", "__future__") or top in sys.stdlib_module_names, (folder, name)
