@@ -186,7 +186,9 @@ def test_a_user_projects_s_yaml_through_the_fc_fixture(tmp_path: Path) -> None:
     refused = [
         line.split()[1] for line in out.splitlines() if line.startswith("ERROR tests/test_functions.py::")
     ]
-    assert refused == ["tests/test_functions.py::test_fc_and_vod_mock_together_are_refused_in_process[inprocess]"], out
+    assert refused == [
+        "tests/test_functions.py::test_fc_and_vod_mock_together_are_refused_in_process[inprocess]"
+    ], out
     assert "fc runs its own emulator: a test that asks for fc reaches VOD through fc.vod" in out
 
 
