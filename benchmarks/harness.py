@@ -151,10 +151,6 @@ def compare(
     return [statistics.median(s) for s in samples]
 
 
-def median_of(samples: list[float]) -> float:
-    return statistics.median(samples)
-
-
 def ms(seconds: float) -> str:
     value = seconds * 1000
     if value >= 99.95:

@@ -96,10 +96,6 @@ class MnsQueue:
                     return True
         return False
 
-    def peek(self) -> list[MnsMessage]:
-        with self._lock:
-            return list(self._messages)
-
     def __len__(self) -> int:
         with self._lock:
             return len(self._messages)

@@ -158,10 +158,6 @@ class FaultRule:
         self.fired += 1
         return True
 
-    @property
-    def exhausted(self) -> bool:
-        return self.times is not None and self.fired >= self.times
-
     # --- effects -------------------------------------------------------------------------------
 
     def error(self) -> VodError:

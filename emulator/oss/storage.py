@@ -15,7 +15,6 @@ import logging
 import os
 import shutil
 import threading
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -230,11 +229,6 @@ class ObjectStore:
         with self.lock:
             bucket = self.buckets.get(bucket_name)
             return bucket.objects.get(key) if bucket else None
-
-    def iter_objects(self) -> Iterator[tuple[Bucket, StoredObject]]:
-        with self.lock:
-            items = [(b, o) for b in self.buckets.values() for o in b.objects.values()]
-        yield from items
 
     def reset(self) -> None:
         with self.lock:

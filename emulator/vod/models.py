@@ -564,12 +564,6 @@ class MediaDocument:
     def body(self) -> dict[str, Any]:
         return self.search_body()
 
-    @property
-    def body_key(self) -> str:
-        return {"video": "Video", "audio": "Audio", "image": "Image", "attached": "AttachedMedia"}[
-            self.media_type
-        ]
-
 
 @dataclass
 class VodOptions:

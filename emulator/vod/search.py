@@ -529,13 +529,6 @@ def parse_fields(raw: Any, media_type: str, options: SearchOptions) -> tuple[str
 # --- querying -----------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Query:
-    media_type: str
-    node: Node | MatchAll
-    predicate: Callable[[Mapping[str, Any]], bool]
-
-
 def _top_conditions(node: Node | MatchAll) -> list[Condition]:
     if isinstance(node, Condition):
         return [node]
