@@ -103,7 +103,8 @@ def throttled(exc: Throttled) -> FcApiError:
 
 
 def invocation_headers(component: FcComponent, result: Invocation, function: Function) -> dict[str, str]:
-    """FC's answer headers for an invocation, ``x-fc-log-result`` when the caller asked for the tail."""
+    """FC's answer headers for an invocation, ``x-fc-log-result`` when the caller asked for the tail (and
+    the function's instances serve one request at a time)."""
     headers = {
         "x-fc-request-id": result.request_id,
         "x-fc-invocation-duration": str(max(1, round(result.duration_ms))),
@@ -111,7 +112,9 @@ def invocation_headers(component: FcComponent, result: Invocation, function: Fun
         "x-fc-max-memory-usage": str(result.memory_mb),
         "x-fc-code-checksum": code_checksum(component, function),
     }
-    if current_request().headers.get("x-fc-log-type", "").lower() == "tail":
+    # FC leaves the tail out when an instance serves several requests at once (its log is shared).
+    tail = current_request().headers.get("x-fc-log-type", "").lower() == "tail"
+    if tail and function.instance_concurrency <= 1:
         headers["x-fc-log-result"] = result.log_tail()
     if result.error is not None:
         headers["x-fc-error-type"] = "UnhandledInvocationError"

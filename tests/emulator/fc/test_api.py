@@ -366,3 +366,29 @@ def test_the_invocation_log_says_when_each_invocation_started(probe: Any) -> Non
     started = datetime.fromisoformat(found["startedAt"])
     assert started.utcoffset() is not None and started.utcoffset().total_seconds() == 0
     assert before <= started <= after
+
+
+def test_log_tail_is_not_returned_for_a_function_with_instance_concurrency(tmp_path: Any) -> None:
+    # FC documents X-Fc-Log-Result as absent when an instance serves more than one request at a time
+    # (shared/spec/runtime-anchors.md §3): the log of one request cannot be told from the others'.
+    from vodfc.emulator.app import create_app
+    from vodfc.emulator.fc import get_fc
+    from vodfc.emulator.mock import MockVod
+
+    from tests.emulator.fc.support import CONFIG, fc_client, template_text, write_project
+
+    props = "        InstanceConcurrency: 2\n"
+    template = write_project(tmp_path, template=template_text(probe_props=props))
+    app = create_app(CONFIG)
+    component = get_fc(app)
+    component.load(template)
+    try:
+        with MockVod(app=app):
+            tail = {"x-fc-log-type": "Tail"}
+            shared = fc_client().invoke_function("probe", "Probe", payload=b"{}", headers=tail)
+            single = fc_client().invoke_function("probe", "Other", payload=b"{}", headers=tail)
+        assert "x-fc-log-result" not in shared.headers
+        assert json.loads(shared.data)["function"][0] == "Probe"
+        assert "FC Invoke End" in base64.b64decode(single.headers["x-fc-log-result"]).decode()
+    finally:
+        component.close()
