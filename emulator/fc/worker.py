@@ -90,12 +90,12 @@ class Credentials:
 
 @dataclass(frozen=True)
 class FunctionMeta:
+    # FC's python3.10 runtime has these four and no more: code reading context.function.initializer
+    # would fail on FC (shared/spec/fc-runtime.md §1.2).
     name: str
     handler: str
     memory: int
     timeout: int
-    initializer: str | None = None
-    initialization_timeout: int = 3
 
 
 @dataclass(frozen=True)
@@ -394,8 +394,6 @@ class Runner:
                 meta["handler"],
                 int(meta["memory"]),
                 int(meta["timeout"]),
-                meta.get("initializer"),
-                int(meta.get("initialization_timeout", 3)),
             )
             service = ServiceMeta(meta["service"], meta.get("log_project", ""), meta.get("log_store", ""))
             self._shared = (function, service)

@@ -158,7 +158,7 @@ def handler(event, context):
         "request_id": context.request_id,
         "credentials": [creds.access_key_id, creds.access_key_secret, creds.security_token],
         "function": [context.function.name, context.function.handler, context.function.memory,
-                     context.function.timeout, context.function.initializer],
+                     context.function.timeout],
         "service": [context.service.name, context.service.log_project, context.service.log_store,
                     context.service.qualifier, context.service.version_id],
         "region": context.region,

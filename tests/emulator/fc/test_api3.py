@@ -344,6 +344,8 @@ def test_python312_gets_fc3s_context_and_python310_fc2s(fc3: Any) -> None:
     # Its credentials are in the environment, as FC 3.0's python3.12 runtime keeps them.
     assert new["env_key"].startswith("STS.") and new["env_token"]
     assert {"credentials", "service", "getLogger"} <= set(old["attributes"])
+    # FC's python3.10 runtime's FunctionMeta: no initializer attributes (shared/spec/fc-runtime.md §1.2).
+    assert old["function"] == ["handler", "memory", "name", "timeout"]
     assert old["logger"] == "NoneType"
 
 

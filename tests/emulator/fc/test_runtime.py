@@ -57,7 +57,7 @@ def test_context_has_fcs_python310_shape(runtime: FunctionRuntime, tmp_path: Pat
     answer = result.json()
     assert answer["request_id"] == "rid-1"
     assert answer["credentials"] == ["STS.key1", "sts-secret", "sts-token"]
-    assert answer["function"] == ["Probe", "main.handler", 512, 7, "main.init"]
+    assert answer["function"] == ["Probe", "main.handler", 512, 7]
     assert answer["service"] == ["probe", "probe-project", "probe-store", "LATEST", ""]
     assert (answer["region"], answer["account_id"]) == ("cn-beijing", "111")
 
