@@ -125,6 +125,8 @@ class Function:
     description: str = ""
     # Requests one instance serves at once (FC's InstanceConcurrency; above 1 they run on threads).
     instance_concurrency: int = 1
+    # Retries FC gives an async invocation whose function failed (MaxAsyncRetryAttempts, 0-8).
+    async_retries: int = 3
     # None: the code folder as it is (Code.folder(code_dir)).
     code: Code | None = None
     fc_version: int = 2

@@ -434,13 +434,13 @@ class FunctionRuntime:
         return self._run(function, "http", request_id, 0, body, http={"environ": variables})
 
     def invoke_async(self, name: str, event: Any = b"", *, service: str | None = None) -> str:
-        """Queue an invocation (FC's async invoke); returns its request id at once."""
+        """Queue an invocation (FC's async invoke); returns its request id at once. A function error
+        is retried up to the function's ``async_retries`` times, with that request id and
+        ``context.retry_count`` counting, ``settings.async_retry_delay`` apart (doubling)."""
         function = self._require(name, service)
         request_id = new_request_id()
         payload = event_bytes(event)
-        future = self._pool_executor().submit(
-            self._run, function, "async", request_id, 0, payload, bounded=False
-        )
+        future = self._pool_executor().submit(self._run_async, function, request_id, payload)
         with self._lock:
             self._pending.add(future)
         future.add_done_callback(self._forget)
@@ -462,6 +462,15 @@ class FunctionRuntime:
                     future.result(timeout=max(0.0, left))
                 except Exception:
                     pass
+
+    def _run_async(self, function: Function, request_id: str, payload: bytes) -> Invocation:
+        attempt = 0
+        while True:
+            result = self._run(function, "async", request_id, attempt, payload, bounded=False)
+            if result.error is None or attempt >= function.async_retries or self._closed:
+                return result
+            self.sleep(self.settings.async_retry_delay * 2**attempt)
+            attempt += 1
 
     def _forget(self, future: Future[Invocation]) -> None:
         with self._lock:

@@ -27,12 +27,17 @@ class RuntimeSettings:
     # auto: /tmp of the instance's own where the OS allows a mount namespace, else TMPDIR only;
     # on: the same, and an instance that cannot have one fails to start; off: TMPDIR only.
     private_tmp: str = "auto"
+    # Seconds before the first retry of a failed async invocation, doubling after each (FC retries,
+    # but its interval is not documented: inferred). 0: retry at once.
+    async_retry_delay: float = 1.0
 
     def __post_init__(self) -> None:
         if self.max_instances < 1:
             raise ValueError("VODFC_FC_MAX_INSTANCES must be at least 1")
         if self.queue_size < 0 or self.queue_wait < 0 or self.keep_alive <= 0:
             raise ValueError("VODFC_FC_QUEUE_SIZE/_QUEUE_WAIT must be >= 0 and VODFC_FC_KEEP_ALIVE > 0")
+        if self.async_retry_delay < 0:
+            raise ValueError("VODFC_FC_ASYNC_RETRY_DELAY must be >= 0")
         if self.private_tmp not in PRIVATE_TMP_MODES:
             raise ValueError(f"VODFC_FC_PRIVATE_TMP must be one of {', '.join(PRIVATE_TMP_MODES)}")
 
@@ -45,6 +50,7 @@ class RuntimeSettings:
             "queue_size": ("VODFC_FC_QUEUE_SIZE", int),
             "queue_wait": ("VODFC_FC_QUEUE_WAIT", float),
             "keep_alive": ("VODFC_FC_KEEP_ALIVE", float),
+            "async_retry_delay": ("VODFC_FC_ASYNC_RETRY_DELAY", float),
         }
         for name, (variable, kind) in numbers.items():
             text = env.get(variable, "").strip()

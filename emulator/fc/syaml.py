@@ -179,6 +179,7 @@ def build(
             triggers=tuple(trigger(t) for t in props.get("triggers") or ()),
             description=str(props.get("description", "")),
             instance_concurrency=int(props.get("instanceConcurrency", 1)),
+            async_retries=int((props.get("asyncInvokeConfig") or {}).get("maxAsyncRetryAttempts", 3)),
             fc_version=3,
             role=str(props.get("role", "")),
             policy=role_policy(resolver.base_dir, str(props.get("role", ""))),
@@ -345,6 +346,9 @@ class _Checker(Checker):
         if isinstance(memory, int) and not isinstance(memory, bool) and memory % 64:
             self.error(f"{path}.memorySize", f"must be a multiple of 64 MB, got {memory}")
         self.integer(props, "instanceConcurrency", path, 1, 200)
+        async_config = props.get("asyncInvokeConfig")
+        if async_config is not None and self.mapping(async_config, f"{path}.asyncInvokeConfig"):
+            self.integer(async_config, "maxAsyncRetryAttempts", f"{path}.asyncInvokeConfig", 0, 8)
         self.environment(props.get("environmentVariables"), f"{path}.environmentVariables")
         for key in ("role", "description"):
             if key in props and not isinstance(props[key], str):

@@ -156,6 +156,7 @@ def build(
                 triggers=triggers,
                 description=str(fp.get("Description", "")),
                 instance_concurrency=int(fp.get("InstanceConcurrency", 1)),
+                async_retries=int((fp.get("AsyncConfiguration") or {}).get("MaxAsyncRetryAttempts", 3)),
             )
         services[name] = Service(
             name,
@@ -304,6 +305,9 @@ class _Checker(Checker):
         if isinstance(memory, int) and not isinstance(memory, bool) and memory % 64:
             self.error(f"{ppath}.MemorySize", f"must be a multiple of 64 MB, got {memory}")
         self.integer(props, "InstanceConcurrency", ppath, 1, 100)
+        async_config = props.get("AsyncConfiguration")
+        if async_config is not None and self.mapping(async_config, f"{ppath}.AsyncConfiguration"):
+            self.integer(async_config, "MaxAsyncRetryAttempts", f"{ppath}.AsyncConfiguration", 0, 8)
         self.environment(props.get("EnvironmentVariables"), f"{ppath}.EnvironmentVariables")
         if code_uri is not None and python:
             code = self.code(code_uri, f"{ppath}.CodeUri")

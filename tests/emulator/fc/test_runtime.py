@@ -265,3 +265,31 @@ def test_an_instance_imports_its_code_as_fc_does(runtime: FunctionRuntime, tmp_p
     # The code folder is the working directory and first on sys.path; the module has its own name.
     assert answer["cwd"] == code and answer["path"][0] == code
     assert answer["module"] == "main"
+
+
+def _async_attempts(runtime: FunctionRuntime, name: str, event: Any) -> list[Any]:
+    waits: list[float] = []
+    runtime.sleep = waits.append
+    request_id = runtime.invoke_async(name, event)
+    assert runtime.drain(30)
+    runs = [r for r in runtime.history if r.request_id == request_id]
+    assert all(r.kind == "async" for r in runs)
+    assert len(waits) == len(runs) - 1  # a wait before each retry
+    return runs
+
+
+def test_a_failed_async_invocation_is_retried_three_times_as_fc_does(tmp_path: Path) -> None:
+    # FC retries an async invocation whose function failed 3 times (MaxAsyncRetryAttempts, default 3:
+    # shared/spec/runtime-anchors.md §3); a function can ask for fewer (0-8).
+    from tests.emulator.fc.support import template_text
+
+    props = "        AsyncConfiguration:\n          MaxAsyncRetryAttempts: 1\n"
+    runtime = FunctionRuntime(load_template(write_project(tmp_path, template_text(probe_props=props))))
+    try:
+        failed = _async_attempts(runtime, "Other", {"raise": "always"})
+        assert [r.ok for r in failed] == [False] * 4
+        assert _async_attempts(runtime, "Probe", {"raise": "always"})[-1].error["errorMessage"] == "always"
+        assert len(_async_attempts(runtime, "Probe", {"raise": "again"})) == 2
+        assert [r.ok for r in _async_attempts(runtime, "Other", {})] == [True]
+    finally:
+        runtime.close()

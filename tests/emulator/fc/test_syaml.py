@@ -108,11 +108,13 @@ def test_variables_are_resolved_as_s_resolves_them(monkeypatch: pytest.MonkeyPat
 
 
 def test_a_valid_project_loads_with_its_knobs(tmp_path: Path) -> None:
-    path = write(tmp_path, BASE + "memorySize: ${vars.memory}\ntimeout: 9\nenvironmentVariables: {A: '1'}\n")
+    knobs = "memorySize: ${vars.memory}\ntimeout: 9\nenvironmentVariables: {A: '1'}\n"
+    path = write(tmp_path, BASE + knobs + "asyncInvokeConfig: {maxAsyncRetryAttempts: 0}\n")
     assert errors(path) == []
     function = load_syaml(path).find("Probe")
     assert function is not None
     assert (function.timeout, function.memory_size, function.environment) == (9, 256, {"A": "1"})
+    assert function.async_retries == 0
     assert function.code_dir == (tmp_path / "code").resolve()
 
 
@@ -132,6 +134,10 @@ def test_a_valid_project_loads_with_its_knobs(tmp_path: Path) -> None:
         (BASE + "memorySize: 200\n", "props.memorySize: must be a multiple of 64 MB, got 200"),
         (BASE + "timeout: 90000\n", "props.timeout: must be between 1 and 86400, got 90000"),
         (BASE + "environmentVariables: {FC_X: '1'}\n", "is reserved by FC"),
+        (
+            BASE + "asyncInvokeConfig: {maxAsyncRetryAttempts: 9}\n",
+            "props.asyncInvokeConfig.maxAsyncRetryAttempts: must be between 0 and 8, got 9",
+        ),
         (
             trigger("http", "{authType: anonymous, methods: [FETCH]}"),
             "props.triggers[0].triggerConfig.methods: 'FETCH' is not a method",

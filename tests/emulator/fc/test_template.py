@@ -50,6 +50,7 @@ def test_function_property_errors_name_their_place(tmp_path: Path) -> None:
     props["MemorySize"] = 200
     props["Memorysize"] = 256
     props["EnvironmentVariables"] = {"FC_X": "1", "ok": {"nested": 1}}
+    props["AsyncConfiguration"] = {"MaxAsyncRetryAttempts": -1}
     del document["Resources"]["probe"]["Other"]["Properties"]["CodeUri"]
     errors = _errors(document, tmp_path)
     base = "Resources.probe.Probe.Properties"
@@ -60,6 +61,7 @@ def test_function_property_errors_name_their_place(tmp_path: Path) -> None:
     assert "did you mean MemorySize?" in errors[f"{base}.Memorysize"]
     assert "reserved by FC" in errors[f"{base}.EnvironmentVariables.FC_X"]
     assert "must be a string" in errors[f"{base}.EnvironmentVariables.ok"]
+    assert "between 0 and 8" in errors[f"{base}.AsyncConfiguration.MaxAsyncRetryAttempts"]
     assert errors["Resources.probe.Other.Properties.CodeUri"] == "is required"
 
 
