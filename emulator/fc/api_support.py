@@ -237,7 +237,7 @@ def call_event(component: FcComponent, function: Function, event: bytes) -> Invo
 def trigger_failure(
     component: FcComponent, result: Invocation, function: Function, fields: dict[str, str]
 ) -> Response:
-    """A function error through an HTTP trigger: 502 (inferred), FC's error body and type, plus the
+    """A function error through an HTTP trigger: 502 (as FC documents), FC's error body and type, plus the
     error ``fields`` the API's clients read from any non-2xx answer."""
     headers = invocation_headers(component, result, function)
     headers["x-fc-error-type"] = "UnhandledInvocationError"
