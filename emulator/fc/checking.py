@@ -71,6 +71,22 @@ class Checker:
         elif not low <= value <= high:
             self.error(f"{path}.{key}", f"must be between {low} and {high}, got {value}")
 
+    def concurrency(self, props: Mapping[str, Any], key: str, path: str, high: int, python: bool) -> None:
+        """Instance concurrency (1 to ``high``); above 1 on a Python runtime, a note that FC does not
+        honour it there (it is for custom runtimes; FC 3.0's built-in runtimes dropped it)."""
+        self.integer(props, key, path, 1, high)
+        value = props.get(key)
+        if python and isinstance(value, int) and not isinstance(value, bool) and value > 1:
+            self.issues.append(
+                Issue(
+                    f"{path}.{key}",
+                    "FC serves a Python function's instance one request at a time (instance concurrency "
+                    "is for custom runtimes): vodfc runs these requests on threads of one instance, "
+                    "FC will not",
+                    "note",
+                )
+            )
+
     def string(self, props: Mapping[str, Any], key: str, path: str, required: bool = False) -> str | None:
         if key not in props or props[key] is None:
             if required:

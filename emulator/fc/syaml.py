@@ -345,7 +345,7 @@ class _Checker(Checker):
         memory = props.get("memorySize")
         if isinstance(memory, int) and not isinstance(memory, bool) and memory % 64:
             self.error(f"{path}.memorySize", f"must be a multiple of 64 MB, got {memory}")
-        self.integer(props, "instanceConcurrency", path, 1, 200)
+        self.concurrency(props, "instanceConcurrency", path, 200, python)
         async_config = props.get("asyncInvokeConfig")
         if async_config is not None and self.mapping(async_config, f"{path}.asyncInvokeConfig"):
             self.integer(async_config, "maxAsyncRetryAttempts", f"{path}.asyncInvokeConfig", 0, 8)

@@ -304,7 +304,7 @@ class _Checker(Checker):
         memory = props.get("MemorySize")
         if isinstance(memory, int) and not isinstance(memory, bool) and memory % 64:
             self.error(f"{ppath}.MemorySize", f"must be a multiple of 64 MB, got {memory}")
-        self.integer(props, "InstanceConcurrency", ppath, 1, 100)
+        self.concurrency(props, "InstanceConcurrency", ppath, 100, python)
         async_config = props.get("AsyncConfiguration")
         if async_config is not None and self.mapping(async_config, f"{ppath}.AsyncConfiguration"):
             self.integer(async_config, "MaxAsyncRetryAttempts", f"{ppath}.AsyncConfiguration", 0, 8)

@@ -225,3 +225,12 @@ def test_a_build_folder_stands_for_its_sources_unless_the_build_is_asked_for(tmp
     assert (built.path, built.built) == ((tmp_path / "build" / "fc" / "X",), True)
     with pytest.raises(CodeError, match="does not exist"):
         CodeResolver(tmp_path, "build").resolve("build/fc/Y")
+
+
+def test_instance_concurrency_on_a_python_runtime_is_noted_as_not_fcs(tmp_path: Path) -> None:
+    # FC 3.0's built-in runtimes dropped instance concurrency (shared/spec/runtime-anchors.md §3).
+    issues = descriptor.validate_file(write(tmp_path, BASE + "instanceConcurrency: 4\n"))
+    assert [i for i in issues if i.level == "error"] == []
+    (note,) = [i for i in issues if i.path.endswith("instanceConcurrency")]
+    assert note.level == "note" and "one request at a time" in note.message
+    assert load_syaml(tmp_path / "s.yaml").functions().__next__().instance_concurrency == 4

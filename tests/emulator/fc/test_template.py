@@ -142,3 +142,15 @@ def test_vodfc_validate_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture
     assert main(["validate", "--template", str(bad)]) == 1
     err = capsys.readouterr().err
     assert "error: Resources.probe.Probe.Properties.Handler: main.py defines no 'missing'" in err
+
+
+def test_instance_concurrency_on_python_is_noted_as_not_fcs(tmp_path: Path) -> None:
+    # FC runs Python functions one request per instance: InstanceConcurrency is for custom runtimes
+    # (shared/spec/runtime-anchors.md §3). vodfc honours it locally and says FC will not.
+    document = _probe(tmp_path)
+    document["Resources"]["probe"]["Probe"]["Properties"]["InstanceConcurrency"] = 3
+    issues = validate(document, base_dir=tmp_path)
+    assert [i for i in issues if i.level == "error"] == []
+    (note,) = [i for i in issues if "InstanceConcurrency" in i.path]
+    assert (note.level, note.path) == ("note", "Resources.probe.Probe.Properties.InstanceConcurrency")
+    assert "one request at a time" in note.message
