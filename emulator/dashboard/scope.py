@@ -102,11 +102,13 @@ def default_scope(state: EmulatorState) -> Scope:
 
 
 def regions_with_state(state: EmulatorState) -> dict[str, set[str]]:
-    """Each account's regions that have a backend in memory or records in the store."""
+    """Each account's regions that have a backend in memory or records in the store (a backend's
+    namespace is ``<account>/<region>``; other components' namespaces, such as the event bus's
+    ``<account>/_events``, name no region)."""
     pairs = {key for key, _ in state.backends.items()}
     for namespace in state.store.namespaces():
         account, _, region = namespace.partition("/")
-        if account and region:
+        if account and _REGION_SHAPE.fullmatch(region):
             pairs |= {(account, region)}
     found: dict[str, set[str]] = {}
     for account, region in pairs:
