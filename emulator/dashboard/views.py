@@ -13,6 +13,9 @@
 | ``GET /_vodfc/ui/live`` | the live stream (server-sent events) |
 | ``GET /_vodfc/ui/pictures/<bucket>/<key>`` | a picture the emulator's OSS holds |
 
+Every page shows the account and region its query names (``?account=&region=``, the defaults when left
+out; ``scope.py``), and its links, forms and redirects keep them; a bad value is a 400/404 page.
+
 Everything but the sign-in wants the admin token, which the guard checks (``vodfc.emulator.guard``): a
 browser carries it in the session cookie the sign-in sets. Pages are rendered here (Jinja templates in
 ``templates/dashboard/``), with one small script for the live updates and the upload.
