@@ -106,6 +106,19 @@ class Accounts:
         with self._lock:
             return sorted({c.account_id for c in self._keys.values() if not c.is_temporary})
 
+    def usable_keys(self, account_id: str) -> list[Credential]:
+        """The account's long-lived keys that may call now (configured ones first), without VOD's own
+        service key: what a client of that account would sign with."""
+        with self._lock:
+            return [
+                c
+                for c in self._keys.values()
+                if c.account_id == account_id
+                and c.active
+                and not c.is_temporary
+                and c.access_key_id != SERVICE_KEY_PREFIX + account_id
+            ]
+
     def find(self, access_key_id: str) -> Credential | None:
         with self._lock:
             return self._keys.get(access_key_id)

@@ -328,8 +328,16 @@ class SQLiteStore:
             return {key: record for _, _, key, record in self._decoded(rows)}
 
     def namespaces(self) -> list[str]:
+        # One index probe per namespace (the primary key starts with it), not a scan of every record:
+        # the dashboard asks on each page, and a library holds many records per namespace.
         with self._lock:
-            rows = self._db.execute("SELECT DISTINCT namespace FROM records").fetchall()
+            rows = self._db.execute(
+                "WITH RECURSIVE ns(name) AS ("
+                " SELECT MIN(namespace) FROM records"
+                " UNION ALL SELECT (SELECT MIN(namespace) FROM records WHERE namespace > ns.name)"
+                " FROM ns WHERE ns.name IS NOT NULL)"
+                " SELECT name FROM ns WHERE name IS NOT NULL"
+            ).fetchall()
         return [r[0] for r in rows]
 
     def dump(self) -> dict[str, dict[str, dict[str, Record]]]:

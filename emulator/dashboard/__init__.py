@@ -5,6 +5,9 @@ print its address with the admin token, ``admintoken.dashboard_url``). The pages
 server from the Jinja templates in ``templates/``, with one small script (``static/dashboard.js``) for
 live updates and uploads; no build step.
 
+Each page shows one account and region, named in its URL (``?account=&region=``, ``scope.py``), picked
+in the navigation.
+
 The dashboard reads through the VOD actions (SearchMedia, GetVideoInfo, GetMezzanineInfo, GetPlayInfo,
 ...) and the components' own records (event log, invocations, fault rules), and writes only what the
 APIs write, by their code: CreateUploadVideo through the VOD endpoint's call path and the file through

@@ -1,7 +1,8 @@
 """The dashboard component: what its pages read and write, given by the build (no lookups).
 
-``Dashboard`` holds the emulator's parts the pages show: the VOD calls (``VodCalls``: the action table
-and the endpoint's write path), OSS for pictures, the event bus, the fault rules and the FC component.
+``Dashboard`` holds the emulator's parts the pages show: the VOD calls of each account and region
+(``VodCalls``: the action table and the endpoint's write path), OSS for pictures, the event bus, the
+fault rules and the FC component.
 Any of the optional ones may be missing (a component not selected): its page then says so.
 """
 
@@ -11,6 +12,7 @@ from typing import Any
 
 from vodfc.emulator.dashboard.calls import VodCalls
 from vodfc.emulator.dashboard.pictures import Pictures
+from vodfc.emulator.dashboard.scope import Scope
 from vodfc.emulator.events.bus import EventBus
 from vodfc.emulator.faults.rules import Faults
 from vodfc.emulator.fc.component import FcComponent
@@ -37,6 +39,8 @@ class Dashboard:
         fc: FcComponent | None = None,
     ):
         self.state = state
+        self.vod = vod
+        # The default account and region's calls; a page makes its own scope's (``calls_for``).
         self.calls = VodCalls(state, vod)
         self.pictures = Pictures(oss, f"{PREFIX}/ui/pictures")
         self.events = events
@@ -45,6 +49,19 @@ class Dashboard:
         # Seconds between two looks at the fingerprints, and how long one live stream lasts.
         self.live_interval = 0.5
         self.live_lifetime = 60.0
+
+    def calls_for(self, scope: Scope) -> VodCalls:
+        return VodCalls(self.state, self.vod, scope.account_id, scope.region)
+
+    def functions_owner(self) -> tuple[str, str] | None:
+        """The account and region the FC runtime's functions belong to (``vodfc up``: the default
+        account, or ``VODFC_FC_ACCOUNT``); None without the FC component. Loads no descriptor."""
+        if self.fc is None:
+            return None
+        runtime = self.loaded_runtime()
+        if runtime is not None:
+            return runtime.account_id, runtime.region
+        return self.fc.account_id, self.state.config.region
 
     def runtime(self) -> FunctionRuntime | None:
         """The functions being run (``vodfc up`` loads the descriptor; the FC API loads template.yml on
@@ -57,11 +74,14 @@ class Dashboard:
             return None
         return self.fc.runtime
 
-    def fingerprints(self) -> dict[str, Any]:
-        backend = self.calls.backend()
+    def fingerprints(self, scope: Scope | None = None) -> dict[str, Any]:
+        """What the pages of ``scope`` (default: the default account and region) show, in small: its
+        library's write generation, its account's events, the invocations, the fault rules."""
+        calls = self.calls if scope is None else self.calls_for(scope)
+        backend = calls.backend()
         parts: dict[str, Any] = {"library": backend.generation}
         if self.events is not None:
-            log = self.events.log
+            log = [record for record in self.events.log if record.account_id == calls.account_id]
             parts["events"] = (
                 len(log),
                 sum(len(record.attempts) for record in log),

@@ -51,13 +51,21 @@ def signature_check(bus: EventBus, record: EventRecord, attempt: DeliveryAttempt
 
 
 def select(
-    records: Sequence[EventRecord], event_type: str = "", media: str = "", limit: int = PAGE
+    records: Sequence[EventRecord],
+    event_type: str = "",
+    media: str = "",
+    limit: int = PAGE,
+    *,
+    account: str | None = None,
 ) -> list[EventRecord]:
-    """Newest first, filtered by type and media id."""
+    """Newest first, filtered by account, type and media id (the log records each event's account, not
+    its region: the bus routes by account)."""
     chosen = [
         record
         for record in reversed(records)
-        if (not event_type or record.event_type == event_type) and (not media or media_id(record) == media)
+        if (account is None or record.account_id == account)
+        and (not event_type or record.event_type == event_type)
+        and (not media or media_id(record) == media)
     ]
     return chosen[:limit]
 

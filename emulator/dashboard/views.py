@@ -13,6 +13,9 @@
 | ``GET /_vodfc/ui/live`` | the live stream (server-sent events) |
 | ``GET /_vodfc/ui/pictures/<bucket>/<key>`` | a picture the emulator's OSS holds |
 
+Every page shows the account and region its query names (``?account=&region=``, the defaults when left
+out; ``scope.py``), and its links, forms and redirects keep them; a bad value is a 400/404 page.
+
 Everything but the sign-in wants the admin token, which the guard checks (``vodfc.emulator.guard``): a
 browser carries it in the session cookie the sign-in sets. Pages are rendered here (Jinja templates in
 ``templates/dashboard/``), with one small script for the live updates and the upload.
@@ -26,11 +29,13 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, redirect, render_template, request
+from flask import Blueprint, Response, g, redirect, render_template, request
 from vodfc.emulator.admintoken import cookie_name
 from vodfc.emulator.callscope import MODE_KEY
-from vodfc.emulator.dashboard import eventlog, functions, library, live
+from vodfc.emulator.dashboard import eventlog, functions, library, live, scope
+from vodfc.emulator.dashboard.calls import NoAccessKey, VodCalls
 from vodfc.emulator.dashboard.component import PREFIX, Dashboard
+from vodfc.emulator.dashboard.scope import Scope, ScopeError
 from vodfc.emulator.dashboard.uploads import create_upload
 from vodfc.emulator.faults.rules import FaultError, parse_switch
 from vodfc.emulator.fc.model import TemplateError
@@ -63,15 +68,78 @@ SECURITY_HEADERS = {
 }
 
 
+# Where each section starts, and which of its query arguments the account picker keeps when it switches.
+SECTION_PATHS = {
+    "library": "/",
+    "upload": "/ui/upload",
+    "events": "/ui/events",
+    "functions": "/ui/functions",
+    "faults": "/ui/faults",
+}
+PICKER_KEEPS = {"/": ("type", "q", "sort"), "/ui/events": ("type",)}
+
+
+def scope_of(dashboard: Dashboard) -> Scope:
+    """The account and region the request's URL names (``ScopeError`` for a bad one: a 400/404 page)."""
+    chosen: Scope | None = g.get("vodfc_scope")
+    if chosen is None:
+        chosen = g.vodfc_scope = scope.resolve(dashboard.state, request.args)
+    return chosen
+
+
+def calls_of(dashboard: Dashboard) -> VodCalls:
+    return dashboard.calls_for(scope_of(dashboard))
+
+
+def picker(dashboard: Dashboard, chosen: Scope, section: str) -> list[dict[str, Any]]:
+    """The picker's accounts, each region a link to this page (a list page) or its section's start
+    (a detail page: the media or event it shows is another account's business)."""
+    here = request.path[len(PREFIX) :] or "/"
+    path = here if here in SECTION_PATHS.values() else SECTION_PATHS.get(section, "/")
+    kept = {name: request.args[name] for name in PICKER_KEEPS.get(path, ()) if name in request.args}
+    owner = dashboard.functions_owner()
+    listed = []
+    for choice in scope.choices(dashboard.state, owner[0] if owner else None):
+        regions = [
+            {
+                "region": region,
+                "href": chosen.other(choice.account_id, region).href(path, **(kept if path == here else {})),
+                "current": (choice.account_id, region) == (chosen.account_id, chosen.region),
+            }
+            for region in choice.regions
+        ]
+        listed.append({"choice": choice, "regions": regions})
+    return listed
+
+
 def page(template: str, section: str, status: int = 200, **values: Any) -> Response:
-    html = render_template(f"dashboard/{template}", nav=NAV, section=section, prefix=PREFIX, **values)
+    dashboard: Dashboard = g.vodfc_dashboard
+    chosen: Scope = g.get("vodfc_scope") or scope.default_scope(dashboard.state)
+    accounts = [] if values.get("hide_nav") else picker(dashboard, chosen, section)
+    html = render_template(
+        f"dashboard/{template}",
+        nav=NAV,
+        section=section,
+        section_paths=SECTION_PATHS,
+        prefix=PREFIX,
+        scope=chosen,
+        href=chosen.href,
+        accounts=accounts,
+        **values,
+    )
     response = Response(html, status=status, content_type="text/html; charset=utf-8")
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def not_found(what: str) -> BaseResponse:
-    return page("error.html", "", 404, title="Not found", message=what)
+def not_found(what: str, link: tuple[str, str] | None = None) -> BaseResponse:
+    """A 404 page saying what is missing; ``link`` (text, href): where it is instead."""
+    return page("error.html", "", 404, title="Not found", message=what, link=link)
+
+
+def redirect_to(dashboard: Dashboard, path: str, fragment: str = "", **params: Any) -> BaseResponse:
+    """A 303 to ``path`` of the request's account and region."""
+    return redirect(scope_of(dashboard).href(path, **params) + fragment, code=303)
 
 
 def host_url() -> str:
@@ -112,7 +180,7 @@ def front_page(dashboard: Dashboard) -> BaseResponse:
     if not signed_in(dashboard):
         return page("signin.html", "", 401, failed=False, hide_nav=True)
     query = library.LibraryQuery.from_args(request.args)
-    result = library.library_page(dashboard.calls, dashboard.pictures, query)
+    result = library.library_page(calls_of(dashboard), dashboard.pictures, query)
     # A bad Match is shown beside the field on a page that loaded fine (a 400 would also land in the
     # browser's console as a failed resource, where it is noise).
     return page("library.html", "library", result=result, query=query, types=SEARCH_TYPES)
@@ -129,12 +197,12 @@ def sign_in(dashboard: Dashboard) -> BaseResponse:
 def media_events(dashboard: Dashboard, media: str) -> list[Any]:
     if dashboard.events is None:
         return []
-    return eventlog.select(dashboard.events.log, media=media)
+    return eventlog.select(dashboard.events.log, media=media, account=scope_of(dashboard).account_id)
 
 
 @views.get("/ui/videos/<video_id>")
 def video_page(dashboard: Dashboard, video_id: str) -> BaseResponse:
-    answers = library.video_answers(dashboard.calls, video_id, host_url())
+    answers = library.video_answers(calls_of(dashboard), video_id, host_url())
     info = answers[0]
     if info.error is not None and info.error.status == 404:
         return not_found(f"No video {video_id}: GetVideoInfo answered {info.error.code}.")
@@ -156,7 +224,7 @@ def video_page(dashboard: Dashboard, video_id: str) -> BaseResponse:
 
 @views.get("/ui/images/<image_id>")
 def image_page(dashboard: Dashboard, image_id: str) -> BaseResponse:
-    answers = library.image_answers(dashboard.calls, image_id, host_url())
+    answers = library.image_answers(calls_of(dashboard), image_id, host_url())
     if answers[0].error is not None and answers[0].error.status == 404:
         return not_found(f"No image {image_id}: GetImageInfo answered {answers[0].error.code}.")
     image = (answers[0].body or {}).get("ImageInfo", {})
@@ -175,7 +243,7 @@ def image_page(dashboard: Dashboard, image_id: str) -> BaseResponse:
 
 @views.get("/ui/attached/<media_id>")
 def attached_page(dashboard: Dashboard, media_id: str) -> BaseResponse:
-    answers = library.attached_answers(dashboard.calls, media_id, host_url())
+    answers = library.attached_answers(calls_of(dashboard), media_id, host_url())
     found = (answers[0].body or {}).get("AttachedMediaList") or [{}]
     if answers[0].error is None and not found[0]:
         return not_found(f"No attached media {media_id}.")
@@ -207,7 +275,7 @@ def picture(dashboard: Dashboard, bucket: str, key: str) -> BaseResponse:
 
 @views.get("/ui/upload")
 def upload_page(dashboard: Dashboard) -> BaseResponse:
-    return page("upload.html", "upload")
+    return page("upload.html", "upload", access_key_id=calls_of(dashboard).access_key_id())
 
 
 @views.post("/ui/uploads")
@@ -215,11 +283,15 @@ def create_upload_view(dashboard: Dashboard) -> BaseResponse:
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("FileName"), str):
         return json_answer({"Code": "InvalidParameter", "Message": "send {FileName, Title} as JSON"}, 400)
+    calls = calls_of(dashboard)
     try:
-        plan = create_upload(dashboard.calls, str(body.get("Title") or ""), body["FileName"], host_url())
+        plan = create_upload(calls, str(body.get("Title") or ""), body["FileName"], host_url())
     except VodError as error:
         return json_answer({"Code": error.code, "Message": error.message}, error.status)
-    return json_answer(plan.as_json(), 200)
+    except NoAccessKey as error:
+        return json_answer({"Code": "NoAccessKey", "Message": str(error)}, 409)
+    page_url = scope_of(dashboard).href(f"/ui/videos/{plan.video_id}")
+    return json_answer({**plan.as_json(), "PageURL": page_url}, 200)
 
 
 def json_answer(value: Any, status: int) -> Response:
@@ -232,10 +304,11 @@ def json_answer(value: Any, status: int) -> Response:
 @views.get("/ui/events")
 def events_page(dashboard: Dashboard) -> BaseResponse:
     bus = dashboard.events
+    account = scope_of(dashboard).account_id
     event_type = request.args.get("type", "").strip()
     media = request.args.get("media", "").strip()
-    records = [] if bus is None else eventlog.select(bus.log, event_type, media)
-    types = sorted({record.event_type for record in bus.log}) if bus is not None else []
+    records = [] if bus is None else eventlog.select(bus.log, event_type, media, account=account)
+    types = sorted({r.event_type for r in bus.log if r.account_id == account}) if bus is not None else []
     return page(
         "events.html",
         "events",
@@ -244,6 +317,7 @@ def events_page(dashboard: Dashboard) -> BaseResponse:
         types=types,
         event_type=event_type,
         media=media,
+        callback=None if bus is None else bus.callback_config(account),
         media_id=eventlog.media_id,
     )
 
@@ -251,15 +325,29 @@ def events_page(dashboard: Dashboard) -> BaseResponse:
 @views.get("/ui/events/<int:seq>")
 def event_page(dashboard: Dashboard, seq: int) -> BaseResponse:
     bus = dashboard.events
+    chosen = scope_of(dashboard)
     record = None if bus is None else eventlog.find(bus, seq)
     if bus is None or record is None:
         return not_found(f"No event {seq} in the log.")
+    if record.account_id != chosen.account_id:
+        # A shared link to another account's event: say whose it is rather than show it under this one.
+        there = chosen.other(record.account_id, chosen.default_region).href(f"/ui/events/{seq}")
+        return not_found(
+            f"Event {seq} is not in account {chosen.account_id}'s log: it is account {record.account_id}'s.",
+            (f"Open it as account {record.account_id}", there),
+        )
     subscribers: list[str] = []
     try:
         runtime = dashboard.loaded_runtime()
     except TemplateError:
         runtime = None
-    if runtime is not None and dashboard.fc is not None and dashboard.fc.deliver_events:
+    # Only the owning account's events reach the functions' MNS topic.
+    if (
+        runtime is not None
+        and runtime.account_id == record.account_id
+        and dashboard.fc is not None
+        and dashboard.fc.deliver_events
+    ):
         subscribers = [
             f"{function.name} ({trigger.type} trigger {trigger.name})"
             for function, trigger in runtime.mns_subscribers(record.event_type)
@@ -289,14 +377,45 @@ def runtime_or_problem(dashboard: Dashboard) -> tuple[Any, str | None]:
         return None, f"The descriptor cannot be loaded: {error}"
 
 
+def elsewhere(dashboard: Dashboard) -> tuple[str, str] | None:
+    """The functions' account and region when the page shows another one (None: it shows theirs, or
+    there is no FC component). The runtime runs one descriptor for one account; its invocations record
+    no account of their own, so they are all that account's."""
+    owner = dashboard.functions_owner()
+    chosen = scope_of(dashboard)
+    if owner is None or owner == (chosen.account_id, chosen.region):
+        return None
+    return owner
+
+
+def owner_link(dashboard: Dashboard, owner: tuple[str, str], path: str) -> tuple[str, str]:
+    return (
+        f"Show account {owner[0]}'s functions ({owner[1]})",
+        scope_of(dashboard).other(*owner).href(path),
+    )
+
+
 @views.get("/ui/functions")
 def functions_page(dashboard: Dashboard) -> BaseResponse:
+    owner = elsewhere(dashboard)
+    if owner is not None:
+        return page(
+            "functions.html",
+            "functions",
+            owner=owner,
+            owner_link=owner_link(dashboard, owner, "/ui/functions"),
+            problem=None,
+            listed=[],
+            history=[],
+            template_path=None,
+            error=None,
+        )
     runtime, problem = runtime_or_problem(dashboard)
     listed = []
     history: list[Any] = []
     if runtime is not None:
         now = dashboard.state.config.clock()
-        video_id = functions.sample_video_id(dashboard.calls.backend())
+        video_id = functions.sample_video_id(calls_of(dashboard).backend())
         for function in runtime.functions():
             listed.append((function, functions.plan(function, video_id, now), trigger_urls(function)))
         history = list(reversed(list(runtime.history)))
@@ -306,6 +425,7 @@ def functions_page(dashboard: Dashboard) -> BaseResponse:
         problem=problem,
         listed=listed,
         history=history,
+        owner=None,
         template_path=dashboard.fc.template_path if dashboard.fc is not None else None,
         error=request.args.get("error"),
     )
@@ -320,6 +440,13 @@ def trigger_urls(function: Any) -> str | None:
 
 @views.post("/ui/functions/<name>/invoke")
 def invoke_function(dashboard: Dashboard, name: str) -> BaseResponse:
+    owner = elsewhere(dashboard)
+    if owner is not None:
+        return not_found(
+            f"Account {scope_of(dashboard).account_id} has no function {name}: the functions are account "
+            f"{owner[0]}'s ({owner[1]}).",
+            owner_link(dashboard, owner, "/ui/functions"),
+        )
     runtime, problem = runtime_or_problem(dashboard)
     if runtime is None:
         return page("error.html", "functions", 409, title="No functions", message=problem)
@@ -332,22 +459,29 @@ def invoke_function(dashboard: Dashboard, name: str) -> BaseResponse:
         trigger = functions.trigger_named(function, request.form.get("trigger", ""))
         body, kind = functions.payload(runtime, function, trigger, request.form.get("event", ""))
     except functions.InvokeError as error:
-        return redirect(f"{PREFIX}/ui/functions?{urlencode({'error': f'{name}: {error}'})}", code=303)
+        return redirect_to(dashboard, "/ui/functions", error=f"{name}: {error}")
     budget: ThreadBudget | None = request.environ.get(BUDGET_KEY)
     if budget is not None and not budget.take():
         return page("error.html", "functions", 503, title="Busy", message="Every server thread is busy.")
     try:
         result = runtime.invoke(function.name, body, service=function.service, kind=kind)
     except Throttled as error:
-        return redirect(f"{PREFIX}/ui/functions?{urlencode({'error': f'{name}: {error}'})}", code=303)
+        return redirect_to(dashboard, "/ui/functions", error=f"{name}: {error}")
     finally:
         if budget is not None:
             budget.give_back()
-    return redirect(f"{PREFIX}/ui/invocations/{result.request_id}", code=303)
+    return redirect_to(dashboard, f"/ui/invocations/{result.request_id}")
 
 
 @views.get("/ui/invocations/<request_id>")
 def invocation_page(dashboard: Dashboard, request_id: str) -> BaseResponse:
+    owner = elsewhere(dashboard)
+    if owner is not None:
+        return not_found(
+            f"Account {scope_of(dashboard).account_id} has no invocations: the functions and their "
+            f"invocations are account {owner[0]}'s ({owner[1]}).",
+            owner_link(dashboard, owner, f"/ui/invocations/{request_id}"),
+        )
     runtime, problem = runtime_or_problem(dashboard)
     found = None if runtime is None else functions.find_invocation(runtime, request_id)
     if found is None:
@@ -360,12 +494,14 @@ def invocation_page(dashboard: Dashboard, request_id: str) -> BaseResponse:
 
 @views.get("/ui/faults")
 def faults_page(dashboard: Dashboard) -> BaseResponse:
+    scope_of(dashboard)  # a bad account in the address is refused here too
     rules = [] if dashboard.faults is None else dashboard.faults.rules
     return page("faults.html", "faults", faults=dashboard.faults, rules=rules)
 
 
 @views.post("/ui/faults/<rule_id>")
 def switch_fault(dashboard: Dashboard, rule_id: str) -> BaseResponse:
+    scope_of(dashboard)  # a bad account in the address is refused before anything is switched
     if dashboard.faults is None:
         return not_found("This emulator was built without the faults component.")
     try:
@@ -374,7 +510,7 @@ def switch_fault(dashboard: Dashboard, rule_id: str) -> BaseResponse:
         return page("error.html", "faults", 400, title="Bad switch", message=str(error))
     if dashboard.faults.set_enabled(rule_id, enabled) is None:
         return not_found(f"No fault rule {rule_id}.")
-    return redirect(f"{PREFIX}/ui/faults#rule-{rule_id}", code=303)
+    return redirect_to(dashboard, "/ui/faults", f"#rule-{rule_id}")
 
 
 # --- live ---------------------------------------------------------------------------------------------
@@ -382,13 +518,14 @@ def switch_fault(dashboard: Dashboard, rule_id: str) -> BaseResponse:
 
 @views.get("/ui/live")
 def live_stream(dashboard: Dashboard) -> BaseResponse:
+    chosen = scope_of(dashboard)  # checked before a thread is taken
     budget: ThreadBudget | None = request.environ.get(BUDGET_KEY)
     if budget is not None and not budget.take():
         return Response("busy\n", status=503, content_type="text/plain")
     # In-process (mock_vod) nothing waits: one look and the stream ends.
     lifetime = dashboard.live_lifetime if request.environ.get(MODE_KEY) != "inprocess" else 0.0
     chunks = live.stream(
-        dashboard.fingerprints,
+        lambda: dashboard.fingerprints(chosen),
         interval=dashboard.live_interval,
         lifetime=lifetime,
         release=budget.give_back if budget is not None else None,
@@ -410,6 +547,10 @@ def blueprint(dashboard: Dashboard) -> Blueprint:
         static_url_path="/ui/static",
     )
 
+    @bp.before_request
+    def remember() -> None:
+        g.vodfc_dashboard = dashboard
+
     @bp.after_request
     def secure(response: Response) -> BaseResponse:
         for name, value in SECURITY_HEADERS.items():
@@ -419,6 +560,10 @@ def blueprint(dashboard: Dashboard) -> Blueprint:
     @bp.app_template_filter("size")
     def size_filter(value: Any) -> str:
         return human_size(value)
+
+    @bp.errorhandler(ScopeError)
+    def bad_scope(error: ScopeError) -> Any:
+        return page("error.html", "", error.status, title=error.title, message=error.message)
 
     @bp.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
@@ -430,7 +575,7 @@ def blueprint(dashboard: Dashboard) -> Blueprint:
         message = f"{type(error).__name__}: {error}"
         return page("error.html", "", 500, title="The dashboard failed", message=message)
 
-    del secure, size_filter, http_error, failure
+    del remember, secure, size_filter, bad_scope, http_error, failure
     return bp
 
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,17 +22,18 @@ STARTUP_SECONDS = 90
 class UpProcess:
     """``vodfc up --port 0 ARGS...`` from the checkout; ``serving`` is set once it prints "Serving on"."""
 
-    def __init__(self, *args: str, state_dir: Path | None = None):
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    def __init__(self, *args: str, state_dir: Path | None = None, env: Mapping[str, str] | None = None):
+        environ = {**os.environ, "PYTHONUNBUFFERED": "1"}
         # The user's shell holds neither: a test's own settings must not leak into the process.
-        env.pop("VOD_ENDPOINT", None)
-        env.pop("VODFC_ADMIN_TOKEN", None)
+        environ.pop("VOD_ENDPOINT", None)
+        environ.pop("VODFC_ADMIN_TOKEN", None)
+        environ.update(env or {})
         if state_dir is not None:
-            env["VODFC_STATE_DIR"] = str(state_dir)
+            environ["VODFC_STATE_DIR"] = str(state_dir)
         self.proc = subprocess.Popen(
             [sys.executable, "-X", "faulthandler", "-m", "emulator", "up", "--port", "0", *args],
             cwd=REPO,
-            env=env,
+            env=environ,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -4,8 +4,10 @@ One walk through it: the printed URL signs in (and the token leaves the address 
 shows with its covers loaded, a Match search and a bad Match (its error beside the field), an upload
 through the page's file input that reaches Normal with its events delivered (to an HTTP callback, signed)
 and its tags set by auto_tag, all without a reload, the invocation logs, a function invoked from its
-button, a fault switched off, the keyboard's first stop, and a 400-px-wide window. Any error in the
-browser's console fails it. Screenshots go to build/screenshots/.
+button, a fault switched off, another account picked in the navigation (its own library and regions,
+an upload as its own key, its events, whose functions), two tabs on two accounts, the keyboard's first
+stop, and a 400-px-wide window. Any error in the browser's console fails it. Screenshots go to
+build/screenshots/.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from tests.repo import REPO
 
 SCREENSHOTS = REPO / "build" / "screenshots"
 AUTH_KEY = "dashboard-test-key"
+DEFAULT = "1234567890123456"
+OTHER = "2222222222222222"  # a second account, with a key of its own (VODFC_ACCESS_KEYS)
 
 
 class Receiver(BaseHTTPRequestHandler):
@@ -45,7 +49,11 @@ class Receiver(BaseHTTPRequestHandler):
 @pytest.fixture
 def up(tmp_path: Path) -> Iterator[UpProcess]:
     require_browser()  # before starting anything
-    process = UpProcess("--no-demo", state_dir=tmp_path / "state")
+    process = UpProcess(
+        "--no-demo",
+        state_dir=tmp_path / "state",
+        env={"VODFC_ACCESS_KEYS": f"other-key-id:other-key-secret:{OTHER}"},
+    )
     try:
         process.wait_serving()
         yield process
@@ -106,6 +114,25 @@ def field(driver: Any, name: str) -> str:
             return '';""",
             name,
         )
+    )
+
+
+def pick(driver: Any, account: str, region: str) -> None:
+    """Choose an account and region in the navigation's picker, as a user does."""
+    from selenium.webdriver.common.by import By
+
+    picker = driver.find_element(By.ID, "account-picker")
+    if picker.get_attribute("open") is None:
+        picker.find_element(By.TAG_NAME, "summary").click()
+    picker.find_element(By.CSS_SELECTOR, f'a[aria-label="Account {account}, region {region}"]').click()
+    wait_for(
+        driver,
+        lambda d: (
+            d.find_element(By.ID, "current-account").text == account
+            and d.find_element(By.ID, "current-region").text == region
+        ),
+        10,
+        f"account {account} in {region}",
     )
 
 
@@ -224,6 +251,57 @@ def test_the_dashboard_in_a_browser(up: UpProcess, receiver: str, tmp_path: Path
 
         assert console_errors(driver) == []
 
+        # Another account, from the picker: its own library (empty), with the URL saying which.
+        up.admin("POST", f"/_vodfc/seed?account={OTHER}&region=cn-beijing")
+        driver.find_element(By.LINK_TEXT, "Library").click()
+        driver.find_element(By.CSS_SELECTOR, "#account-picker summary").click()
+        listed = driver.find_elements(By.CSS_SELECTOR, "#account-picker .account")
+        assert [entry.get_attribute("data-account") for entry in listed] == [DEFAULT, OTHER]
+        shoot(driver, "account-picker")
+        pick(driver, OTHER, "cn-shanghai")
+        assert f"account={OTHER}" in driver.current_url
+        assert "0 videos" in driver.find_element(By.ID, "result-count").text
+
+        # An upload there, as that account's own key: it lands in its library, not the default one.
+        driver.find_element(By.LINK_TEXT, "Upload").click()
+        assert driver.find_element(By.ID, "upload-key").text == "other-key-id"
+        driver.find_element(By.ID, "upload-title").send_keys("Other account's clip")
+        driver.find_element(By.ID, "upload-file").send_keys(str(clip))
+        driver.find_element(By.CSS_SELECTOR, "#upload button[type=submit]").click()
+        wait_for(driver, lambda d: "/_vodfc/ui/videos/" in d.current_url, 30, "the other video's page")
+        assert f"account={OTHER}" in driver.current_url
+        other_video = urllib.parse.urlsplit(driver.current_url).path.rsplit("/", 1)[1]
+        wait_for(driver, lambda d: field(d, "Status") == "Normal", 90, f"Normal: {field(driver, 'Status')}")
+        driver.find_element(By.LINK_TEXT, "Library").click()
+        assert "1 video" in driver.find_element(By.ID, "result-count").text
+        assert driver.find_element(By.CSS_SELECTOR, ".card h2").text == "Other account's clip"
+
+        # Its events are its own; the functions are the default account's, and the page says so.
+        driver.find_element(By.LINK_TEXT, "Events").click()
+        rows = driver.find_elements(By.CSS_SELECTOR, "table.events tbody tr")
+        assert rows and all(other_video[:12] in row.text for row in rows), [row.text for row in rows]
+        driver.find_element(By.LINK_TEXT, "Functions").click()
+        assert f"The functions belong to account {DEFAULT}" in driver.find_element(By.ID, "main").text
+        shoot(driver, "functions-other-account")
+
+        # Two tabs, two accounts: the default one's library in a second tab, this one's stays.
+        first = driver.current_window_handle
+        driver.switch_to.new_window("tab")
+        driver.get(up.url + "/_vodfc/")
+        assert driver.find_element(By.ID, "current-account").text == DEFAULT
+        assert "13 videos" in driver.find_element(By.ID, "result-count").text
+        driver.close()
+        driver.switch_to.window(first)
+        driver.find_element(By.LINK_TEXT, "Library").click()
+        assert "1 video" in driver.find_element(By.ID, "result-count").text
+
+        # Its other region (the demo library seeded there), then back to the default account.
+        pick(driver, OTHER, "cn-beijing")
+        assert "12 videos" in driver.find_element(By.ID, "result-count").text
+        pick(driver, DEFAULT, "cn-shanghai")
+        assert driver.current_url == f"{up.url}/_vodfc/"
+        assert console_errors(driver) == []
+
         # The README's picture: the playable videos, 1280 px wide.
         driver.set_window_size(1280, 1000)
         driver.get(up.url + "/_vodfc/?q=" + urllib.parse.quote("Status in ('Normal')"))
@@ -237,8 +315,10 @@ def test_the_dashboard_in_a_browser(up: UpProcess, receiver: str, tmp_path: Path
             f"/_vodfc/ui/videos/{video_id}",
             "/_vodfc/ui/events",
             "/_vodfc/ui/functions",
+            f"/_vodfc/?account={OTHER}&region=cn-beijing",
         ):
             driver.get(up.url + path)
+            driver.find_element(By.CSS_SELECTOR, "#account-picker summary").click()  # opened, too
             inner, scroll = driver.execute_script(
                 "return [window.innerWidth, document.documentElement.scrollWidth];"
             )

@@ -1,11 +1,13 @@
-"""MemoryStore transactions: nestable, a failed outermost one undoes every write, the lock is let go."""
+"""MemoryStore transactions: nestable, a failed outermost one undoes every write, the lock is let go;
+both stores' list of namespaces."""
 
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
-from vodfc.emulator.store import MemoryStore
+from vodfc.emulator.store import MemoryStore, SQLiteStore
 
 
 def test_a_failed_transaction_undoes_its_writes_and_lets_go_of_the_lock() -> None:
@@ -40,3 +42,18 @@ def test_only_the_outermost_transaction_decides() -> None:
     assert store.load("ns", "video") == {"v": {}}
     with store.transaction() as fresh:
         assert not fresh.wrote
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_namespaces_are_those_holding_records_in_order(kind: str, tmp_path: Path) -> None:
+    store = MemoryStore() if kind == "memory" else SQLiteStore(tmp_path / "vodfc.sqlite3")
+    try:
+        assert store.namespaces() == []
+        for namespace in ("b/cn-shanghai", "a/cn-shanghai", "a/_events", "a/cn-beijing"):
+            for n in range(3):
+                store.put(namespace, "video", f"v{n}", {"n": n})
+        store.put("c/cn-shanghai", "video", "gone", {})
+        store.delete("c/cn-shanghai", "video", "gone")
+        assert store.namespaces() == ["a/_events", "a/cn-beijing", "a/cn-shanghai", "b/cn-shanghai"]
+    finally:
+        store.close()

@@ -32,7 +32,7 @@
         if (again) { again = false; refresh(); }
       }
     };
-    const source = new EventSource(prefix + "/ui/live");
+    const source = new EventSource(document.body.dataset.liveUrl || prefix + "/ui/live");
     source.addEventListener("change", function (message) {
       let parts = [];
       try { parts = JSON.parse(message.data); } catch (error) { return; }
@@ -68,7 +68,7 @@
         });
         if (!put.ok) { say("OSS refused the upload: HTTP " + put.status + " " + (await put.text())); return; }
         say("Uploaded: video " + plan.VideoId + ".");
-        window.location.assign(form.dataset.videos + plan.VideoId);
+        window.location.assign(plan.PageURL);
       } catch (error) {
         say("Upload failed: " + error);
       }
