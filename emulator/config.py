@@ -53,6 +53,10 @@ class EmulatorConfig:
     max_body_bytes: int = 1024 * 1024
     # The cloud answers an RPC call without Format in XML; both SDKs ask for JSON explicitly.
     rpc_default_format: str = "XML"
+    # On, an error's Message also says why the emulator refused (which limit, which value, which actions
+    # it has: VodError.message); off, it is exactly the cloud's text (VodError.cloud_message), for clients
+    # that compare messages.
+    explain_errors: bool = True
     data_dir: str | None = None
     seed: bool = False
     # Short names ("oss", "events", ...; see vodfc.emulator.build); None means every component.
@@ -79,6 +83,8 @@ class EmulatorConfig:
             values["region"] = env["VODFC_REGION"]
         if env.get("VODFC_ACCESS_KEYS"):
             values["access_keys"] = (DEFAULT_ACCESS_KEY, *parse_access_keys(env["VODFC_ACCESS_KEYS"]))
+        if env.get("VODFC_EXPLAIN_ERRORS"):
+            values["explain_errors"] = env["VODFC_EXPLAIN_ERRORS"].strip().lower() not in _FALSY
         if env.get("VODFC_VERIFY_SIGNATURES"):
             values["verify_signatures"] = env["VODFC_VERIFY_SIGNATURES"].strip().lower() not in _FALSY
         if env.get("VODFC_DATA_DIR"):

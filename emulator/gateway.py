@@ -87,16 +87,18 @@ def _answer(status: int, text: str, content_type: str, request_id: str, extra: M
 
 @dataclass
 class CallMeta:
-    """What an error answer needs: the call's request id, region and wanted format."""
+    """What an error answer needs: the call's request id, region and wanted format, and whether the
+    message carries the emulator's explanation (``EmulatorConfig.explain_errors``)."""
 
     request_id: str
     region: str
     format: str = "JSON"
+    explain: bool = True
 
 
 def meta_from_environ(environ: Mapping[str, Any], config: EmulatorConfig) -> CallMeta:
     """The meta of a request that was not (or could not be) decoded as a VOD call."""
-    meta = CallMeta(new_request_id(), config.region)
+    meta = CallMeta(new_request_id(), config.region, explain=config.explain_errors)
     try:
         params = {**wsgi.query(environ), **wsgi.form(environ, wsgi.body(environ))}
         meta.format = wanted_format(params, str(environ.get("HTTP_ACCEPT", "")), config)
@@ -106,10 +108,10 @@ def meta_from_environ(environ: Mapping[str, Any], config: EmulatorConfig) -> Cal
 
 
 def render_error(error: VodError, meta: CallMeta, supported: Sequence[str] = ()) -> Answer:
-    """A VOD error body; InvalidApi.NotFound names the ``supported`` actions, when there are any."""
-    if supported and isinstance(error, InvalidApiNotFound) and error.message == InvalidApiNotFound.message:
-        error.message += f" This emulator supports: {', '.join(supported)}."
-    text, content_type = envelope.failure(error, meta.request_id, meta.region, meta.format)
+    """A VOD error body; when explained, InvalidApi.NotFound names the ``supported`` actions."""
+    if meta.explain and supported and isinstance(error, InvalidApiNotFound) and error.detail is None:
+        error.explain(f"This emulator supports: {', '.join(supported)}.")
+    text, content_type = envelope.failure(error, meta.request_id, meta.region, meta.format, meta.explain)
     return _answer(error.status, text, content_type, meta.request_id, error.headers)
 
 
@@ -118,10 +120,7 @@ def vod_error_of(error: Exception, method: str, path: str) -> VodError | None:
     if not (isinstance(error, HTTPException) and error.code is not None and error.code < 500):
         return None
     if error.code == 404:
-        return InvalidApiNotFound(
-            f"Specified api is not found, please check your url and method. "
-            f"Nothing is served at {method} {path}."
-        )
+        return InvalidApiNotFound(detail=f"Nothing is served at {method} {path}.")
     vod_error = VodError(error.description or error.name)
     vod_error.code, vod_error.status = error.name.replace(" ", ""), error.code
     return vod_error
@@ -146,7 +145,8 @@ class VodEndpoint:
 
     def answer(self, environ: dict[str, Any]) -> Answer:
         """The call in ``environ`` answered: its result, or its error as a VOD error body."""
-        meta = CallMeta(new_request_id(), self.state.config.region)
+        config = self.state.config
+        meta = CallMeta(new_request_id(), config.region, explain=config.explain_errors)
         try:
             return self._call(environ, meta)
         except Exception as error:

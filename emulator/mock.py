@@ -341,10 +341,11 @@ def _router(state: EmulatorState, replay: WsgiReplay, drop_error: type[Exception
 def _refusal(host: str, region: str) -> tuple[int, list[tuple[str, str]], bytes]:
     """An ``*.aliyuncs.com`` host nothing emulates: answer in VOD's error shape, never the network."""
     error = InvalidApiNotFound(
-        f"Specified api is not found, please check your url and method. The vodfc emulator does not "
-        f"emulate {host}; it answers vod.<region>.aliyuncs.com and the hosts its components register."
+        detail=f"The vodfc emulator does not emulate {host}; it answers vod.<region>.aliyuncs.com and "
+        "the hosts its components register."
     )
-    answer = render_error(error, CallMeta(new_request_id(), region))
+    # Not an answer of VOD's: the emulator refusing a host, so it always says why.
+    answer = render_error(error, CallMeta(new_request_id(), region, explain=True))
     # As for a replayed answer: the client's own stack sets the length.
     return answer.status, [(k, v) for k, v in answer.headers if k.lower() != "content-length"], answer.body
 

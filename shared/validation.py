@@ -132,6 +132,11 @@ def has_illegal_characters(text: str) -> bool:
     return _pattern(ILLEGAL_CHARACTERS).search(text) is not None
 
 
+def is_reference_id(text: str) -> bool:
+    """Whether ``text`` is a ReferenceId VOD accepts: 6-64 characters of A-Z, a-z, 0-9, '_' or '-'."""
+    return _pattern(_REFERENCE_ID).fullmatch(text) is not None
+
+
 def is_http_url(text: str) -> bool:
     """Whether ``text`` is an absolute http or https URL with a host (see ``_HTTP_URL``)."""
     return _pattern(_HTTP_URL).fullmatch(text) is not None
@@ -306,7 +311,7 @@ def normalize_tags(value: str | Iterable[str] | None, field: str = "Tags") -> st
 
 
 def reference_id(value: str, field: str = "ReferenceId") -> None:
-    if not _pattern(_REFERENCE_ID).fullmatch(value):
+    if not is_reference_id(value):
         raise ValidationError(
             field, f"{field} {value!r} must be 6-64 characters of A-Z, a-z, 0-9, '_' or '-'"
         )

@@ -33,6 +33,7 @@ from vodfc.emulator.vod.actions.common import (
     cate_ids,
     check_cover_url,
     check_description,
+    check_reference_id,
     check_tags,
     check_title,
     check_user_data,
@@ -95,13 +96,11 @@ def create_upload_video(
     fields = _common_fields(backend, params, video=True)
     if (cover := optional(params, "CoverURL")) is not None:
         fields["cover_url"] = check_cover_url(cover, strict=opts.strict_cover_url)
-    for name, attr in (
-        ("TemplateGroupId", "template_group_id"),
-        ("WorkflowId", "workflow_id"),
-        ("ReferenceId", "reference_id"),
-    ):
+    for name, attr in (("TemplateGroupId", "template_group_id"), ("WorkflowId", "workflow_id")):
         if (value := optional(params, name)) is not None:
             fields[attr] = value
+    if (reference_id := optional(params, "ReferenceId")) is not None:
+        fields["reference_id"] = check_reference_id(backend, reference_id)
     target = UploadTarget(
         _target_bucket(backend, params),
         video_key(extension_of(file_name), int(ctx.now.timestamp() * 1000)),

@@ -131,7 +131,4 @@ def check_action_and_version(call: ApiCall) -> None:
     if not call.version:
         raise MissingGatewayParameter("Version")
     if call.version != VOD_API_VERSION:
-        raise InvalidVersion(
-            f"Specified parameter Version is not valid. This endpoint serves Version {VOD_API_VERSION}, "
-            f"not {call.version}."
-        )
+        raise InvalidVersion(detail=f"This endpoint serves Version {VOD_API_VERSION}, not {call.version}.")

@@ -27,12 +27,13 @@ def recommend_url(code: str, request_id: str) -> str:
     return f"https://api.aliyun.com/troubleshoot?q={code}&product=vod&requestId={request_id}"
 
 
-def error_body(error: VodError, request_id: str, region: str) -> dict[str, Any]:
+def error_body(error: VodError, request_id: str, region: str, explain: bool = True) -> dict[str, Any]:
+    """The cloud's error body; ``explain`` adds the emulator's explanation to the cloud's message."""
     return {
         "RequestId": request_id,
         "HostId": host_id(region),
         "Code": error.code,
-        "Message": error.message,
+        "Message": error.message if explain else error.cloud_message,
         "Recommend": recommend_url(error.code, request_id),
     }
 
@@ -85,5 +86,5 @@ def success(action: str, body: Mapping[str, Any], request_id: str, fmt: str) -> 
     return render(full, fmt, f"{action}Response")
 
 
-def failure(error: VodError, request_id: str, region: str, fmt: str) -> tuple[str, str]:
-    return render(error_body(error, request_id, region), fmt, "Error")
+def failure(error: VodError, request_id: str, region: str, fmt: str, explain: bool = True) -> tuple[str, str]:
+    return render(error_body(error, request_id, region, explain), fmt, "Error")

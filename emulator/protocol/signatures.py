@@ -142,8 +142,7 @@ def parse_acs3_authorization(authorization: str) -> tuple[str, str, list[str], s
     algorithm, _, rest = authorization.partition(" ")
     if algorithm not in ACS3_HASHES:
         raise InvalidSignatureMethod(
-            f"Specified signature method is not valid. The emulator verifies {' and '.join(ACS3_HASHES)}, "
-            f"not {algorithm}."
+            detail=f"The emulator verifies {' and '.join(ACS3_HASHES)}, not {algorithm}."
         )
     fields: dict[str, str] = {}
     for part in rest.split(","):
@@ -260,10 +259,7 @@ class Authenticator:
             if not method:
                 raise MissingGatewayParameter("SignatureMethod")
             if method != "HMAC-SHA1":
-                raise InvalidSignatureMethod(
-                    f"Specified signature method is not valid. RPC requests are signed with HMAC-SHA1, "
-                    f"not {method}."
-                )
+                raise InvalidSignatureMethod(detail=f"RPC requests are signed with HMAC-SHA1, not {method}.")
         if not timestamp:
             raise MissingGatewayParameter("Timestamp")
         now = self.config.clock()

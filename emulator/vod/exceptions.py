@@ -12,19 +12,49 @@ from typing import Any
 
 
 class VodError(Exception):
-    """Base of every error the emulator answers with. Subclasses set the three class attributes."""
+    """Base of every error the emulator answers with. Subclasses set the three class attributes.
+
+    ``cloud_message`` is the text the cloud answers; ``detail`` is the emulator's own explanation of
+    why (which limit, which value), and ``message`` both together. The wire carries ``cloud_message``
+    unless ``EmulatorConfig.explain_errors`` is on, so a client comparing messages sees the cloud's.
+    """
 
     code: str = "InternalError"
     status: int = 500
     message: str = "The request processing has failed due to some unknown error."
 
-    def __init__(self, message: str | None = None, *, headers: dict[str, str] | None = None, **fmt: Any):
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        detail: str | None = None,
+        headers: dict[str, str] | None = None,
+        **fmt: Any,
+    ):
         text = message if message is not None else self.message
         if fmt:
             text = text.format(**fmt)
-        self.message = text
+        self.cloud_message = text
+        self.detail = detail
+        self.message = self.explained(text, detail) if detail else text
         self.headers = dict(headers or {})
-        super().__init__(f"{self.code}: {text}")
+        super().__init__(f"{self.code}: {self.message}")
+
+    @staticmethod
+    def explained(text: str, detail: str) -> str:
+        """The cloud's ``text`` with the emulator's ``detail``: here another sentence after it."""
+        return f"{text} {detail}"
+
+    def explain(self, detail: str) -> None:
+        """Add ``detail`` to the emulator's explanation (the cloud's text stays as it is)."""
+        self.detail = f"{self.detail} {detail}" if self.detail else detail
+        self.message = self.explained(self.cloud_message, self.detail)
+        self.args = (f"{self.code}: {self.message}",)
+
+
+def _reason_in_sentence(text: str, detail: str) -> str:
+    """``The specified parameter "X" is not valid: <detail>.``: the reason inside the cloud's sentence."""
+    return f"{text[:-1]}: {detail}."
 
 
 # --- generic (every action) -------------------------------------------------------------------------
@@ -43,9 +73,9 @@ class InvalidParameter(VodError):
     message = 'The specified parameter "{name}" is not valid.'
 
     def __init__(self, name: str, reason: str | None = None):
-        super().__init__(name=name)
-        if reason:
-            self.message = f"{self.message[:-1]}: {reason}."
+        super().__init__(name=name, detail=reason)
+
+    explained = staticmethod(_reason_in_sentence)
 
 
 class Forbidden(VodError):
@@ -272,14 +302,20 @@ class IllegalCharacters(VodError):
 class SortByExceededMax(VodError):
     code, status = "SortByExceededMax", 400
     message = "The SortBy exceeded maximum."
+    explained = staticmethod(_reason_in_sentence)
 
 
 class ErrorMatchSyntax(VodError):
-    code, status = "ErrorMatchSyntax", 400
-    message = "The parameter Match.{detail} has an error syntax, please check it."
+    """Names the field (``Match.<field>``) when there is one; ``reason`` is the emulator's explanation."""
 
-    def __init__(self, detail: str):
-        super().__init__(detail=detail)
+    code, status = "ErrorMatchSyntax", 400
+    message = "The parameter Match.{field} has an error syntax, please check it."
+
+    def __init__(self, field: str | None = None, reason: str | None = None):
+        text = None if field else "The parameter Match has an error syntax, please check it."
+        super().__init__(text, field=field or "", detail=reason)
+
+    explained = staticmethod(_reason_in_sentence)
 
 
 class InvalidScrollTokenExpired(VodError):

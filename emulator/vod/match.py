@@ -160,11 +160,7 @@ RETURN_ONLY = frozenset(
 
 def syntax_error(reason: str, field: str | None = None) -> ErrorMatchSyntax:
     """VOD's ``ErrorMatchSyntax`` text, naming the field when there is one, plus what is wrong."""
-    err = ErrorMatchSyntax(field or "")
-    head = f"The parameter Match.{field}" if field else "The parameter Match"
-    err.message = f"{head} has an error syntax, please check it: {reason}."
-    err.args = (f"{err.code}: {err.message}",)
-    return err
+    return ErrorMatchSyntax(field, reason)
 
 
 # --- tokenizer -----------------------------------------------------------------------------------------

@@ -502,8 +502,8 @@ def parse_sort(raw: Any, options: SearchOptions, scrolling: bool) -> list[tuple[
     limit = 1 if scrolling else options.max_sort_fields
     if len(keys) > limit:
         raise SortByExceededMax(
-            f"The SortBy exceeded maximum: at most {limit} sort field{'s' if limit > 1 else ''}"
-            + (" with a ScrollToken." if scrolling else ".")
+            detail=f"at most {limit} sort field{'s' if limit > 1 else ''}"
+            + (" with a ScrollToken" if scrolling else "")
         )
     return keys
 

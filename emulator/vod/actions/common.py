@@ -33,6 +33,7 @@ from vodfc.shared.validation import (
     USER_DATA_MAX_BYTES,
     has_illegal_characters,
     is_http_url,
+    is_reference_id,
     parse_utc_time,
 )
 
@@ -270,6 +271,18 @@ def check_cover_url(value: Any, *, strict: bool = False) -> str:
         raise InvalidParameter("CoverURL", "it must be a string")
     if strict and not is_http_url(value):
         raise InvalidParameter("CoverURL", "it must be an http or https URL")
+    return value
+
+
+def check_reference_id(backend: VodBackend, value: str) -> str:
+    """A new video's ReferenceId: 6-64 characters of ``[A-Za-z0-9_-]``, not used by another video of the
+    user (both documented, vod-api.md §2.2; the cloud's code for either is unknown, InvalidParameter is
+    inferred). A second video with the same id would make every lookup by it ambiguous."""
+    if not is_reference_id(value):
+        raise InvalidParameter("ReferenceId", "6 to 64 characters of A-Z, a-z, 0-9, '_' or '-'")
+    holder = backend.video_id_of_reference(value)
+    if holder is not None:
+        raise InvalidParameter("ReferenceId", f"{value} is already the ReferenceId of video {holder}")
     return value
 
 

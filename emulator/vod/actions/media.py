@@ -204,6 +204,8 @@ def get_play_info(backend: VodBackend, params: Params, ctx: RequestContext) -> d
     play_infos = []
     for stream in playable:
         info = stream.play_info()
+        # Not in the Tea model, but in every captured PlayInfo (vod-uncertainties.md §7): the video's.
+        info["PreprocessStatus"] = video.preprocess_status
         if "PlayURL" in info:
             info["PlayURL"] = addresses.url(info["PlayURL"])
         play_infos.append(info)

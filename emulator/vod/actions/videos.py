@@ -108,13 +108,11 @@ def get_video_infos(backend: VodBackend, params: Params, ctx: RequestContext) ->
     found, non_exist, non_exist_refs = collect_videos(backend, params)
     if not found and backend.options.all_unknown_is_not_found:
         raise InvalidVideoNotFound()
-    body: dict[str, Any] = {
+    return {
         "VideoList": [v.infos_body(backend.category_name(v.cate_id)) for v in found.values()],
         "NonExistVideoIds": non_exist,
+        "NonExistReferenceIds": non_exist_refs,
     }
-    if optional(params, "ReferenceIds") is not None:
-        body["NonExistReferenceIds"] = non_exist_refs
-    return body
 
 
 def update_video_info(backend: VodBackend, params: Params, ctx: RequestContext) -> dict[str, Any]:

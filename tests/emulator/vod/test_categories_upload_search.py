@@ -102,6 +102,27 @@ def test_create_upload_video_required_fields_and_limits(sdk: Any, lib: Any) -> N
     )
 
 
+def test_create_upload_video_reference_id_is_checked_and_unique(sdk: Any, lib: Any) -> None:
+    # vod-api.md §2.2: 6-64 characters of [A-Za-z0-9_-], unique per user; the code is inferred.
+    def create(reference_id: str) -> dict[str, Any]:
+        return {"Title": "t", "FileName": "a.mp4", "ReferenceId": reference_id}
+
+    for bad in ("short", "x" * 65, "with space", "emoji-\U0001f389x", "dot.ted.id"):
+        failure = sdk.expect("CreateUploadVideo", create(bad), "InvalidParameter", 400)
+        assert '"ReferenceId"' in failure.message, failure
+    taken_id, taken = lib.with_reference[0]
+    failure = sdk.expect("CreateUploadVideo", create(taken), "InvalidParameter", 400)
+    assert taken in failure.message, failure
+    # The video that has it keeps it.
+    assert sdk.call("GetVideoInfo", {"ReferenceId": taken})["Video"]["VideoId"] == taken_id
+    longest = "A_z-09" + "y" * 58
+    made = sdk.call("CreateUploadVideo", create(longest))
+    assert sdk.call("GetVideoInfo", {"ReferenceId": longest})["Video"]["VideoId"] == made["VideoId"]
+    # Freed with its video: the id can be used again.
+    sdk.call("DeleteVideo", {"VideoIds": made["VideoId"]})
+    sdk.call("CreateUploadVideo", create(longest))
+
+
 # --- SearchMedia (basic) -------------------------------------------------------------------------------
 
 

@@ -95,6 +95,14 @@ def test_get_play_info_shape_and_types(sdk: Any, lib: Any) -> None:
         assert stream["Format"] in {"mp4", "m3u8", "mp3", "flv", "mpd"}
 
 
+def test_get_play_info_streams_carry_the_preprocess_status_as_the_cloud_sends_it(sdk: Any, lib: Any) -> None:
+    # Every PlayInfo of the captured answers has PreprocessStatus (vod-uncertainties.md §7), though the
+    # Tea model lacks it: a raw-JSON client reads it.
+    for video_id in (lib.normal, lib.untranscoded):
+        for stream in play_infos(sdk, video_id):
+            assert stream["PreprocessStatus"] == "UnPreprocess", stream
+
+
 def test_get_play_info_filters_by_format_and_definition(sdk: Any, lib: Any) -> None:
     streams = play_infos(sdk, lib.normal)
     first = streams[0]
