@@ -235,7 +235,7 @@ def build(
 
     if "fc" in chosen:
         # The functions' own calls go to an internal server of this same app.
-        fc = FcComponent(state, http)
+        fc = FcComponent(state, http, oss=oss)
         # The FC API hosts of every account and region (also <region>-internal, and FC 3.0's fcv3.<region>);
         # routed by path. FC 3.0's HTTP trigger hosts answer every path themselves.
         state.add_host_route(FC_HOST)

@@ -46,6 +46,7 @@ from vodfc.emulator.fc.api_support import (
     accepting_trigger,
     call_wsgi,
     code_checksum,
+    code_location,
     code_size,
     current_request,
     json_response,
@@ -326,7 +327,7 @@ def function_json(function: Function, component: FcComponent) -> dict[str, Any]:
         "initializer": function.initializer or "",
         "initializationTimeout": function.initialization_timeout,
         "memorySize": function.memory_size,
-        "codeSize": code_size(function),
+        "codeSize": code_size(component, function),
         "codeChecksum": code_checksum(component, function),
         "environmentVariables": dict(function.environment),
         "instanceConcurrency": function.instance_concurrency,
@@ -388,6 +389,13 @@ def get_function(component: FcComponent, service_name: str, function_name: str) 
     function = _function(component, service_name, function_name, account_id)
     body = function_json(function, component)
     return json_response(body, headers={"etag": body["codeChecksum"]})
+
+
+@views.get(f"{PREFIX}/services/<service_name>/functions/<function_name>/code")
+def get_function_code(component: FcComponent, service_name: str, function_name: str) -> Response:
+    account_id = verify_signature(component, proxy=False)
+    function = _function(component, service_name, function_name, account_id)
+    return json_response(code_location(component, function))
 
 
 @views.get(f"{PREFIX}/services/<service_name>/functions/<function_name>/triggers")

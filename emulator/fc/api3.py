@@ -40,6 +40,7 @@ from vodfc.emulator.fc.api_support import (
     call_event,
     call_wsgi,
     code_checksum,
+    code_location,
     code_size,
     invoke,
     json_response,
@@ -162,7 +163,7 @@ def function_json(function: Function, name: str, component: FcComponent) -> dict
         "timeout": function.timeout,
         "memorySize": function.memory_size,
         "diskSize": 512,
-        "codeSize": code_size(function),
+        "codeSize": code_size(component, function),
         "codeChecksum": code_checksum(component, function),
         "environmentVariables": dict(function.environment),
         "instanceConcurrency": function.instance_concurrency,
@@ -220,6 +221,13 @@ def get_function(component: FcComponent, name: str) -> Response:
     function = _function(component, name, account_id)
     name = _functions(component, account_id).name_of(function)
     return json_response(function_json(function, name, component))
+
+
+@views.get(f"{PREFIX}/functions/<name>/code")
+def get_function_code(component: FcComponent, name: str) -> Response:
+    account_id = authenticate(component)
+    function = _function(component, name, account_id)
+    return json_response(code_location(component, function))
 
 
 @views.post(f"{PREFIX}/functions/<name>/invocations")

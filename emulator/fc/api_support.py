@@ -14,17 +14,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from flask import Response, request
+from vodfc.emulator.callscope import MODE_KEY
+from vodfc.emulator.fc.code_package import CodePackage, code_bucket, code_key, package_of
 from vodfc.emulator.fc.component import FcComponent
 from vodfc.emulator.fc.runtime import Invocation, Throttled, new_request_id, wsgi_environ
 from vodfc.emulator.fc.template import Function, Trigger
+from vodfc.emulator.oss.addresses import ObjectAddress, object_url
+from vodfc.emulator.oss.signing import v1_presigned_get
 from vodfc.emulator.thread_budget import thread_held
 from werkzeug.wrappers import Request
 
@@ -258,22 +262,54 @@ def passed_through(status: int, headers: list[tuple[str, str]], body: bytes, rid
 # --- metadata -----------------------------------------------------------------------------------------
 
 
-def code_checksum(component: FcComponent, function: Function) -> str:
-    """A checksum of the code directory's .py files (FC's is the CRC64 of the zip; only stability
-    matters), computed once per directory for each loaded template."""
-    cache: dict[str, str] = component.checksums
-    key = str(function.location.sources or function.code_dir)
+def code_package(component: FcComponent, function: Function) -> CodePackage:
+    """The function's code zip (``vodfc.emulator.fc.code_package``), made once per code for each loaded
+    descriptor: ``codeChecksum``, ``codeSize`` and GetFunctionCode all describe the same bytes."""
+    cache = component.packages
+    location = function.location
+    key = str(location.sources or location.dir)
     if key not in cache:
-        digest = 0
-        for path in function.location.files():
-            if path.suffix == ".py":
-                digest = zlib.crc32(path.read_bytes(), digest)
-        cache[key] = str(digest)
+        cache[key] = package_of(location)
     return cache[key]
 
 
-def code_size(function: Function) -> int:
-    return sum(p.stat().st_size for p in function.location.files() if "__pycache__" not in p.parts)
+def code_checksum(component: FcComponent, function: Function) -> str:
+    return code_package(component, function).checksum
+
+
+def code_size(component: FcComponent, function: Function) -> int:
+    return code_package(component, function).size
+
+
+@dataclass(frozen=True)
+class _Caller:
+    mode: str
+    host_url: str
+
+
+def code_location(component: FcComponent, function: Function) -> dict[str, str]:
+    """GetFunctionCode's answer: the code zip put in the emulator's OSS (``code_package``), and a GET URL
+    for it presigned with the account's service key, on the address this request's client reaches OSS at."""
+    if component.oss is None:
+        raise FcApiError(
+            400, "PathNotSupported", "GetFunctionCode needs the emulator's OSS component to hand out the code"
+        )
+    package = code_package(component, function)
+    runtime = component.runtime
+    account_id, region = runtime.account_id, runtime.region
+    bucket = code_bucket(account_id, region)
+    key = code_key(stable_id(f"{function.service}/{function.name}"), package)
+    if component.oss.get_object(bucket, key) is None:
+        if component.oss.store.get_bucket(bucket) is None:
+            component.oss.create_bucket(bucket, account_id, region)
+        component.oss.put_object(bucket, key, package.data, "application/zip")
+    caller = _Caller(str(request.environ.get(MODE_KEY, "server")), request.host_url.rstrip("/"))
+    stored = f"https://{bucket}.oss-{region}.aliyuncs.com/{quote(key)}"
+    url = object_url(caller, stored, ObjectAddress(bucket, key, region), region)
+    signer = component.core.accounts.service_key(account_id)
+    expires = int(component.core.config.clock().timestamp()) + runtime.settings.code_url_seconds
+    signed = v1_presigned_get(url, bucket, key, signer.access_key_id, signer.access_key_secret, expires)
+    return {"url": signed, "checksum": package.checksum}
 
 
 def stable_id(text: str) -> str:

@@ -22,7 +22,7 @@ import os
 import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vodfc.emulator.config import EmulatorConfig
 from vodfc.emulator.core import Core
@@ -36,6 +36,10 @@ from vodfc.emulator.fc.runtime import FunctionRuntime
 from vodfc.emulator.loopback_server import LoopbackServer
 from vodfc.emulator.policy import Policy
 
+if TYPE_CHECKING:
+    from vodfc.emulator.fc.code_package import CodePackage
+    from vodfc.emulator.oss import OssService
+
 log = logging.getLogger("vodfc.fc")
 
 
@@ -46,8 +50,10 @@ def default_template_path() -> Path:
 class FcComponent:
     """The FC side of one emulator app: which template, the runtime running it, its internal server."""
 
-    def __init__(self, core: Core, http: Any = None):
+    def __init__(self, core: Core, http: Any = None, oss: OssService | None = None):
         self.core = core
+        # Where GetFunctionCode puts the code zips it hands out (None: an emulator without OSS).
+        self.oss = oss
         # The WSGI app the internal server serves: this emulator's own.
         self.http = http
         self.template_path: Path | None = None
@@ -63,7 +69,7 @@ class FcComponent:
         # vodfc invoke, a test): an app that merely serves the FC API lazily must not start running
         # event functions behind the back of tests that count events or tags.
         self.deliver_events = False
-        self.checksums: dict[str, str] = {}
+        self.packages: dict[str, CodePackage] = {}
         # The account's MNS queues (the event bus's), once attached: EventBridge triggers read them.
         self.queues: MnsQueues | None = None
         self.readers: QueueReaders | None = None
@@ -145,7 +151,7 @@ class FcComponent:
             return Credentials(token.access_key_id, token.access_key_secret, token.security_token or "")
 
         self.template_path = path
-        self.checksums = {}
+        self.packages = {}
         self.loaded_at = datetime.now(timezone.utc)
         options.setdefault("issue_credentials", issue)
         options.setdefault("account_id", account_id)

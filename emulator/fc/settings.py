@@ -30,12 +30,16 @@ class RuntimeSettings:
     # Seconds before the first retry of a failed async invocation, doubling after each (FC retries,
     # but its interval is not documented: inferred). 0: retry at once.
     async_retry_delay: float = 1.0
+    # How long GetFunctionCode's presigned URL is valid, in seconds (FC does not document it: inferred).
+    code_url_seconds: int = 3600
 
     def __post_init__(self) -> None:
         if self.max_instances < 1:
             raise ValueError("VODFC_FC_MAX_INSTANCES must be at least 1")
         if self.queue_size < 0 or self.queue_wait < 0 or self.keep_alive <= 0:
             raise ValueError("VODFC_FC_QUEUE_SIZE/_QUEUE_WAIT must be >= 0 and VODFC_FC_KEEP_ALIVE > 0")
+        if self.code_url_seconds < 1:
+            raise ValueError("VODFC_FC_CODE_URL_SECONDS must be at least 1")
         if self.async_retry_delay < 0:
             raise ValueError("VODFC_FC_ASYNC_RETRY_DELAY must be >= 0")
         if self.private_tmp not in PRIVATE_TMP_MODES:
@@ -51,6 +55,7 @@ class RuntimeSettings:
             "queue_wait": ("VODFC_FC_QUEUE_WAIT", float),
             "keep_alive": ("VODFC_FC_KEEP_ALIVE", float),
             "async_retry_delay": ("VODFC_FC_ASYNC_RETRY_DELAY", float),
+            "code_url_seconds": ("VODFC_FC_CODE_URL_SECONDS", int),
         }
         for name, (variable, kind) in numbers.items():
             text = env.get(variable, "").strip()

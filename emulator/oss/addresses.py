@@ -12,11 +12,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 from urllib.parse import quote, unquote, urlsplit
 
-if TYPE_CHECKING:
-    from vodfc.emulator.protocol import RequestContext
+
+class Caller(Protocol):
+    """What an address depends on of the call that asks for it (a VOD call's ``RequestContext``, or any
+    other API's request): how it arrived and at which address."""
+
+    @property
+    def mode(self) -> str: ...
+
+    @property
+    def host_url(self) -> str: ...
+
 
 BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]")
 # A region's public, internal (-internal) and VPC (vpc100-) endpoints; the official upload SDK
@@ -38,7 +47,7 @@ class ObjectAddress:
     region: str | None = None
 
 
-def endpoint_for(ctx: RequestContext, region: str) -> str:
+def endpoint_for(ctx: Caller, region: str) -> str:
     """The OSS endpoint (no bucket) a client of ``ctx``'s request reaches the emulator's OSS at."""
     if ctx.mode == "inprocess":
         return f"https://oss-{region}.aliyuncs.com"
@@ -49,7 +58,7 @@ def endpoint_for(ctx: RequestContext, region: str) -> str:
     return str(ctx.host_url)
 
 
-def object_url(ctx: RequestContext, stored: str, address: ObjectAddress, region: str) -> str:
+def object_url(ctx: Caller, stored: str, address: ObjectAddress, region: str) -> str:
     """Where a client of ``ctx``'s request reaches the object ``stored`` (its recorded URL, which names
     ``address``) names, without a query: ``stored`` itself when both are on Aliyun hosts, else path
     style on the emulator's own address, or virtual-hosted on the Aliyun endpoint."""

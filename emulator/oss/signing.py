@@ -14,6 +14,7 @@ import hashlib
 import hmac
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 # Query parameters that are part of a V1 canonical resource (OSS's published list; every other
 # parameter is left out of the signature).
@@ -261,6 +262,16 @@ def v1_string_to_sign(
 def v1_sign(secret: str, string_to_sign: str) -> str:
     digest = hmac.new(secret.encode("utf-8"), string_to_sign.encode("utf-8"), hashlib.sha1).digest()
     return base64.b64encode(digest).decode("ascii")
+
+
+def v1_presigned_get(url: str, bucket: str, key: str, access_key_id: str, secret: str, expires: int) -> str:
+    """``url`` (the object's address, no query) signed for a GET until ``expires`` (epoch seconds), as
+    oss2's ``sign_url`` does with a V1 key: ``Expires``, ``OSSAccessKeyId``, ``Signature``."""
+    signature = v1_sign(secret, v1_string_to_sign("GET", {}, bucket, key, [], str(expires)))
+    return (
+        f"{url}?Expires={expires}&OSSAccessKeyId={quote(access_key_id, safe='')}"
+        f"&Signature={quote(signature, safe='')}"
+    )
 
 
 # --- V2 ------------------------------------------------------------------------------------------

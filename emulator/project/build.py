@@ -32,6 +32,7 @@ from vodfc.emulator.cache import cache_dir
 from vodfc.emulator.project import wheels
 from vodfc.emulator.project.discover import discover
 from vodfc.emulator.project.layout import BUILD_DIR, Package, packages
+from vodfc.emulator.project.zips import add_to_zip
 
 # Changes whenever what a build writes changes, so older builds are rebuilt.
 FORMAT = "vodfc-build-1"
@@ -39,7 +40,6 @@ MANIFEST = ".manifest.json"
 DEPS = ".deps"
 SKIP_DIRS = {"__pycache__", ".pytest_cache", ".mypy_cache", ".git"}
 SKIP_SUFFIXES = {".pyc", ".pyo"}
-ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
 
 class BuildError(Exception):
@@ -312,11 +312,7 @@ def zip_folder(folder: Path, target: Path) -> int:
     staging = target.with_suffix(".zip.tmp")
     with zipfile.ZipFile(staging, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for path in files:
-            info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            mode = 0o755 if os.access(path, os.X_OK) else 0o644
-            info.external_attr = (0o100000 | mode) << 16
-            archive.writestr(info, path.read_bytes())
+            add_to_zip(archive, path.relative_to(folder).as_posix(), path)
     staging.replace(target)
     return len(files)
 

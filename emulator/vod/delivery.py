@@ -35,7 +35,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from vodfc.emulator.oss import signing
 from vodfc.emulator.oss.addresses import ObjectAddress, object_url, parse_object_url
@@ -130,12 +130,9 @@ class Delivery:
         if accounts is None:
             raise InvalidParameter("OutputType", "the call carries no key ring to sign OSS URLs with")
         key = accounts.service_key(self.backend.account_id)
-        expires = str(int(self.ctx.now.timestamp()) + lifetime)
-        string_to_sign = signing.v1_string_to_sign("GET", {}, address.bucket, address.key, [], expires)
-        signature = signing.v1_sign(key.access_key_secret, string_to_sign)
-        return (
-            f"{base}?Expires={expires}&OSSAccessKeyId={quote(key.access_key_id, safe='')}"
-            f"&Signature={quote(signature, safe='')}"
+        expires = int(self.ctx.now.timestamp()) + lifetime
+        return signing.v1_presigned_get(
+            base, address.bucket, address.key, key.access_key_id, key.access_key_secret, expires
         )
 
 
