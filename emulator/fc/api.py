@@ -158,8 +158,12 @@ def verify_signature(component: FcComponent, proxy: bool) -> str:
     headers = {name.lower(): value for name, value in req.headers.items()}
     header = headers.get("authorization", "")
     if not header:
+        # FC's signing doc: a wrong or missing signature is 403 SignatureNotMatch (a missing Date is the
+        # 400 MissingRequiredHeader).
         raise FcApiError(
-            400, "MissingRequiredHeader", "Authorization is required: sign the request with FC's scheme"
+            403,
+            "SignatureNotMatch",
+            "the request carries no signature: sign it with FC's scheme (Authorization)",
         )
     scheme, _, rest = header.partition(" ")
     access_key_id, _, signature = rest.strip().partition(":")

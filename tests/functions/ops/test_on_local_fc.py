@@ -310,7 +310,7 @@ def test_unsigned_calls_to_the_function_auth_triggers_are_refused(ops: tuple[Tar
 
     target, ids = ops
     r = requests.get(f"{target.base}/2016-08-15/proxy/vodfc/GetVideoInfoHttp/videos/{_v(ids)}", timeout=10)
-    assert r.status_code == 400 and r.json()["ErrorCode"] == "MissingRequiredHeader"
+    assert r.status_code == 403 and r.json()["ErrorCode"] == "SignatureNotMatch"
     with pytest.raises(fc2.FcError):
         target.client(access_key_secret="wrong").invoke_function("vodfc", "GetVideoInfo", payload=b"{}")
 
