@@ -131,10 +131,12 @@ class WsgiReplay:
             if hasattr(app_iter, "close"):
                 app_iter.close()
         status, headers = status_headers
-        # The client's own stack sets these; a stale Content-Length would confuse it. A HEAD answer
-        # has no body, so its Content-Length is the only size the client gets (oss2's head_object).
+        # A Content-Length that is not the body's (a stale one) would confuse the client's stack, so
+        # only one that states the body's length stays: clients read it (oss2's GetObjectResult.
+        # content_length, as over a socket). A HEAD answer has no body, so its Content-Length is
+        # the only size the client gets (oss2's head_object).
         if request.method.upper() != "HEAD":
-            headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+            headers = [(k, v) for k, v in headers if k.lower() != "content-length" or v == str(len(body))]
         return status, headers, body
 
 

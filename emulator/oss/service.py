@@ -161,16 +161,22 @@ class OssService:
 
     def _error(self, error: errors.OssError, host: str, request_id: str | None = None) -> Response:
         request_id = request_id or new_oss_request_id()
-        body = error.body(request_id, host) if request.method != "HEAD" else ""
-        response = Response(body, status=error.status, content_type=XML)
+        body = error.body(request_id, host)
+        # A HEAD answer has no body: OSS repeats the error XML, base64, in x-oss-err (oss2 reads it
+        # there, so a failed head_object raises NoSuchKey with its details, not a bare NotFound).
+        head = request.method == "HEAD"
+        response = Response("" if head else body, status=error.status, content_type=XML)
         response.headers["x-oss-request-id"] = request_id
         response.headers["Server"] = "AliyunOSS"
-        response.headers["x-oss-ec"] = "0000-00000000"
+        if error.ec:
+            response.headers["x-oss-ec"] = error.ec
+        if head:
+            response.headers["x-oss-err"] = base64.b64encode(body.encode("utf-8")).decode("ascii")
         return response
 
     # --- authentication ----------------------------------------------------------------------------
 
-    def _authenticate(self, bucket: str | None, key: str) -> Credential | None:
+    def _authenticate(self, bucket: str | None, key: str, region: str | None = None) -> Credential | None:
         headers = {k.lower(): v for k, v in request.headers.items()}
         query = [(k, v) for k, v in request.args.items(multi=True)]
         try:
@@ -190,7 +196,7 @@ class OssService:
             raise errors.InvalidAccessKeyId(OSSAccessKeyId=claim.access_key_id)
         if not credential.active:
             raise errors.InvalidAccessKeyId(
-                "The OSS Access Key Id you provided is disabled.", OSSAccessKeyId=claim.access_key_id
+                "The OSS Access Key Id you provided is disabled.", ec="", OSSAccessKeyId=claim.access_key_id
             )
         token = (
             headers.get("x-oss-security-token")
@@ -210,9 +216,16 @@ class OssService:
         elif token:
             raise errors.InvalidSecurityToken(OSSAccessKeyId=claim.access_key_id)
         self._check_time(claim, now, config.max_clock_skew)
+        if claim.version == "v4" and region is not None and claim.scope_region != region:
+            # V4 signs for a region: a key signed for another one is refused before the signature
+            # is checked (captured for the header form; the presigned form is inferred to match).
+            raise errors.InvalidArgument(
+                "Invalid signing region in Authorization header.", ec=errors.EC_SIGNING_REGION
+            )
         string = signing.string_to_sign(claim, request.method, headers, bucket, key, query)
         if not signing.matches(claim, signing.sign(claim, credential.access_key_secret, string)):
             raise errors.SignatureDoesNotMatch(
+                ec=_signature_ec(claim),
                 OSSAccessKeyId=claim.access_key_id,
                 SignatureProvided=claim.signature,
                 StringToSign=string,
@@ -228,7 +241,7 @@ class OssService:
             except ValueError:
                 raise errors.InvalidArgument("Expires is not a number.") from None
             if now > expires:
-                raise errors.AccessDenied("Request has expired.", Expires=_iso(expires))
+                raise errors.AccessDenied("Request has expired.", Expires=_iso(expires), ServerTime=_iso(now))
             return
         try:
             if claim.version in ("v1", "v2"):
@@ -242,8 +255,9 @@ class OssService:
                 lifetime = int(claim.expires or "3600")
             except ValueError:
                 raise errors.InvalidArgument("x-oss-expires is not a number.") from None
-            if now > signed_at + timedelta(seconds=lifetime):
-                raise errors.AccessDenied("Request has expired.")
+            expires = signed_at + timedelta(seconds=lifetime)
+            if now > expires:
+                raise errors.AccessDenied("Request has expired.", Expires=_iso(expires), ServerTime=_iso(now))
             return
         if abs(now - signed_at) > skew:
             raise errors.RequestTimeTooSkewed(
@@ -258,7 +272,9 @@ class OssService:
         if credential is None:
             if bucket.acl == "public-read-write" or (bucket.acl == "public-read" and not write):
                 return
-            raise errors.AccessDenied("You have no right to access this object because of bucket acl.")
+            raise errors.AccessDenied(
+                "You have no right to access this object because of bucket acl.", ec=errors.EC_BUCKET_ACL
+            )
         if credential.account_id != bucket.account_id:
             if bucket.acl == "public-read-write" or (bucket.acl == "public-read" and not write):
                 return
@@ -278,7 +294,7 @@ class OssService:
         bucket = self.store.get_bucket(bucket_name)
         if bucket is None:
             raise errors.NoSuchBucket(BucketName=bucket_name)
-        credential = self._authenticate(bucket_name, key)
+        credential = self._authenticate(bucket_name, key, bucket.region)
         write = method in ("PUT", "POST", "DELETE")
         self._authorize(bucket, key, credential, write)
         guard = self.anonymous_read_guard
@@ -333,7 +349,9 @@ class OssService:
 
     def _put_bucket(self, name: str, credential: Credential | None) -> Response:
         if credential is None:
-            raise errors.AccessDenied("Anonymous access is forbidden for this operation.")
+            raise errors.AccessDenied(
+                "Anonymous access is forbidden for this operation.", ec=errors.EC_ANONYMOUS
+            )
         _check_policy(credential, name, "")
         region = _region_of_request() or self.core.config.region
         acl = request.headers.get("x-oss-acl", "private")
@@ -437,6 +455,10 @@ class OssService:
             "Last-Modified": format_datetime(obj.last_modified.astimezone(timezone.utc), usegmt=True),
             "x-oss-hash-crc64ecma": str(obj.crc64),
         }
+        if not meta_only and not _preconditions_hold(obj):
+            not_modified = Response(status=304)
+            not_modified.headers.update({k: headers[k] for k in ("ETag", "Last-Modified")})
+            return not_modified
         if meta_only:
             response = Response(b"", status=200)
             response.headers.update(headers)
@@ -451,7 +473,8 @@ class OssService:
         )
         headers.update({f"x-oss-meta-{name}": value for name, value in obj.metadata.items()})
         status, body = 200, obj.data
-        window = _range(request.headers.get("Range"), obj.size)
+        standard = request.headers.get("x-oss-range-behavior", "").lower() == "standard"
+        window = _range(request.headers.get("Range"), obj.size, standard)
         if window is not None:
             start, end = window
             status, body = 206, obj.data[start : end + 1]
@@ -621,7 +644,14 @@ class OssService:
 def _check_policy(credential: Credential, bucket: str, key: str) -> None:
     action = oss_action(request.method, key, request.args)
     if not credential.allows(action, oss_resource(bucket, key or None)):
-        raise errors.AccessDenied(POLICY_DENIED)
+        raise errors.AccessDenied(POLICY_DENIED, ec=errors.EC_STS_POLICY if credential.is_temporary else "")
+
+
+def _signature_ec(claim: signing.Signature) -> str:
+    """The EC of a signature mismatch, where OSS's pages name it (V1 in a header, V4)."""
+    if claim.version == "v4":
+        return errors.EC_SIGNATURE_V4
+    return errors.EC_SIGNATURE_V1 if claim.version == "v1" and not claim.in_query else ""
 
 
 _PLAIN_QUERY = frozenset(
@@ -701,15 +731,20 @@ def _xml(root: str, inner: str) -> Response:
     return Response(body, status=200, content_type=XML)
 
 
-def _range(header: str | None, size: int) -> tuple[int, int] | None:
-    """A single ``bytes=a-b`` range; OSS ignores a malformed one and answers the whole object."""
+def _range(header: str | None, size: int, standard: bool) -> tuple[int, int] | None:
+    """A single ``bytes=a-b`` range, or None for the whole object.
+
+    OSS ignores a malformed range, and by default also one that reaches past the object (an end,
+    start or suffix length beyond it): 200 with the whole object. With ``x-oss-range-behavior:
+    standard`` such a range is cut at the object's end, and one that starts past it is
+    ``InvalidRange`` 416 (OSS's range-download docs)."""
     if not header or not header.startswith("bytes=") or "," in header:
         return None
     first, _, last = header[len("bytes=") :].strip().partition("-")
     try:
         if first == "":
             length = int(last)
-            if length <= 0:
+            if length <= 0 or (length > size and not standard):
                 return None
             return max(0, size - length), size - 1
         start = int(first)
@@ -719,5 +754,45 @@ def _range(header: str | None, size: int) -> tuple[int, int] | None:
     if end < start:
         return None
     if start >= size:
+        if not standard:
+            return None
         raise errors.InvalidRange(RangeRequested=header, ActualObjectSize=str(size))
+    if end >= size and not standard:
+        return None
     return start, min(end, size - 1)
+
+
+def _preconditions_hold(obj: StoredObject) -> bool:
+    """GetObject's and HeadObject's conditional headers: False means 304 Not Modified; a failed
+    If-Match / If-Unmodified-Since is PreconditionFailed 412. Checked in RFC 7232's order; dates
+    compare at whole seconds, as Last-Modified states them; an unreadable date is ignored."""
+    etag = f'"{obj.etag}"'
+    modified = obj.last_modified.astimezone(timezone.utc).replace(microsecond=0)
+    if_match = request.headers.get("If-Match")
+    if if_match is not None:
+        if not _etag_listed(if_match, etag):
+            raise errors.PreconditionFailed()
+    else:
+        since = _http_date(request.headers.get("If-Unmodified-Since"))
+        if since is not None and modified > since:
+            raise errors.PreconditionFailed()
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        return not _etag_listed(if_none_match, etag)
+    since = _http_date(request.headers.get("If-Modified-Since"))
+    return since is None or modified > since
+
+
+def _etag_listed(header: str, etag: str) -> bool:
+    tags = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+    return any(tag == "*" or tag.strip('"') == etag.strip('"') for tag in tags)
+
+
+def _http_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
