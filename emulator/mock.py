@@ -316,7 +316,8 @@ def _build_mocks(app: Flask) -> list[responses.RequestsMock]:
         # responses' registry drops a callback once two registered patterns match one URL.
         route = _router(get_state(app), replay, drop_error)
         for method in METHODS:
-            mock.add_callback(method, _ALIYUN_URL, callback=route)
+            # No content_type: the answer's own Content-Type (or none), not responses' text/plain.
+            mock.add_callback(method, _ALIYUN_URL, callback=route, content_type=None)
         mock.add_passthru(_EVERYTHING)
     return [vendored, standard]
 

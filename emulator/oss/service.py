@@ -157,6 +157,9 @@ class OssService:
         response.headers["Date"] = format_datetime(
             self.core.config.clock().astimezone(timezone.utc), usegmt=True
         )
+        if request.method not in ("GET", "HEAD") and not response.get_data():
+            # A write's empty answer names no type (Flask would add text/html).
+            del response.headers["Content-Type"]
         return response
 
     def _error(self, error: errors.OssError, host: str, request_id: str | None = None) -> Response:
@@ -279,6 +282,8 @@ class OssService:
             if bucket.acl == "public-read-write" or (bucket.acl == "public-read" and not write):
                 return
             raise errors.AccessDenied("The bucket you access does not belong to you.")
+        if request.method == "POST" and not key and "delete" in request.args:
+            return  # DeleteMultipleObjects: checked for each object it names
         _check_policy(credential, bucket.name, key)
 
     # --- dispatch ----------------------------------------------------------------------------------
@@ -303,8 +308,10 @@ class OssService:
             if refused is not None:
                 raise errors.AccessDenied(refused)
         if not key:
-            if method == "GET" and "uploads" not in args:
+            if method == "GET" and all(name in _LIST_QUERY for name in args):
                 return self._list_objects(bucket)
+            if method == "POST" and "delete" in args and all(name in _DELETE_QUERY for name in args):
+                return self._delete_objects(bucket, credential)
             if method == "DELETE" and not args:
                 return self._delete_bucket(bucket)
             raise errors.NotImplementedByEmulator(
@@ -371,55 +378,131 @@ class OssService:
             self.store.delete_bucket(bucket.name)
         return Response(status=204)
 
-    def _list_objects(self, bucket: Bucket) -> Response:
-        args = request.args
-        prefix, marker, delimiter = args.get("prefix", ""), args.get("marker", ""), args.get("delimiter", "")
+    def _delete_objects(self, bucket: Bucket, credential: Credential | None) -> Response:
+        """DeleteMultipleObjects: up to 1,000 keys in a ``<Delete>`` body. A key that does not exist
+        counts as deleted; ``Quiet`` true leaves the deleted keys out of the answer."""
+        body = self._body()  # checks Content-MD5, which oss2 always sends here
         try:
-            max_keys = min(int(args.get("max-keys", "100")), 1000)
-        except ValueError:
-            raise errors.InvalidArgument("max-keys is not a number.") from None
-        url_encoded = args.get("encoding-type") == "url"
-        with self.store.lock:
-            keys = sorted(k for k in bucket.objects if k.startswith(prefix) and k > marker)
-            objects = dict(bucket.objects)
-        contents: list[StoredObject] = []
-        prefixes: list[str] = []
-        truncated, next_marker = False, ""
+            root = ElementTree.fromstring(body)
+        except ElementTree.ParseError:
+            raise errors.MalformedXML() from None
+        keys = [node.findtext("Key") or "" for node in root.findall("Object")]
+        if root.tag != "Delete" or not keys or len(keys) > 1000 or not all(keys):
+            raise errors.MalformedXML()
+        if credential is not None and credential.account_id == bucket.account_id:
+            for key in keys:  # RAM checks oss:DeleteObject on each object
+                _check_policy(credential, bucket.name, key, "oss:DeleteObject")
         for key in keys:
-            if len(contents) + len(prefixes) >= max_keys:
-                truncated = True
-                break
-            if delimiter and delimiter in key[len(prefix) :]:
-                common = key[: len(prefix) + key[len(prefix) :].index(delimiter) + len(delimiter)]
-                if common not in prefixes:
-                    prefixes.append(common)
-                next_marker = key
-                continue
-            contents.append(objects[key])
-            next_marker = key
+            self.store.delete(bucket, key)
+        url_encoded = request.args.get("encoding-type") == "url"
+        quiet = (root.findtext("Quiet") or "").strip().lower() == "true"
+        parts = ["<EncodingType>url</EncodingType>"] if url_encoded else []
+        if not quiet:
+            parts += [
+                f"<Deleted><Key>{escape(quote(key, safe='') if url_encoded else key)}</Key></Deleted>"
+                for key in keys
+            ]
+        return _xml("DeleteResult", "".join(parts))
+
+    def _list_objects(self, bucket: Bucket) -> Response:
+        """ListObjects (v1: ``marker``) and, with ``list-type=2``, ListObjectsV2 (``start-after``,
+        ``continuation-token``, ``KeyCount``, the owner only with ``fetch-owner=true``)."""
+        args = request.args
+        v2 = args.get("list-type") == "2"
+        prefix, delimiter = args.get("prefix", ""), args.get("delimiter", "")
+        try:
+            max_keys = int(args.get("max-keys", "100"))
+        except ValueError:
+            max_keys = -1
+        if not 0 <= max_keys <= 1000:
+            raise errors.InvalidArgument(
+                "max-keys must be between 0 and 1000.",
+                ArgumentName="max-keys",
+                ArgumentValue=args.get("max-keys", ""),
+            )
+        token = args.get("continuation-token")
+        if v2:
+            after = args.get("start-after", "")
+            if token is not None:
+                try:
+                    after = max(after, base64.urlsafe_b64decode(token.encode("ascii")).decode("utf-8"))
+                except (ValueError, UnicodeError):
+                    raise errors.InvalidArgument(
+                        "The continuation token provided is incorrect.",
+                        ArgumentName="continuation-token",
+                        ArgumentValue=token,
+                    ) from None
+        else:
+            after = args.get("marker", "")
+        url_encoded = args.get("encoding-type") == "url"
+        contents, prefixes, truncated, last = self._walk(bucket, prefix, after, delimiter, max_keys)
 
         def enc(value: str) -> str:
             return escape(quote(value, safe="") if url_encoded else value)
 
-        parts = [
-            f"<Name>{bucket.name}</Name><Prefix>{enc(prefix)}</Prefix><Marker>{enc(marker)}</Marker>",
+        parts = [f"<Name>{bucket.name}</Name><Prefix>{enc(prefix)}</Prefix>"]
+        if v2:
+            if "start-after" in args:
+                parts.append(f"<StartAfter>{enc(args['start-after'])}</StartAfter>")
+            if token is not None:
+                parts.append(f"<ContinuationToken>{escape(token)}</ContinuationToken>")
+        else:
+            parts.append(f"<Marker>{enc(after)}</Marker>")
+        parts += [
             f"<MaxKeys>{max_keys}</MaxKeys><Delimiter>{enc(delimiter)}</Delimiter>",
             f"<IsTruncated>{'true' if truncated else 'false'}</IsTruncated>",
         ]
         if url_encoded:
             parts.append("<EncodingType>url</EncodingType>")
-        if truncated:
-            parts.append(f"<NextMarker>{enc(next_marker)}</NextMarker>")
+        if truncated and v2:
+            next_token = base64.urlsafe_b64encode(last.encode("utf-8")).decode("ascii")
+            parts.append(f"<NextContinuationToken>{next_token}</NextContinuationToken>")
+        elif truncated:
+            parts.append(f"<NextMarker>{enc(last)}</NextMarker>")
+        owner = not v2 or args.get("fetch-owner") == "true"
         for obj in contents:
             parts.append(
                 f"<Contents><Key>{enc(obj.key)}</Key><LastModified>{_iso(obj.last_modified)}</LastModified>"
                 f'<ETag>"{obj.etag}"</ETag><Type>{obj.object_type}</Type><Size>{obj.size}</Size>'
-                f"<StorageClass>Standard</StorageClass><Owner><ID>{bucket.account_id}</ID>"
-                f"<DisplayName>{bucket.account_id}</DisplayName></Owner></Contents>"
+                f"<StorageClass>{obj.storage_class}</StorageClass>"
+                + (
+                    f"<Owner><ID>{bucket.account_id}</ID><DisplayName>{bucket.account_id}</DisplayName></Owner>"
+                    if owner
+                    else ""
+                )
+                + "</Contents>"
             )
         for common in prefixes:
             parts.append(f"<CommonPrefixes><Prefix>{enc(common)}</Prefix></CommonPrefixes>")
+        if v2:
+            parts.append(f"<KeyCount>{len(contents) + len(prefixes)}</KeyCount>")
         return _xml("ListBucketResult", "".join(parts))
+
+    def _walk(
+        self, bucket: Bucket, prefix: str, after: str, delimiter: str, max_keys: int
+    ) -> tuple[list[StoredObject], list[str], bool, str]:
+        """One page of keys after ``after``: (objects, common prefixes, truncated, the last key seen)."""
+        with self.store.lock:
+            keys = sorted(k for k in bucket.objects if k.startswith(prefix) and k > after)
+            objects = dict(bucket.objects)
+        contents: list[StoredObject] = []
+        prefixes: list[str] = []
+        truncated, last = False, ""
+        for key in keys:
+            rest = key[len(prefix) :]
+            common = rest[: rest.index(delimiter) + len(delimiter)] if delimiter and delimiter in rest else ""
+            if common and prefixes and prefixes[-1] == prefix + common:
+                last = key  # inside the common prefix just listed: it counts once
+                continue
+            if len(contents) + len(prefixes) >= max_keys:
+                truncated = True
+                break
+            if common:
+                prefixes.append(prefix + common)
+            else:
+                contents.append(objects[key])
+            last = key
+        return contents, prefixes, truncated, last
 
     # --- objects -----------------------------------------------------------------------------------
 
@@ -441,7 +524,9 @@ class OssService:
         data = self._body()
         if request.headers.get("x-oss-forbid-overwrite", "").lower() == "true" and key in bucket.objects:
             raise errors.FileAlreadyExists(Key=key)
-        obj = new_object(key, data, _content_type(), self.core.config.clock(), _user_metadata())
+        obj = new_object(
+            key, data, _content_type(), self.core.config.clock(), _user_metadata(), *_kept_headers()
+        )
         self.store.put(bucket, obj)
         self._notify("PutObject", bucket, obj, request_id, uploader)
         return _object_written(obj)
@@ -463,15 +548,23 @@ class OssService:
             response = Response(b"", status=200)
             response.headers.update(headers)
             response.headers["Content-Length"] = str(obj.size)
+            del response.headers["Content-Type"]  # GetObjectMeta names no type
             return response
         headers.update(
             {
                 "x-oss-object-type": obj.object_type,
-                "x-oss-storage-class": "Standard",
+                "x-oss-storage-class": obj.storage_class,
                 "Accept-Ranges": "bytes",
             }
         )
+        headers.update(obj.headers)
         headers.update({f"x-oss-meta-{name}": value for name, value in obj.metadata.items()})
+        content_type = obj.content_type
+        # GetObject's response-* parameters replace these headers in the answer (not the object).
+        for name, header in _RESPONSE_OVERRIDES.items():
+            if name in request.args:
+                headers[header] = request.args[name]
+        content_type = headers.pop("Content-Type", content_type)
         status, body = 200, obj.data
         standard = request.headers.get("x-oss-range-behavior", "").lower() == "standard"
         window = _range(request.headers.get("Range"), obj.size, standard)
@@ -480,7 +573,7 @@ class OssService:
             status, body = 206, obj.data[start : end + 1]
             headers["Content-Range"] = f"bytes {start}-{end}/{obj.size}"
             headers.pop("x-oss-hash-crc64ecma")
-        response = Response(b"" if head else body, status=status, content_type=obj.content_type)
+        response = Response(b"" if head else body, status=status, content_type=content_type)
         response.headers.update(headers)
         response.headers["Content-Length"] = str(len(body))
         return response
@@ -495,6 +588,7 @@ class OssService:
             content_type=_content_type(),
             metadata=_user_metadata(),
         )
+        upload.storage_class, upload.headers = _kept_headers()
         with self.store.lock:
             bucket.uploads[upload.upload_id] = upload
         return _xml(
@@ -544,7 +638,15 @@ class OssService:
                     )
             data = b"".join(part.data for part in chosen)
             digest = hashlib.md5(b"".join(bytes.fromhex(p.etag) for p in chosen)).hexdigest().upper()
-            obj = new_object(upload.key, data, upload.content_type, self.core.config.clock(), upload.metadata)
+            obj = new_object(
+                upload.key,
+                data,
+                upload.content_type,
+                self.core.config.clock(),
+                upload.metadata,
+                upload.storage_class,
+                upload.headers,
+            )
             obj.etag, obj.object_type = f"{digest}-{len(chosen)}", "Multipart"
             self.store.put(bucket, obj)
             del bucket.uploads[upload.upload_id]
@@ -641,8 +743,8 @@ class OssService:
 # --- helpers ---------------------------------------------------------------------------------------
 
 
-def _check_policy(credential: Credential, bucket: str, key: str) -> None:
-    action = oss_action(request.method, key, request.args)
+def _check_policy(credential: Credential, bucket: str, key: str, action: str | None = None) -> None:
+    action = action or oss_action(request.method, key, request.args)
     if not credential.allows(action, oss_resource(bucket, key or None)):
         raise errors.AccessDenied(POLICY_DENIED, ec=errors.EC_STS_POLICY if credential.is_temporary else "")
 
@@ -653,6 +755,27 @@ def _signature_ec(claim: signing.Signature) -> str:
         return errors.EC_SIGNATURE_V4
     return errors.EC_SIGNATURE_V1 if claim.version == "v1" and not claim.in_query else ""
 
+
+# What a signature puts in the query (presigned URLs); never a sub-resource.
+_AUTH_QUERY = frozenset(
+    {"security-token", "OSSAccessKeyId", "Signature", "Expires", "x-oss-signature-version"}
+    | {"x-oss-credential", "x-oss-access-key-id", "x-oss-date", "x-oss-expires", "x-oss-signature"}
+    | {"x-oss-additional-headers", "x-oss-security-token"}
+)
+# The parameters of ListObjects (v1 and v2) and of DeleteMultipleObjects; a bucket GET with any
+# other (?acl, ?bucketInfo, ?uploads...) is another operation, not a listing.
+_LIST_QUERY = _AUTH_QUERY | {
+    "prefix",
+    "marker",
+    "max-keys",
+    "delimiter",
+    "encoding-type",
+    "list-type",
+    "start-after",
+    "continuation-token",
+    "fetch-owner",
+}
+_DELETE_QUERY = _AUTH_QUERY | {"delete", "encoding-type"}
 
 _PLAIN_QUERY = frozenset(
     {
@@ -704,6 +827,35 @@ def _region_of_request() -> str | None:
     host = request.host.split(":", 1)[0].lower()
     match = re.search(r"oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com$", host)
     return match.group(1) if match else None
+
+
+# Headers OSS keeps with an object (PutObject, InitiateMultipartUpload) and answers GET/HEAD with.
+_KEPT_HEADERS = ("Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires")
+# Storage classes an object may be written in. The archive classes are not served: their objects
+# need RestoreObject before they can be read, which the emulator does not have.
+_STORAGE_CLASSES = {"standard": "Standard", "ia": "IA"}
+_RESPONSE_OVERRIDES = {
+    "response-content-type": "Content-Type",
+    "response-content-language": "Content-Language",
+    "response-expires": "Expires",
+    "response-cache-control": "Cache-Control",
+    "response-content-disposition": "Content-Disposition",
+    "response-content-encoding": "Content-Encoding",
+}
+
+
+def _kept_headers() -> tuple[str, dict[str, str]]:
+    """The storage class and standard headers a write asks OSS to keep with the object."""
+    named = request.headers.get("x-oss-storage-class")
+    storage_class = _STORAGE_CLASSES.get((named or "standard").lower())
+    if storage_class is None:
+        if named and named.lower() in ("archive", "coldarchive", "deepcoldarchive"):
+            raise errors.NotImplementedByEmulator(f"The emulator does not store {named} objects.")
+        raise errors.InvalidArgument(
+            "Invalid storage class.", ArgumentName="x-oss-storage-class", ArgumentValue=named or ""
+        )
+    kept = {name: request.headers[name] for name in _KEPT_HEADERS if request.headers.get(name)}
+    return storage_class, kept
 
 
 def _content_type() -> str:

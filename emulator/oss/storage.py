@@ -52,6 +52,9 @@ class StoredObject:
     object_type: str = "Normal"  # or "Multipart"
     metadata: dict[str, str] = field(default_factory=dict)  # x-oss-meta-* headers, lower-case names
     data: bytes = field(default=b"", repr=False)
+    storage_class: str = "Standard"
+    # The standard headers OSS keeps with an object and sends back (Cache-Control, Expires...).
+    headers: dict[str, str] = field(default_factory=dict)
 
     def record(self) -> dict[str, Any]:
         record = asdict(self)
@@ -87,6 +90,8 @@ class MultipartUpload:
     content_type: str
     metadata: dict[str, str] = field(default_factory=dict)
     parts: dict[int, Part] = field(default_factory=dict)
+    storage_class: str = "Standard"
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -238,7 +243,13 @@ class ObjectStore:
 
 
 def new_object(
-    key: str, data: bytes, content_type: str, now: datetime, metadata: dict[str, str]
+    key: str,
+    data: bytes,
+    content_type: str,
+    now: datetime,
+    metadata: dict[str, str],
+    storage_class: str = "Standard",
+    headers: dict[str, str] | None = None,
 ) -> StoredObject:
     return StoredObject(
         key=key,
@@ -249,6 +260,8 @@ def new_object(
         last_modified=now,
         metadata=metadata,
         data=data,
+        storage_class=storage_class,
+        headers=dict(headers or {}),
     )
 
 
