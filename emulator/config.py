@@ -53,10 +53,11 @@ class EmulatorConfig:
     max_body_bytes: int = 1024 * 1024
     # The cloud answers an RPC call without Format in XML; both SDKs ask for JSON explicitly.
     rpc_default_format: str = "XML"
-    # On, an error's Message also says why the emulator refused (which limit, which value, which actions
-    # it has: VodError.message); off, it is exactly the cloud's text (VodError.cloud_message), for clients
-    # that compare messages.
-    explain_errors: bool = True
+    # Off, an error's Message is exactly the cloud's text (VodError.cloud_message), so a client cannot
+    # tell the emulator from the cloud; on, it also says why the emulator refused (which limit, which
+    # value, which actions it has: VodError.message). The why is in the x-vodfc-error-detail header
+    # and the refusal's log line either way.
+    explain_errors: bool = False
     data_dir: str | None = None
     seed: bool = False
     # Short names ("oss", "events", ...; see vodfc.emulator.build); None means every component.

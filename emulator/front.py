@@ -36,7 +36,7 @@ from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 from vodfc.emulator.callscope import CallScope
 from vodfc.emulator.control import control_error
-from vodfc.emulator.gateway import VodEndpoint
+from vodfc.emulator.gateway import VodEndpoint, meta_from_environ
 from vodfc.emulator.guard import Refusal
 from vodfc.emulator.paths import CONTROL_PREFIX
 from vodfc.emulator.protocol import environ as wsgi
@@ -123,7 +123,10 @@ class Front:
                 headers.append(("WWW-Authenticate", 'Bearer realm="vodfc"'))
             start_response(f"{refusal.status} {HTTP_STATUS_CODES[refusal.status].upper()}", headers)
         else:
-            answer = self.vod.failure(Forbidden(f"{Forbidden.message} {refusal.message}"), environ)
+            # Not an answer of VOD's: the emulator's guard refusing the request, so it always says why.
+            meta = meta_from_environ(environ, self.vod.state.config)
+            meta.explain = True
+            answer = self.vod.failure(Forbidden(detail=refusal.message), environ, meta)
             start_response(answer.status_line, answer.headers)
             body = answer.body
         return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]

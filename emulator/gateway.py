@@ -12,14 +12,19 @@ turns any exception into an ``Answer`` (a ``VodError`` as it is, a werkzeug clie
 error it stands for, anything else as a logged ``InternalError``), with the call's meta when the call
 was decoded and ``meta_from_environ`` otherwise. The Flask side uses the same method for requests
 its routes do not take. ``DropConnection`` is never rendered: it leaves the WSGI call.
+
+An error's ``Message`` is the cloud's text; the emulator's explanation of it (``VodError.detail``:
+which limit, which value) goes in the ``x-vodfc-error-detail`` header and the refusal's INFO line on
+``vodfc.gateway.refused``, and into ``Message`` too when ``EmulatorConfig.explain_errors`` is on.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from vodfc.emulator.callscope import MODE_KEY
 from vodfc.emulator.config import EmulatorConfig
@@ -42,12 +47,22 @@ from werkzeug.wrappers import Response
 if TYPE_CHECKING:
     from vodfc.emulator.vod.action_table import ActionTable
 
-__all__ = ["ALL_METHODS", "Answer", "CallMeta", "VodEndpoint", "meta_from_environ", "render_error"]
+__all__ = [
+    "ALL_METHODS",
+    "Answer",
+    "CallMeta",
+    "VodEndpoint",
+    "meta_from_environ",
+    "refusals_shown",
+    "render_error",
+]
 
 # The methods VOD answers on ``/``; HEAD is answered like GET, without the body.
 ALL_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 
 log = logging.getLogger("vodfc.gateway")
+# One INFO line per refused call (action, code, the explained message); a server shows them.
+refused = logging.getLogger("vodfc.gateway.refused")
 
 
 class Answer(NamedTuple):
@@ -87,32 +102,81 @@ def _answer(status: int, text: str, content_type: str, request_id: str, extra: M
 
 @dataclass
 class CallMeta:
-    """What an error answer needs: the call's request id, region and wanted format, and whether the
-    message carries the emulator's explanation (``EmulatorConfig.explain_errors``)."""
+    """What an error answer needs: the call's request id, region and wanted format, whether the
+    message carries the emulator's explanation (``EmulatorConfig.explain_errors``), and what the call
+    was (its action, else its method and path) for the refusal's log line."""
 
     request_id: str
     region: str
     format: str = "JSON"
-    explain: bool = True
+    explain: bool = False
+    action: str = ""
 
 
 def meta_from_environ(environ: Mapping[str, Any], config: EmulatorConfig) -> CallMeta:
     """The meta of a request that was not (or could not be) decoded as a VOD call."""
     meta = CallMeta(new_request_id(), config.region, explain=config.explain_errors)
+    params: Mapping[str, Any] = {}
     try:
         params = {**wsgi.query(environ), **wsgi.form(environ, wsgi.body(environ))}
         meta.format = wanted_format(params, str(environ.get("HTTP_ACCEPT", "")), config)
     except Exception:  # a request that does not even decode: answer in JSON
         pass
+    meta.action = str(params.get("Action") or environ.get("HTTP_X_ACS_ACTION") or "")
     return meta
 
 
 def render_error(error: VodError, meta: CallMeta, supported: Sequence[str] = ()) -> Answer:
-    """A VOD error body; when explained, InvalidApi.NotFound names the ``supported`` actions."""
-    if meta.explain and supported and isinstance(error, InvalidApiNotFound) and error.detail is None:
+    """A VOD error answer: the cloud's body (explained when ``meta.explain``), the explanation in
+    ``x-vodfc-error-detail`` whatever the switch, and the refusal's log line. InvalidApi.NotFound
+    without an explanation gets the ``supported`` actions as one."""
+    if supported and isinstance(error, InvalidApiNotFound) and error.detail is None:
         error.explain(f"This emulator supports: {', '.join(supported)}.")
     text, content_type = envelope.failure(error, meta.request_id, meta.region, meta.format, meta.explain)
-    return _answer(error.status, text, content_type, meta.request_id, error.headers)
+    headers = dict(error.headers)
+    if error.detail:
+        headers[envelope.DETAIL_HEADER] = envelope.detail_header(error.detail)
+    if refused.isEnabledFor(logging.INFO):
+        action = meta.action or "-"
+        refused.info(
+            "refused %s: %s: %s",
+            _one_line(action),
+            error.code,
+            _one_line(error.message),
+            # The parts apart, for a handler (or a test) that wants more than the line.
+            extra={
+                "action": action,
+                "code": error.code,
+                "cloud_message": error.cloud_message,
+                "detail": error.detail,
+                "explained": error.message,
+            },
+        )
+    return _answer(error.status, text, content_type, meta.request_id, headers)
+
+
+def _one_line(text: str) -> str:
+    """``text`` on one log line: a value from the request may hold line breaks."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
+@contextmanager
+def refusals_shown(stream: TextIO | None = None) -> Iterator[None]:
+    """While inside, print the refused calls' lines on ``stream`` (stderr by default): a server's
+    console, where a user looks for why a call was refused. The lines leave ``vodfc.gateway.refused``
+    only through this handler meanwhile, so a root handler (``vodfc up``'s) does not print them twice."""
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    level, propagate = refused.level, refused.propagate
+    refused.addHandler(handler)
+    refused.setLevel(logging.INFO)
+    refused.propagate = False
+    try:
+        yield
+    finally:
+        refused.removeHandler(handler)
+        refused.setLevel(level)
+        refused.propagate = propagate
 
 
 def vod_error_of(error: Exception, method: str, path: str) -> VodError | None:
@@ -156,7 +220,7 @@ class VodEndpoint:
         state = self.state
         config = state.config
         call = decode(environ, config)
-        meta.region, meta.format = call.region, call.format
+        meta.region, meta.format, meta.action = call.region, call.format, call.action
         check_action_and_version(call)
         credential = state.authenticator.authenticate(call)
         ctx = RequestContext(
@@ -206,11 +270,12 @@ class VodEndpoint:
         """``error`` as the VOD error answer to the request in ``environ``; re-raises ``DropConnection``."""
         if isinstance(error, DropConnection):
             raise error
+        method, path = wsgi.method(environ), wsgi.path(environ)
         if meta is None:
             meta = meta_from_environ(environ, self.state.config)
+        meta.action = meta.action or f"{method} {path}"
         if isinstance(error, VodError):
             return render_error(error, meta, self.actions.names)
-        method, path = wsgi.method(environ), wsgi.path(environ)
         vod_error = vod_error_of(error, method, path)
         if vod_error is None:
             log.error("unexpected error answering %s %s", method, path, exc_info=error)

@@ -348,7 +348,7 @@ def _refusal(host: str, region: str) -> tuple[int, list[tuple[str, str]], bytes]
         "the hosts its components register."
     )
     # Not an answer of VOD's: the emulator refusing a host, so it always says why.
-    answer = render_error(error, CallMeta(new_request_id(), region, explain=True))
+    answer = render_error(error, CallMeta(new_request_id(), region, explain=True, action=host))
     # As for a replayed answer: the client's own stack sets the length.
     return answer.status, [(k, v) for k, v in answer.headers if k.lower() != "content-length"], answer.body
 

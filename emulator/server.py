@@ -21,6 +21,7 @@ from flask import Flask
 from vodfc.emulator import admintoken
 from vodfc.emulator.app import create_app, get_state
 from vodfc.emulator.config import DEFAULT_HOST, EmulatorConfig
+from vodfc.emulator.gateway import refusals_shown
 from vodfc.emulator.lookup import EXTENSION_KEY
 from vodfc.emulator.wsgi_server import BackgroundServer, make_server
 
@@ -92,7 +93,8 @@ def serve_forever(app: Flask, host: str, port: int, announce: Any = _announce) -
     for problem in problems:
         announce(f"warning: {problem}")
     try:
-        server.run()
+        with refusals_shown():  # why a call was refused, on stderr
+            server.run()
     finally:
         server.close()
         admintoken.unpublish(written, state.guard.token)

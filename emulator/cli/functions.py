@@ -26,13 +26,16 @@ from typing import Any
 
 from vodfc.emulator.cli.options import (
     add_allow_host,
+    add_explain_errors,
     add_listen_options,
     add_url_option,
     listen_error,
     unreachable,
     with_allowed_hosts,
+    with_explain_errors,
 )
 from vodfc.emulator.cli.server import stop_on_signals
+from vodfc.emulator.config import EmulatorConfig
 
 SERVICE = "vodfc"
 
@@ -51,6 +54,7 @@ def register(subparsers: Any) -> None:
     _descriptor_options(up)
     up.add_argument("--no-demo", action="store_true", help="skip the live demo")
     up.add_argument("--quiet", action="store_true", help="do not print each invocation's log")
+    add_explain_errors(up)
     add_allow_host(up)
     up.set_defaults(func=run_up)
 
@@ -421,7 +425,6 @@ def _invoke_remote(url: str, name: str, event: bytes, async_: bool) -> int:
 @contextlib.contextmanager
 def _local_app(args: argparse.Namespace) -> Iterator[Any]:
     """An in-process emulator (``mock_vod``); its FC instances and internal server stop at the end."""
-    from vodfc.emulator.config import EmulatorConfig
     from vodfc.emulator.fc import get_fc
     from vodfc.emulator.mock import mock_vod
 
@@ -512,21 +515,26 @@ def run_timer(args: argparse.Namespace) -> int:
 # --- up -----------------------------------------------------------------------------------------------
 
 
-def run_up(args: argparse.Namespace) -> int:
-    from vodfc.emulator.app import create_app, emulator_of
-    from vodfc.emulator.config import EmulatorConfig
-    from vodfc.emulator.fc import get_fc
-    from vodfc.emulator.server import ThreadedServer
-
-    template = _load_or_report(args, "up")
-    if template is None:
-        return 1
+def up_config(args: argparse.Namespace) -> EmulatorConfig:
+    """The configuration ``vodfc up`` serves: the ``VODFC_*`` variables, then its flags."""
     overrides: dict[str, Any] = {"seed": not args.no_seed}
     if args.region:
         overrides["region"] = args.region
     if args.data_dir:
         overrides["data_dir"] = args.data_dir
-    app = create_app(with_allowed_hosts(EmulatorConfig.from_env(None, **overrides), args))
+    return with_explain_errors(with_allowed_hosts(EmulatorConfig.from_env(None, **overrides), args), args)
+
+
+def run_up(args: argparse.Namespace) -> int:
+    from vodfc.emulator.app import create_app, emulator_of
+    from vodfc.emulator.fc import get_fc
+    from vodfc.emulator.gateway import refusals_shown
+    from vodfc.emulator.server import ThreadedServer
+
+    template = _load_or_report(args, "up")
+    if template is None:
+        return 1
+    app = create_app(up_config(args))
     component = get_fc(app)
     component.log_sink = None if args.quiet else (lambda line: _say(f"    | {line}"))
     component.load(template=template)
@@ -550,31 +558,32 @@ def run_up(args: argparse.Namespace) -> int:
     from vodfc.emulator.server import publish_admin_token
 
     token_files, problems = publish_admin_token(app, int(server.url.rsplit(":", 1)[1]))
-    try:
-        announce(app, server.url, template, token_files)
-        if configured:
-            print(configured, flush=True)
-        for problem in problems:
-            print(f"warning: {problem}", file=sys.stderr, flush=True)
-        if not args.no_demo:
-            try:
-                demo(app, server.url)
-            except Exception as exc:  # the demo is a show; the server keeps serving whatever happens
-                print(f"  (demo stopped: {type(exc).__name__}: {exc})", flush=True)
-        print(f"\nServing on {server.url} — press Ctrl-C to stop.", flush=True)
-        while True:
-            # Short naps: the kernel may hand SIGTERM to any thread, and Python runs the handler only
-            # once the main thread wakes up.
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        _say("\nstopping")
-    finally:
-        server.stop()
-        component.close()
-        from vodfc.emulator.app import get_state
+    with refusals_shown():  # why a call was refused, on stderr
+        try:
+            announce(app, server.url, template, token_files)
+            if configured:
+                print(configured, flush=True)
+            for problem in problems:
+                print(f"warning: {problem}", file=sys.stderr, flush=True)
+            if not args.no_demo:
+                try:
+                    demo(app, server.url)
+                except Exception as exc:  # the demo is a show; the server keeps serving whatever happens
+                    print(f"  (demo stopped: {type(exc).__name__}: {exc})", flush=True)
+            print(f"\nServing on {server.url} — press Ctrl-C to stop.", flush=True)
+            while True:
+                # Short naps: the kernel may hand SIGTERM to any thread, and Python runs the handler only
+                # once the main thread wakes up.
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            _say("\nstopping")
+        finally:
+            server.stop()
+            component.close()
+            from vodfc.emulator.app import get_state
 
-        admintoken.unpublish(token_files, get_state(app).guard.token)
-        get_state(app).store.close()
+            admintoken.unpublish(token_files, get_state(app).guard.token)
+            get_state(app).store.close()
     return 0
 
 

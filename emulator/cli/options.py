@@ -7,6 +7,7 @@
 | ``--url`` | ``VODFC_URL`` | ``http://127.0.0.1:9000`` | events, faults |
 | ``--url`` | ``VODFC_URL`` | none: run in-process | invoke, timer |
 | ``--allow-host`` (repeatable) | ``VODFC_ALLOWED_HOSTS`` (comma list) | none | emulator, up |
+| ``--explain-errors`` | ``VODFC_EXPLAIN_ERRORS=1`` | off | emulator, up |
 
 A flag wins over its variable. A variable that does not parse stops the command with argparse's error,
 naming the variable.
@@ -130,3 +131,18 @@ def with_allowed_hosts(config: EmulatorConfig, args: argparse.Namespace) -> Emul
     if not args.allow_host:
         return config
     return config.with_changes(allowed_hosts=(*config.allowed_hosts, *args.allow_host))
+
+
+def add_explain_errors(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--explain-errors",
+        action="store_true",
+        help="put the emulator's explanation of a refused call (which limit, which value) in the error's "
+        "Message after the cloud's text; without it Message is exactly the cloud's and the explanation is "
+        "in the x-vodfc-error-detail header and the log (VODFC_EXPLAIN_ERRORS=1)",
+    )
+
+
+def with_explain_errors(config: EmulatorConfig, args: argparse.Namespace) -> EmulatorConfig:
+    """``config`` with ``--explain-errors`` applied (the flag only turns it on; the variable may too)."""
+    return config.with_changes(explain_errors=True) if args.explain_errors else config

@@ -8,7 +8,14 @@ import sys
 import time
 from typing import Any
 
-from vodfc.emulator.cli.options import add_allow_host, add_listen_options, listen_error, with_allowed_hosts
+from vodfc.emulator.cli.options import (
+    add_allow_host,
+    add_explain_errors,
+    add_listen_options,
+    listen_error,
+    with_allowed_hosts,
+    with_explain_errors,
+)
 from vodfc.emulator.config import EmulatorConfig
 
 
@@ -26,6 +33,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--no-verify-signatures", action="store_true", help="accept requests without checking signatures"
     )
+    add_explain_errors(parser)
     add_allow_host(parser)
     parser.set_defaults(func=run)
 
@@ -38,7 +46,7 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
         overrides["data_dir"] = args.data_dir
     if args.no_verify_signatures:
         overrides["verify_signatures"] = False
-    return with_allowed_hosts(EmulatorConfig.from_env(None, **overrides), args)
+    return with_explain_errors(with_allowed_hosts(EmulatorConfig.from_env(None, **overrides), args), args)
 
 
 def stop_on_signals() -> None:

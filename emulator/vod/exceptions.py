@@ -15,8 +15,9 @@ class VodError(Exception):
     """Base of every error the emulator answers with. Subclasses set the three class attributes.
 
     ``cloud_message`` is the text the cloud answers; ``detail`` is the emulator's own explanation of
-    why (which limit, which value), and ``message`` both together. The wire carries ``cloud_message``
-    unless ``EmulatorConfig.explain_errors`` is on, so a client comparing messages sees the cloud's.
+    why (which limit, which value), and ``message`` both together. The body's ``Message`` is
+    ``cloud_message`` unless ``EmulatorConfig.explain_errors`` is on, so a client sees the cloud's text;
+    ``detail`` always leaves in the ``x-vodfc-error-detail`` header (``vodfc.emulator.gateway``).
     """
 
     code: str = "InternalError"

@@ -22,6 +22,7 @@ from vodfc.emulator.server import ThreadedServer
 
 from tests.emulator.support import fakes
 from tests.emulator.support import signing as signing_helpers
+from tests.emulator.support.refusals import Refusals
 
 
 class Clock:
@@ -56,6 +57,12 @@ def make_fake_app() -> Any:
 @pytest.fixture
 def fakes_module() -> Any:
     return fakes
+
+
+@pytest.fixture
+def refusals(caplog: pytest.LogCaptureFixture) -> Refusals:
+    """The emulator's refusal log lines of this test: why it refused a call an SDK made."""
+    return Refusals(caplog)
 
 
 @pytest.fixture

@@ -35,6 +35,7 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from tests.emulator.support.plugin_over_fakes import fake_mock_app, fake_server  # noqa: F401  (vod on fakes)
+from tests.emulator.support.refusals import detail_of
 
 HOST = "vod.cn-shanghai.aliyuncs.com"
 SIGNED_AT = datetime.now(timezone.utc)
@@ -163,10 +164,9 @@ def test_a_vod_answer_is_what_werkzeug_would_put_on_the_wire(app: Any, signing: 
 
 
 def test_the_unknown_action_lists_what_the_table_has(app: Any, signing: Any) -> None:
-    _, _, body = _call(app, REQUESTS["unknown action"][0](signing).get_environ())
-    assert json.loads(body)["Message"].endswith(
-        "This emulator supports: DeleteVideo, GetVideoInfo, UpdateVideoInfo."
-    )
+    _, headers, body = _call(app, REQUESTS["unknown action"][0](signing).get_environ())
+    assert json.loads(body)["Message"] == "Specified api is not found, please check your url and method."
+    assert detail_of(headers) == "This emulator supports: DeleteVideo, GetVideoInfo, UpdateVideoInfo."
 
 
 def test_head_gets_the_answer_without_its_body(app: Any, signing: Any) -> None:
@@ -235,7 +235,8 @@ def test_other_paths_and_methods(app: Any) -> None:
     assert (traced.status_code, traced.json["Code"]) == (405, "MethodNotAllowed")
     nothing = client.get("/no/such/path", headers={"Accept": "application/json"})
     assert (nothing.status_code, nothing.json["Code"]) == (404, "InvalidApi.NotFound")
-    assert "Nothing is served at GET /no/such/path." in nothing.json["Message"]
+    assert nothing.json["Message"] == "Specified api is not found, please check your url and method."
+    assert detail_of(nothing) == "Nothing is served at GET /no/such/path."
     admin = get_state(app).guard.token
     assert client.get("/_vodfc/nope", headers={"X-Vodfc-Token": admin}).json["error"] == "Not Found"
 

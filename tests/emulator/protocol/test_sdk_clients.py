@@ -20,6 +20,8 @@ from vodfc.emulator.protocol import DropConnection
 from vodfc.emulator.pytest_plugin import VodTarget
 from vodfc.emulator.vod.exceptions import ThrottlingUser
 
+from tests.emulator.support.refusals import Refusals
+
 
 def core_get(client: AcsClient, video_id: str = "v1") -> dict[str, Any]:
     request = GetVideoInfoRequest()
@@ -131,14 +133,18 @@ def test_an_sts_key_with_a_wrong_token_is_rejected(seeded: VodTarget) -> None:
     assert caught.value.code == "InvalidSecurityToken.MismatchWithAccessKey"
 
 
-def test_an_unknown_action_is_not_found_and_lists_the_supported_ones(seeded: VodTarget) -> None:
+def test_an_unknown_action_is_not_found_and_lists_the_supported_ones(
+    seeded: VodTarget, refusals: Refusals
+) -> None:
     request = CommonRequest(domain=None, version="2017-03-21", action_name="GetVideoInfoo", product="vod")
     request.set_method("POST")
     with pytest.raises(ServerException) as caught:
         seeded.acs_client().do_action_with_exception(request)
     assert (caught.value.get_error_code(), caught.value.get_http_status()) == ("InvalidApi.NotFound", 404)
-    assert caught.value.get_error_msg().startswith("Specified api is not found")
-    assert "GetVideoInfo, UpdateVideoInfo" in caught.value.get_error_msg()
+    assert caught.value.get_error_msg() == "Specified api is not found, please check your url and method."
+    refusal = refusals.last("InvalidApi.NotFound")
+    assert refusal.action == "GetVideoInfoo"
+    assert refusal.detail is not None and "GetVideoInfo, UpdateVideoInfo" in refusal.detail
 
 
 def test_a_business_error_keeps_code_message_status_and_request_id(seeded: VodTarget) -> None:

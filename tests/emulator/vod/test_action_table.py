@@ -13,6 +13,8 @@ from vodfc.emulator.config import EmulatorConfig
 from vodfc.emulator.vod.action_table import CORE_ACTIONS, ActionTable, DuplicateAction
 from vodfc.emulator.vod.exceptions import InvalidApiNotFound
 
+from tests.emulator.support.refusals import detail_of
+
 
 def first(*args: Any) -> dict[str, Any]:
     return {"from": "first"}
@@ -68,8 +70,9 @@ def test_an_action_of_a_component_not_selected_is_not_found(action: str) -> None
     answer = app.test_client().get("/", query_string=query)
     body = json.loads(answer.data)
     assert (answer.status_code, body["Code"]) == (404, "InvalidApi.NotFound")
-    # The message lists what this emulator does answer: its own table.
-    assert body["Message"].endswith(f"This emulator supports: {', '.join(CORE_ACTIONS.names)}.")
+    assert body["Message"] == "Specified api is not found, please check your url and method."
+    # The explanation lists what this emulator does answer: its own table.
+    assert detail_of(answer) == f"This emulator supports: {', '.join(CORE_ACTIONS.names)}."
 
 
 def test_unknown_components_are_an_error_when_the_emulator_is_built() -> None:

@@ -18,6 +18,8 @@ from aliyunsdkcore.acs_exception.exceptions import ServerException
 from aliyunsdkvod.request.v20170321.SearchMediaRequest import SearchMediaRequest
 from vodfc.emulator.vod.search import set_search_options
 
+from tests.emulator.support.refusals import Refusals
+
 BASE = datetime(2024, 3, 1, tzinfo=timezone.utc)
 TAGS = ["cat,pet", "dog,pet", "city,night", "cat,night", "sea"]
 STATUSES = ["Normal", "Normal", "Blocked", "Uploading", "Normal", "Transcoding"]
@@ -231,10 +233,15 @@ def test_selective_query_follows_writes(api: Searcher, media: Any, vod: Any) -> 
         ({"ScrollToken": "0123456789abcdef0123456789abcdef"}, "InvalidScrollToken.Expired", "expired"),
     ],
 )  # fmt: skip
-def test_errors(api: Searcher, media: Any, params: dict[str, Any], code: str, fragment: str) -> None:
+def test_errors(
+    api: Searcher, media: Any, refusals: Refusals, params: dict[str, Any], code: str, fragment: str
+) -> None:
     got_code, status, message = api.error(**params)
     assert (got_code, status) == (code, 400)
-    assert fragment in message
+    # The SDK's user sees the cloud's text; why the emulator refused is in its refusal line.
+    refusal = refusals.last(code)
+    assert message == refusal.cloud_message
+    assert fragment in refusal.explained
 
 
 # --- paging, window, scroll ----------------------------------------------------------------------------
@@ -256,7 +263,7 @@ def test_sort_by_modification_time(api: Searcher, media: Any, vod: Any) -> None:
     assert ids(body) == ["vid000", "vid029"]
 
 
-def test_window_and_scroll_token(api: Searcher, media: Any, vod: Any) -> None:
+def test_window_and_scroll_token(api: Searcher, media: Any, vod: Any, refusals: Refusals) -> None:
     set_search_options(vod.backend, window=12, scroll_window=10)
     assert api.error(PageNo=3, PageSize=5)[0] == "InvalidParameter"
     first = api.search(PageSize=5, SortBy="CreationTime:Asc")
@@ -268,7 +275,8 @@ def test_window_and_scroll_token(api: Searcher, media: Any, vod: Any) -> None:
         seen += ids(body)
     assert seen == vids(*range(30))
     code, _, message = api.error(PageSize=5, PageNo=1, ScrollToken=token, SortBy="CreationTime:Asc")
-    assert code == "InvalidParameter" and "at most 10 records" in message
+    assert (code, message) == ("InvalidParameter", 'The specified parameter "PageNo" is not valid.')
+    assert "at most 10 records" in refusals.detail(code)
     code, _, message = api.error(
         PageSize=5, PageNo=7, ScrollToken=token, SortBy="CreationTime:Asc,ModificationTime:Asc"
     )
