@@ -39,8 +39,9 @@ $(VENV)/.bench: $(VENV)/.run
 	$(INSTALL) --group bench
 	touch $@
 
-# The official Node.js clients' tests (tests/emulator/fc/test_node_clients.py) run tests/node with its
-# locked packages (npm ci). Without npm nothing is installed and those tests skip, saying why; CI has npm.
+# The official Node.js clients' tests (tests/emulator/fc/test_node_clients.py, tests/emulator/protocol/
+# test_node_*.py) run tests/node with its locked packages (npm ci). Without npm nothing is installed and
+# those tests skip, saying why; CI has npm.
 NPM := $(shell command -v npm 2>/dev/null)
 NODE_STAMP := tests/node/node_modules/.installed
 ifneq ($(NPM),)
@@ -48,7 +49,7 @@ NODE_DEPS := $(NODE_STAMP)
 endif
 
 $(NODE_STAMP): tests/node/package.json tests/node/package-lock.json
-	@printf '\n==> %s\n' "installing the Node.js FC clients for their tests (npm ci in tests/node)"
+	@printf '\n==> %s\n' "installing the Node.js VOD and FC clients for their tests (npm ci in tests/node)"
 	cd tests/node && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
