@@ -31,10 +31,8 @@ from vodfc.emulator.cli.options import (
     add_url_option,
     listen_error,
     unreachable,
-    with_allowed_hosts,
-    with_explain_errors,
 )
-from vodfc.emulator.cli.server import stop_on_signals
+from vodfc.emulator.cli.server import config_from_args, stop_on_signals
 from vodfc.emulator.config import EmulatorConfig
 
 SERVICE = "vodfc"
@@ -515,16 +513,6 @@ def run_timer(args: argparse.Namespace) -> int:
 # --- up -----------------------------------------------------------------------------------------------
 
 
-def up_config(args: argparse.Namespace) -> EmulatorConfig:
-    """The configuration ``vodfc up`` serves: the ``VODFC_*`` variables, then its flags."""
-    overrides: dict[str, Any] = {"seed": not args.no_seed}
-    if args.region:
-        overrides["region"] = args.region
-    if args.data_dir:
-        overrides["data_dir"] = args.data_dir
-    return with_explain_errors(with_allowed_hosts(EmulatorConfig.from_env(None, **overrides), args), args)
-
-
 def run_up(args: argparse.Namespace) -> int:
     from vodfc.emulator.app import create_app, emulator_of
     from vodfc.emulator.fc import get_fc
@@ -534,7 +522,7 @@ def run_up(args: argparse.Namespace) -> int:
     template = _load_or_report(args, "up")
     if template is None:
         return 1
-    app = create_app(up_config(args))
+    app = create_app(config_from_args(args))
     component = get_fc(app)
     component.log_sink = None if args.quiet else (lambda line: _say(f"    | {line}"))
     component.load(template=template)

@@ -39,12 +39,14 @@ def register(subparsers: Any) -> None:
 
 
 def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
+    """The configuration a server command (``vodfc emulator``, ``vodfc up``) serves: the ``VODFC_*``
+    variables, then its flags (``up`` has no ``--no-verify-signatures``)."""
     overrides: dict[str, object] = {"seed": not args.no_seed}
     if args.region:
         overrides["region"] = args.region
     if args.data_dir:
         overrides["data_dir"] = args.data_dir
-    if args.no_verify_signatures:
+    if getattr(args, "no_verify_signatures", False):
         overrides["verify_signatures"] = False
     return with_explain_errors(with_allowed_hosts(EmulatorConfig.from_env(None, **overrides), args), args)
 

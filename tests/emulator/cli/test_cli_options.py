@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from vodfc.emulator.cli import build_parser, main
-from vodfc.emulator.cli.functions import _answered_error, up_config
+from vodfc.emulator.cli.functions import _answered_error
 from vodfc.emulator.cli.options import reason
 from vodfc.emulator.cli.server import config_from_args
 
@@ -176,9 +176,8 @@ def test_reason_digs_out_the_operating_systems_words() -> None:
 
 @pytest.mark.parametrize("command", ["emulator", "up"])
 def test_explain_errors_is_a_flag_and_a_variable(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    config_of = {"emulator": config_from_args, "up": up_config}[command]
     monkeypatch.delenv("VODFC_EXPLAIN_ERRORS", raising=False)
-    assert config_of(build_parser().parse_args([command])).explain_errors is False
-    assert config_of(build_parser().parse_args([command, "--explain-errors"])).explain_errors is True
+    assert config_from_args(build_parser().parse_args([command])).explain_errors is False
+    assert config_from_args(build_parser().parse_args([command, "--explain-errors"])).explain_errors is True
     monkeypatch.setenv("VODFC_EXPLAIN_ERRORS", "1")
-    assert config_of(build_parser().parse_args([command])).explain_errors is True
+    assert config_from_args(build_parser().parse_args([command])).explain_errors is True

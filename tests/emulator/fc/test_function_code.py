@@ -55,6 +55,15 @@ def target(request: pytest.FixtureRequest, project: Path) -> Iterator[Fc3Target]
             server.stop()
 
 
+def _fc2(target: Fc3Target) -> Any:
+    """An fc2 client at the server, or at FC's real host (mock_vod answers it)."""
+    return fc2.Client(
+        endpoint=target.url or "https://1234567890123456.cn-shanghai.fc.aliyuncs.com",
+        accessKeyID="vodfc-access-key-id",
+        accessKeySecret="vodfc-access-key-secret",
+    )
+
+
 def _download(url: str) -> bytes:
     answer = requests.get(url, timeout=10)
     assert answer.status_code == 200, answer.text
@@ -62,11 +71,7 @@ def _download(url: str) -> bytes:
 
 
 def test_fc2_code_is_the_zip_get_function_describes(target: Fc3Target) -> None:
-    client = fc2.Client(
-        endpoint=target.url or "https://1234567890123456.cn-shanghai.fc.aliyuncs.com",
-        accessKeyID="vodfc-access-key-id",
-        accessKeySecret="vodfc-access-key-secret",
-    )
+    client = _fc2(target)
     code = client.get_function_code("probe", "Probe").data
     function = client.get_function("probe", "Probe").data
     data = _download(code["url"])
@@ -99,11 +104,7 @@ def test_fc3_code_and_its_url_is_signed(target: Fc3Target) -> None:
 
 def test_the_url_expires(target: Fc3Target) -> None:
     # The URL lives VODFC_FC_CODE_URL_SECONDS (one hour by default) of the emulator's clock.
-    client = fc2.Client(
-        endpoint=target.url or "https://1234567890123456.cn-shanghai.fc.aliyuncs.com",
-        accessKeyID="vodfc-access-key-id",
-        accessKeySecret="vodfc-access-key-secret",
-    )
+    client = _fc2(target)
     url = client.get_function_code("probe", "Probe").data["url"]
     assert requests.get(url, timeout=10).status_code == 200
     SHIFT[0] = 3601
@@ -115,11 +116,7 @@ def test_the_url_expires(target: Fc3Target) -> None:
 
 
 def test_unknown_function_and_an_emulator_without_oss(target: Fc3Target) -> None:
-    client = fc2.Client(
-        endpoint=target.url or "https://1234567890123456.cn-shanghai.fc.aliyuncs.com",
-        accessKeyID="vodfc-access-key-id",
-        accessKeySecret="vodfc-access-key-secret",
-    )
+    client = _fc2(target)
     with pytest.raises(fc2.FcError) as caught:
         client.get_function_code("probe", "Nope")
     assert (caught.value.status_code, caught.value.err_code) == (404, "FunctionNotFound")
