@@ -36,6 +36,7 @@ from vodfc.emulator import lifecycle as lifecycle_package
 from vodfc.emulator.backends import BackendFactory
 from vodfc.emulator.config import EmulatorConfig
 from vodfc.emulator.dashboard import Dashboard
+from vodfc.emulator.dashboard import component as dashboard_component
 from vodfc.emulator.dashboard import views as dashboard_views
 from vodfc.emulator.events import actions as events_actions
 from vodfc.emulator.events import bus
@@ -70,7 +71,12 @@ COMPONENTS = ("oss", "media", "events", "ingest", "lifecycle", "faults", "fc", "
 NEEDS: Mapping[str, tuple[str, ...]] = {"ingest": ("oss", "media")}
 # Every environment variable build() reads: two builds of one configuration are alike only when these
 # have the same values (vodfc.emulator.reuse keys its emulators on them).
-BUILD_ENVIRONMENT = bus.ENVIRONMENT + lifecycle_package.ENVIRONMENT + fc_component.ENVIRONMENT
+BUILD_ENVIRONMENT = (
+    bus.ENVIRONMENT
+    + lifecycle_package.ENVIRONMENT
+    + fc_component.ENVIRONMENT
+    + dashboard_component.ENVIRONMENT
+)
 # Flask's per-app hook registries: a caller that adds to one changes the app's wiring.
 _FLASK_HOOKS = (
     "before_request_funcs",

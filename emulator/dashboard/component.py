@@ -8,6 +8,8 @@ Any of the optional ones may be missing (a component not selected): its page the
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from typing import Any
 
 from vodfc.emulator.dashboard.calls import VodCalls
@@ -23,6 +25,20 @@ from vodfc.emulator.paths import CONTROL_PREFIX
 from vodfc.emulator.state import EmulatorState
 
 PREFIX = CONTROL_PREFIX
+# The variables the component reads when it is built (vodfc.emulator.build.BUILD_ENVIRONMENT: all of them).
+ENVIRONMENT = ("VODFC_DASHBOARD_STREAM_SECONDS",)
+
+
+def stream_seconds(environ: Mapping[str, str]) -> float:
+    """How long one live stream lasts: ``VODFC_DASHBOARD_STREAM_SECONDS`` (default 60, at least 1)."""
+    text = environ.get("VODFC_DASHBOARD_STREAM_SECONDS", "").strip()
+    try:
+        seconds = float(text) if text else 60.0
+    except ValueError:
+        raise ValueError(f"VODFC_DASHBOARD_STREAM_SECONDS must be a number, got {text!r}") from None
+    if seconds < 1:
+        raise ValueError("VODFC_DASHBOARD_STREAM_SECONDS must be at least 1")
+    return seconds
 
 
 class Dashboard:
@@ -46,9 +62,10 @@ class Dashboard:
         self.events = events
         self.faults = faults
         self.fc = fc
-        # Seconds between two looks at the fingerprints, and how long one live stream lasts.
+        # Seconds between two looks at the fingerprints, and how long one live stream lasts (then the
+        # browser opens another: VODFC_DASHBOARD_STREAM_SECONDS).
         self.live_interval = 0.5
-        self.live_lifetime = 60.0
+        self.live_lifetime = stream_seconds(os.environ)
 
     def calls_for(self, scope: Scope) -> VodCalls:
         return VodCalls(self.state, self.vod, scope.account_id, scope.region)

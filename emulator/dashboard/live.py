@@ -8,11 +8,19 @@ its live region (``static/dashboard.js``). Between changes a comment line goes o
 closed connection (a tab closed, the server stopping) ends the stream within one interval. A stream
 lives ``lifetime`` seconds and the browser reconnects (``retry``), so no stream holds a thread for ever;
 while one is open it holds one of the server's long-request threads (``vodfc.emulator.thread_budget``),
-and a server without one to spare answers 503 (the browser retries later).
+and a server without one to spare answers 503 (the page's script opens a new stream a little later: a
+browser does not retry a refused one by itself).
+
+No change is lost between two streams, or between a page's rendering and its first stream: the page
+carries the marks of what it shows (``seen``: a short digest per part, taken before it read anything),
+every stream sends the marks it is at as its event id, which the browser hands back as
+``Last-Event-ID`` when it reconnects, and a stream that starts from marks other than the current ones
+says at once which parts moved.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -27,6 +35,21 @@ def changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
     return sorted(name for name in after if before.get(name) != after[name])
 
 
+def marks(fingerprints: Mapping[str, Any]) -> str:
+    """The fingerprints in a few characters a URL or an event id can carry: ``name=digest`` per part."""
+    return ",".join(
+        f"{name}={hashlib.blake2s(repr(value).encode(), digest_size=6).hexdigest()}"
+        for name, value in sorted(fingerprints.items())
+    )
+
+
+def moved_since(seen: str, fingerprints: Mapping[str, Any]) -> list[str]:
+    """The parts whose marks differ from ``seen`` (anything unreadable in it counts as moved)."""
+    old = dict(item.partition("=")[::2] for item in seen.split(",") if "=" in item)
+    new = dict(item.partition("=")[::2] for item in marks(fingerprints).split(","))
+    return sorted(name for name in new if old.get(name) != new[name])
+
+
 def stream(
     fingerprints: Fingerprints,
     *,
@@ -35,21 +58,28 @@ def stream(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
     release: Callable[[], None] | None = None,
+    seen: str = "",
 ) -> Iterator[bytes]:
-    """The stream's chunks; ``release`` runs when it ends, however it ends."""
+    """The stream's chunks, starting from the marks ``seen`` (none: from now); ``release`` runs when it
+    ends, however it ends."""
     try:
-        yield f"retry: {RETRY_MS}\n\n".encode()
         last = dict(fingerprints())
+        yield f"retry: {RETRY_MS}\nid: {marks(last)}\n\n".encode()
+        if seen:
+            parts = moved_since(seen, last)
+            if parts:
+                yield _change(parts, last)
         deadline = clock() + lifetime
         while clock() < deadline:
             sleep(interval)
             now = dict(fingerprints())
             parts = changed(last, now)
             last = now
-            if parts:
-                yield f"event: change\ndata: {json.dumps(parts)}\n\n".encode()
-            else:
-                yield b": idle\n\n"
+            yield _change(parts, now) if parts else b": idle\n\n"
     finally:
         if release is not None:
             release()
+
+
+def _change(parts: list[str], now: Mapping[str, Any]) -> bytes:
+    return f"id: {marks(now)}\nevent: change\ndata: {json.dumps(parts)}\n\n".encode()

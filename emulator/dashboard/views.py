@@ -57,6 +57,8 @@ NAV = (
     ("functions", "Functions"),
     ("faults", "Faults"),
 )
+# Requests that are no page, so carry no marks of what they show.
+LIVE_EXEMPT = ("vodfc_dashboard.live_stream", "vodfc_dashboard.static")
 SECURITY_HEADERS = {
     # Nothing from elsewhere, no inline script or style, never framed (the cookie signs requests in).
     "Content-Security-Policy": "default-src 'self'; img-src 'self'; script-src 'self'; style-src 'self'; "
@@ -124,6 +126,7 @@ def page(template: str, section: str, status: int = 200, **values: Any) -> Respo
         prefix=PREFIX,
         scope=chosen,
         href=chosen.href,
+        live_url=chosen.href("/ui/live", seen=g.get("vodfc_seen")),
         accounts=accounts,
         **values,
     )
@@ -524,11 +527,14 @@ def live_stream(dashboard: Dashboard) -> BaseResponse:
         return Response("busy\n", status=503, content_type="text/plain")
     # In-process (mock_vod) nothing waits: one look and the stream ends.
     lifetime = dashboard.live_lifetime if request.environ.get(MODE_KEY) != "inprocess" else 0.0
+    # A reconnecting browser says where its last stream was; a page's first stream, where the page was.
+    seen = request.headers.get("Last-Event-ID") or request.args.get("seen", "")
     chunks = live.stream(
         lambda: dashboard.fingerprints(chosen),
         interval=dashboard.live_interval,
         lifetime=lifetime,
         release=budget.give_back if budget is not None else None,
+        seen=seen,
     )
     response = Response(chunks, content_type="text/event-stream")
     response.headers["Cache-Control"] = "no-store"
@@ -550,6 +556,12 @@ def blueprint(dashboard: Dashboard) -> Blueprint:
     @bp.before_request
     def remember() -> None:
         g.vodfc_dashboard = dashboard
+        if request.method == "GET" and request.endpoint not in LIVE_EXEMPT:
+            # Before the page reads anything: a change while it is being made is then one its stream sees.
+            try:
+                g.vodfc_seen = live.marks(dashboard.fingerprints(scope_of(dashboard)))
+            except ScopeError:
+                pass  # the view answers the bad account or region
 
     @bp.after_request
     def secure(response: Response) -> BaseResponse:

@@ -52,13 +52,20 @@ def up(tmp_path: Path) -> Iterator[UpProcess]:
     process = UpProcess(
         "--no-demo",
         state_dir=tmp_path / "state",
-        env={"VODFC_ACCESS_KEYS": f"other-key-id:other-key-secret:{OTHER}"},
+        # Streams of 1 s: the pages live through many reconnects, and no change may fall between two.
+        env={
+            "VODFC_ACCESS_KEYS": f"other-key-id:other-key-secret:{OTHER}",
+            "VODFC_DASHBOARD_STREAM_SECONDS": "1",
+        },
     )
     try:
         process.wait_serving()
         yield process
     finally:
         process.stop()
+        # Shown only when the test fails: what vodfc up said (its invocations, refusals, errors).
+        print("--- vodfc up's output (last 8000 characters) ---")
+        print(process.output[-8000:])
 
 
 @pytest.fixture

@@ -32,13 +32,30 @@
         if (again) { again = false; refresh(); }
       }
     };
-    const source = new EventSource(document.body.dataset.liveUrl || prefix + "/ui/live");
-    source.addEventListener("change", function (message) {
-      let parts = [];
-      try { parts = JSON.parse(message.data); } catch (error) { return; }
-      if (parts.some(function (part) { return wanted.indexOf(part) >= 0; })) { refresh(); }
-    });
-    window.addEventListener("pagehide", function () { source.close(); });
+    // The URL carries the marks of what the page shows (seen=...); each change event's id, the marks
+    // its stream is at. The browser reconnects an ended stream by itself (sending the last id), but not
+    // a refused one (a busy server's 503): that one is opened again here, from the last marks known.
+    const liveUrl = new URL(document.body.dataset.liveUrl || prefix + "/ui/live", window.location.href);
+    let source = null;
+    let closed = false;
+    const connect = function (since) {
+      if (since) { liveUrl.searchParams.set("seen", since); }
+      source = new EventSource(liveUrl.toString());
+      let last = "";
+      source.addEventListener("change", function (message) {
+        last = message.lastEventId || last;
+        let parts = [];
+        try { parts = JSON.parse(message.data); } catch (error) { return; }
+        if (parts.some(function (part) { return wanted.indexOf(part) >= 0; })) { refresh(); }
+      });
+      source.addEventListener("error", function () {
+        if (source.readyState === EventSource.CLOSED && !closed) {
+          setTimeout(function () { if (!closed) { connect(last); } }, 2000);
+        }
+      });
+    };
+    connect("");
+    window.addEventListener("pagehide", function () { closed = true; source.close(); });
   }
 
   // --- upload: CreateUploadVideo through the dashboard, then PUT the file to OSS -------------------
