@@ -101,10 +101,13 @@ def shoot(driver: Any, name: str) -> Path:
 
 
 def images_loaded(driver: Any) -> list[int]:
-    """Each picture's natural width, once every one has finished loading (0 for a broken one)."""
+    """Each picture's natural width, once every one has finished loading (0 for a broken one). The
+    pages load pictures lazily, and how far below the window Chrome starts one depends on its estimate
+    of the network: each is asked for now, so a narrow window's long page waits for none of them."""
     return list(
         driver.execute_script(
-            "return Array.from(document.images).map(i => i.complete ? i.naturalWidth : -1);"
+            "const all = Array.from(document.images); all.forEach(i => { i.loading = 'eager'; });"
+            "return all.map(i => i.complete ? i.naturalWidth : -1);"
         )
     )
 
