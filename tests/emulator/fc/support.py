@@ -51,9 +51,9 @@ def act(data, context):
         for i in range(data["bulk"]):
             print(f"bulk line {i}")
     if "later" in data:
-        # Output after the answer, from a thread the invocation leaves running.
-        def write_later(text=data["later"]):
-            time.sleep(0.1)
+        # Output after the answer, from a thread the invocation leaves running, data["after"] seconds on.
+        def write_later(text=data["later"], after=data.get("after", 0.1)):
+            time.sleep(after)
             print(text, flush=True)
 
         threading.Thread(target=write_later, daemon=True).start()
