@@ -43,11 +43,14 @@ def marks(fingerprints: Mapping[str, Any]) -> str:
     )
 
 
-def moved_since(seen: str, fingerprints: Mapping[str, Any]) -> list[str]:
-    """The parts whose marks differ from ``seen`` (anything unreadable in it counts as moved)."""
-    old = dict(item.partition("=")[::2] for item in seen.split(",") if "=" in item)
-    new = dict(item.partition("=")[::2] for item in marks(fingerprints).split(","))
-    return sorted(name for name in new if old.get(name) != new[name])
+def moved_since(seen: str, current: str) -> list[str]:
+    """The parts whose marks in ``current`` differ from ``seen`` (anything unreadable in it counts as
+    moved)."""
+    return changed(_parts(seen), _parts(current))
+
+
+def _parts(text: str) -> dict[str, str]:
+    return dict(item.partition("=")[::2] for item in text.split(",") if "=" in item)
 
 
 def stream(
@@ -64,22 +67,23 @@ def stream(
     ends, however it ends."""
     try:
         last = dict(fingerprints())
-        yield f"retry: {RETRY_MS}\nid: {marks(last)}\n\n".encode()
+        current = marks(last)
+        yield f"retry: {RETRY_MS}\nid: {current}\n\n".encode()
         if seen:
-            parts = moved_since(seen, last)
+            parts = moved_since(seen, current)
             if parts:
-                yield _change(parts, last)
+                yield _change(parts, current)
         deadline = clock() + lifetime
         while clock() < deadline:
             sleep(interval)
             now = dict(fingerprints())
             parts = changed(last, now)
             last = now
-            yield _change(parts, now) if parts else b": idle\n\n"
+            yield _change(parts, marks(now)) if parts else b": idle\n\n"
     finally:
         if release is not None:
             release()
 
 
-def _change(parts: list[str], now: Mapping[str, Any]) -> bytes:
-    return f"id: {marks(now)}\nevent: change\ndata: {json.dumps(parts)}\n\n".encode()
+def _change(parts: list[str], current: str) -> bytes:
+    return f"id: {current}\nevent: change\ndata: {json.dumps(parts)}\n\n".encode()

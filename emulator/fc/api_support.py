@@ -300,8 +300,7 @@ def code_location(component: FcComponent, function: Function) -> dict[str, str]:
     bucket = code_bucket(account_id, region)
     key = code_key(stable_id(f"{function.service}/{function.name}"), package)
     if component.oss.get_object(bucket, key) is None:
-        if component.oss.store.get_bucket(bucket) is None:
-            component.oss.create_bucket(bucket, account_id, region)
+        component.oss.create_bucket(bucket, account_id, region)  # kept as it is when it exists
         component.oss.put_object(bucket, key, package.data, "application/zip")
     caller = _Caller(str(request.environ.get(MODE_KEY, "server")), request.host_url.rstrip("/"))
     stored = f"https://{bucket}.oss-{region}.aliyuncs.com/{quote(key)}"

@@ -59,7 +59,7 @@ def test_a_stream_from_older_marks_says_at_once_what_moved() -> None:
     assert chunks[1] == f'id: {live.marks(now)}\nevent: change\ndata: ["events"]\n\n'.encode()
     assert list(live.stream(lambda: now, lifetime=0.0, seen=live.marks(now))) == chunks[:1]
     # Marks that cannot be read move everything: one refresh too many, never one too few.
-    assert live.moved_since("garbage", now) == ["events", "faults", "library"]
+    assert live.moved_since("garbage", live.marks(now)) == ["events", "faults", "library"]
 
 
 def test_fingerprints_follow_writes_events_and_fault_switches(app: Any) -> None:
